@@ -1,0 +1,307 @@
+// The contract loader: the OpenAPI document under schemas/ (or another one given
+// with --spec), validated and dereferenced by swagger-parser, its schemas
+// compiled once by ajv (JSON Schema 2020-12, formats on), and the lookups every
+// exchange needs: which operation a request is, and whether the response
+// matches what the contract declares for that operation and status.
+
+import SwaggerParser from "@apidevtools/swagger-parser";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import { fileURLToPath } from "node:url";
+import type { OperationKey, Profile, WireViolation } from "./model";
+
+// ajv-formats is CommonJS; its default export arrives wrapped under some loaders.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
+
+export const DEFAULT_CONTRACT = fileURLToPath(new URL("../schemas/openapi.yaml", import.meta.url));
+
+const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as const;
+
+export interface Operation {
+  key: OperationKey;
+  method: string;
+  path: string;
+  operationId?: string;
+  profile?: Profile;
+  /** Declared response statuses, as written (`200`, `4XX`, `default`). */
+  statuses: string[];
+  regex: RegExp;
+  literalSegments: number;
+}
+
+export interface Contract {
+  source: string;
+  title: string;
+  version: string;
+  operations: Operation[];
+  /** The dereferenced document, for readers that need more than the lookups. */
+  document: Record<string, any>;
+  findOperation(method: string, pathname: string): Operation | undefined;
+  operation(key: OperationKey): Operation | undefined;
+  /** Wire validation of one response; an empty list means it conforms. */
+  checkResponse(op: Operation, res: { status: number; contentType: string; text: string; truncated: boolean }, successSchema?: string): WireViolation[];
+  /** The declared media types of a response, for callers that branch on them. */
+  responseMediaTypes(op: Operation, status: number): string[] | undefined;
+  /** Where the schema of an operation's request body is (after local $refs), if it has one. */
+  requestSchemaPointer(op: Operation, mediaType?: string): string | undefined;
+  /** Where the schema of a declared response is (after local $refs), if it has one. */
+  responseSchemaPointer(op: Operation, status: string, mediaType: string): string | undefined;
+  /** A validator for any schema of the document, by JSON pointer (`/components/schemas/Thread`). */
+  validator(pointer: string): ValidateFunction;
+  ajv: Ajv2020;
+}
+
+const CONTRACT_ID = "urn:langgraph-conformance:contract";
+
+/** Keywords of OpenAPI 3.1 schema objects that carry no assertion. */
+const ANNOTATION_KEYWORDS = ["example", "discriminator", "xml", "externalDocs"];
+
+export function createAjv(): Ajv2020 {
+  const ajv = new Ajv2020({
+    strict: true,
+    allErrors: true,
+    allowUnionTypes: true,
+    // Response bodies are validated as received; never coerced or mutated.
+    coerceTypes: false,
+    useDefaults: false,
+    removeAdditional: false,
+  });
+  addFormats(ajv);
+  for (const k of ANNOTATION_KEYWORDS) ajv.addKeyword(k);
+  return ajv;
+}
+
+/** Extension keywords (`x-...`) found anywhere in the document become annotations for ajv. */
+function collectExtensionKeywords(node: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const v of node) collectExtensionKeywords(v, out);
+  else if (node && typeof node === "object") {
+    for (const [k, v] of Object.entries(node)) {
+      if (k.startsWith("x-")) out.add(k);
+      collectExtensionKeywords(v, out);
+    }
+  }
+  return out;
+}
+
+function escapePointer(s: string): string {
+  return s.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+function resolvePointer(doc: unknown, pointer: string): unknown {
+  if (pointer === "" || pointer === "/") return doc;
+  let node: any = doc;
+  for (const raw of pointer.split("/").slice(1)) {
+    const key = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+    if (node == null || typeof node !== "object") return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+/** Walks from a pointer through local `$ref`s, returning the final node and its pointer. */
+function follow(doc: unknown, pointer: string): { node: any; pointer: string } {
+  let node: any = resolvePointer(doc, pointer);
+  for (let hops = 0; node && typeof node.$ref === "string" && node.$ref.startsWith("#") && hops < 32; hops++) {
+    pointer = node.$ref.slice(1);
+    node = resolvePointer(doc, pointer);
+  }
+  return { node, pointer };
+}
+
+function templateRegex(path: string): { regex: RegExp; literalSegments: number } {
+  const segments = path.split("/").filter(Boolean);
+  let literal = 0;
+  const body = segments
+    .map((seg) => {
+      if (/^\{[^}]+\}$/.test(seg)) return "[^/]+";
+      literal++;
+      return seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    })
+    .join("/");
+  const trailing = path.endsWith("/") && path !== "/" ? "/" : "";
+  return { regex: new RegExp(`^/${body}${trailing}$`), literalSegments: literal };
+}
+
+function isJsonMediaType(ct: string): boolean {
+  const base = ct.split(";")[0]!.trim().toLowerCase();
+  return base === "application/json" || /^application\/[^/]+\+json$/.test(base);
+}
+
+function trimErrors(errors: ErrorObject[] | null | undefined, max = 12): unknown[] {
+  return (errors ?? []).slice(0, max).map((e) => ({
+    instancePath: e.instancePath,
+    schemaPath: e.schemaPath,
+    message: e.message,
+    params: e.params,
+  }));
+}
+
+export function describeAjvErrors(errors: ErrorObject[] | null | undefined): string {
+  return (errors ?? [])
+    .slice(0, 5)
+    .map((e) => `${e.instancePath || "(body)"} ${e.message}${e.keyword === "additionalProperties" ? ` '${(e.params as any).additionalProperty}'` : ""}${e.keyword === "enum" ? ` ${JSON.stringify((e.params as any).allowedValues)}` : ""}`)
+    .join("; ");
+}
+
+const cache = new Map<string, Promise<Contract>>();
+
+/** Loads (once per process) and validates a contract from a file path or URL. */
+export function loadContract(source: string = DEFAULT_CONTRACT): Promise<Contract> {
+  let p = cache.get(source);
+  if (!p) {
+    p = buildContract(source);
+    cache.set(source, p);
+    p.catch(() => cache.delete(source));
+  }
+  return p;
+}
+
+async function buildContract(source: string): Promise<Contract> {
+  // validate() dereferences too; bundle() keeps $refs so that recursive schemas compile.
+  const document = (await SwaggerParser.validate(source)) as Record<string, any>;
+  const bundled = (await SwaggerParser.bundle(source)) as Record<string, any>;
+
+  const ajv = createAjv();
+  for (const k of collectExtensionKeywords(bundled)) if (!ajv.getKeyword(k)) ajv.addKeyword(k);
+  // The whole document is added so that local $refs resolve; ajv compiles its root,
+  // so the root fields of an OpenAPI document are declared as inert keywords.
+  for (const k of Object.keys(bundled)) if (!ajv.getKeyword(k) && !ajv.RULES.all[k]) ajv.addKeyword(k);
+  ajv.addSchema(bundled, CONTRACT_ID);
+
+  const operations: Operation[] = [];
+  for (const [path, item] of Object.entries<any>(document.paths ?? {})) {
+    for (const method of METHODS) {
+      const op = item?.[method];
+      if (!op) continue;
+      const { regex, literalSegments } = templateRegex(path);
+      operations.push({
+        key: `${method.toUpperCase()} ${path}`,
+        method: method.toUpperCase(),
+        path,
+        operationId: op.operationId,
+        profile: op["x-profile"],
+        statuses: Object.keys(op.responses ?? {}),
+        regex,
+        literalSegments,
+      });
+    }
+  }
+  // Literal paths win over templates: /threads/search before /threads/{thread_id}.
+  const byPreference = [...operations].sort((a, b) => b.literalSegments - a.literalSegments);
+
+  const validators = new Map<string, ValidateFunction>();
+  function validator(pointer: string): ValidateFunction {
+    let v = validators.get(pointer);
+    if (!v) {
+      v = ajv.compile({ $ref: `${CONTRACT_ID}#${pointer}` });
+      validators.set(pointer, v);
+    }
+    return v;
+  }
+
+  function responsePointer(op: Operation, status: number): string | undefined {
+    const base = `/paths/${escapePointer(op.path)}/${op.method.toLowerCase()}/responses`;
+    const responses = follow(bundled, base).node ?? {};
+    const key = [String(status), `${String(status)[0]}XX`, "default"].find((k) => k in responses);
+    if (!key) return undefined;
+    return follow(bundled, `${base}/${escapePointer(key)}`).pointer;
+  }
+
+  function responseMediaTypes(op: Operation, status: number): string[] | undefined {
+    const ptr = responsePointer(op, status);
+    if (ptr === undefined) return undefined;
+    return Object.keys(follow(bundled, ptr).node?.content ?? {});
+  }
+
+  function checkResponse(
+    op: Operation,
+    res: { status: number; contentType: string; text: string; truncated: boolean },
+    successSchema?: string,
+  ): WireViolation[] {
+    const ptr = responsePointer(op, res.status);
+    if (ptr === undefined) {
+      return [
+        {
+          operation: op.key,
+          kind: "status",
+          message: `${op.key} answered ${res.status}, a status the contract does not declare (declared: ${op.statuses.join(", ")})`,
+        },
+      ];
+    }
+    const content: Record<string, any> = follow(bundled, ptr).node?.content ?? {};
+    const declared = Object.keys(content);
+    if (declared.length === 0) return [];
+    const jsonType = declared.find(isJsonMediaType);
+    const got = res.contentType.split(";")[0]!.trim().toLowerCase();
+    if (jsonType === undefined) {
+      // Only non-JSON media (streams, text): the stream reader and its checks judge those.
+      if (!declared.some((d) => d.toLowerCase() === got) && !declared.includes("*/*")) {
+        return [{ operation: op.key, kind: "content-type", message: `${op.key} ${res.status} answered Content-Type '${res.contentType || "(none)"}', declared: ${declared.join(", ")}` }];
+      }
+      return [];
+    }
+    if (!isJsonMediaType(got)) {
+      if (declared.some((d) => d.toLowerCase() === got)) return [];
+      return [{ operation: op.key, kind: "content-type", message: `${op.key} ${res.status} answered Content-Type '${res.contentType || "(none)"}', declared: ${declared.join(", ")}` }];
+    }
+    if (res.truncated) {
+      return [{ operation: op.key, kind: "json", message: `${op.key} ${res.status} body is larger than the suite reads; not validated` }];
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(res.text);
+    } catch (e) {
+      return [{ operation: op.key, kind: "json", message: `${op.key} ${res.status} body is not valid JSON: ${(e as Error).message}` }];
+    }
+    const schemaPointer =
+      successSchema && res.status >= 200 && res.status < 300 ? successSchema : `${ptr}/content/${escapePointer(jsonType)}/schema`;
+    if (resolvePointer(bundled, schemaPointer) === undefined) {
+      if (schemaPointer === successSchema) throw new Error(`the contract has no schema at ${successSchema}`);
+      return [];
+    }
+    const validate = validator(schemaPointer);
+    if (validate(body)) return [];
+    return [
+      {
+        operation: op.key,
+        kind: "schema",
+        message: `${op.key} ${res.status} body does not match the contract: ${describeAjvErrors(validate.errors)}`,
+        errors: trimErrors(validate.errors),
+      },
+    ];
+  }
+
+  function requestSchemaPointer(op: Operation, mediaType = "application/json"): string | undefined {
+    const body = follow(bundled, `/paths/${escapePointer(op.path)}/${op.method.toLowerCase()}/requestBody`);
+    if (!body.node?.content?.[mediaType]?.schema) return undefined;
+    return `${body.pointer}/content/${escapePointer(mediaType)}/schema`;
+  }
+
+  function responseSchemaPointer(op: Operation, status: string, mediaType: string): string | undefined {
+    const resp = follow(bundled, `/paths/${escapePointer(op.path)}/${op.method.toLowerCase()}/responses/${escapePointer(status)}`);
+    if (!resp.node?.content?.[mediaType]?.schema) return undefined;
+    return `${resp.pointer}/content/${escapePointer(mediaType)}/schema`;
+  }
+
+  return {
+    source,
+    title: document.info?.title ?? "",
+    version: document.info?.version ?? "",
+    operations,
+    document,
+    findOperation(method, pathname) {
+      const m = method.toUpperCase();
+      return byPreference.find((op) => op.method === m && op.regex.test(pathname));
+    },
+    operation(key) {
+      return operations.find((op) => op.key === key);
+    },
+    checkResponse,
+    responseMediaTypes,
+    requestSchemaPointer,
+    responseSchemaPointer,
+    validator,
+    ajv,
+  };
+}

@@ -1,0 +1,105 @@
+// Assertions for checks. A failed assertion is the target's failure (reported at
+// the check's level); its message says what the contract wanted and what came.
+
+import type { ExchangeRecord } from "./model";
+import type { HttpResponse, StreamResponse } from "./http";
+
+export class CheckFailure extends Error {
+  constructor(
+    message: string,
+    /** The exchange the failure is about, shown first in the evidence. */
+    readonly exchange?: ExchangeRecord,
+  ) {
+    super(message);
+    this.name = "CheckFailure";
+  }
+}
+
+type Answer = HttpResponse | StreamResponse;
+
+function opName(res: Answer): string {
+  return res.record.operation ?? `${res.record.request.method} ${new URL(res.record.request.url).pathname}`;
+}
+
+function bodyHint(res: Answer): string {
+  const body = res.text?.trim();
+  if (!body) return "";
+  return `: ${body.length > 200 ? `${body.slice(0, 200)}…` : body}`;
+}
+
+export function fail(message: string, res?: Answer): never {
+  throw new CheckFailure(message, res?.record);
+}
+
+export function ensure(condition: unknown, message: string, res?: Answer): asserts condition {
+  if (!condition) fail(message, res);
+}
+
+/** The response has one of the expected statuses. */
+export function expectStatus(res: Answer, expected: number | number[], why?: string): void {
+  const list = Array.isArray(expected) ? expected : [expected];
+  if (!list.includes(res.status)) {
+    fail(`${opName(res)} answered ${res.status}, expected ${list.join(" or ")}${why ? ` (${why})` : ""}${bodyHint(res)}`, res);
+  }
+}
+
+/** A 2xx with a JSON object body. */
+export function expectJsonObject(res: Answer, what = "body"): Record<string, any> {
+  const v = res.json;
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    fail(`${opName(res)} ${what} is not a JSON object${bodyHint(res)}`, res);
+  }
+  return v;
+}
+
+export function expectJsonArray(res: Answer, what = "body"): any[] {
+  if (!Array.isArray(res.json)) fail(`${opName(res)} ${what} is not a JSON array${bodyHint(res)}`, res);
+  return res.json;
+}
+
+function show(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 300 ? `${s.slice(0, 300)}…` : s;
+}
+
+export function expectEqual<T>(actual: T, expected: T, what: string, res?: Answer): void {
+  if (!deepEqual(actual, expected)) fail(`${what}: expected ${show(expected)}, got ${show(actual)}`, res);
+}
+
+/** Every key of `expected` is in `actual` with an equal value (deep). */
+export function expectSubset(actual: unknown, expected: Record<string, unknown>, what: string, res?: Answer): void {
+  if (actual === null || typeof actual !== "object") fail(`${what}: expected an object containing ${show(expected)}, got ${show(actual)}`, res);
+  for (const [k, v] of Object.entries(expected)) {
+    if (!deepEqual((actual as Record<string, unknown>)[k], v)) {
+      fail(`${what}: '${k}' expected ${show(v)}, got ${show((actual as Record<string, unknown>)[k])}`, res);
+    }
+  }
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (a instanceof Set || b instanceof Set || a instanceof Map || b instanceof Map) {
+    throw new TypeError("deepEqual compares JSON values; use expectSameMembers for sets");
+  }
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
+  }
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as any)[k], (b as any)[k]));
+}
+
+/** The same members, in any order; the message lists what is missing and what is extra. */
+export function expectSameMembers(actual: unknown[], expected: unknown[], what: string, res?: Answer): void {
+  const key = (x: unknown) => JSON.stringify(x);
+  const a = actual.map(key);
+  const e = expected.map(key);
+  const missing = e.filter((x) => !a.includes(x));
+  const extra = a.filter((x) => !e.includes(x));
+  if (missing.length || extra.length || a.length !== e.length) {
+    fail(`${what}: ${missing.length ? `missing ${missing.join(", ")}` : ""}${missing.length && extra.length ? "; " : ""}${extra.length ? `unexpected ${extra.join(", ")}` : ""}${!missing.length && !extra.length ? `expected ${e.length} items, got ${a.length} (duplicates)` : ""}`, res);
+  }
+}

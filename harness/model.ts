@@ -1,0 +1,117 @@
+// The vocabulary shared by harness, suites, reporters and CLI. One name per idea
+// (see ../shared/CONVENTIONS.md): check, level, profile, outcome, evidence.
+
+export const LEVELS = ["MUST", "SHOULD", "MAY"] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const OUTCOMES = ["pass", "fail", "warn", "notice", "skip", "error"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** Profiles a target may claim. Order is the order of the report. */
+export const PROFILES = [
+  "system",
+  "assistants",
+  "threads",
+  "runs",
+  "stateless",
+  "streaming",
+  "interop",
+  "multitask",
+  "store",
+  "crons",
+  "mcp",
+  "property",
+] as const;
+export type Profile = (typeof PROFILES)[number];
+
+/** An operation of the contract, written `METHOD /path/{param}`. */
+export type OperationKey = string;
+
+/** What a check declares about itself: the catalog entry. */
+export interface CheckMeta {
+  id: string;
+  level: Level;
+  profile: Profile;
+  operations: OperationKey[];
+  /** Where the requirement comes from; says so when the documents are silent or disagree. */
+  spec: string;
+  /** Reads as the requirement. */
+  title: string;
+  /** What the target must offer for the check to be meaningful (fixture graphs and the like). */
+  requires?: string[];
+}
+
+/** How a broken requirement of a given level is reported. */
+export function outcomeForLevel(level: Level): Outcome {
+  return level === "MUST" ? "fail" : level === "SHOULD" ? "warn" : "notice";
+}
+
+export interface WireViolation {
+  /** `METHOD /template` when the exchange matched an operation of the contract. */
+  operation?: OperationKey;
+  kind: "status" | "content-type" | "json" | "schema" | "unknown-operation" | "event";
+  message: string;
+  /** ajv errors, trimmed. */
+  errors?: unknown[];
+}
+
+export interface RequestRecord {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  bodyTruncated?: boolean;
+}
+
+export interface ResponseRecord {
+  status: number;
+  headers: Record<string, string>;
+  body?: string;
+  bodyTruncated?: boolean;
+}
+
+export interface StreamRecord {
+  /** Raw bytes of the stream as text (lossy decoding for display), bounded. */
+  transcript: string;
+  transcriptTruncated: boolean;
+  events: number;
+  bytes: number;
+  /** Why reading stopped. */
+  end: StreamEnd;
+}
+
+export type StreamEnd = "eof" | "timeout" | "idle" | "max-events" | "max-bytes" | "stopped" | "error";
+
+/** One request and what came back: the unit of evidence. */
+export interface ExchangeRecord {
+  /** Where in the check this exchange happened: the check itself, or a shared setup. */
+  phase: "check" | "setup";
+  operation?: OperationKey;
+  request: RequestRecord;
+  response?: ResponseRecord;
+  stream?: StreamRecord;
+  /** A transport failure: refused, reset, timed out. */
+  error?: string;
+  curl: string;
+  startedAt: string;
+  durationMs: number;
+  violations: WireViolation[];
+}
+
+export interface Evidence {
+  exchanges: ExchangeRecord[];
+  /** How many exchanges were left out to keep the report bounded. */
+  omittedExchanges?: number;
+  /** Index in `exchanges` of the exchange the outcome is about. */
+  focus?: number;
+  notes?: string[];
+  seed?: number;
+}
+
+/** The result of one check, as the worker determined it. */
+export interface Verdict {
+  outcome: Outcome;
+  message: string;
+  evidence: Evidence;
+  durationMs: number;
+}

@@ -1,0 +1,72 @@
+// What the CLI hands to every worker for one run: the target, the selection,
+// what the target claims and offers. Provided through vitest's `provide`.
+
+import { inject } from "vitest";
+import type { TargetConnection } from "./http";
+import type { Level, Profile } from "./model";
+
+export interface Claim {
+  claimed: boolean;
+  /** Why: what the target declared, or the command-line flag that decided. */
+  reason: string;
+}
+
+export interface Selection {
+  profiles?: Profile[];
+  /** Check ids or patterns with `*`. */
+  ids?: string[];
+  levels?: Level[];
+}
+
+export interface RunContext {
+  mode: "run" | "list";
+  target: TargetConnection;
+  runId: string;
+  seed: number;
+  /** Path or URL of the contract used for wire validation. */
+  contract: string;
+  selection: Selection;
+  claims: Partial<Record<Profile, Claim>>;
+  /** Graph ids the target offers (from its system assistants); undefined when unknown. */
+  graphs?: string[];
+  /** Cases per property for property-based checks. */
+  propertyRuns?: number;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    lgc: RunContext;
+  }
+}
+
+const LIST_CONTEXT: RunContext = {
+  mode: "list",
+  target: { url: "http://invalid.invalid", headers: {}, requestTimeoutMs: 1, streamTimeoutMs: 1 },
+  runId: "list",
+  seed: 0,
+  contract: "",
+  selection: {},
+  claims: {},
+};
+
+/** The run context in a worker; the listing context when no run provided one. */
+export function runContext(): RunContext {
+  let ctx: RunContext | undefined;
+  try {
+    ctx = inject("lgc");
+  } catch {
+    ctx = undefined;
+  }
+  return ctx ?? LIST_CONTEXT;
+}
+
+function globToRegex(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+}
+
+export function isSelected(meta: { id: string; profile: Profile; level: Level }, sel: Selection): boolean {
+  if (sel.profiles && sel.profiles.length > 0 && !sel.profiles.includes(meta.profile)) return false;
+  if (sel.levels && sel.levels.length > 0 && !sel.levels.includes(meta.level)) return false;
+  if (sel.ids && sel.ids.length > 0 && !sel.ids.some((p) => globToRegex(p).test(meta.id))) return false;
+  return true;
+}

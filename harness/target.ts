@@ -1,0 +1,153 @@
+// The target: given by URL (flag or environment) or started by the suite. This
+// module parses the options into a connection, probes that the target is a
+// LangGraph server at all, and reads what it declares about itself.
+
+import { registerSecret } from "./evidence";
+import { createApi, newRecorder, TransportError, type TargetConnection } from "./http";
+import { PROFILES, type Profile } from "./model";
+import type { Claim } from "./run-context";
+
+/** A problem with how the suite was invoked or with reaching the target: exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+export const DEFAULT_STREAM_TIMEOUT_MS = 60_000;
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+export function parseHeader(raw: string): [string, string] {
+  const colon = raw.indexOf(":");
+  if (colon <= 0) throw new UsageError(`--header '${raw}' is not of the form "Name: value"`);
+  const name = raw.slice(0, colon).trim();
+  const value = raw.slice(colon + 1).trim();
+  if (!HEADER_NAME.test(name)) throw new UsageError(`--header '${raw}': '${name}' is not a valid header name`);
+  if (/[\r\n\0]/.test(value)) throw new UsageError(`--header '${name}': the value contains a line break or NUL`);
+  return [name.toLowerCase(), value];
+}
+
+export function parseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`'${raw}' is not a URL (expected e.g. http://localhost:8123)`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`'${raw}' is not an http(s) URL`);
+  if (url.search || url.hash) throw new UsageError(`'${raw}': give the server's base URL, without query or fragment`);
+  return url.toString().replace(/\/+$/, "");
+}
+
+export function parsePositiveInt(raw: string, flag: string): number {
+  if (!/^[0-9]+$/.test(raw) || Number(raw) <= 0 || !Number.isSafeInteger(Number(raw))) {
+    throw new UsageError(`${flag} expects a positive integer, got '${raw}'`);
+  }
+  return Number(raw);
+}
+
+export function parseProfiles(raw: string, flag = "--profile"): Profile[] {
+  const list = raw.split(",").map((p) => p.trim()).filter(Boolean);
+  for (const p of list) {
+    if (!(PROFILES as readonly string[]).includes(p)) throw new UsageError(`${flag}: unknown profile '${p}' (known: ${PROFILES.join(", ")})`);
+  }
+  return list as Profile[];
+}
+
+export function connection(opts: {
+  url: string;
+  apiKey?: string;
+  headers?: string[];
+  requestTimeoutMs?: number;
+  streamTimeoutMs?: number;
+}): TargetConnection {
+  const headers: Record<string, string> = {};
+  for (const raw of opts.headers ?? []) {
+    const [name, value] = parseHeader(raw);
+    headers[name] = value;
+    registerSecret(value.length >= 8 ? value : undefined);
+  }
+  registerSecret(opts.apiKey);
+  return {
+    url: parseUrl(opts.url),
+    headers,
+    ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
+    requestTimeoutMs: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    streamTimeoutMs: opts.streamTimeoutMs ?? DEFAULT_STREAM_TIMEOUT_MS,
+  };
+}
+
+export interface ProbeResult {
+  /** GET /info's body when it answered JSON; undefined otherwise. */
+  info?: Record<string, any>;
+  /** Graph ids of the target's system assistants, when it lists them. */
+  graphs?: string[];
+}
+
+/**
+ * Is this a LangGraph server that answers? GET /ok must answer JSON in time;
+ * anything else is a one-line reason to stop before running a single check.
+ */
+export async function probe(target: TargetConnection): Promise<ProbeResult> {
+  const api = createApi({ target, recorder: newRecorder() });
+  let ok;
+  try {
+    ok = await api.get("/ok");
+  } catch (e) {
+    const msg = e instanceof TransportError ? e.record.error ?? e.message : String(e);
+    throw new UsageError(`cannot reach the target at ${target.url}: ${msg}`);
+  }
+  const ct = ok.headers["content-type"] ?? "";
+  if (ok.status === 401 || ok.status === 403) {
+    throw new UsageError(`the target at ${target.url} refused GET /ok with ${ok.status}: give an API key (--api-key or LANGGRAPH_API_KEY)`);
+  }
+  if (!/json/i.test(ct) || ok.json === undefined) {
+    const title = /<title>([^<]{0,80})/i.exec(ok.text)?.[1];
+    throw new UsageError(
+      `the target at ${target.url} is not a LangGraph server: GET /ok answered ${ok.status} ${ct || "(no content type)"}${title ? ` ("${title.trim()}")` : ""}, not JSON`,
+    );
+  }
+  if (ok.status >= 500) throw new UsageError(`the target at ${target.url} is unhealthy: GET /ok answered ${ok.status} ${ok.text.slice(0, 120)}`);
+
+  const result: ProbeResult = {};
+  try {
+    const info = await api.get("/info");
+    if (info.status === 200 && info.json && typeof info.json === "object") result.info = info.json;
+  } catch {
+    /* /info is judged by its own checks */
+  }
+  try {
+    const res = await api.post("/assistants/search", { metadata: { created_by: "system" }, limit: 1000 });
+    if (res.status === 200 && Array.isArray(res.json)) {
+      result.graphs = [...new Set(res.json.map((a: any) => a?.graph_id).filter((g: unknown) => typeof g === "string"))] as string[];
+      // An empty list tells nothing: better to run and fail than to skip silently.
+      if (result.graphs.length === 0) delete result.graphs;
+    }
+  } catch {
+    /* unknown: checks that need a graph run and say what went wrong */
+  }
+  return result;
+}
+
+/**
+ * Which profiles the target claims. Core profiles are claimed by every server
+ * of this API; optional ones follow what the server declares in /info; flags on
+ * the command line override both.
+ */
+export function decideClaims(info: Record<string, any> | undefined, overrides: { claim?: Profile[]; disclaim?: Profile[] }): Partial<Record<Profile, Claim>> {
+  const claims: Partial<Record<Profile, Claim>> = {};
+  for (const p of PROFILES) claims[p] = { claimed: true, reason: "part of the core API" };
+  const flags = info?.flags;
+  if (flags && typeof flags === "object" && typeof flags.crons === "boolean") {
+    claims.crons = { claimed: flags.crons, reason: `GET /info declares flags.crons = ${flags.crons}` };
+  }
+  if (flags && typeof flags === "object" && typeof flags.assistants === "boolean" && !flags.assistants) {
+    claims.assistants = { claimed: false, reason: "GET /info declares flags.assistants = false" };
+  }
+  for (const p of overrides.claim ?? []) claims[p] = { claimed: true, reason: "claimed with --claim" };
+  for (const p of overrides.disclaim ?? []) claims[p] = { claimed: false, reason: "not claimed, by --disclaim" };
+  return claims;
+}

@@ -1,0 +1,156 @@
+// The embedded reference server: the official JS implementation
+// (@langchain/langgraph-api) with the fixture graphs, started when no URL is
+// given. Its state lives in a temporary directory; it listens on a port the OS
+// picks on loopback; it is stopped (and its directory removed) when the run
+// ends, on Ctrl-C, or when this process dies (the child watches its IPC channel).
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export const FIXTURES_DIR = fileURLToPath(new URL("../../fixtures", import.meta.url));
+
+export interface StartedServer {
+  url: string;
+  /** Name and version of what was started, for the report. */
+  description: string;
+  pid: number;
+  stop(): Promise<void>;
+  logTail(lines?: number): string;
+}
+
+const require = createRequire(import.meta.url);
+const running = new Set<ChildProcess>();
+
+/** Kills every server this process started. Synchronous: safe in an 'exit' handler. */
+export function killAllServersSync(): void {
+  for (const child of running) {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }
+  running.clear();
+}
+
+/** Stops every server this process started, waiting for each to exit (bounded). */
+export async function stopAllServers(graceMs = 3_000): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+          child.once("exit", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill("SIGTERM");
+        }),
+    ),
+  );
+  running.clear();
+}
+
+export function referenceVersion(): string {
+  const pkg = JSON.parse(readFileSync(require.resolve("@langchain/langgraph-api/package.json"), "utf8"));
+  return `${pkg.name}@${pkg.version}`;
+}
+
+export async function startReferenceServer(opts: { fixturesDir?: string; readyTimeoutMs?: number; workers?: number } = {}): Promise<StartedServer> {
+  const fixturesDir = resolve(opts.fixturesDir ?? FIXTURES_DIR);
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 90_000;
+  const config = JSON.parse(await readFile(join(fixturesDir, "langgraph.json"), "utf8"));
+  const home = await mkdtemp(join(tmpdir(), "langgraph-conformance-ref-"));
+
+  // Graph paths are given relative to the server's cwd (the temp dir): the
+  // package's module hooks resolve @langchain/langgraph from them.
+  const graphs: Record<string, string> = {};
+  for (const [id, spec] of Object.entries<string>(config.graphs ?? {})) {
+    const [file, symbol] = spec.split(":");
+    graphs[id] = `${relative(home, resolve(fixturesDir, file!))}${symbol ? `:${symbol}` : ""}`;
+  }
+  const payload = JSON.stringify({ port: 0, nWorkers: opts.workers ?? 10, host: "127.0.0.1", cwd: home, graphs });
+
+  const apiDir = dirname(require.resolve("@langchain/langgraph-api/package.json"));
+  const preload = pathToFileURL(join(apiDir, "dist", "preload.mjs")).href;
+  // The child's cwd is the temp dir: loaders are given as absolute URLs.
+  const tsx = pathToFileURL(require.resolve("tsx")).href;
+  const entry = fileURLToPath(new URL("./reference-entry.mjs", import.meta.url));
+  const logPath = join(home, "server.log");
+  const log = createWriteStream(logPath);
+  const logLines: string[] = [];
+  const env: NodeJS.ProcessEnv = {};
+  // Only what the server needs: no keys of the user's, tracing and analytics off.
+  for (const k of ["PATH", "HOME", "TMPDIR", "LANG", "SystemRoot"]) if (process.env[k]) env[k] = process.env[k];
+  Object.assign(env, {
+    NODE_ENV: "development",
+    LANGSMITH_TRACING: "false",
+    LANGCHAIN_TRACING_V2: "false",
+    LANGSMITH_TRACING_V2: "false",
+    LANGCHAIN_TRACING: "false",
+    LANGGRAPH_CLI_NO_ANALYTICS: "1",
+    LOG_LEVEL: "info",
+    LOG_COLOR: "false",
+  });
+
+  const child = spawn(process.execPath, ["--import", tsx, "--import", preload, entry, payload], {
+    cwd: home,
+    env,
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  running.add(child);
+  const keep = (chunk: Buffer) => {
+    log.write(chunk);
+    for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) logLines.push(line);
+    if (logLines.length > 400) logLines.splice(0, logLines.length - 400);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+
+  const logTail = (n = 20) => logLines.slice(-n).join("\n");
+  let exited = false;
+  const exitPromise = new Promise<void>((r) => child.once("exit", () => {
+    exited = true;
+    running.delete(child);
+    r();
+  }));
+
+  async function stop() {
+    if (!exited) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exitPromise;
+      clearTimeout(timer);
+    }
+    log.end();
+    await rm(home, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  const host = await new Promise<string>((resolveHost, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the reference server did not start within ${readyTimeoutMs} ms`)), readyTimeoutMs);
+    child.on("message", (m: any) => {
+      if (m?.type === "ready") {
+        clearTimeout(timer);
+        resolveHost(m.host);
+      } else if (m?.type === "failed") {
+        clearTimeout(timer);
+        reject(new Error(`the reference server failed to start: ${String(m.message).split("\n")[0]}`));
+      }
+    });
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the reference server exited before it was ready (${signal ?? `code ${code}`})`));
+    });
+  }).catch(async (e: Error) => {
+    await stop();
+    throw new Error(`${e.message}\n--- last lines of its log ---\n${logTail()}`);
+  });
+
+  return { url: `http://${host}`, description: referenceVersion(), pid: child.pid!, stop, logTail };
+}

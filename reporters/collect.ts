@@ -1,0 +1,73 @@
+// The vitest side of reporting: reads each check's metadata and verdict from
+// the finished test cases. Reporters read results only; they never call the target.
+
+import type { Reporter, SerializedError, TestCase, TestModule } from "vitest/node";
+import type { CheckMeta, Outcome, Verdict } from "../harness/model";
+
+export interface CheckResult extends CheckMeta, Verdict {
+  file: string;
+}
+
+export interface HarnessProblem {
+  /** Where it happened: a suite file, or the run itself. */
+  where: string;
+  message: string;
+}
+
+export interface Collected {
+  checks: CheckResult[];
+  problems: HarnessProblem[];
+}
+
+function firstError(errors: ReadonlyArray<{ message?: string; name?: string }> | undefined): string {
+  const e = errors?.[0];
+  return e ? `${e.name && e.name !== "Error" ? `${e.name}: ` : ""}${e.message ?? ""}` : "";
+}
+
+export function resultOf(tc: TestCase, file: string): CheckResult | undefined {
+  const meta = tc.meta();
+  const check = meta.check as CheckMeta | undefined;
+  if (!check || meta.deselected) return undefined;
+  const verdict = meta.verdict as Verdict | undefined;
+  if (verdict) return { ...check, ...verdict, file };
+  // No verdict: vitest itself stopped the check (its backstop timeout, a crash of the worker).
+  const r = tc.result();
+  const outcome: Outcome = r.state === "skipped" ? "skip" : "error";
+  const message =
+    r.state === "skipped"
+      ? (r.note ?? "skipped")
+      : `harness error: the check ended without a verdict${r.state === "failed" ? ` (${firstError(r.errors)})` : ""}`;
+  return { ...check, outcome, message, evidence: { exchanges: [] }, durationMs: Math.round(tc.diagnostic()?.duration ?? 0), file };
+}
+
+export class CollectingReporter implements Reporter {
+  readonly collected: Collected = { checks: [], problems: [] };
+  private root = process.cwd();
+
+  constructor(private readonly progress?: (done: CheckResult) => void) {}
+
+  onInit(vitest: { config: { root: string } }) {
+    this.root = vitest.config.root;
+  }
+
+  onTestCaseResult(tc: TestCase) {
+    const r = resultOf(tc, this.rel(tc.module.moduleId));
+    if (r && this.progress) this.progress(r);
+  }
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<SerializedError>) {
+    for (const mod of modules) {
+      const file = this.rel(mod.moduleId);
+      for (const e of mod.errors()) this.collected.problems.push({ where: file, message: firstError([e]) });
+      for (const tc of mod.children.allTests()) {
+        const r = resultOf(tc, file);
+        if (r) this.collected.checks.push(r);
+      }
+    }
+    for (const e of unhandled) this.collected.problems.push({ where: "run", message: firstError([e]) });
+  }
+
+  private rel(path: string): string {
+    return path.startsWith(this.root) ? path.slice(this.root.length + 1) : path;
+  }
+}

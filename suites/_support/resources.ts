@@ -1,0 +1,54 @@
+// Creating the suite's own resources, tagged and registered for deletion, and
+// the negative-path helpers every resource suite needs.
+
+import { randomUUID } from "node:crypto";
+import type { CheckContext } from "../../harness/check";
+import { ensure, expectJsonArray, expectJsonObject, expectStatus } from "../../harness/expect";
+import type { HttpResponse } from "../../harness/http";
+
+export const uuid = (): string => randomUUID();
+
+/** A fixture graph every target deploys (fixtures/langgraph.json). */
+export const ECHO = "echo";
+
+export async function createAssistant(c: CheckContext, body: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  if (typeof body.assistant_id === "string") c.created.assistant(body.assistant_id);
+  const res = await c.api.post("/assistants", {
+    graph_id: ECHO,
+    ...body,
+    metadata: { ...c.tag(), ...((body.metadata as object) ?? {}) },
+  });
+  expectStatus(res, 200, "creating an assistant the check needs");
+  const a = expectJsonObject(res);
+  if (typeof a.assistant_id === "string") c.created.assistant(a.assistant_id);
+  return a;
+}
+
+/**
+ * The request was refused as the contract says (a 4xx from `statuses`); the
+ * error body is judged by wire validation.
+ */
+export function expectRefused(res: HttpResponse, statuses: number[] = [422], why = "an invalid request"): void {
+  ensure(res.status < 500, `${res.record.operation ?? res.record.request.url} answered ${res.status} to ${why}: a server error, where the contract wants ${statuses.join(" or ")}`, res);
+  ensure(!(res.status >= 200 && res.status < 300), `${res.record.operation ?? res.record.request.url} accepted ${why} with ${res.status}; the contract wants ${statuses.join(" or ")}`, res);
+  expectStatus(res, statuses, why);
+}
+
+/** Nothing carrying `marker` in its metadata exists: a refused request created nothing. */
+export async function expectNoAssistantWith(c: CheckContext, marker: Record<string, unknown>): Promise<void> {
+  const res = await c.api.post("/assistants/search", { metadata: marker, limit: 10 });
+  expectStatus(res, 200, "searching for what a refused request might have created");
+  const found = expectJsonArray(res);
+  for (const a of found) if (typeof a?.assistant_id === "string") c.created.assistant(a.assistant_id);
+  ensure(found.length === 0, `a refused request still created ${found.length} assistant(s) (found by their metadata)`, res);
+}
+
+/** Is `list` ordered by `key` (ties allowed)? Returns the first offending index. */
+export function firstOutOfOrder<T>(list: T[], key: (x: T) => string | number, order: "asc" | "desc"): number {
+  for (let i = 1; i < list.length; i++) {
+    const a = key(list[i - 1]!);
+    const b = key(list[i]!);
+    if (order === "asc" ? a > b : a < b) return i;
+  }
+  return -1;
+}

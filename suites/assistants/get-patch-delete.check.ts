@@ -1,0 +1,248 @@
+import { check } from "../../harness/check";
+import { ensure, expectEqual, expectJsonArray, expectJsonObject, expectStatus } from "../../harness/expect";
+import { createAssistant, ECHO, expectRefused, uuid } from "../_support/resources";
+
+check(
+  {
+    id: "AST-020",
+    level: "MUST",
+    profile: "assistants",
+    operations: ["GET /assistants/{assistant_id}"],
+    spec: "seed 002, Get Assistant: 200 Assistant",
+    title: "GET /assistants/{assistant_id} returns the assistant that was created",
+    requires: ["graph:echo"],
+  },
+  async (c) => {
+    const a = await createAssistant(c, { name: "fetched", metadata: { probe: "get" } });
+    const res = await c.api.get(`/assistants/${a.assistant_id}`);
+    expectStatus(res, 200);
+    const got = expectJsonObject(res);
+    expectEqual(got.assistant_id, a.assistant_id, "assistant_id", res);
+    expectEqual(got.graph_id, ECHO, "graph_id", res);
+    expectEqual(got.name, "fetched", "name", res);
+    expectEqual(got.metadata?.probe, "get", "metadata.probe", res);
+  },
+);
+
+check(
+  {
+    id: "AST-021",
+    level: "MUST",
+    profile: "assistants",
+    operations: ["GET /assistants/{assistant_id}"],
+    spec: "seed 002, Get Assistant: 404 Not Found",
+    title: "GET /assistants/{assistant_id} answers 404 for an assistant that does not exist",
+  },
+  async (c) => {
+    const res = await c.api.get(`/assistants/${uuid()}`);
+    expectStatus(res, 404);
+  },
+);
+
+check(
+  {
+    id: "AST-022",
+    level: "MUST",
+    profile: "assistants",
+    operations: ["GET /assistants/{assistant_id}"],
+    spec: "seed 002, Get Assistant: assistant_id format uuid; 404 Not Found; 422 Validation Error (the documents do not say which of the two a malformed id gets)",
+    title: "GET /assistants/{assistant_id} with an id that is not a UUID answers 404 or 422",
+  },
+  async (c) => {
+    const res = await c.api.get("/assistants/not-a-uuid");
+    expectRefused(res, [404, 422], "a malformed assistant_id");
+  },
+);
+
+check(
+  {
+    id: "AST-030",
+    level: "MUST",
+    profile: "assistants",
+    operations: ["PATCH /assistants/{assistant_id}"],
+    spec: "seed 002, Patch Assistant: metadata \"Metadata to merge with existing assistant metadata\"",
+    title: "PATCH /assistants/{assistant_id} merges metadata into the existing metadata",
+    requires: ["graph:echo"],
+  },
+  async (c) => {
+    const a = await createAssistant(c, { metadata: { keep: "old", change: "old" } });
+    const res = await c.api.patch(`/assistants/${a.assistant_id}`, { metadata: { change: "new", added: "new" } });
+    expectStatus(res, 200);
+    const got = await c.api.get(`/assistants/${a.assistant_id}`);
+    expectStatus(got, 200);
+    const m = expectJsonObject(got).metadata ?? {};
+    expectEqual(m.keep, "old", "metadata.keep (not in the patch: kept)", got);
+    expectEqual(m.change, "new", "metadata.change (in the patch: replaced)", got);
+    expectEqual(m.added, "new", "metadata.added (new in the patch: added)", got);
+  },
+);
+
+check(
+  {
+    id: "AST-031",
+    level: "MUST",
+    profile: "assistants",
+    operations: ["PATCH /assistants/{assistant_id}"],
+    spec: "seed 002, Patch Assistant: name \"The new name\"; graph_id \"If not provided, assistant will keep pointing to same graph\"",
+    title: "PATCH /assistants/{assistant_id} changes the fields given and keeps the others",
+    requires: ["graph:echo"],
+  },
+  async (c) => {
+    const a = await createAssistant(c, { name: "before", config: { configurable: { k: 1 } } });
+    const res = await c.api.patch(`/assistants/${a.assistant_id}`, { name: "after", description: "patched" });
+    expectStatus(res, 200);
+    const p = expectJsonObject(res);
+    expectEqual(p.name, "after", "name in the PATCH answer", res);
+    const got = await c.api.get(`/assistants/${a.assistant_id}`);
+    expectStatus(got, 200);
+    const g = expectJsonObject(got);
+    expectEqual(g.name, "after", "name after PATCH", got);
+    expectEqual(g.description, "patched", "description after PATCH", got);
+    expectEqual(g.graph_id, ECHO, "graph_id after a PATCH that did not give one", got);
+  },
+);
+
+check(
+  {
+    id: "AST-032",
+    level: "MUST",
+    profile: "assistants",
+    operations: ["PATCH /assistants/{assistant_id}", "POST /assistants/{assistant_id}/versions"],
+    spec: "seed 002, Get Assistant Versions (\"Get all versions of an assistant\") and Set Latest Assistant Version; the Python SDK calls assistants \"versioned configurations of your graph\"",
+    title: "PATCH /assistants/{assistant_id} creates a new version that becomes the latest",
+    requires: ["graph:echo"],
+  },
+  async (c) => {
+    const a = await createAssistant(c, { name: "v1" });
+    const res = await c.api.patch(`/assistants/${a.assistant_id}`, { name: "v2" });
+    expectStatus(res, 200);
+    const p = expectJsonObject(res);
+    ensure(typeof p.version === "number" && typeof a.version === "number" && p.version > a.version, `version after PATCH is ${JSON.stringify(p.version)}, expected more than ${JSON.stringify(a.version)}`, res);
+    const versions = await c.api.post(`/assistants/${a.assistant_id}/versions`, {});
+    expectStatus(versions, 200);
+    const list = expectJsonArray(versions);
+    ensure(list.length === 2, `POST /assistants/{assistant_id}/versions lists ${list.length} version(s) after one PATCH, expected 2`, versions);
+  },
+);
+
+check(
+  {
+    id: "AST-033",
+    level: "MUST",
+    profile: "assistants",
+    operations: ["PATCH /assistants/{assistant_id}"],
+    spec: "seed 002, Patch Assistant: 404 Not Found",
+    title: "PATCH /assistants/{assistant_id} answers 404 for an assistant that does not exist",
+  },
+  async (c) => {
+    const res = await c.api.patch(`/assistants/${uuid()}`, { name: "nobody" });
+    expectStatus(res, 404);
+  },
+);
+
+check(
+  {
+    id: "AST-034",
+    level: "SHOULD",
+    profile: "assistants",
+    operations: ["PATCH /assistants/{assistant_id}"],
+    spec: "seed 002, Assistant: updated_at \"The last time the assistant was updated\"",
+    title: "PATCH /assistants/{assistant_id} moves updated_at forward and keeps created_at",
+    requires: ["graph:echo"],
+  },
+  async (c) => {
+    const a = await createAssistant(c);
+    await new Promise((r) => setTimeout(r, 15)); // timestamps of millisecond precision must differ
+    const res = await c.api.patch(`/assistants/${a.assistant_id}`, { name: "touched" });
+    expectStatus(res, 200);
+    const p = expectJsonObject(res);
+    ensure(Date.parse(p.updated_at) > Date.parse(a.updated_at), `updated_at after PATCH is ${p.updated_at}, not after ${a.updated_at}`, res);
+    expectEqual(Date.parse(p.created_at), Date.parse(a.created_at), "created_at after PATCH (as an instant)", res);
+  },
+);
+
+check(
+  {
+    id: "AST-040",
+    level: "MUST",
+    profile: "assistants",
+    operations: ["DELETE /assistants/{assistant_id}", "GET /assistants/{assistant_id}"],
+    spec: "seed 002, Delete Assistant: 200; Get Assistant: 404 Not Found",
+    title: "DELETE /assistants/{assistant_id} answers 200, and GET then answers 404",
+    requires: ["graph:echo"],
+  },
+  async (c) => {
+    const a = await createAssistant(c);
+    const del = await c.api.delete(`/assistants/${a.assistant_id}`);
+    expectStatus(del, 200);
+    const got = await c.api.get(`/assistants/${a.assistant_id}`);
+    expectStatus(got, 404, "the assistant was deleted");
+  },
+);
+
+check(
+  {
+    id: "AST-041",
+    level: "MUST",
+    profile: "assistants",
+    operations: ["DELETE /assistants/{assistant_id}", "POST /assistants/search"],
+    spec: "seed 002, Delete Assistant: \"All versions of the assistant will be deleted as well\"; Search Assistants",
+    title: "A deleted assistant is no longer found by POST /assistants/search",
+    requires: ["graph:echo"],
+  },
+  async (c) => {
+    const marker = { label: `deleted-${uuid()}` };
+    const a = await createAssistant(c, { metadata: marker });
+    const del = await c.api.delete(`/assistants/${a.assistant_id}`);
+    expectStatus(del, 200);
+    const res = await c.api.post("/assistants/search", { metadata: c.tag(marker), limit: 10 });
+    expectStatus(res, 200);
+    const ids = expectJsonArray(res).map((x) => x?.assistant_id);
+    ensure(!ids.includes(a.assistant_id), "the deleted assistant is still listed by search", res);
+  },
+);
+
+check(
+  {
+    id: "AST-042",
+    level: "MUST",
+    profile: "assistants",
+    operations: ["DELETE /assistants/{assistant_id}"],
+    spec: "seed 002, Delete Assistant: 404 Not Found",
+    title: "DELETE /assistants/{assistant_id} answers 404 for an assistant that does not exist, or was deleted already",
+    requires: ["graph:echo"],
+  },
+  async (c) => {
+    const unknown = await c.api.delete(`/assistants/${uuid()}`);
+    expectStatus(unknown, 404, "no assistant has this id");
+    const a = await createAssistant(c);
+    expectStatus(await c.api.delete(`/assistants/${a.assistant_id}`), 200);
+    const again = await c.api.delete(`/assistants/${a.assistant_id}`);
+    expectStatus(again, 404, "the assistant was deleted already");
+  },
+);
+
+check(
+  {
+    id: "AST-043",
+    level: "MUST",
+    profile: "assistants",
+    operations: ["DELETE /assistants/{assistant_id}", "POST /assistants/{assistant_id}/versions"],
+    spec: "seed 002, Delete Assistant: \"All versions of the assistant will be deleted as well\"",
+    title: "Deleting an assistant deletes all its versions",
+    requires: ["graph:echo"],
+  },
+  async (c) => {
+    const a = await createAssistant(c, { name: "v1" });
+    expectStatus(await c.api.patch(`/assistants/${a.assistant_id}`, { name: "v2" }), 200);
+    expectStatus(await c.api.delete(`/assistants/${a.assistant_id}`), 200);
+    const versions = await c.api.post(`/assistants/${a.assistant_id}/versions`, {});
+    // Gone: either the assistant is unknown (404) or it has no versions left.
+    if (versions.status === 200) {
+      const list = expectJsonArray(versions);
+      ensure(list.length === 0, `versions of a deleted assistant are still listed (${list.length})`, versions);
+    } else {
+      expectStatus(versions, 404, "the assistant and its versions were deleted");
+    }
+  },
+);

@@ -1,0 +1,70 @@
+import { check } from "../../harness/check";
+import { ensure, expectJsonObject, expectStatus } from "../../harness/expect";
+
+check(
+  {
+    id: "SYS-001",
+    level: "MUST",
+    profile: "system",
+    operations: ["GET /ok"],
+    spec: "seed 002, Health Check: 200 {\"ok\": true}",
+    title: "GET /ok answers 200 with {\"ok\": true}",
+  },
+  async ({ api }) => {
+    const res = await api.get("/ok");
+    expectStatus(res, 200);
+    ensure(expectJsonObject(res).ok === true, `GET /ok body has ok=${JSON.stringify(res.json?.ok)}, expected true`, res);
+  },
+);
+
+check(
+  {
+    id: "SYS-002",
+    level: "MUST",
+    profile: "system",
+    operations: ["GET /ok"],
+    spec: "seed 002, Health Check: check_db (0, 1); 200 healthy, 500 unhealthy",
+    title: "GET /ok?check_db=1 answers 200 {\"ok\": true} or 500 with an error body, never anything else",
+  },
+  async ({ api }) => {
+    const res = await api.get("/ok", { query: { check_db: 1 } });
+    expectStatus(res, [200, 500]);
+    if (res.status === 200) ensure(expectJsonObject(res).ok === true, "GET /ok?check_db=1 answered 200 without ok=true", res);
+  },
+);
+
+check(
+  {
+    id: "SYS-003",
+    level: "MUST",
+    profile: "system",
+    operations: ["GET /info"],
+    spec: "seed 002, Server Information: 200 with version, langgraph_py_version, flags, metadata (all required)",
+    title: "GET /info answers 200 with the server's version, flags and metadata",
+  },
+  async ({ api }) => {
+    const res = await api.get("/info");
+    expectStatus(res, 200);
+    expectJsonObject(res);
+    // The fields and their types are judged by the contract's ServerInfo schema.
+  },
+);
+
+check(
+  {
+    id: "SYS-004",
+    level: "SHOULD",
+    profile: "system",
+    operations: ["GET /info"],
+    spec: "seed 002, Server Information: \"feature flags\"; the public documents: flags.crons tells whether crons are offered",
+    title: "GET /info flags are booleans, so that a client can tell which features are offered",
+  },
+  async ({ api }) => {
+    const res = await api.get("/info");
+    expectStatus(res, 200);
+    const flags = expectJsonObject(res).flags;
+    ensure(flags && typeof flags === "object" && !Array.isArray(flags), "GET /info has no flags object", res);
+    const bad = Object.entries(flags as Record<string, unknown>).filter(([, v]) => typeof v !== "boolean");
+    ensure(bad.length === 0, `GET /info flags that are not booleans: ${bad.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ")}`, res);
+  },
+);

@@ -1,0 +1,132 @@
+// The suite against the embedded reference server, as a user runs it, and
+// against the same server behind a fault: checks that pass must fail when the
+// server breaks the requirement they state.
+
+import { existsSync, readFileSync } from "node:fs";
+import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
+import type { Report } from "../reporters/report";
+import { BIN, runCli } from "./support/cli";
+import { rewriteRequestJson, rewriteResponseJson, startProxy, type Fault } from "./support/proxy";
+
+let dir: string;
+let server: StartedServer;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "lgc-selftest-"));
+  server = await startReferenceServer();
+});
+afterAll(async () => {
+  await server?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function report(path: string): Promise<Report> {
+  return JSON.parse(await readFile(join(path, "report.json"), "utf8"));
+}
+
+/** Running, and not a zombie waiting for a reaper (this sandbox's PID 1 may not reap). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, "utf8") : "";
+  return !/^\d+ \(.*\) Z/.test(stat);
+}
+
+describe("a run against the embedded reference server", () => {
+  it("starts it, runs system and assistants, writes the report, stops it, and exits by the verdict", async () => {
+    const out = join(dir, "embedded");
+    const r = await runCli(["run", "--profile", "system,assistants", "--report-dir", out, "--seed", "42"], { timeoutMs: 180_000 });
+    expect([0, 1], r.stderr).toContain(r.code);
+    const pid = Number(/pid (\d+)/.exec(r.stdout)?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    expect(alive(pid), "the reference server is still running").toBe(false);
+
+    const rep = await report(out);
+    expect(rep.target.startedBy).toBe("embedded");
+    expect(rep.seed).toBe(42);
+    expect(rep.summary.error, JSON.stringify(rep.checks.filter((c) => c.outcome === "error").map((c) => [c.id, c.message]))).toBe(0);
+    expect(rep.problems).toEqual([]);
+    expect(rep.cleanup.leftovers).toEqual([]);
+    expect(r.code).toBe(rep.summary.fail > 0 ? 1 : 0);
+    // Every cataloged check of the two profiles ran and has an outcome.
+    const list = await runCli(["list", "--json", "--profile", "system,assistants"]);
+    const ids = JSON.parse(list.stdout).map((c: { id: string }) => c.id).sort();
+    expect(rep.checks.map((c) => c.id).sort()).toEqual(ids);
+    for (const c of rep.checks) if (c.outcome !== "pass") expect(c.message, c.id).not.toBe("");
+    expect(r.stdout).toMatch(/^assistants\s+\d+/m);
+  });
+
+  it("stops the server on Ctrl-C and leaves no process behind", async () => {
+    const child = spawn(process.execPath, [BIN, "run", "--report-dir", join(dir, "interrupted")], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const pid = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no target line: ${out}`)), 60_000);
+      child.stdout.on("data", (d) => {
+        out += d;
+        const m = /pid (\d+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+    });
+    expect(alive(pid)).toBe(true);
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((r) => child.on("exit", r));
+    expect(code).toBe(130);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(alive(pid), "the reference server survived Ctrl-C").toBe(false);
+  });
+});
+
+describe("checks fail when the server breaks what they state", () => {
+  const isSearch = (r: { method: string; path: string }) => r.method === "POST" && r.path.startsWith("/assistants/search");
+  const faults: Array<[Fault, string[]]> = [
+    [{ name: "GET /ok says ok: false", response: rewriteResponseJson((q) => q.path.startsWith("/ok"), () => ({ ok: false })) }, ["SYS-001"]],
+    [{ name: "search ignores limit", request: rewriteRequestJson(isSearch, ({ limit: _l, ...b }) => b) }, ["AST-052"]],
+    [{ name: "search ignores the metadata filter", request: rewriteRequestJson(isSearch, ({ metadata: _m, ...b }) => ({ ...b, limit: 100 })) }, ["AST-050"]],
+    [{ name: "search returns descending lists reversed", response: rewriteResponseJson((q) => isSearch(q) && q.body.includes('"desc"'), (b) => (Array.isArray(b) ? b.reverse() : b)) }, ["AST-055"]],
+    [{ name: "created assistants lose their graph_id", response: rewriteResponseJson((q, s) => q.method === "POST" && q.path === "/assistants" && s.status === 200, ({ graph_id: _g, ...a }) => a) }, ["AST-001", "AST-002"]],
+    [{ name: "PATCH replaces metadata instead of merging it", request: rewriteRequestJson((q) => q.method === "PATCH", (b) => b) , response: rewriteResponseJson((q) => q.method === "GET" && /^\/assistants\/[^/]+$/.test(q.path), (a) => ({ ...a, metadata: { change: a.metadata?.change, added: a.metadata?.added } })) }, ["AST-030"]],
+  ];
+  const ids = [...new Set(faults.flatMap(([, i]) => i))];
+  let baseline: Report;
+
+  beforeAll(async () => {
+    const out = join(dir, "baseline");
+    await runCli(["run", "--url", server.url, "--report-dir", out, ...ids.flatMap((i) => ["--id", i])], { timeoutMs: 120_000 });
+    baseline = await report(out);
+  });
+
+  it("the checks used below pass against the unmodified server", () => {
+    for (const id of ids) expect(baseline.checks.find((c) => c.id === id)?.outcome, id).toBe("pass");
+  });
+
+  for (const [fault, expected] of faults) {
+    it(`${fault.name}: ${expected.join(", ")} fail`, async () => {
+      const proxy = await startProxy(server.url, fault);
+      try {
+        const out = join(dir, fault.name.replace(/\W+/g, "-"));
+        const r = await runCli(["run", "--url", proxy.url, "--report-dir", out, ...expected.flatMap((i) => ["--id", i])], { timeoutMs: 120_000 });
+        expect(r.code, r.stderr).toBe(1);
+        const rep = await report(out);
+        for (const id of expected) {
+          const c = rep.checks.find((x) => x.id === id);
+          expect(c?.outcome, `${id}: ${c?.message}`).toBe("fail");
+          expect(c?.evidence.exchanges.length, id).toBeGreaterThan(0);
+        }
+      } finally {
+        await proxy.close();
+      }
+    });
+  }
+  it("kept the report directory tidy", () => expect(existsSync(join(dir, "baseline", "report.json"))).toBe(true));
+});

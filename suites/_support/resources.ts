@@ -25,13 +25,15 @@ export async function createAssistant(c: CheckContext, body: Record<string, unkn
 }
 
 /**
- * The request was refused as the contract says (a 4xx from `statuses`); the
- * error body is judged by wire validation.
+ * The request, which breaks `rule`, was refused as the contract says (a 4xx
+ * from `statuses`); the error body is judged by wire validation.
  */
-export function expectRefused(res: HttpResponse, statuses: number[] = [422], why = "an invalid request"): void {
-  ensure(res.status < 500, `${res.record.operation ?? res.record.request.url} answered ${res.status} to ${why}: a server error, where the contract wants ${statuses.join(" or ")}`, res);
-  ensure(!(res.status >= 200 && res.status < 300), `${res.record.operation ?? res.record.request.url} accepted ${why} with ${res.status}; the contract wants ${statuses.join(" or ")}`, res);
-  expectStatus(res, statuses, why);
+export function expectRefused(res: HttpResponse, statuses: number[], rule: string): void {
+  const op = res.record.operation ?? res.record.request.url;
+  const want = statuses.join(" or ");
+  ensure(res.status < 500, `${op} answered ${res.status}, a server error, to a request that breaks '${rule}'; the contract wants ${want}`, res);
+  ensure(res.status < 200 || res.status >= 300, `${op} accepted with ${res.status} a request that breaks '${rule}'; the contract wants ${want}`, res);
+  expectStatus(res, statuses, `the request breaks '${rule}'`);
 }
 
 /** Nothing carrying `marker` in its metadata exists: a refused request created nothing. */

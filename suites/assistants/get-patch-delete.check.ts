@@ -50,7 +50,7 @@ check(
   },
   async (c) => {
     const res = await c.api.get("/assistants/not-a-uuid");
-    expectRefused(res, [404, 422], "a malformed assistant_id");
+    expectRefused(res, [404, 422], "assistant_id is a UUID");
   },
 );
 

@@ -51,7 +51,7 @@ check(
   },
   async (c) => {
     const res = await c.api.request({ method: "POST", path: "/assistants", body: `{"graph_id": "${ECHO}", "metadata": {`, headers: { "content-type": "application/json" } });
-    expectRefused(res, [422], "a malformed JSON body");
+    expectRefused(res, [422], "the body is JSON");
   },
 );
 
@@ -68,7 +68,7 @@ check(
     const marker = c.tag({ label: `text-plain-${uuid()}` });
     const res = await c.api.request({ method: "POST", path: "/assistants", body: JSON.stringify({ graph_id: ECHO, metadata: marker }), headers: { "content-type": "text/plain" } });
     if (res.status === 200 && typeof res.json?.assistant_id === "string") c.created.assistant(res.json.assistant_id);
-    expectRefused(res, [415, 422], "a body sent as text/plain");
+    expectRefused(res, [415, 422], "the body is application/json");
     await expectNoAssistantWith(c, marker);
   },
 );

@@ -166,8 +166,8 @@ check(
   async (c) => {
     const a = await createAssistant(c);
     const none = await c.api.post(`/assistants/${a.assistant_id}/latest`, {});
-    expectRefused(none, [422], "set-latest without a version");
+    expectRefused(none, [422], "version is required");
     const text = await c.api.request({ method: "POST", path: `/assistants/${a.assistant_id}/latest`, query: { version: "first" }, json: { version: "first" } });
-    expectRefused(text, [422], "set-latest with version 'first'");
+    expectRefused(text, [422], "version is an integer");
   },
 );

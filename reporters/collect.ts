@@ -17,6 +17,8 @@ export interface HarnessProblem {
 export interface Collected {
   checks: CheckResult[];
   problems: HarnessProblem[];
+  /** Every check of the catalog, selected for this run or not. */
+  catalog: CheckMeta[];
 }
 
 function firstError(errors: ReadonlyArray<{ message?: string; name?: string }> | undefined): string {
@@ -41,7 +43,7 @@ export function resultOf(tc: TestCase, file: string): CheckResult | undefined {
 }
 
 export class CollectingReporter implements Reporter {
-  readonly collected: Collected = { checks: [], problems: [] };
+  readonly collected: Collected = { checks: [], problems: [], catalog: [] };
   private root = process.cwd();
 
   constructor(private readonly progress?: (done: CheckResult) => void) {}
@@ -60,6 +62,8 @@ export class CollectingReporter implements Reporter {
       const file = this.rel(mod.moduleId);
       for (const e of mod.errors()) this.collected.problems.push({ where: file, message: firstError([e]) });
       for (const tc of mod.children.allTests()) {
+        const meta = tc.meta().check as CheckMeta | undefined;
+        if (meta) this.collected.catalog.push(meta);
         const r = resultOf(tc, file);
         if (r) this.collected.checks.push(r);
       }

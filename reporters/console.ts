@@ -33,6 +33,11 @@ export function formatSummary(report: Report): string {
     lines.push(`Could not delete ${report.cleanup.leftovers.length} resource(s) the suite created:`);
     for (const l of report.cleanup.leftovers) lines.push(`  ${l.kind} ${l.id}: ${l.reason}`);
   }
+  if (report.uncovered.length > 0) {
+    lines.push("");
+    lines.push(`Not covered by any check (${report.uncovered.length} operation(s) of the contract):`);
+    for (const u of report.uncovered) lines.push(`  ${u.operation}: ${u.reason}`);
+  }
   const code = exitCodeOf(report);
   lines.push("");
   lines.push(

@@ -32,6 +32,8 @@ export interface Report {
   /** Harness errors that belong to no single check. */
   problems: HarnessProblem[];
   cleanup: SweepResult;
+  /** Operations of the contract that no check of the catalog exercises, and why. */
+  uncovered: Array<{ operation: string; reason: string }>;
 }
 
 export function emptyCounts(): Counts {
@@ -68,6 +70,14 @@ export function profileTable(checks: CheckResult[], claims: Partial<Record<Profi
 export function exitCodeOf(report: Pick<Report, "summary" | "problems">): 0 | 1 | 2 {
   if (report.summary.error > 0 || report.problems.length > 0) return 2;
   return report.summary.fail > 0 ? 1 : 0;
+}
+
+/** Contract operations no check exercises, with the reason given in suites/uncovered.ts. */
+export function uncoveredOperations(operations: string[], catalog: Array<{ operations: string[] }>, reasons: Record<string, string>): Report["uncovered"] {
+  const covered = new Set(catalog.flatMap((c) => c.operations));
+  return operations
+    .filter((op) => !covered.has(op))
+    .map((operation) => ({ operation, reason: reasons[operation] ?? "no check exercises it, and suites/uncovered.ts does not say why" }));
 }
 
 export async function writeReportJson(dir: string, report: Report): Promise<string> {

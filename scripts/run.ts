@@ -11,7 +11,8 @@ import type { RunContext, Selection } from "../harness/run-context";
 import { connection, decideClaims, probe, UsageError } from "../harness/target";
 import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
 import { CollectingReporter, type CheckResult } from "../reporters/collect";
-import { count, orderChecks, profileTable, writeReportJson, type Report } from "../reporters/report";
+import { count, orderChecks, profileTable, uncoveredOperations, writeReportJson, type Report } from "../reporters/report";
+import { NOT_YET_COVERED } from "../suites/uncovered";
 import { runSuites, SUITE_VERSION } from "./vitest-runner";
 
 export interface RunOptions {
@@ -104,6 +105,11 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
       checks,
       problems: reporter.collected.problems,
       cleanup,
+      uncovered: uncoveredOperations(
+        contract.operations.map((o) => o.key),
+        reporter.collected.catalog,
+        NOT_YET_COVERED,
+      ),
     };
     const reportPath = await writeReportJson(opts.reportDir, report);
     return { report, reportPath };

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadContract } from "../harness/contract";
 import { LEVELS, PROFILES, type CheckMeta } from "../harness/model";
+import { NOT_YET_COVERED } from "../suites/uncovered";
 import { runCli } from "./support/cli";
 
 let checks: CheckMeta[];
@@ -33,6 +34,16 @@ describe("the catalog", () => {
       expect(c.operations.length, c.id).toBeGreaterThan(0);
       for (const op of c.operations) expect(known.has(op), `${c.id}: ${op} is not an operation of the contract`).toBe(true);
     }
+  });
+
+  it("covers every operation of the contract, or lists it in suites/uncovered.ts, and lists nothing covered", async () => {
+    const contract = await loadContract();
+    const covered = new Set(checks.flatMap((c) => c.operations));
+    const ops = contract.operations.map((o) => o.key);
+    const silent = ops.filter((op) => !covered.has(op) && !(op in NOT_YET_COVERED));
+    expect(silent, "operations with no check that suites/uncovered.ts does not list").toEqual([]);
+    const stale = Object.keys(NOT_YET_COVERED).filter((op) => covered.has(op) || !ops.includes(op));
+    expect(stale, "suites/uncovered.ts lists operations that are covered, or not in the contract").toEqual([]);
   });
 
   it("matches the committed snapshot of id -> level, profile, title", async () => {

@@ -33,6 +33,11 @@ export function formatSummary(report: Report): string {
     lines.push(`Could not delete ${report.cleanup.leftovers.length} resource(s) the suite created:`);
     for (const l of report.cleanup.leftovers) lines.push(`  ${l.kind} ${l.id}: ${l.reason}`);
   }
+  if (report.contract.missingOperations.length > 0) {
+    lines.push("");
+    lines.push(`The given contract (${report.contract.source}) lacks ${report.contract.missingOperations.length} operation(s) the checks exercise; their responses were not validated:`);
+    for (const op of report.contract.missingOperations) lines.push(`  ${op}`);
+  }
   if (report.uncovered.length > 0) {
     lines.push("");
     lines.push(`Not covered by any check (${report.uncovered.length} operation(s) of the contract):`);

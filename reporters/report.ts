@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { SweepResult } from "../harness/cleanup";
+import { normalizeOperation } from "../harness/contract";
 import { OUTCOMES, PROFILES, type Outcome, type Profile } from "../harness/model";
 import type { Claim, Selection } from "../harness/run-context";
 import type { CheckResult, HarnessProblem } from "./collect";
@@ -11,7 +12,17 @@ export type Counts = Record<Outcome, number> & { total: number };
 
 export interface Report {
   suite: { name: string; version: string };
-  contract: { source: string; title: string; version: string };
+  contract: {
+    source: string;
+    title: string;
+    version: string;
+    /** false when the run was judged against a contract given with --spec. */
+    own: boolean;
+    /** What the suite had to tolerate in a given contract. */
+    warnings: string[];
+    /** Operations the suite's checks exercise that the given contract lacks: their responses were not validated. */
+    missingOperations: string[];
+  };
   target: {
     url: string;
     /** How the target came to be: given by URL, or started by the suite. */
@@ -74,10 +85,16 @@ export function exitCodeOf(report: Pick<Report, "summary" | "problems">): 0 | 1 
 
 /** Contract operations no check exercises, with the reason given in suites/uncovered.ts. */
 export function uncoveredOperations(operations: string[], catalog: Array<{ operations: string[] }>, reasons: Record<string, string>): Report["uncovered"] {
-  const covered = new Set(catalog.flatMap((c) => c.operations));
+  const covered = new Set(catalog.flatMap((c) => c.operations).map(normalizeOperation));
+  const why = new Map(Object.entries(reasons).map(([op, reason]) => [normalizeOperation(op), reason]));
   return operations
-    .filter((op) => !covered.has(op))
-    .map((operation) => ({ operation, reason: reasons[operation] ?? "no check exercises it, and suites/uncovered.ts does not say why" }));
+    .filter((op) => !covered.has(normalizeOperation(op)))
+    .map((operation) => ({ operation, reason: why.get(normalizeOperation(operation)) ?? "no check exercises it, and suites/uncovered.ts does not say why" }));
+}
+
+/** Operations the catalog's checks exercise that a (given) contract does not have. */
+export function missingOperations(catalog: Array<{ operations: string[] }>, has: (op: string) => boolean): string[] {
+  return [...new Set(catalog.flatMap((c) => c.operations))].filter((op) => !has(op)).sort();
 }
 
 export async function writeReportJson(dir: string, report: Report): Promise<string> {

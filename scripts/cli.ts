@@ -9,7 +9,7 @@ import { killAllServersSync, stopAllServers } from "../harness/targets/reference
 import { LEVELS, type Level } from "../harness/model";
 import { formatSummary } from "../reporters/console";
 import { exitCodeOf } from "../reporters/report";
-import { catalog, formatCatalog } from "./list";
+import { catalog, coverage, formatCatalog, formatCoverage } from "./list";
 import { run } from "./run";
 import { SUITE_VERSION } from "./vitest-runner";
 
@@ -20,7 +20,7 @@ Usage:
                             [--profile p1,p2] [--id ID|PATTERN]... [--level MUST,SHOULD]
                             [--claim p1,p2] [--disclaim p1,p2]
                             [--report-dir DIR] [--seed N] [--timeout-ms N] [--stream-timeout-ms N]
-  langgraph-conformance list [--json] [--profile p1,p2]
+  langgraph-conformance list [--json] [--profile p1,p2] [--operations]
 
 Without --url (or LANGGRAPH_CONFORMANCE_URL), the embedded reference server
 (@langchain/langgraph-api with the fixture graphs) is started and tested.
@@ -104,12 +104,17 @@ async function cmdRun(args: string[]): Promise<number> {
 }
 
 async function cmdList(args: string[]): Promise<number> {
-  const { values } = parse(args, { json: { type: "boolean" }, profile: { type: "string" } });
+  const { values } = parse(args, { json: { type: "boolean" }, profile: { type: "string" }, operations: { type: "boolean" } });
   const profiles = values.profile ? parseProfiles(values.profile as string) : undefined;
   const { checks, problems } = await catalog();
   for (const p of problems) process.stderr.write(`langgraph-conformance: ${p.file ? `${p.file}: ` : ""}${p.message}\n`);
   const shown = profiles ? checks.filter((c) => profiles.includes(c.profile)) : checks;
-  process.stdout.write(values.json ? `${JSON.stringify(shown, null, 2)}\n` : `${formatCatalog(shown)}\n${shown.length} checks\n`);
+  if (values.operations) {
+    const rows = (await coverage(shown)).filter((r) => !profiles || profiles.includes(r.profile as never));
+    process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatCoverage(rows)}\n${rows.filter((r) => r.checks.length).length}/${rows.length} operations covered\n`);
+  } else {
+    process.stdout.write(values.json ? `${JSON.stringify(shown, null, 2)}\n` : `${formatCatalog(shown)}\n${shown.length} checks\n`);
+  }
   return problems.length > 0 ? 2 : 0;
 }
 

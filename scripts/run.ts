@@ -11,7 +11,7 @@ import type { RunContext, Selection } from "../harness/run-context";
 import { connection, decideClaims, probe, UsageError } from "../harness/target";
 import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
 import { CollectingReporter, type CheckResult } from "../reporters/collect";
-import { count, orderChecks, profileTable, uncoveredOperations, writeReportJson, type Report } from "../reporters/report";
+import { count, missingOperations, orderChecks, profileTable, uncoveredOperations, writeReportJson, type Report } from "../reporters/report";
 import { NOT_YET_COVERED } from "../suites/uncovered";
 import { runSuites, SUITE_VERSION } from "./vitest-runner";
 
@@ -61,6 +61,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     const claims = decideClaims(found.info, { claim: opts.claim, disclaim: opts.disclaim });
     const runId = `${startedAt.toISOString().slice(0, 10).replace(/-/g, "")}-${randomBytes(4).toString("hex")}`;
     const seed = opts.seed ?? randomInt(0, 2 ** 31 - 1);
+    for (const w of contract.warnings) opts.log(`warning: the given contract: ${w}`);
     opts.log(`target ${target.url}${server ? ` (embedded ${server.description}, pid ${server.pid})` : ""}; run ${runId}; seed ${seed}`);
 
     const ctx: RunContext = {
@@ -88,7 +89,14 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     const checks = orderChecks(reporter.collected.checks);
     const report: Report = {
       suite: { name: "langgraph-conformance", version: SUITE_VERSION },
-      contract: { source: contract.source, title: contract.title, version: contract.version },
+      contract: {
+        source: contract.source,
+        title: contract.title,
+        version: contract.version,
+        own: contract.own,
+        warnings: contract.warnings,
+        missingOperations: missingOperations(reporter.collected.catalog, contract.hasOperation),
+      },
       target: {
         url: target.url,
         startedBy: server ? "embedded" : "url",

@@ -84,10 +84,12 @@ const SAMPLES: Record<string, { op?: string; name?: string; good: string[]; bad:
     good: [
       j({ id: TASK, name: "agent", input: { messages: [] }, triggers: ["start:agent"], interrupts: [] }),
       j({ id: TASK, name: "agent", result: [["messages", [{ type: "ai", content: "begin" }]]], error: null, interrupts: [] }),
+      j({ id: TASK, name: "first", result: { echoed: "x" }, interrupts: [], error: null }), // result by channel (Python SDK)
       j({ id: TASK, name: "agent", error: "ValueError('boom')", interrupts: [] }),
     ],
     bad: [
-      j({ id: TASK, name: "first", result: { echoed: "x" }, interrupts: [], error: null }), // result as an object
+      j({ id: TASK, name: "first", result: "echoed x" }),
+      j({ id: TASK, name: "first", result: [["echoed"]] }), // a write is a [channel, value] pair
       j({ id: TASK, name: "explode", error: { message: "boom" }, interrupts: [] }),
       j({ id: TASK, input: {} }),
     ],

@@ -10,6 +10,7 @@ import { createRegistry, STORE_ROOT, tagFor, type Created } from "./cleanup";
 import { loadContract, type Contract } from "./contract";
 import { CheckFailure } from "./expect";
 import { createApi, newRecorder, TransportError, type Api, type Recorder } from "./http";
+import { checkEvents, loadStreams } from "./streams";
 import { outcomeForLevel, type CheckMeta, type Evidence, type ExchangeRecord, type Outcome, type Verdict, type WireViolation } from "./model";
 import { isSelected, runContext, type RunContext } from "./run-context";
 
@@ -123,7 +124,7 @@ export function scenario<T>(name: string, setup: (c: CheckContext) => Promise<T>
     if (!memo) {
       const ctl = new AbortController();
       const timer = setTimeout(() => ctl.abort(), timeoutMs);
-      const api = createApi({ target: c.run.target, contract: c.contract, recorder, signal: ctl.signal });
+      const api = createApi({ target: c.run.target, contract: c.contract, recorder, signal: ctl.signal, checkEvents });
       created = createRegistry(createApi({ target: c.run.target, recorder: newRecorder("setup") }));
       const sc: CheckContext = { ...c, api, created, signal: ctl.signal, meta: { ...c.meta, id: `setup:${name}` } };
       memo = setup(sc).finally(() => clearTimeout(timer));
@@ -157,12 +158,13 @@ async function evaluate(meta: CheckMeta, fn: CheckFn, run: RunContext, timeoutMs
   let contract: Contract;
   try {
     contract = await loadContract(run.contract);
+    loadStreams(); // the event schemas of streams: broken, they are our error, not the target's
   } catch (e) {
     return { outcome: "error", message: `the contract could not be loaded: ${(e as Error).message}`, evidence: { exchanges: [] }, durationMs: 0 };
   }
 
   const ctl = new AbortController();
-  const api = createApi({ target: run.target, contract, recorder, signal: ctl.signal });
+  const api = createApi({ target: run.target, contract, recorder, signal: ctl.signal, checkEvents });
   // Deletions are housekeeping, not evidence: they get a recorder of their own.
   const created = createRegistry(createApi({ target: run.target, recorder: newRecorder("check") }));
   const c: CheckContext = {

@@ -85,14 +85,20 @@ export interface ProbeResult {
   info?: Record<string, any>;
   /** Graph ids of the target's system assistants, when it lists them. */
   graphs?: string[];
+  /** What the probe noticed but did not stop for (GET /ok missing on a server that otherwise speaks the API). */
+  warnings: string[];
 }
 
 /**
- * Is this a LangGraph server that answers? GET /ok must answer JSON in time;
- * anything else is a one-line reason to stop before running a single check.
+ * Is this a server of this API that answers? GET /ok answering JSON in time says
+ * so. A server without a working /ok still speaks the API if POST
+ * /assistants/search answers a JSON list: the run goes on (the system checks
+ * judge /ok). Anything else (refused, silent, HTML) is a one-line reason to stop
+ * before running a single check.
  */
 export async function probe(target: TargetConnection): Promise<ProbeResult> {
   const api = createApi({ target, recorder: newRecorder() });
+  const result: ProbeResult = { warnings: [] };
   let ok;
   try {
     ok = await api.get("/ok");
@@ -104,15 +110,24 @@ export async function probe(target: TargetConnection): Promise<ProbeResult> {
   if (ok.status === 401 || ok.status === 403) {
     throw new UsageError(`the target at ${target.url} refused GET /ok with ${ok.status}: give an API key (--api-key or LANGGRAPH_API_KEY)`);
   }
-  if (!/json/i.test(ct) || ok.json === undefined) {
+  const okSpeaks = /json/i.test(ct) && ok.json !== undefined && ok.status < 500;
+  if (!okSpeaks) {
     const title = /<title>([^<]{0,80})/i.exec(ok.text)?.[1];
-    throw new UsageError(
-      `the target at ${target.url} is not a LangGraph server: GET /ok answered ${ok.status} ${ct || "(no content type)"}${title ? ` ("${title.trim()}")` : ""}, not JSON`,
-    );
+    const what = `GET /ok answered ${ok.status} ${ct || "(no content type)"}${title ? ` ("${title.trim()}")` : ""}`;
+    let speaks = false;
+    try {
+      const search = await api.post("/assistants/search", { limit: 1 });
+      speaks = search.status === 200 && Array.isArray(search.json);
+    } catch {
+      speaks = false;
+    }
+    if (!speaks) {
+      if (ok.status >= 500 && /json/i.test(ct)) throw new UsageError(`the target at ${target.url} is unhealthy: ${what} ${ok.text.slice(0, 120)}`);
+      throw new UsageError(`the target at ${target.url} is not a LangGraph server: ${what}, not JSON, and POST /assistants/search does not answer a JSON list`);
+    }
+    result.warnings.push(`${what}; going on because POST /assistants/search answers a JSON list (the system checks judge /ok)`);
   }
-  if (ok.status >= 500) throw new UsageError(`the target at ${target.url} is unhealthy: GET /ok answered ${ok.status} ${ok.text.slice(0, 120)}`);
 
-  const result: ProbeResult = {};
   try {
     const info = await api.get("/info");
     if (info.status === 200 && info.json && typeof info.json === "object") result.info = info.json;

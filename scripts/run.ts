@@ -58,6 +58,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
       streamTimeoutMs: opts.streamTimeoutMs,
     });
     const found = await probe(target);
+    for (const w of found.warnings) opts.log(`warning: ${w}`);
     const claims = decideClaims(found.info, { claim: opts.claim, disclaim: opts.disclaim });
     const runId = `${startedAt.toISOString().slice(0, 10).replace(/-/g, "")}-${randomBytes(4).toString("hex")}`;
     const seed = opts.seed ?? randomInt(0, 2 ** 31 - 1);

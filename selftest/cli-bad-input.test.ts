@@ -3,7 +3,10 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/cli";
-import { closedPort, hangingServer, htmlServer, type Local } from "./support/servers";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { closedPort, hangingServer, htmlServer, json, listen, type Local } from "./support/servers";
 
 let html: Local;
 let hang: Local;
@@ -35,7 +38,7 @@ describe("bad input", () => {
   });
 
   it("a server that answers HTML", async () => {
-    expectOneLineUsageError(await runCli(["run", "--url", html.url]), /not a LangGraph server: GET \/ok answered 200 text\/html \("Welcome to nginx!"\)/);
+    expectOneLineUsageError(await runCli(["run", "--url", html.url]), /not a LangGraph server: GET \/ok answered 200 text\/html \("Welcome to nginx!"\), not JSON, and POST \/assistants\/search does not answer a JSON list/);
   });
 
   it("a server that hangs, within the request time limit", async () => {
@@ -58,6 +61,24 @@ describe("bad input", () => {
     expectOneLineUsageError(await runCli(["explode"]), /unknown command 'explode'/);
     expectOneLineUsageError(await runCli(["run", "--timeout-ms", "soon"]), /--timeout-ms expects a positive integer/);
     expectOneLineUsageError(await runCli(["run", "--level", "MAYBE"]), /unknown level 'MAYBE'/);
+  });
+
+  it("a server of the API that lacks GET /ok is still tested, with a warning, and fails the /ok check", async () => {
+    const noOk = await listen((req, res) => {
+      if (req.method === "POST" && req.url === "/assistants/search") return json(res, 200, []);
+      json(res, 404, "Not Found", "text/plain");
+    });
+    try {
+      const dir = await mkdtemp(join(tmpdir(), "lgc-nook-"));
+      const r = await runCli(["run", "--url", noOk.url, "--profile", "system", "--report-dir", dir]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toMatch(/warning: GET \/ok answered 404 text\/plain; going on because POST \/assistants\/search answers a JSON list/);
+      const rep = JSON.parse(await readFile(join(dir, "report.json"), "utf8"));
+      expect(rep.checks.find((c: { id: string }) => c.id === "SYS-001").outcome).toBe("fail");
+      await rm(dir, { recursive: true, force: true });
+    } finally {
+      await noOk.close();
+    }
   });
 
   it("the URL from the environment is used, and the API key is never printed", async () => {

@@ -2,6 +2,7 @@
 // what the target claims and offers. Provided through vitest's `provide`.
 
 import { inject } from "vitest";
+import { isSecretHeader, registerSecret } from "./evidence";
 import type { TargetConnection } from "./http";
 import type { Level, Profile } from "./model";
 
@@ -49,6 +50,8 @@ const LIST_CONTEXT: RunContext = {
   claims: {},
 };
 
+let secretsRegistered = false;
+
 /** The run context in a worker; the listing context when no run provided one. */
 export function runContext(): RunContext {
   let ctx: RunContext | undefined;
@@ -56,6 +59,13 @@ export function runContext(): RunContext {
     ctx = inject("lgc");
   } catch {
     ctx = undefined;
+  }
+  if (ctx && !secretsRegistered) {
+    // Workers are other threads: the CLI's registrations do not reach them, and a
+    // server may echo a key in a body. Every worker redacts the run's secrets itself.
+    secretsRegistered = true;
+    registerSecret(ctx.target.apiKey);
+    for (const [name, value] of Object.entries(ctx.target.headers)) if (isSecretHeader(name)) registerSecret(value);
   }
   return ctx ?? LIST_CONTEXT;
 }

@@ -2,7 +2,7 @@
 // module parses the options into a connection, probes that the target is a
 // LangGraph server at all, and reads what it declares about itself.
 
-import { registerSecret } from "./evidence";
+import { isSecretHeader, registerSecret } from "./evidence";
 import { createApi, newRecorder, TransportError, type TargetConnection } from "./http";
 import { PROFILES, type Profile } from "./model";
 import type { Claim } from "./run-context";
@@ -68,7 +68,7 @@ export function connection(opts: {
   for (const raw of opts.headers ?? []) {
     const [name, value] = parseHeader(raw);
     headers[name] = value;
-    registerSecret(value.length >= 8 ? value : undefined);
+    if (isSecretHeader(name)) registerSecret(value);
   }
   registerSecret(opts.apiKey);
   return {

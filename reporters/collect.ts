@@ -1,8 +1,9 @@
 // The vitest side of reporting: reads each check's metadata and verdict from
 // the finished test cases. Reporters read results only; they never call the target.
 
-import type { Reporter, SerializedError, TestCase, TestModule } from "vitest/node";
+import type { Reporter, SerializedError, TestCase, TestModule, TestSpecification } from "vitest/node";
 import type { CheckMeta, Outcome, Verdict } from "../harness/model";
+import type { ProgressSink } from "./progress";
 
 export interface CheckResult extends CheckMeta, Verdict {
   file: string;
@@ -45,19 +46,45 @@ export function resultOf(tc: TestCase, file: string): CheckResult | undefined {
 export class CollectingReporter implements Reporter {
   readonly collected: Collected = { checks: [], problems: [], catalog: [] };
   private root = process.cwd();
+  private readonly progress?: ProgressSink;
+  private modulesExpected = Infinity;
+  private modulesCollected = 0;
 
-  constructor(private readonly progress?: (done: CheckResult) => void) {}
+  constructor(progress?: ProgressSink | ((done: CheckResult) => void)) {
+    this.progress = typeof progress === "function" ? { check: progress } : progress;
+  }
 
   onInit(vitest: { config: { root: string } }) {
     this.root = vitest.config.root;
   }
 
+  onTestRunStart(specifications: ReadonlyArray<TestSpecification>) {
+    this.modulesExpected = specifications.length;
+    this.progress?.files?.(specifications.map((s) => this.rel(s.moduleId)));
+  }
+
+  onTestModuleEnd(mod: TestModule) {
+    this.progress?.fileEnded?.(this.rel(mod.moduleId));
+  }
+
+  // Files are collected as they start: the planned counts grow until every one is.
+  onTestModuleCollected(mod: TestModule) {
+    const planned: CheckMeta[] = [];
+    for (const tc of mod.children.allTests()) {
+      const meta = tc.meta();
+      if (meta.check && !meta.deselected) planned.push(meta.check as CheckMeta);
+    }
+    this.progress?.planned?.(planned);
+    if (++this.modulesCollected >= this.modulesExpected) this.progress?.allPlanned?.();
+  }
+
   onTestCaseResult(tc: TestCase) {
     const r = resultOf(tc, this.rel(tc.module.moduleId));
-    if (r && this.progress) this.progress(r);
+    if (r) this.progress?.check(r);
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<SerializedError>) {
+    this.progress?.end?.();
     for (const mod of modules) {
       const file = this.rel(mod.moduleId);
       for (const e of mod.errors()) this.collected.problems.push({ where: file, message: firstError([e]) });

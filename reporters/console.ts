@@ -1,56 +1,167 @@
-// The summary printed at the end of a run: a table by profile, then the checks
-// that did not pass, most severe first.
+// The summary printed at the end of a run: a table by profile with its score,
+// then, profile by profile, the checks that did not pass (id, level, title and
+// the first line of the message), most severe first; then the verdict.
+//
+// Text from the target goes through terminalSafe (no escape sequences, one
+// line); message lines start with our own marker, so that no line of ours
+// begins with text a target chose (a CI log reads commands at line starts).
 
-import type { Outcome } from "../harness/model";
-import { exitCodeOf, type Counts, type Report } from "./report";
+import { PROFILES } from "../harness/model";
+import { clip, terminalSafe } from "./escape";
+import { formatScore, verdictOf, type Counts, type Report } from "./report";
+import { ATTENTION, bySeverity, statusOf, STATUS_LABEL, type ReportCheck, type Status } from "./view";
 
 const COLUMNS: Array<keyof Counts> = ["total", "pass", "fail", "warn", "notice", "skip", "error"];
-const ORDER: Outcome[] = ["error", "fail", "warn", "notice"];
 
-function row(label: string, c: Counts, width: number): string {
-  return label.padEnd(width) + COLUMNS.map((k) => String(c[k]).padStart(k === "total" ? 7 : 7)).join("");
+export interface Paint {
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  blue(s: string): string;
+  magenta(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
 }
 
-export function formatSummary(report: Report): string {
+/**
+ * Colour only on a terminal: never when NO_COLOR is set (https://no-color.org),
+ * always when FORCE_COLOR is set to anything but 0.
+ */
+export function wantColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "" && env.FORCE_COLOR !== "0") return true;
+  return stream.isTTY === true && env.TERM !== "dumb";
+}
+
+export function paint(enabled: boolean): Paint {
+  const sgr = (open: number, close: number) => (s: string) => (enabled ? `\u001b[${open}m${s}\u001b[${close}m` : s);
+  return { red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), blue: sgr(34, 39), magenta: sgr(35, 39), dim: sgr(2, 22), bold: sgr(1, 22) };
+}
+
+export function colourOf(p: Paint, s: Status): (t: string) => string {
+  switch (s) {
+    case "pass":
+      return p.green;
+    case "fail":
+    case "stale":
+      return p.red;
+    case "warn":
+      return p.yellow;
+    case "notice":
+      return p.blue;
+    case "error":
+      return p.magenta;
+    default:
+      return p.dim;
+  }
+}
+
+export interface SummaryOptions {
+  colour?: boolean;
+  /** Print the first line of each message under its check (default true). */
+  messages?: boolean;
+  /** Which statuses to list by profile (default: those that want attention). */
+  list?: Status[];
+  /** Paths of the written reports. */
+  written?: string[];
+}
+
+function row(label: string, c: Counts, score: string, width: number): string {
+  return label.padEnd(width) + COLUMNS.map((k) => String(c[k]).padStart(7)).join("") + "   " + score;
+}
+
+/** Status words of one column's width, for lines that list checks. */
+export const SHORT: Record<Status, string> = { error: "error", stale: "stale", fail: "fail", warn: "warn", notice: "notice", expected: "expected", skip: "skip", pass: "pass" };
+
+export function checkLine(c: Pick<ReportCheck, "id" | "level" | "title">, s: Status, p: Paint): string {
+  return `  ${colourOf(p, s)(SHORT[s].padEnd(8))} ${p.bold(c.id)} [${c.level}] ${c.title}`;
+}
+
+export function formatSummary(report: Report, opts: SummaryOptions = {}): string {
+  const p = paint(opts.colour ?? false);
+  const list = opts.list ?? ATTENTION;
+  const messages = opts.messages ?? true;
   const lines: string[] = [];
   const width = 14;
   lines.push("");
-  lines.push("profile".padEnd(width) + COLUMNS.map((k) => (k === "total" ? "checks" : k).padStart(7)).join(""));
-  for (const [p, info] of Object.entries(report.profiles)) {
-    lines.push(row(p, info!.counts, width) + (info!.claimed ? "" : "   (not claimed)"));
+  lines.push(p.bold("profile".padEnd(width) + COLUMNS.map((k) => (k === "total" ? "checks" : k).padStart(7)).join("") + "   score"));
+  for (const [name, info] of Object.entries(report.profiles)) {
+    lines.push(row(name, info!.counts, info!.score ? formatScore(info!.score) : "", width) + (info!.claimed ? "" : p.dim(`   (not claimed: ${terminalSafe(info!.reason)})`)));
   }
-  lines.push(row("all", report.summary, width));
-  for (const outcome of ORDER) {
-    const list = report.checks.filter((c) => c.outcome === outcome);
-    if (list.length === 0) continue;
+  lines.push(p.bold(row("all", report.summary, report.score ? formatScore(report.score) : "", width)));
+
+  for (const profile of PROFILES) {
+    const mine = report.checks.filter((c) => c.profile === profile && list.includes(statusOf(c))).sort((a, b) => bySeverity(a, b) || a.id.localeCompare(b.id, "en", { numeric: true }));
+    if (mine.length === 0) continue;
+    const by = new Map<Status, number>();
+    for (const c of mine) by.set(statusOf(c), (by.get(statusOf(c)) ?? 0) + 1);
     lines.push("");
-    lines.push(`${outcome.toUpperCase()} (${list.length})`);
-    for (const c of list) lines.push(`  ${c.id} [${c.level}] ${c.title}\n      ${c.message.split("\n")[0]}`);
+    lines.push(p.bold(`${profile}: ${[...by].map(([s, n]) => `${n} ${STATUS_LABEL[s]}`).join(", ")}`));
+    for (const c of mine) {
+      lines.push(checkLine(c, statusOf(c), p));
+      if (messages && c.message) lines.push(p.dim(`           ↳ ${clip(terminalSafe(c.message), 240)}`));
+    }
   }
-  for (const p of report.problems) lines.push(`\nHARNESS ERROR in ${p.where}: ${p.message}`);
+  const expected = report.checks.filter((c) => statusOf(c) === "expected");
+  if (expected.length > 0 && !list.includes("expected")) {
+    lines.push("", `${expected.length} failure(s) expected by the baseline ${terminalSafe(report.baseline?.file ?? "")}: ${expected.map((c) => c.id).join(", ")}`);
+  }
+  const phantoms = (report.baseline?.stale ?? []).filter((s) => !report.checks.some((c) => c.id === s.id));
+  for (const s of phantoms) lines.push(p.red(`stale baseline entry ${terminalSafe(s.id)}: ${terminalSafe(s.reason)}`));
+  for (const pr of report.problems) lines.push(p.magenta(`\nHARNESS ERROR in ${terminalSafe(pr.where)}: ${terminalSafe(pr.message)}`));
   if (report.cleanup.leftovers.length > 0) {
     lines.push("");
     lines.push(`Could not delete ${report.cleanup.leftovers.length} resource(s) the suite created:`);
-    for (const l of report.cleanup.leftovers) lines.push(`  ${l.kind} ${l.id}: ${l.reason}`);
+    for (const l of report.cleanup.leftovers) lines.push(`  ${terminalSafe(l.kind)} ${terminalSafe(l.id)}: ${terminalSafe(l.reason)}`);
   }
   if (report.contract.missingOperations.length > 0) {
     lines.push("");
     lines.push(`The given contract (${report.contract.source}) lacks ${report.contract.missingOperations.length} operation(s) the checks exercise; their responses were not validated:`);
     for (const op of report.contract.missingOperations) lines.push(`  ${op}`);
   }
-  if (report.uncovered.length > 0) {
+  if (report.uncovered.length > 0 && messages) {
     lines.push("");
     lines.push(`Not covered by any check (${report.uncovered.length} operation(s) of the contract):`);
     for (const u of report.uncovered) lines.push(`  ${u.operation}: ${u.reason}`);
   }
-  const code = exitCodeOf(report);
+  const v = report.verdict ?? verdictOf(report);
   lines.push("");
-  lines.push(
-    code === 0
-      ? `Verdict: no MUST check failed (${report.summary.pass}/${report.summary.total} passed) in ${(report.durationMs / 1000).toFixed(1)} s`
-      : code === 1
-        ? `Verdict: ${report.summary.fail} MUST check(s) failed, in ${(report.durationMs / 1000).toFixed(1)} s`
-        : `Verdict: the harness broke (${report.summary.error} check error(s), ${report.problems.length} other problem(s)); the results are incomplete`,
-  );
+  const paintV = v.exitCode === 0 ? p.green : v.exitCode === 1 ? p.red : p.magenta;
+  lines.push(paintV(p.bold(`Verdict: ${v.text}, in ${(report.durationMs / 1000).toFixed(1)} s`)));
+  if (opts.written?.length) lines.push(`Reports: ${opts.written.join(", ")}`);
   return lines.join("\n");
+}
+
+/** GitHub's workflow commands: data escapes %, CR and LF; properties also : and ,. */
+function ghData(s: string): string {
+  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function ghProp(s: string): string {
+  return ghData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+/**
+ * The summary for GitHub Actions: one annotation per check that fails the run
+ * (error), warns (warning) or notes (notice), then the human summary with
+ * workflow commands switched off, so that nothing a target sent is read as one.
+ */
+export function formatGithub(report: Report, opts: SummaryOptions & { token: string }): string {
+  const out: string[] = [];
+  const annotate = (kind: "error" | "warning" | "notice", title: string, message: string) =>
+    out.push(`::${kind} title=${ghProp(title)}::${ghData(message.replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, "?"))}`);
+  for (const c of [...report.checks].sort(bySeverity)) {
+    const s = statusOf(c);
+    const title = `${c.id} [${c.level}] ${c.title}`;
+    if (s === "fail") annotate("error", title, c.message.slice(0, 4000));
+    else if (s === "error") annotate("error", `harness error: ${title}`, c.message.slice(0, 4000));
+    else if (s === "stale") annotate("error", `stale baseline entry: ${c.id}`, `${c.id} passes but the baseline lists it as a known failure: remove its line from ${report.baseline?.file ?? "the baseline"}`);
+    else if (s === "warn") annotate("warning", title, c.message.slice(0, 4000));
+    else if (s === "notice") annotate("notice", title, c.message.slice(0, 4000));
+  }
+  for (const s of (report.baseline?.stale ?? []).filter((x) => !report.checks.some((c) => c.id === x.id))) annotate("error", `stale baseline entry: ${s.id}`, s.reason);
+  for (const pr of report.problems) annotate("error", `harness error in ${pr.where}`, pr.message);
+  out.push(`::stop-commands::${opts.token}`);
+  out.push(formatSummary(report, { ...opts, colour: opts.colour ?? false }));
+  out.push(`::${opts.token}::`);
+  return out.join("\n");
 }

@@ -2,13 +2,19 @@
 // end with one line on stderr and exit code 2; a finished run exits 0 or 1 by
 // its verdict.
 
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parsePositiveInt, parseProfiles, UsageError } from "../harness/target";
 import { killAllServersSync, stopAllServers } from "../harness/targets/reference";
 import { LEVELS, type Level } from "../harness/model";
-import { formatSummary } from "../reporters/console";
+import { readBaseline } from "../reporters/baseline";
+import { formatGithub, formatSummary, wantColour } from "../reporters/console";
+import { createProgress, REPORTERS, type ReporterName } from "../reporters/progress";
 import { exitCodeOf } from "../reporters/report";
+import { ATTENTION } from "../reporters/view";
+import { cmdCompare } from "./compare";
 import { catalog, coverage, formatCatalog, formatCoverage } from "./list";
 import { run } from "./run";
 import { SUITE_VERSION } from "./vitest-runner";
@@ -20,14 +26,24 @@ Usage:
                             [--profile p1,p2] [--id ID|PATTERN]... [--level MUST,SHOULD]
                             [--claim p1,p2] [--disclaim p1,p2]
                             [--report-dir DIR] [--seed N] [--timeout-ms N] [--stream-timeout-ms N]
+                            [--reporter default|dots|quiet|github] [--label NAME]
+                            [--baseline FILE] [--update-baseline FILE]
   langgraph-conformance list [--json] [--profile p1,p2] [--operations]
+  langgraph-conformance compare A/report.json B/report.json... [--out DIR] [--label NAME]...
+
+A run writes report.json, report.md, report.html and junit.xml to --report-dir
+(default ./conformance-report). A baseline lists check ids known to fail, one a
+line ('#' comments): their failures are expected; a listed check that passes is
+stale and fails the run. compare writes compare.md and compare.html to --out
+(default ./conformance-compare).
 
 Without --url (or LANGGRAPH_CONFORMANCE_URL), the embedded reference server
 (@langchain/langgraph-api with the fixture graphs) is started and tested.
 The API key may also come from LANGGRAPH_API_KEY; it is sent as x-api-key.
 
-Exit codes: 0 no MUST check failed; 1 a MUST check failed; 2 usage error,
-unreachable target or harness error.`;
+Exit codes: 0 no MUST check failed (expected failures excepted); 1 a MUST
+check failed, or a baseline entry is stale; 2 usage error, unreachable target,
+unreadable baseline or report, or harness error.`;
 
 function die(message: string): never {
   process.stderr.write(`langgraph-conformance: ${message}\n`);
@@ -64,8 +80,19 @@ async function cmdRun(args: string[]): Promise<number> {
     "timeout-ms": { type: "string" },
     "stream-timeout-ms": { type: "string" },
     spec: { type: "string" },
+    reporter: { type: "string" },
+    label: { type: "string" },
+    baseline: { type: "string" },
+    "update-baseline": { type: "string" },
   });
   const v = values as Record<string, any>;
+  const reporterName = (v.reporter ?? "default") as ReporterName;
+  if (!(REPORTERS as readonly string[]).includes(reporterName)) throw new UsageError(`--reporter: unknown reporter '${v.reporter}' (known: ${REPORTERS.join(", ")})`);
+  if (v.label !== undefined && !/^[^\r\n\0]{1,100}$/.test(v.label)) throw new UsageError("--label expects a name of 1 to 100 characters on one line");
+  // Read baselines before the run: a bad file ends it before any time is spent.
+  const baseline = v.baseline ? await readBaseline(resolve(v.baseline)) : undefined;
+  const updateFile = v["update-baseline"] ? resolve(v["update-baseline"]) : undefined;
+  const previousBaseline = updateFile && existsSync(updateFile) ? await readBaseline(updateFile) : undefined;
   const seed = v.seed !== undefined ? (/^[0-9]+$/.test(v.seed) ? Number(v.seed) : (() => { throw new UsageError(`--seed expects a non-negative integer, got '${v.seed}'`); })()) : undefined;
   const reportDir = resolve(v["report-dir"] ?? "conformance-report");
   let stopping = false;
@@ -80,7 +107,8 @@ async function cmdRun(args: string[]): Promise<number> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
 
-  const { report, reportPath } = await run({
+  const colour = wantColour(process.stdout);
+  const { report, written } = await run({
     url: v.url ?? process.env.LANGGRAPH_CONFORMANCE_URL ?? undefined,
     apiKey: v["api-key"] ?? process.env.LANGGRAPH_API_KEY ?? undefined,
     headers: v.header ?? [],
@@ -97,9 +125,24 @@ async function cmdRun(args: string[]): Promise<number> {
     ...(v["stream-timeout-ms"] ? { streamTimeoutMs: parsePositiveInt(v["stream-timeout-ms"], "--stream-timeout-ms") } : {}),
     ...(v.spec ? { contract: /^https?:/.test(v.spec) ? v.spec : resolve(v.spec) } : {}),
     log: (line) => process.stdout.write(`${line}\n`),
+    progress: createProgress({
+      reporter: reporterName,
+      write: (text) => process.stdout.write(text),
+      tty: process.stdout.isTTY === true,
+      ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
+      colour,
+      ...(baseline ? { baseline: new Set(baseline.ids) } : {}),
+    }),
+    ...(v.label !== undefined ? { label: v.label } : {}),
+    ...(baseline ? { baseline } : {}),
+    ...(updateFile ? { updateBaseline: { file: updateFile, ...(previousBaseline ? { previous: previousBaseline } : {}) } } : {}),
   });
   if (report.summary.total === 0) throw new UsageError("no check matched the selection (--profile/--id/--level)");
-  process.stdout.write(`${formatSummary(report)}\nReport: ${reportPath}\n`);
+  const summaryOpts = { colour, written, ...(reporterName === "quiet" ? { messages: false, list: ATTENTION.filter((s) => s !== "warn" && s !== "notice") } : {}) };
+  process.stdout.write(
+    `${reporterName === "github" ? formatGithub(report, { ...summaryOpts, token: `lgc-${randomBytes(8).toString("hex")}` }) : formatSummary(report, summaryOpts)}\n`,
+  );
+  if (updateFile) process.stdout.write(`Baseline written: ${updateFile}\n`);
   return exitCodeOf(report);
 }
 
@@ -130,7 +173,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === "run") return cmdRun(rest);
   if (command === "list") return cmdList(rest);
-  throw new UsageError(`unknown command '${command}' (expected run or list; see --help)`);
+  if (command === "compare") return cmdCompare(rest, { log: (l) => process.stdout.write(`${l}\n`), warn: (l) => process.stderr.write(`langgraph-conformance: warning: ${l}\n`) });
+  throw new UsageError(`unknown command '${command}' (expected run, list or compare; see --help)`);
 }
 
 process.on("exit", killAllServersSync);

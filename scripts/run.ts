@@ -10,8 +10,11 @@ import type { Profile } from "../harness/model";
 import type { RunContext, Selection } from "../harness/run-context";
 import { connection, decideClaims, probe, UsageError } from "../harness/target";
 import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
+import { baselineFromReport, writeBaseline, type Baseline } from "../reporters/baseline";
 import { CollectingReporter, type CheckResult } from "../reporters/collect";
-import { count, missingOperations, orderChecks, profileTable, uncoveredOperations, writeReportJson, type Report } from "../reporters/report";
+import type { ProgressSink } from "../reporters/progress";
+import { count, missingOperations, orderChecks, profileTable, redactUrl, uncoveredOperations, type Report } from "../reporters/report";
+import { finishReport, writeReports } from "../reporters/write";
 import { NOT_YET_COVERED } from "../suites/uncovered";
 import { runSuites, SUITE_VERSION } from "./vitest-runner";
 
@@ -30,9 +33,17 @@ export interface RunOptions {
   log: (line: string) => void;
   /** Called with the server the run started, so that a signal handler can stop it. */
   onStarted?: (server: StartedServer) => void;
+  /** Progress while the run goes (--reporter); by default a line per check that does not pass. */
+  progress?: ProgressSink;
+  /** --label: how reports and `compare` name the target. */
+  label?: string;
+  /** --baseline: check ids known to fail on this target. */
+  baseline?: Baseline;
+  /** --update-baseline: where to write the baseline this run implies, and what that file listed before. */
+  updateBaseline?: { file: string; previous?: Baseline };
 }
 
-export async function run(opts: RunOptions): Promise<{ report: Report; reportPath: string }> {
+export async function run(opts: RunOptions): Promise<{ report: Report; reportPath: string; written: string[] }> {
   const startedAt = new Date();
   const t0 = performance.now();
   const contract = await loadContract(opts.contract).catch((e: Error) => {
@@ -63,7 +74,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     const runId = `${startedAt.toISOString().slice(0, 10).replace(/-/g, "")}-${randomBytes(4).toString("hex")}`;
     const seed = opts.seed ?? randomInt(0, 2 ** 31 - 1);
     for (const w of contract.warnings) opts.log(`warning: the given contract: ${w}`);
-    opts.log(`target ${target.url}${server ? ` (embedded ${server.description}, pid ${server.pid})` : ""}; run ${runId}; seed ${seed}`);
+    opts.log(`target ${redactUrl(target.url)}${server ? ` (embedded ${server.description}, pid ${server.pid})` : ""}; run ${runId}; seed ${seed}`);
 
     const ctx: RunContext = {
       mode: "run",
@@ -76,11 +87,14 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
       ...(found.graphs ? { graphs: found.graphs } : {}),
     };
     let done = 0;
-    const reporter = new CollectingReporter((r: CheckResult) => {
-      done++;
-      if (r.outcome !== "pass" && r.outcome !== "skip") opts.log(`  ${r.outcome.padEnd(6)} ${r.id} ${r.title}`);
-      else if (done % 25 === 0) opts.log(`  … ${done} checks done`);
-    });
+    const reporter = new CollectingReporter(
+      opts.progress ??
+        ((r: CheckResult) => {
+          done++;
+          if (r.outcome !== "pass" && r.outcome !== "skip") opts.log(`  ${r.outcome.padEnd(6)} ${r.id} ${r.title}`);
+          else if (done % 25 === 0) opts.log(`  … ${done} checks done`);
+        }),
+    );
     await runSuites(ctx, reporter);
 
     const cleanup = await sweep(createApi({ target, recorder: newRecorder() }), runId).catch((e: Error) => ({
@@ -88,7 +102,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
       leftovers: [{ kind: "*", id: "*", reason: `the final sweep failed: ${e.message}` }],
     }));
     const checks = orderChecks(reporter.collected.checks);
-    const report: Report = {
+    const assembled: Report = {
       suite: { name: "langgraph-conformance", version: SUITE_VERSION },
       contract: {
         source: contract.source,
@@ -120,8 +134,15 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
         NOT_YET_COVERED,
       ),
     };
-    const reportPath = await writeReportJson(opts.reportDir, report);
-    return { report, reportPath };
+    const report = finishReport(assembled, {
+      claims,
+      catalogIds: reporter.collected.catalog.map((c) => c.id),
+      ...(opts.label ? { label: opts.label } : {}),
+      ...(opts.baseline ? { baseline: opts.baseline } : {}),
+    });
+    const written = await writeReports(opts.reportDir, report);
+    if (opts.updateBaseline) await writeBaseline(opts.updateBaseline.file, baselineFromReport(report, opts.updateBaseline.previous), report);
+    return { report, reportPath: written[0]!, written };
   } finally {
     await server?.stop();
   }

@@ -8,7 +8,6 @@ export const NOT_YET_COVERED: Record<string, string> = {
   "POST /threads": "threads suite not written yet (issue 4)",
   "POST /threads/search": "threads suite not written yet (issue 4)",
   "POST /threads/count": "threads suite not written yet (issue 4)",
-  "GET /threads/{thread_id}": "threads suite not written yet (issue 4)",
   "PATCH /threads/{thread_id}": "threads suite not written yet (issue 4)",
   "DELETE /threads/{thread_id}": "threads suite not written yet (issue 4)",
   "POST /threads/{thread_id}/copy": "threads suite not written yet (issue 4)",
@@ -33,19 +32,9 @@ export const NOT_YET_COVERED: Record<string, string> = {
   "GET /mcp/": "mcp suite not written yet (issue 4)",
   "DELETE /mcp/": "mcp suite not written yet (issue 4)",
   // thread runs
-  "GET /threads/{thread_id}/runs": "runs suite not written yet (issue 5)",
-  "POST /threads/{thread_id}/runs": "runs suite not written yet (issue 5)",
   "POST /threads/{thread_id}/runs/stream": "streaming suite not written yet (issue 5)",
-  "POST /threads/{thread_id}/runs/wait": "runs suite not written yet (issue 5)",
-  "GET /threads/{thread_id}/runs/{run_id}": "runs suite not written yet (issue 5)",
-  "DELETE /threads/{thread_id}/runs/{run_id}": "runs suite not written yet (issue 5)",
-  "GET /threads/{thread_id}/runs/{run_id}/join": "runs suite not written yet (issue 5)",
   "GET /threads/{thread_id}/runs/{run_id}/stream": "streaming suite not written yet (issue 5)",
-  "POST /threads/{thread_id}/runs/{run_id}/cancel": "runs suite not written yet (issue 5)",
-  "POST /runs/cancel": "runs suite not written yet (issue 5)",
+  "POST /runs/cancel": "cancel checks belong to the multitask suite (issue 6)",
   // stateless runs
-  "POST /runs": "stateless runs suite not written yet (issue 5)",
   "POST /runs/stream": "streaming suite not written yet (issue 5)",
-  "POST /runs/wait": "stateless runs suite not written yet (issue 5)",
-  "POST /runs/batch": "stateless runs suite not written yet (issue 5)",
 };

@@ -4,7 +4,7 @@
 
 import type { CheckContext } from "../../harness/check";
 import { ensure, expectJsonObject, expectStatus, fail } from "../../harness/expect";
-import type { HttpRequest, StreamResponse } from "../../harness/http";
+import type { HttpRequest, HttpResponse, StreamResponse } from "../../harness/http";
 import type { OnSseEvent, SseLimits } from "../../harness/sse";
 
 /** The fixture graphs (fixtures/langgraph.json) by what the checks use them for. */
@@ -130,4 +130,130 @@ export function eventData(res: { sse: NonNullable<StreamResponse["sse"]> }): Arr
       return { event: e.event, data: undefined };
     }
   });
+}
+
+// ---------------------------------------------------------------- run lifecycle
+
+/** How long a run of the slow graph takes when a check needs to see it running. */
+export const SLOW_RUN_MS = 2500;
+
+export const isTerminalRunStatus = (status: unknown): boolean => typeof status === "string" && TERMINAL_RUN_STATUSES.includes(status);
+
+/**
+ * The moves a run's status may make, read from the contract's RunStatus:
+ * pending (waiting to start) → running → an end (success, error, timeout,
+ * interrupted); a pending run may also end without running (cancelled). An
+ * ended run does not move again.
+ */
+export const RUN_STATUS_MOVES: Readonly<Record<string, readonly string[]>> = {
+  pending: ["running", ...TERMINAL_RUN_STATUSES],
+  running: [...TERMINAL_RUN_STATUSES],
+  ...Object.fromEntries(TERMINAL_RUN_STATUSES.map((s) => [s, []])),
+};
+
+/** The first move in `seen` the contract does not allow, if any. */
+export function firstIllegalMove(seen: ReadonlyArray<{ status: unknown }>): { from: unknown; to: unknown } | undefined {
+  for (let i = 1; i < seen.length; i++) {
+    const from = seen[i - 1]!.status;
+    const to = seen[i]!.status;
+    if (from === to) continue;
+    const allowed = typeof from === "string" ? RUN_STATUS_MOVES[from] : undefined;
+    if (!allowed || typeof to !== "string" || !allowed.includes(to)) return { from, to };
+  }
+  return undefined;
+}
+
+/** `pending@0ms → running@120ms → success@2700ms`, for messages and notes. */
+export const describeSeen = (seen: ReadonlyArray<Observed>): string => seen.map((s) => `${s.status}@${s.atMs}ms`).join(" → ");
+
+/**
+ * Creates a background run on a thread (POST /threads/{thread_id}/runs) that
+ * the check needs, tagged with the check's metadata; returns the run.
+ */
+export async function createRun(c: CheckContext, threadId: string, body: Record<string, unknown>): Promise<Record<string, any>> {
+  const res = await c.api.post(`/threads/${threadId}/runs`, { ...body, metadata: { ...c.tag(), ...((body.metadata as object) ?? {}) } });
+  expectStatus(res, 200, "creating a run the check needs");
+  const run = expectJsonObject(res);
+  ensure(typeof run.run_id === "string", "the created run has no run_id", res);
+  return run;
+}
+
+/**
+ * Polls `path` until it answers 404 (a resource being deleted), bounded in
+ * time. Returns the statuses seen; fails with them when it does not go.
+ */
+export async function pollGone(
+  c: CheckContext,
+  path: string,
+  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<{ seen: Array<{ status: number; atMs: number }> }> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const t0 = performance.now();
+  const seen: Array<{ status: number; atMs: number }> = [];
+  for (;;) {
+    const res = await c.api.get(path);
+    const atMs = Math.round(performance.now() - t0);
+    if (seen.at(-1)?.status !== res.status) seen.push({ status: res.status, atMs });
+    if (res.status === 404) return { seen };
+    if (performance.now() - t0 > timeoutMs) {
+      c.note(`answers seen: ${seen.map((s) => `${s.status}@${s.atMs}ms`).join(" → ")}`);
+      fail(`GET ${path} still answers ${res.status} ${timeoutMs} ms later; ${opts.what ?? "it was to be deleted"}`, res);
+    }
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));
+  }
+}
+
+/**
+ * The path of a Content-Location value (absolute URL, or a reference relative
+ * to the server's URL), or undefined when it is not a URL reference at all.
+ */
+export function locationPath(value: string, targetUrl: string): string | undefined {
+  try {
+    const base = targetUrl.endsWith("/") ? targetUrl : `${targetUrl}/`;
+    // "/threads/..." is taken relative to the server's URL (which may have a base path).
+    const ref = value.startsWith("/") && !value.startsWith("//") ? value.slice(1) : value;
+    return new URL(ref, base).pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The Content-Location of a run-creating answer names the run: its path ends in
+ * /threads/{thread_id}/runs/{run_id} (thread runs) or /runs/{run_id}, with or
+ * without the thread part (stateless runs). Skips, with the reason, when the
+ * header is absent: its presence is a check of its own (SHOULD).
+ */
+export function expectLocationNamesRun(
+  c: CheckContext,
+  res: HttpResponse | StreamResponse,
+  run: { threadId?: string; runId: string; stateless?: boolean },
+): void {
+  const value = res.headers["content-location"];
+  if (value === undefined) c.skip("the answer has no Content-Location (its presence is checked apart, at SHOULD)");
+  const path = locationPath(value, c.run.target.url);
+  ensure(path !== undefined, `Content-Location '${value}' is not a URL reference`, res);
+  const m = /\/(?:threads\/([^/]+)\/)?runs\/([^/]+)\/?$/.exec(path);
+  ensure(m, `Content-Location '${value}' does not end in ${run.stateless ? "/runs/{run_id}" : "/threads/{thread_id}/runs/{run_id}"}`, res);
+  const [, threadPart, runPart] = m;
+  ensure(decodeURIComponent(runPart!) === run.runId, `Content-Location '${value}' names run ${runPart}, not the created run ${run.runId}`, res);
+  if (!run.stateless) ensure(threadPart !== undefined, `Content-Location '${value}' has no /threads/{thread_id} part`, res);
+  if (threadPart !== undefined && run.threadId !== undefined) {
+    ensure(decodeURIComponent(threadPart) === run.threadId, `Content-Location '${value}' names thread ${threadPart}, not the run's thread ${run.threadId}`, res);
+  }
+}
+
+/** What the `error` fixture graph raises (fixtures/graphs/error.ts, ERROR_MESSAGE). */
+export const FIXTURE_ERROR_TEXT = "fixture: deliberate failure in node explode";
+
+/**
+ * The output of a run that failed (wait, join) holds the error as the contract's
+ * RunOutput says: `__error__` with `error` and `message` strings, the message
+ * carrying what the graph raised, so that a client can show it.
+ */
+export function expectReadableError(out: Record<string, any>, res: HttpResponse | StreamResponse): void {
+  const e = out.__error__;
+  ensure(e !== null && typeof e === "object" && !Array.isArray(e), `the output of a failed run has no __error__ object: ${JSON.stringify(out).slice(0, 300)}`, res);
+  ensure(typeof e.error === "string" && typeof e.message === "string", `__error__ lacks the strings error and message: ${JSON.stringify(e).slice(0, 300)}`, res);
+  ensure(e.message.includes(FIXTURE_ERROR_TEXT), `__error__.message does not carry what the graph raised ('${FIXTURE_ERROR_TEXT}'): ${JSON.stringify(e.message).slice(0, 300)}`, res);
 }

@@ -96,6 +96,10 @@ export async function startReferenceServer(opts: { fixturesDir?: string; readyTi
     LANGCHAIN_TRACING: "false",
     LANGGRAPH_CLI_NO_ANALYTICS: "1",
     LOG_LEVEL: "info",
+    // The server derives graph schemas with the TypeScript compiler and gives up
+    // after 30 s by default, answering 500: on a loaded 2-core machine that would
+    // make the verdict depend on the load. The suite allows these requests 180 s.
+    LANGGRAPH_SCHEMA_RESOLVE_TIMEOUT_MS: "170000",
     LOG_COLOR: "false",
   });
 

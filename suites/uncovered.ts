@@ -12,7 +12,6 @@ export const NOT_YET_COVERED: Record<string, string> = {
   "PATCH /threads/{thread_id}": "threads suite not written yet (issue 4)",
   "DELETE /threads/{thread_id}": "threads suite not written yet (issue 4)",
   "POST /threads/{thread_id}/copy": "threads suite not written yet (issue 4)",
-  "GET /threads/{thread_id}/stream": "thread stream checks not written yet (issue 5)",
   "GET /threads/{thread_id}/state": "state and history checks not written yet (issue 4)",
   "POST /threads/{thread_id}/state": "state and history checks not written yet (issue 4)",
   "GET /threads/{thread_id}/state/{checkpoint_id}": "state and history checks not written yet (issue 4)",
@@ -34,18 +33,13 @@ export const NOT_YET_COVERED: Record<string, string> = {
   "DELETE /mcp/": "mcp suite not written yet (issue 4)",
   // thread runs
   "GET /threads/{thread_id}/runs": "runs suite not written yet (issue 5)",
-  "POST /threads/{thread_id}/runs": "runs suite not written yet (issue 5)",
-  "POST /threads/{thread_id}/runs/stream": "streaming suite not written yet (issue 5)",
   "POST /threads/{thread_id}/runs/wait": "runs suite not written yet (issue 5)",
-  "GET /threads/{thread_id}/runs/{run_id}": "runs suite not written yet (issue 5)",
   "DELETE /threads/{thread_id}/runs/{run_id}": "runs suite not written yet (issue 5)",
   "GET /threads/{thread_id}/runs/{run_id}/join": "runs suite not written yet (issue 5)",
-  "GET /threads/{thread_id}/runs/{run_id}/stream": "streaming suite not written yet (issue 5)",
   "POST /threads/{thread_id}/runs/{run_id}/cancel": "runs suite not written yet (issue 5)",
   "POST /runs/cancel": "runs suite not written yet (issue 5)",
   // stateless runs
   "POST /runs": "stateless runs suite not written yet (issue 5)",
-  "POST /runs/stream": "streaming suite not written yet (issue 5)",
   "POST /runs/wait": "stateless runs suite not written yet (issue 5)",
   "POST /runs/batch": "stateless runs suite not written yet (issue 5)",
 };

@@ -143,6 +143,7 @@ const CHECK_FAULTS: Record<string, { what: string; transform: StreamTransform; m
   "STR-011": { what: "a stream that stalls after its first event", transform: stallAfter(1), message: /did not end/ },
   "IOP-001": { what: "a heartbeat sent as an event without data", transform: editEvents((b) => [b[0]!, "event: ping\n\n", ...b.slice(1)]), message: /disagree .* the SDK saw 'ping' null, our reader 'values'/ },
   "IOP-002": { what: "the last event unterminated", transform: editWhole((t) => t.replace(/\n$/, "")), message: /the SDK saw 'values' .*, our reader saw no more events/ },
+  "IOP-004": { what: "a stream that never ends", transform: neverEnding(), message: /did not end: it was still open when the stream time limit ran out/ },
   "IOP-003": { what: "data that is not JSON", transform: editEvents((b) => [b[0]!, b[1]!.replace("data: ", "data: {oops "), ...b.slice(2)]), message: /could not read .* threw SyntaxError/ },
 };
 const CHECK_IDS = Object.keys(CHECK_FAULTS);
@@ -179,7 +180,7 @@ describe("semantic and interop checks, each against a stream broken for it alone
   }
 
   it("a stream that never ends or stalls fails within the stream time limit, not the check's deadline", () => {
-    for (const id of ["STR-010", "STR-011"]) {
+    for (const id of ["STR-010", "STR-011", "IOP-004"]) {
       const c = broken.get(id)!;
       expect(c.durationMs, id).toBeLessThan(STREAM_TIMEOUT_MS + 15_000);
       const stream = c.evidence.exchanges.find((x) => x.stream)?.stream;

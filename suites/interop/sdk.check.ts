@@ -227,6 +227,6 @@ check(
     if (first && !first.sse && [404, 405, 501].includes(first.status)) {
       c.skip(`the target does not offer the thread stream (GET /threads/{thread_id}/stream answered ${first.status}); STR-040 reports it`);
     }
-    await expectAgreement(c, t, sdk, "client.threads.joinStream while a run of 'echo' executes");
+    await expectAgreement(c, t, sdk, "client.threads.joinStream while a run of 'echo' executes", { ends: false });
   },
 );

@@ -10,7 +10,7 @@ import { Client } from "@langchain/langgraph-sdk";
 import type { CheckContext } from "../../harness/check";
 import { fail } from "../../harness/expect";
 import type { StreamOptions, StreamResponse } from "../../harness/http";
-import { parseEventData, streamTimeoutMs } from "../_support/runs";
+import { expectStreamEnded, parseEventData, streamTimeoutMs, type OpenedStream } from "../_support/runs";
 
 const require = createRequire(import.meta.url);
 export const SDK_VERSION: string = `@langchain/langgraph-sdk ${require("@langchain/langgraph-sdk/package.json").version}`;
@@ -107,7 +107,13 @@ function show(v: unknown): string {
  * The SDK's events and our reader's events of the same bytes are the same:
  * names and data, in order. Fails with the first difference.
  */
-export async function expectAgreement(c: CheckContext, tapped: Tapped, sdk: { parts: SdkPart[]; error?: string }, what: string): Promise<StreamResponse> {
+export async function expectAgreement(
+  c: CheckContext,
+  tapped: Tapped,
+  sdk: { parts: SdkPart[]; error?: string },
+  what: string,
+  opts: { ends?: boolean } = {},
+): Promise<StreamResponse> {
   const readings = await Promise.all(tapped.readings);
   const stream = readings.find((r) => r.sse) ?? readings.at(-1);
   c.note(`${SDK_VERSION}: ${what}: made ${readings.length} request(s) (${readings.map((r) => `${r.record.request.method} ${new URL(r.record.request.url).pathname} → ${r.status}`).join(", ")})`);
@@ -119,6 +125,8 @@ export async function expectAgreement(c: CheckContext, tapped: Tapped, sdk: { pa
     return { event: e.event, data: d.ok ? d.value : `<not JSON: ${e.data.slice(0, 80)}>` };
   });
   c.note(`our reader read ${ours.length} events of the same bytes (the stream ended: ${stream.sse.end})`);
+  // A run stream that does not end is the server's failure, whatever the SDK then made of being cut off.
+  if (opts.ends !== false) expectStreamEnded(stream as OpenedStream, what);
   if (sdk.error) {
     fail(`the official client (${SDK_VERSION}) could not read ${what}: after ${sdk.parts.length} of the ${ours.length} events our reader read, it threw ${sdk.error}`, stream);
   }

@@ -85,7 +85,28 @@ export interface Api {
   put(path: string, json?: unknown, opts?: Omit<HttpRequest, "method" | "path" | "json">): Promise<HttpResponse>;
   patch(path: string, json?: unknown, opts?: Omit<HttpRequest, "method" | "path" | "json">): Promise<HttpResponse>;
   /** Opens a request whose response is read as an event stream, bounded by `limits`. */
-  stream(req: HttpRequest, opts?: { limits?: Partial<SseLimits>; onEvent?: OnSseEvent }): Promise<StreamResponse>;
+  stream(req: HttpRequest, opts?: StreamOptions): Promise<StreamResponse>;
+}
+
+export interface StreamOptions {
+  limits?: Partial<SseLimits>;
+  onEvent?: OnSseEvent;
+  /** Stops reading (the stream ends as `stopped`), for streams that stay open by design. */
+  stop?: AbortSignal;
+  /** Called when the response's status and headers arrive, before its body is read. */
+  onHeaders?: (status: number, headers: Record<string, string>) => void;
+  /**
+   * Hands a second reader the very bytes this one reads (the body is teed): a
+   * client under comparison (the official SDK) gets a Response of its own while
+   * the exchange is recorded and read here as usual.
+   */
+  share?: (res: Response) => void;
+  /**
+   * false: the caller judges this exchange itself (the SSE framing checks judge
+   * content type and events rule by rule), so the contract's response and event
+   * judgement is not applied here. Everything else is recorded as usual.
+   */
+  validate?: boolean;
 }
 
 export interface ClientOptions {
@@ -248,7 +269,7 @@ export function createApi(opts: ClientOptions): Api {
     }
   }
 
-  async function stream(req: HttpRequest, sopts: { limits?: Partial<SseLimits>; onEvent?: OnSseEvent } = {}): Promise<StreamResponse> {
+  async function stream(req: HttpRequest, sopts: StreamOptions = {}): Promise<StreamResponse> {
     const limits: SseLimits = { ...DEFAULT_SSE_LIMITS, timeoutMs: target.streamTimeoutMs, ...sopts.limits };
     const { url, headers, body, operation, record } = prepare({ ...req, headers: { accept: "text/event-stream", ...req.headers } });
     // Headers must arrive within the request timeout; the body is bounded by the stream limits.
@@ -272,9 +293,19 @@ export function createApi(opts: ClientOptions): Api {
     const resHeaders = headersToRecord(res.headers);
     const contentType = resHeaders["content-type"] ?? "";
     const isEventStream = contentType.split(";")[0]!.trim().toLowerCase() === "text/event-stream";
+    const judged = sopts.validate !== false;
+    let resBody = res.body;
+    if (sopts.share) {
+      let theirs: ReadableStream<Uint8Array> | null = null;
+      if (resBody) [resBody, theirs] = resBody.tee();
+      const nullBody = res.status === 204 || res.status === 205 || res.status === 304;
+      sopts.share(new Response(nullBody ? null : theirs, { status: res.status, statusText: res.statusText, headers: res.headers }));
+    }
+    sopts.onHeaders?.(res.status, resHeaders);
     try {
       if (res.status >= 200 && res.status < 300 && isEventStream) {
-        const sse = await readSse(res.body, limits, { onEvent: sopts.onEvent, signal: opts.signal, startedAt: started });
+        const readSignal = sopts.stop && opts.signal ? AbortSignal.any([opts.signal, sopts.stop]) : (sopts.stop ?? opts.signal);
+        const sse = await readSse(resBody, limits, { onEvent: sopts.onEvent, signal: readSignal, startedAt: started });
         ctl.abort();
         record.durationMs = Math.round(performance.now() - started);
         const transcript = Buffer.from(sse.raw.subarray(0, STREAM_TRANSCRIPT_BYTES)).toString("utf8");
@@ -287,10 +318,10 @@ export function createApi(opts: ClientOptions): Api {
           end: sse.end,
         };
         if (sse.error) record.error = sse.error;
-        if (operation && contract) {
+        if (operation && contract && judged) {
           addViolations(record, contract.checkResponse(operation, { status: res.status, contentType, text: "", truncated: false }));
         }
-        if (opts.checkEvents) addViolations(record, opts.checkEvents(operation?.key, sse));
+        if (opts.checkEvents && judged) addViolations(record, opts.checkEvents(operation?.key, sse));
         return { status: res.status, headers: resHeaders, text: "", json: undefined, sse, record };
       }
       // Not a stream (an error status, or the wrong media type): read it as a plain body.
@@ -298,14 +329,14 @@ export function createApi(opts: ClientOptions): Api {
       let text: string;
       let truncated: boolean;
       try {
-        ({ text, truncated } = await readBounded(res.body, MAX_BODY_BYTES, t.signal));
+        ({ text, truncated } = await readBounded(resBody, MAX_BODY_BYTES, t.signal));
       } finally {
         t.clear();
       }
       record.durationMs = Math.round(performance.now() - started);
       const shown = excerpt(text);
       record.response = { status: res.status, headers: redactHeaders(resHeaders), body: shown.text, ...(shown.truncated || truncated ? { bodyTruncated: true } : {}) };
-      if (operation && contract) addViolations(record, contract.checkResponse(operation, { status: res.status, contentType, text, truncated }));
+      if (operation && contract && judged) addViolations(record, contract.checkResponse(operation, { status: res.status, contentType, text, truncated }));
       return { status: res.status, headers: resHeaders, text, json: parseJson(text, contentType), record };
     } catch (e) {
       return transportFailure(record, started, e, false, headerTimeout);

@@ -27,8 +27,12 @@ export interface FramingInput {
   raw: Uint8Array;
   /** Whether the bytes are the whole stream (false when the read stopped at a bound). */
   complete: boolean;
-  /** Event names after which nothing may follow (the contract's terminal events). */
-  finalEvents?: string[];
+  /**
+   * Event names after which nothing may follow (the contract's terminal events):
+   * a list, or a map from each final event to the names still allowed after it
+   * (a run stream may send `end` after `error`).
+   */
+  finalEvents?: string[] | Record<string, string[]>;
   /** Event names the contract documents; a heartbeat must be a comment or one of these. */
   knownEvents?: (name: string) => boolean;
 }
@@ -167,6 +171,7 @@ export function judgeFraming(input: FramingInput): Framing {
     const colon = l.text.indexOf(":");
     const name = colon === -1 ? l.text : l.text.slice(0, colon);
     if (!FIELDS.has(name)) add("line-fields", `line '${clip(l.text)}' is neither a field (event, data, id, retry) nor a comment`, l.start);
+    else if (name === "retry" && !/^[0-9]+$/.test(parseField(l.text)[0]?.value ?? "")) add("line-fields", `line '${clip(l.text)}' gives retry a value that is not ASCII digits, which a browser ignores`, l.start);
     current ??= { fields: [], event: "message", data: undefined, id: undefined, start: l.start };
     current.fields.push(...parseField(l.text));
   }
@@ -186,20 +191,30 @@ export function judgeFraming(input: FramingInput): Framing {
   // An unterminated last event is never delivered: it is judged by event-terminated alone.
   for (const ev of events.filter((e) => e.end !== undefined)) {
     if (ev.data === undefined) {
-      // A block without data dispatches nothing: a heartbeat of sorts, unless it is a documented event.
-      heartbeatLike.push({ at: ev.start, what: `a block without data (${ev.fields.map((f) => f.name).join(", ") || "empty"})` });
+      // A block without data dispatches nothing in a browser. With only id or retry it is
+      // one of the standard's own control blocks; with an event name it is a heartbeat
+      // (or a lost event) that a browser drops and the SDKs deliver as an event with null data.
+      if (ev.fields.some((f) => f.name === "event")) heartbeatLike.push({ at: ev.start, what: `a block named '${ev.event}' without data (a browser dispatches nothing, the SDKs deliver it with null data)` });
       continue;
     }
-    try {
-      JSON.parse(ev.data);
-    } catch {
-      add("data-json", `event '${ev.event}' has data that is not JSON: '${clip(ev.data)}'`, ev.start);
+    // The contract reads empty or white-space data as null (streams.yaml x-event-data): not a JSON error.
+    if (!/^[\t\n\r ]*$/.test(ev.data)) {
+      try {
+        JSON.parse(ev.data);
+      } catch {
+        add("data-json", `event '${ev.event}' has data that is not JSON: '${clip(ev.data)}'`, ev.start);
+      }
     }
     if (input.knownEvents && !input.knownEvents(ev.event)) heartbeatLike.push({ at: ev.start, what: `an event named '${ev.event}'` });
   }
   for (const h of heartbeatLike) add("heartbeats", `${h.what} is neither a comment nor a documented event`, h.at);
 
-  const ids = events.filter((e) => e.id !== undefined && e.end !== undefined);
+  // A browser ignores an id field that contains U+0000: the event cannot be resumed from.
+  for (const ev of events.filter((e) => e.end !== undefined)) {
+    const bad = ev.fields.find((f) => f.name === "id" && f.value.includes("\u0000"));
+    if (bad) add("ids-increase", `id '${clip(bad.value.replace(/\u0000/g, "\\0"))}' contains U+0000 NULL, so a browser ignores it`, ev.start);
+  }
+  const ids = events.filter((e) => e.id !== undefined && !e.id.includes("\u0000") && e.end !== undefined);
   const seen = new Set<string>();
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!.id!;
@@ -208,11 +223,19 @@ export function judgeFraming(input: FramingInput): Framing {
     seen.add(id);
   }
 
-  if (input.finalEvents?.length) {
-    const idx = events.findIndex((e) => e.data !== undefined && input.finalEvents!.includes(e.event));
-    if (idx !== -1 && idx < events.length - 1) {
-      const after = events.slice(idx + 1).filter((e) => e.data !== undefined);
-      if (after.length > 0) add("nothing-after-final", `${after.length} event(s) arrived after the final event '${events[idx]!.event}' (first: '${after[0]!.event}')`, after[0]!.start);
+  const finals: Record<string, string[]> = Array.isArray(input.finalEvents)
+    ? Object.fromEntries(input.finalEvents.map((n) => [n, []]))
+    : (input.finalEvents ?? {});
+  const delivered = events.filter((e) => e.data !== undefined);
+  const idx = delivered.findIndex((e) => e.event in finals);
+  if (idx !== -1) {
+    const allowed = new Set(finals[delivered[idx]!.event]);
+    // What is allowed after a final event (end after error) is itself final.
+    const after = delivered.slice(idx + 1);
+    const firstBad = after.findIndex((e, i) => !allowed.has(e.event) || after.slice(0, i).some((p) => p.event in finals && !(finals[p.event] ?? []).includes(e.event)));
+    if (firstBad !== -1) {
+      const bad = after.slice(firstBad);
+      add("nothing-after-final", `${bad.length} event(s) arrived after the final event '${delivered[idx]!.event}' (first: '${bad[0]!.event}')`, bad[0]!.start);
     }
   }
 

@@ -48,6 +48,40 @@ describe("SSE framing judge", () => {
     it(`flags ${what}: ${expected.join(", ") || "nothing"}`, () => expect(rules(raw, o)).toEqual(expected));
   }
 
+  // The WHATWG edge cases (web-platform-tests eventsource/ has the catalogue): each is conforming.
+  const conforming: Array<[string, string | Uint8Array]> = [
+    ["CR line endings throughout", 'event: values\rdata: {}\r\r'],
+    ["a field without a space after the colon", 'event:values\ndata:{"a":1}\n\n'],
+    ["two spaces after the colon (only one is removed)", 'event: values\ndata:  {"a":1}\n\n'],
+    ["data split over several lines, joined with LF into JSON", 'event: values\ndata: {\ndata: "a": 1\ndata: }\n\n'],
+    ["a data field with no colon (empty data, read as null)", "event: end\ndata\n\n"],
+    ["empty data (read as null by the contract)", "event: end\ndata:\n\n"],
+    ["comments anywhere, also inside an event", ': hello\nevent: values\n: inside\ndata: {}\n\n:bye\n\n'],
+    ["a block with only an id (sets the last event id, dispatches nothing)", 'id: 7\n\nevent: values\ndata: {}\nid: 8\n\n'],
+    ["a retry field of digits", 'retry: 1500\n\nevent: values\ndata: {}\n\n'],
+    ["blank lines between events", 'event: values\ndata: {}\n\n\n\nevent: values\ndata: {}\n\n'],
+    ["end after an error", 'event: error\ndata: {"error":"E","message":"m"}\n\nevent: end\ndata: null\n\n'],
+    ["a subgraph's error followed by more events (not final)", 'event: error|child:1\ndata: {"error":"E","message":"m"}\n\nevent: values\ndata: {}\n\n'],
+    ["a multi-byte character split nowhere special", 'event: values\ndata: {"a":"h\u00e9llo \u{1F600}"}\n\n'],
+  ];
+  const finals = { end: [], error: ["end"] };
+  for (const [what, raw] of conforming) {
+    it(`accepts ${what}`, () => expect(rules(raw, { finalEvents: finals, knownEvents: (n) => ["metadata", "values", "end", "error"].includes(n.split("|")[0]!) })).toEqual([]));
+  }
+
+  const brokenToo: Array<[string, string | Uint8Array, FramingRule[]]> = [
+    ["a retry that is not digits", 'retry: soon\n\nevent: values\ndata: {}\n\n', ["line-fields"]],
+    // The second BOM makes the first field an unknown one, so the event loses its name too ('message').
+    ["a second BOM (part of the first field's name)", "\uFEFF\uFEFFevent: values\ndata: {}\n\n", ["heartbeats", "line-fields"]],
+    ["an id containing U+0000", 'event: values\ndata: {}\nid: 1\u00002\n\n', ["ids-increase"]],
+    ["a values event after an error", 'event: error\ndata: {"error":"E","message":"m"}\n\nevent: values\ndata: {}\n\n', ["nothing-after-final"]],
+    ["a second end after an error and an end", 'event: error\ndata: {"error":"E","message":"m"}\n\nevent: end\ndata: null\n\nevent: end\ndata: null\n\n', ["nothing-after-final"]],
+    ["an event name with no data at the end", 'event: values\ndata: {}\n\nevent: end\n\n', ["heartbeats"]],
+  ];
+  for (const [what, raw, expected] of brokenToo) {
+    it(`flags ${what}: ${expected.join(", ")}`, () => expect(rules(raw, { finalEvents: finals })).toEqual(expected));
+  }
+
   it("does not blame the end of a stream that was cut by the suite's own bounds", () => {
     expect(rules('event: values\ndata: {}\n\nevent: values\ndata: {"a"', { complete: false })).toEqual([]);
   });

@@ -11,7 +11,6 @@ export const NOT_YET_COVERED: Record<string, string> = {
   "PATCH /threads/{thread_id}": "threads suite not written yet (issue 4)",
   "DELETE /threads/{thread_id}": "threads suite not written yet (issue 4)",
   "POST /threads/{thread_id}/copy": "threads suite not written yet (issue 4)",
-  "GET /threads/{thread_id}/stream": "thread stream checks not written yet (issue 5)",
   "GET /threads/{thread_id}/state": "state and history checks not written yet (issue 4)",
   "POST /threads/{thread_id}/state": "state and history checks not written yet (issue 4)",
   "GET /threads/{thread_id}/state/{checkpoint_id}": "state and history checks not written yet (issue 4)",
@@ -32,9 +31,6 @@ export const NOT_YET_COVERED: Record<string, string> = {
   "GET /mcp/": "mcp suite not written yet (issue 4)",
   "DELETE /mcp/": "mcp suite not written yet (issue 4)",
   // thread runs
-  "POST /threads/{thread_id}/runs/stream": "streaming suite not written yet (issue 5)",
-  "GET /threads/{thread_id}/runs/{run_id}/stream": "streaming suite not written yet (issue 5)",
   "POST /runs/cancel": "cancel checks belong to the multitask suite (issue 6)",
   // stateless runs
-  "POST /runs/stream": "streaming suite not written yet (issue 5)",
 };

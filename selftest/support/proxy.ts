@@ -22,6 +22,15 @@ export interface Fault {
   name: string;
   request?(req: ProxiedRequest): ProxiedRequest;
   response?(req: ProxiedRequest, res: ProxiedResponse): ProxiedResponse;
+  /**
+   * Rewrites the bytes of an event-stream response as they pass: `head` holds
+   * the upstream status and headers (change them in place before the first
+   * chunk), `signal` fires when the client goes away (a transform that holds
+   * the stream open must end then). Applies when `response` is not given.
+   */
+  stream?(req: ProxiedRequest, head: { status: number; headers: Record<string, string> }, body: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncIterable<Uint8Array>;
+  /** Sees every exchange that is not an event stream, unchanged (to learn which ids belong to what). */
+  observe?(req: ProxiedRequest, res: ProxiedResponse): void;
 }
 
 const HOP = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "host", "content-encoding"]);
@@ -34,28 +43,52 @@ export async function startProxy(upstream: string, fault: Fault): Promise<{ url:
     for (const [k, v] of Object.entries(req.headers)) if (!HOP.has(k) && typeof v === "string") headers[k] = v;
     let preq: ProxiedRequest = { method: req.method ?? "GET", path: req.url ?? "/", headers, body: Buffer.concat(chunks).toString("utf8") };
     if (fault.request) preq = fault.request(preq);
+    // The client going away goes upstream too, as it would without the proxy
+    // (a server that cancels a run on disconnect must see the disconnect).
+    const gone = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) gone.abort();
+    });
     try {
       const up = await fetch(upstream + preq.path, {
         method: preq.method,
         headers: preq.headers,
         body: preq.method === "GET" || preq.method === "HEAD" ? undefined : preq.body,
         redirect: "manual",
+        signal: gone.signal,
       });
       const upHeaders: Record<string, string> = {};
       up.headers.forEach((v, k) => {
         if (!HOP.has(k)) upHeaders[k] = v;
       });
       if ((upHeaders["content-type"] ?? "").startsWith("text/event-stream") && !fault.response) {
-        res.writeHead(up.status, upHeaders);
-        for await (const c of up.body as unknown as AsyncIterable<Uint8Array>) res.write(c);
+        const head = { status: up.status, headers: upHeaders };
+        const source = up.body as unknown as AsyncIterable<Uint8Array>;
+        const body = fault.stream ? fault.stream(preq, head, source, gone.signal) : source;
+        // Without a transform the headers go at once, as upstream sent them.
+        let started = !fault.stream;
+        if (started) res.writeHead(head.status, head.headers);
+        for await (const c of body) {
+          if (!started) {
+            res.writeHead(head.status, head.headers);
+            started = true;
+          }
+          res.write(c);
+        }
+        if (!started) res.writeHead(head.status, head.headers);
         res.end();
         return;
       }
       let pres: ProxiedResponse = { status: up.status, headers: upHeaders, body: await up.text() };
+      fault.observe?.(preq, pres);
       if (fault.response) pres = fault.response(preq, pres);
       res.writeHead(pres.status, pres.headers);
       res.end(pres.body);
     } catch (e) {
+      if (res.headersSent || gone.signal.aborted) {
+        res.destroy();
+        return;
+      }
       res.writeHead(502, { "content-type": "text/plain" });
       res.end(`proxy: ${(e as Error).message}`);
     }
@@ -93,5 +126,109 @@ export function rewriteResponseJson(match: (req: ProxiedRequest, res: ProxiedRes
     } catch {
       return res;
     }
+  };
+}
+
+// ---------------------------------------------------------------- stream faults
+// Byte-level rewrites of event streams for Fault.stream, and a registry that
+// tells which check and which fixture graph a stream request belongs to.
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+export type StreamTransform = NonNullable<Fault["stream"]>;
+
+async function collect(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const c of body) parts.push(c);
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((r) => (signal.aborted ? r() : signal.addEventListener("abort", () => r(), { once: true })));
+}
+
+/** Reads the whole upstream stream, then sends `edit` of it (text, or bytes for encoding faults). */
+export function editWhole(edit: (text: string, bytes: Uint8Array) => string | Uint8Array): StreamTransform {
+  return async function* (_req, _head, body) {
+    const bytes = await collect(body);
+    const out = edit(dec.decode(bytes), bytes);
+    yield typeof out === "string" ? enc.encode(out) : out;
+  };
+}
+
+/** Edits the stream as a list of event blocks (each with its terminating blank line). */
+export function editEvents(edit: (blocks: string[]) => string[]): StreamTransform {
+  return editWhole((text) => edit(text.split(/(?<=\n\n)/)).join(""));
+}
+
+/** Sends the upstream stream, then holds the connection open until the client leaves. */
+export function neverEnding(): StreamTransform {
+  return async function* (_req, _head, body, signal) {
+    for await (const c of body) yield c;
+    await untilAborted(signal);
+  };
+}
+
+/** Sends the first `events` events, then goes silent with the connection open (a stall). */
+export function stallAfter(events: number): StreamTransform {
+  return async function* (_req, _head, body, signal) {
+    const text = dec.decode(await collect(body));
+    yield enc.encode(text.split(/(?<=\n\n)/).slice(0, events).join(""));
+    await untilAborted(signal);
+  };
+}
+
+/** Sends the first `events` events and half of the next one, then ends the response (a stream cut midway). */
+export function cutAfter(events: number): StreamTransform {
+  return editEvents((blocks) => [...blocks.slice(0, events), blocks[events]?.slice(0, Math.floor((blocks[events]?.length ?? 0) / 2)) ?? ""]);
+}
+
+/** Which check (by the metadata the suite tags requests with) and which fixture graph a request belongs to. */
+export interface StreamOwner {
+  check?: string;
+  graph?: string;
+}
+
+/**
+ * Learns from the traffic which check created which assistant, thread and run,
+ * and which graph each assistant and run is of, so that a fault can pick the
+ * streams it breaks: stream requests of one check, or of one fixture graph.
+ */
+export function ownerRegistry() {
+  const assistants = new Map<string, string>();
+  const owners = new Map<string, string>();
+  const runGraph = new Map<string, string>();
+  const parse = (s: string): any => {
+    try {
+      return JSON.parse(s);
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    observe(req: ProxiedRequest, res: ProxiedResponse): void {
+      const body = parse(req.body);
+      const out = parse(res.body);
+      if (!out || typeof out !== "object") return;
+      const check = body?.metadata?.conformance_check;
+      if (req.method === "POST" && req.path === "/assistants" && out.assistant_id && body?.graph_id) assistants.set(out.assistant_id, body.graph_id);
+      if (req.method === "POST" && req.path === "/threads" && out.thread_id && check) owners.set(out.thread_id, check);
+      if (req.method === "POST" && /\/runs$/.test(req.path) && out.run_id) {
+        const graph = assistants.get(body?.assistant_id);
+        if (graph) runGraph.set(out.run_id, graph);
+        if (check) owners.set(out.run_id, check);
+      }
+    },
+    /** The check and graph of a stream request. */
+    ownerOf(req: ProxiedRequest): StreamOwner {
+      const body = parse(req.body);
+      const path = req.path.split("?")[0]!;
+      const thread = /^\/threads\/([^/]+)/.exec(path)?.[1];
+      const run = /\/runs\/([^/]+)\/stream$/.exec(path)?.[1];
+      const check = body?.metadata?.conformance_check ?? (run && owners.get(run)) ?? (thread && owners.get(thread));
+      const graph = assistants.get(body?.assistant_id) ?? (run ? runGraph.get(run) : undefined);
+      return { ...(check ? { check } : {}), ...(graph ? { graph } : {}) };
+    },
   };
 }

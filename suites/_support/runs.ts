@@ -4,7 +4,8 @@
 
 import type { CheckContext } from "../../harness/check";
 import { ensure, expectJsonObject, expectStatus, fail } from "../../harness/expect";
-import type { HttpRequest, HttpResponse, StreamResponse } from "../../harness/http";
+import type { HttpRequest, HttpResponse, StreamOptions, StreamResponse } from "../../harness/http";
+import { runContext } from "../../harness/run-context";
 import type { OnSseEvent, SseLimits } from "../../harness/sse";
 
 /** The fixture graphs (fixtures/langgraph.json) by what the checks use them for. */
@@ -105,17 +106,74 @@ export async function pollThread(
   }
 }
 
+export type OpenedStream = StreamResponse & { sse: NonNullable<StreamResponse["sse"]> };
+
 /** Opens a stream and requires it to be one (2xx, text/event-stream). */
-export async function openStream(
-  c: CheckContext,
-  req: HttpRequest,
-  limits?: Partial<SseLimits>,
-  onEvent?: OnSseEvent,
-): Promise<StreamResponse & { sse: NonNullable<StreamResponse["sse"]> }> {
-  const res = await c.api.stream(req, { ...(limits ? { limits } : {}), ...(onEvent ? { onEvent } : {}) });
+export async function openStream(c: CheckContext, req: HttpRequest, limits?: Partial<SseLimits>, onEvent?: OnSseEvent): Promise<OpenedStream> {
+  return openStreamWith(c, req, { ...(limits ? { limits } : {}), ...(onEvent ? { onEvent } : {}) });
+}
+
+/** openStream with every option of api.stream (onHeaders, stop, share, ...). */
+export async function openStreamWith(c: CheckContext, req: HttpRequest, opts: StreamOptions): Promise<OpenedStream> {
+  const res = await c.api.stream(req, opts);
   expectStatus(res, 200, "opening the stream");
   if (!res.sse) fail(`${req.method} ${req.path} answered ${res.status} with Content-Type '${res.headers["content-type"] ?? "(none)"}', not an event stream`, res);
-  return res as StreamResponse & { sse: NonNullable<StreamResponse["sse"]> };
+  return res as OpenedStream;
+}
+
+/** The time limit of one stream read (--stream-timeout-ms): a stream that runs past it fails, never hangs. */
+export function streamTimeoutMs(): number {
+  return runContext().target.streamTimeoutMs;
+}
+
+/**
+ * A check's own time limit when it reads `streams` streams one after another
+ * (each bounded by the stream time limit) and makes a few requests besides, so
+ * that a stream at its bound is reported as such, with its transcript, before
+ * the check's deadline cuts it short.
+ */
+export function streamCheckTimeout(streams = 1): number {
+  const ctx = runContext();
+  return streams * ctx.target.streamTimeoutMs + 4 * ctx.target.requestTimeoutMs + 5_000;
+}
+
+const END_REASONS: Record<string, string> = {
+  timeout: "it was still open when the stream time limit ran out",
+  idle: "nothing arrived for too long (it stalled)",
+  "max-events": "it sent more events than the reader takes",
+  "max-bytes": "it sent more bytes than the reader takes",
+  stopped: "the reader stopped it",
+  error: "the connection failed",
+};
+
+/** The server ended the stream (EOF), as a run stream ends when its run ends; not one of the reader's bounds. */
+export function expectStreamEnded(res: OpenedStream, what = "the run stream"): void {
+  const s = res.sse;
+  if (s.end === "eof") return;
+  const why = END_REASONS[s.end] ?? s.end;
+  fail(`${what} did not end: ${why} (${s.events.length} events, ${s.bytes} bytes in ${s.durationMs} ms${s.error ? `; ${s.error}` : ""}); the last event was ${s.events.at(-1) ? `'${s.events.at(-1)!.event}'` : "none"}`, res);
+}
+
+/** The run id of a Content-Location (`.../runs/{run_id}`), or undefined. */
+export function runIdFromLocation(location: string | undefined): string | undefined {
+  if (!location) return undefined;
+  let path = location;
+  try {
+    path = new URL(location, "http://x").pathname;
+  } catch {
+    /* keep it as given */
+  }
+  return /\/runs\/([^/?#]+)\/?$/.exec(path)?.[1];
+}
+
+/** An event's data read as the contract reads it: JSON, with empty or white-space data as null. */
+export function parseEventData(data: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  if (/^[\t\n\r ]*$/.test(data)) return { ok: true, value: null };
+  try {
+    return { ok: true, value: JSON.parse(data) };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  }
 }
 
 /** The event names of a stream, in order. */

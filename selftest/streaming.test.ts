@@ -1,0 +1,190 @@
+// The streaming and interop checks against the embedded reference server behind
+// a proxy that rewrites stream bytes: every framing check fails on the one
+// stream of the corpus that breaks its rule, and on no other; semantic and
+// interop checks fail on a stream that is duplicated, reordered, dropped, cut,
+// malformed, or never ends, each within its time limit and with the raw
+// transcript in the evidence.
+
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
+import type { Report } from "../reporters/report";
+import { runCli } from "./support/cli";
+import { cutAfter, editEvents, editWhole, neverEnding, ownerRegistry, stallAfter, startProxy, type Fault, type ProxiedRequest, type StreamTransform } from "./support/proxy";
+
+let dir: string;
+let server: StartedServer;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "lgc-selftest-streaming-"));
+  server = await startReferenceServer();
+});
+afterAll(async () => {
+  await server?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+type Check = Report["checks"][number];
+
+/** Runs the CLI against the server behind `fault` (none: straight), returns the report's checks by id. */
+async function runAgainst(name: string, fault: Fault | undefined, args: string[]): Promise<Map<string, Check>> {
+  const proxy = fault ? await startProxy(server.url, fault) : undefined;
+  try {
+    const out = join(dir, name);
+    const r = await runCli(["run", "--url", proxy?.url ?? server.url, "--report-dir", out, ...args], { timeoutMs: 150_000 });
+    expect([0, 1], `${r.stderr}\n${r.stdout}`).toContain(r.code);
+    const rep: Report = JSON.parse(await readFile(join(out, "report.json"), "utf8"));
+    expect(rep.summary.error, JSON.stringify(rep.checks.filter((c) => c.outcome === "error").map((c) => [c.id, c.message]))).toBe(0);
+    return new Map(rep.checks.map((c) => [c.id, c]));
+  } finally {
+    await proxy?.close();
+  }
+}
+
+const ids = (list: string[]) => list.flatMap((i) => ["--id", i]);
+
+// ------------------------------------------------------------ framing: one broken stream per rule
+
+/** Which stream of the corpus a request is: its kind and graph (the proxy learns graphs from the traffic). */
+function corpusKey(req: ProxiedRequest, graph: string | undefined): string {
+  const path = req.path.split("?")[0]!;
+  const body = (() => {
+    try {
+      return JSON.parse(req.body);
+    } catch {
+      return {};
+    }
+  })();
+  if (req.method === "GET" && /\/runs\/[^/]+\/stream$/.test(path)) return `join:${graph ?? "?"}${req.headers["last-event-id"] ? ":replay" : ""}`;
+  if (path === "/runs/stream") return `stateless:${graph}`;
+  if (/\/runs\/stream$/.test(path)) return `thread:${graph}${body.stream_resumable ? ":resumable" : ""}`;
+  return `other:${path}`;
+}
+
+const insertBytes = (bytes: Uint8Array, after: string, extra: number[]): Uint8Array => {
+  const at = Buffer.from(bytes).indexOf(after);
+  if (at < 0) return bytes;
+  const end = at + Buffer.byteLength(after);
+  return new Uint8Array([...bytes.subarray(0, end), ...extra, ...bytes.subarray(end)]);
+};
+
+/** The stream of the corpus each framing check's rule is broken in, and how. */
+const FRAMING_FAULTS: Record<string, { stream: string; names: RegExp; transform: StreamTransform }> = {
+  "SSE-001": {
+    stream: "stateless:chat",
+    names: /POST \/runs\/stream: stateless run of 'chat'/,
+    transform: async function* (_req, head, body) {
+      head.headers["content-type"] = "text/plain; charset=utf-8";
+      yield* body;
+    },
+  },
+  "SSE-002": { stream: "thread:chat", names: /thread run of 'chat'/, transform: editWhole((_t, bytes) => insertBytes(bytes, '"content":"', [0xff, 0xfe])) },
+  "SSE-003": { stream: "thread:slow", names: /thread run of 'slow'/, transform: editEvents((b) => [b[0]!, `DATA: lost\n${b[1]}`, ...b.slice(2)]) },
+  "SSE-004": { stream: "thread:subgraph", names: /thread run of 'subgraph'/, transform: editEvents((b) => [b[0]!.replace(/\n\n$/, "\r\n\r\n"), ...b.slice(1)]) },
+  "SSE-005": { stream: "thread:error", names: /thread run of 'error'/, transform: editWhole((t) => t.replace(/\n$/, "")) },
+  "SSE-006": { stream: "thread:interrupt", names: /thread run of 'interrupt'/, transform: editEvents((b) => [b[0]!, b[1]!.replace("data: {", "data: {oops "), ...b.slice(2)]) },
+  "SSE-008": { stream: "thread:echo", names: /thread run of 'echo', stream_mode values\+updates: /, transform: editEvents((b) => [...b.slice(0, -1), b.at(-1)!.replace(/id: \d+/, "id: 1")]) },
+  "SSE-009": { stream: "stateless:echo", names: /stateless run of 'echo'/, transform: editWhole((t) => `${t}event: end\ndata: null\n\nevent: values\ndata: {"late":true}\n\n`) },
+  "SSE-010": { stream: "join:slow", names: /joining a running run of 'slow'/, transform: editEvents((b) => [b[0]!, "event: ping\n\n", ...b.slice(1)]) },
+};
+
+describe("the framing checks, each against a corpus with one stream that breaks its rule", () => {
+  let checks: Map<string, Check>;
+  beforeAll(async () => {
+    const owners = ownerRegistry();
+    const byStream = new Map(Object.values(FRAMING_FAULTS).map((f) => [f.stream, f.transform]));
+    const fault: Fault = {
+      name: "one framing rule broken per stream",
+      observe: owners.observe,
+      stream: (req, head, body, signal) => {
+        const t = byStream.get(corpusKey(req, owners.ownerOf(req).graph));
+        return t ? t(req, head, body, signal) : body;
+      },
+    };
+    checks = await runAgainst("framing", fault, ids(["SSE-*"]));
+  }, 180_000);
+
+  const EXPECTED_OUTCOME: Record<string, string> = { "SSE-003": "warn", "SSE-004": "notice", "SSE-008": "warn", "SSE-010": "warn" };
+  for (const [id, f] of Object.entries(FRAMING_FAULTS)) {
+    it(`${id} fails on the stream that breaks its rule (${f.stream}) and names that stream alone`, () => {
+      const c = checks.get(id);
+      expect(c?.outcome, `${id}: ${c?.message}`).toBe(EXPECTED_OUTCOME[id] ?? "fail");
+      expect(c!.message, id).toMatch(/^1 of \d+ streams /);
+      expect(c!.message, id).toMatch(f.names);
+      // The offending stream's transcript is in the evidence, as the exchange in focus.
+      const focus = c!.evidence.exchanges[c!.evidence.focus ?? -1];
+      expect(focus?.stream?.transcript ?? focus?.response?.body ?? "", id).not.toBe("");
+    });
+  }
+
+  it("SSE-007 judges the events of the same corpus: the non-JSON data of the broken stream is among its findings", () => {
+    const c = checks.get("SSE-007");
+    expect(c?.outcome).toBe("fail");
+    expect(c!.evidence.notes?.some((n) => /thread run of 'interrupt'.*not JSON/.test(n)), c!.message).toBe(true);
+  });
+});
+
+// ------------------------------------------------------------ semantics and interop: one fault per check
+
+const STREAM_TIMEOUT_MS = 8_000;
+
+/** Faults by the check whose streams they break (the proxy knows a stream's check by the suite's metadata). */
+const CHECK_FAULTS: Record<string, { what: string; transform: StreamTransform; message: RegExp }> = {
+  "STR-001": { what: "metadata dropped", transform: editEvents((b) => b.slice(1)), message: /first event .* is 'values', not 'metadata'/ },
+  "STR-004": { what: "metadata not first (two events swapped)", transform: editEvents((b) => [b[1]!, b[0]!, ...b.slice(2)]), message: /not 'metadata'/ },
+  "STR-022": { what: "an event duplicated", transform: editEvents((b) => [b[0]!, b[1]!, b[1]!, ...b.slice(2)]), message: /updates events/ },
+  "STR-024": { what: "two events reordered", transform: editEvents((b) => [b[0]!, b[2]!, b[1]!, ...b.slice(3)]), message: /custom events/ },
+  "STR-021": { what: "the last event dropped", transform: editEvents((b) => b.slice(0, -1)), message: /last values event/ },
+  "STR-023": { what: "the stream cut midway", transform: cutAfter(3), message: /chunks/ },
+  "STR-016": { what: "a malformed event (data not JSON)", transform: editEvents((b) => [b[0]!, b[1]!.replace("data: {", "data: {oops "), ...b.slice(2)]), message: /not JSON/ },
+  "STR-010": { what: "a stream that never ends", transform: neverEnding(), message: /did not end: it was still open when the stream time limit ran out/ },
+  "STR-011": { what: "a stream that stalls after its first event", transform: stallAfter(1), message: /did not end/ },
+  "IOP-001": { what: "a heartbeat sent as an event without data", transform: editEvents((b) => [b[0]!, "event: ping\n\n", ...b.slice(1)]), message: /disagree .* the SDK saw 'ping' null, our reader 'values'/ },
+  "IOP-002": { what: "the last event unterminated", transform: editWhole((t) => t.replace(/\n$/, "")), message: /the SDK saw 'values' .*, our reader saw no more events/ },
+  "IOP-004": { what: "a stream that never ends", transform: neverEnding(), message: /did not end: it was still open when the stream time limit ran out/ },
+  "IOP-003": { what: "data that is not JSON", transform: editEvents((b) => [b[0]!, b[1]!.replace("data: ", "data: {oops "), ...b.slice(2)]), message: /could not read .* threw SyntaxError/ },
+};
+const CHECK_IDS = Object.keys(CHECK_FAULTS);
+
+describe("semantic and interop checks, each against a stream broken for it alone", () => {
+  let baseline: Map<string, Check>;
+  let broken: Map<string, Check>;
+  beforeAll(async () => {
+    const owners = ownerRegistry();
+    const fault: Fault = {
+      name: "one fault per check",
+      observe: owners.observe,
+      stream: (req, head, body, signal) => {
+        const f = CHECK_FAULTS[owners.ownerOf(req).check ?? ""];
+        return f ? f.transform(req, head, body, signal) : body;
+      },
+    };
+    const args = [...ids(CHECK_IDS), "--stream-timeout-ms", String(STREAM_TIMEOUT_MS)];
+    [baseline, broken] = await Promise.all([runAgainst("semantics-baseline", undefined, args), runAgainst("semantics-broken", fault, args)]);
+  }, 180_000);
+
+  it("the checks pass against the unmodified server", () => {
+    for (const id of CHECK_IDS) expect(baseline.get(id)?.outcome, `${id}: ${baseline.get(id)?.message}`).toBe("pass");
+  });
+
+  for (const [id, f] of Object.entries(CHECK_FAULTS)) {
+    it(`${id} fails on ${f.what}, with the stream's transcript in the evidence`, () => {
+      const c = broken.get(id);
+      expect(c?.outcome, `${id}: ${c?.message}`).toBe("fail");
+      expect(c!.message, id).toMatch(f.message);
+      const transcripts = c!.evidence.exchanges.map((x) => x.stream?.transcript ?? "").filter((t) => t.includes("event: "));
+      expect(transcripts.length, `${id}: no stream transcript in the evidence`).toBeGreaterThan(0);
+    });
+  }
+
+  it("a stream that never ends or stalls fails within the stream time limit, not the check's deadline", () => {
+    for (const id of ["STR-010", "STR-011", "IOP-004"]) {
+      const c = broken.get(id)!;
+      expect(c.durationMs, id).toBeLessThan(STREAM_TIMEOUT_MS + 15_000);
+      const stream = c.evidence.exchanges.find((x) => x.stream)?.stream;
+      expect(stream?.end, id).toBe("timeout");
+    }
+  });
+});

@@ -1,0 +1,151 @@
+// What happens to a run when the client of its stream goes away: on_disconnect
+// (on a run created by streaming) and cancel_on_disconnect (on a join). The
+// check reads the first events of a run of 'slow' (3 s), leaves, and follows
+// the run to its end: a cancelled run never reaches `success`, however slow the
+// machine, and a run left to continue always does.
+
+import { check, type CheckContext } from "../../harness/check";
+import { ensure } from "../../harness/expect";
+import { assistantFor, createThread, openStream, pollRun, runIdFromLocation, streamCheckTimeout, streamTimeoutMs, type OpenedStream } from "../_support/runs";
+import { startBackgroundRun } from "./support";
+
+const STREAM = "POST /threads/{thread_id}/runs/stream";
+const JOIN = "GET /threads/{thread_id}/runs/{run_id}/stream";
+const SLEEP_MS = 3000;
+const TIMEOUT = streamCheckTimeout(2) + 10_000;
+const ON_DISCONNECT =
+  "seed 002 on_disconnect: 'The disconnect mode to use. Must be one of 'cancel' or 'continue''; seed 003 runs.stream on_disconnect; openapi.yaml OnDisconnect: what happens to the run when the client of its stream disconnects";
+const CANCEL_ON_DISCONNECT =
+  "seed 003 runs.join_stream cancel_on_disconnect: 'Whether to cancel the run when the stream is disconnected' (default False); public documents: 'If true, the run will be cancelled if the client disconnects' (default false)";
+
+/** Leaves a stream once the run is seen running (its first custom event). */
+const leaveAtFirstTick = (ev: { event: string }) => (ev.event === "custom" ? ("stop" as const) : undefined);
+
+function runIdOf(res: OpenedStream): string | undefined {
+  const meta = res.sse.events.find((e) => e.event === "metadata");
+  try {
+    const id = meta ? JSON.parse(meta.data)?.run_id : undefined;
+    if (typeof id === "string") return id;
+  } catch {
+    /* the metadata check reports it */
+  }
+  return runIdFromLocation(res.headers["content-location"]);
+}
+
+/** Streams a run of 'slow', leaves at its first tick, and follows the run to its end. */
+async function leaveRunStream(c: CheckContext, extra: Record<string, unknown>): Promise<{ status: string; res: OpenedStream; seen: string }> {
+  const [assistantId, thread] = await Promise.all([assistantFor(c, "slow"), createThread(c)]);
+  const threadId = thread.thread_id as string;
+  const res = await openStream(
+    c,
+    { method: "POST", path: `/threads/${threadId}/runs/stream`, json: { assistant_id: assistantId, input: { value: "leave", sleep_ms: SLEEP_MS }, stream_mode: ["custom"], ...extra, metadata: c.tag() } },
+    undefined,
+    leaveAtFirstTick,
+  );
+  ensure(res.sse.end === "stopped", `the stream ended (${res.sse.end}) before the run's first custom event, so the check could not leave a running run`, res);
+  const runId = runIdOf(res);
+  ensure(runId !== undefined, "neither a metadata event nor Content-Location names the run, so the check cannot follow it", res);
+  const { run, seen } = await pollRun(c, threadId, runId, undefined, { timeoutMs: streamTimeoutMs(), what: "its end" });
+  return { status: run.status, res, seen: seen.map((s) => `${s.status}@${s.atMs}ms`).join(" → ") };
+}
+
+/** Starts a background run of 'slow', joins its stream, leaves at its first tick, and follows the run to its end. */
+async function leaveJoinedStream(c: CheckContext, query: Record<string, string>): Promise<{ status: string; res: OpenedStream; seen: string }> {
+  const [assistantId, thread] = await Promise.all([assistantFor(c, "slow"), createThread(c)]);
+  const threadId = thread.thread_id as string;
+  const runId = await startBackgroundRun(c, threadId, assistantId, { input: { value: "leave", sleep_ms: SLEEP_MS }, stream_mode: ["custom"] });
+  const res = await openStream(c, { method: "GET", path: `/threads/${threadId}/runs/${runId}/stream`, query }, undefined, leaveAtFirstTick);
+  ensure(res.sse.end === "stopped", `the joined stream ended (${res.sse.end}) before the run's first custom event, so the check could not leave a running run`, res);
+  const { run, seen } = await pollRun(c, threadId, runId, undefined, { timeoutMs: streamTimeoutMs(), what: "its end" });
+  return { status: run.status, res, seen: seen.map((s) => `${s.status}@${s.atMs}ms`).join(" → ") };
+}
+
+check(
+  {
+    id: "STR-050",
+    level: "MUST",
+    profile: "streaming",
+    operations: [STREAM, "GET /threads/{thread_id}/runs/{run_id}"],
+    spec: ON_DISCONNECT,
+    title: "A run streamed with on_disconnect=cancel is cancelled when the client leaves its stream (it does not reach success)",
+    requires: ["graph:slow"],
+    timeoutMs: TIMEOUT,
+  },
+  async (c) => {
+    const { status, res, seen } = await leaveRunStream(c, { on_disconnect: "cancel" });
+    c.note(`run statuses after the client left: ${seen}`);
+    ensure(status !== "success", `the client left the stream after the first of ${SLEEP_MS / 100} ticks, yet the run went on to '${status}' (statuses: ${seen})`, res);
+  },
+);
+
+check(
+  {
+    id: "STR-051",
+    level: "MUST",
+    profile: "streaming",
+    operations: [STREAM, "GET /threads/{thread_id}/runs/{run_id}"],
+    spec: ON_DISCONNECT,
+    title: "A run streamed with on_disconnect=continue runs to success after the client leaves its stream",
+    requires: ["graph:slow"],
+    timeoutMs: TIMEOUT,
+  },
+  async (c) => {
+    const { status, res, seen } = await leaveRunStream(c, { on_disconnect: "continue" });
+    c.note(`run statuses after the client left: ${seen}`);
+    ensure(status === "success", `with on_disconnect=continue the run ended '${status}' after the client left its stream (statuses: ${seen})`, res);
+  },
+);
+
+check(
+  {
+    id: "STR-052",
+    level: "MUST",
+    profile: "streaming",
+    operations: [JOIN, "POST /threads/{thread_id}/runs", "GET /threads/{thread_id}/runs/{run_id}"],
+    spec: CANCEL_ON_DISCONNECT,
+    title: "A run joined with cancel_on_disconnect=true is cancelled when the client leaves the joined stream",
+    requires: ["graph:slow"],
+    timeoutMs: TIMEOUT,
+  },
+  async (c) => {
+    const { status, res, seen } = await leaveJoinedStream(c, { cancel_on_disconnect: "true" });
+    c.note(`run statuses after the client left: ${seen}`);
+    ensure(status !== "success", `the client left the joined stream (cancel_on_disconnect=true) after the first tick, yet the run went on to '${status}' (statuses: ${seen})`, res);
+  },
+);
+
+check(
+  {
+    id: "STR-053",
+    level: "MUST",
+    profile: "streaming",
+    operations: [JOIN, "POST /threads/{thread_id}/runs", "GET /threads/{thread_id}/runs/{run_id}"],
+    spec: `${CANCEL_ON_DISCONNECT}. Leaving a joined stream without it is no reason to stop a run the client did not start by streaming`,
+    title: "A run whose joined stream is left without cancel_on_disconnect runs to success",
+    requires: ["graph:slow"],
+    timeoutMs: TIMEOUT,
+  },
+  async (c) => {
+    const { status, res, seen } = await leaveJoinedStream(c, {});
+    c.note(`run statuses after the client left: ${seen}`);
+    ensure(status === "success", `the run ended '${status}' after the client left its joined stream without cancel_on_disconnect (statuses: ${seen})`, res);
+  },
+);
+
+check(
+  {
+    id: "STR-054",
+    level: "SHOULD",
+    profile: "streaming",
+    operations: [STREAM, "GET /threads/{thread_id}/runs/{run_id}"],
+    spec: "openapi.yaml OnDisconnect x-decision: seed 002 and the earlier public document give the default `cancel`, the newest public document `continue`; the contract takes `cancel`, and checks of the default are no stronger than SHOULD",
+    title: "A run streamed without on_disconnect is cancelled when the client leaves (the default is cancel)",
+    requires: ["graph:slow"],
+    timeoutMs: TIMEOUT,
+  },
+  async (c) => {
+    const { status, res, seen } = await leaveRunStream(c, {});
+    c.note(`run statuses after the client left: ${seen}`);
+    ensure(status !== "success", `without on_disconnect, the run went on to '${status}' after the client left its stream (statuses: ${seen})`, res);
+  },
+);

@@ -1,0 +1,171 @@
+// SSE framing, judged on the raw bytes of a corpus of streams of every kind
+// (corpus.ts). One check per rule of the judge (harness/sse-judge.ts), each at
+// the level the SSE standard (WHATWG HTML, section 9.2 "Server-sent events") and
+// the contract (schemas/streams.yaml) give it. A message names the stream and
+// the byte offset, and the stream's transcript is in the evidence.
+
+import { check, type CheckContext } from "../../harness/check";
+import { fail } from "../../harness/expect";
+import type { Level } from "../../harness/model";
+import { judgeFraming, type FramingRule } from "../../harness/sse-judge";
+import { loadStreams } from "../../harness/streams";
+import { streamTimeoutMs } from "../_support/runs";
+import { framingCorpus, knownEventOf, STREAM_OPERATIONS, type Corpus, type CorpusStream } from "./corpus";
+
+const TIMEOUT = 2 * streamTimeoutMs() + 45_000;
+const REQUIRES = ["graph:echo", "graph:chat", "graph:slow", "graph:subgraph", "graph:error", "graph:interrupt"];
+
+/** The final events of a run stream: nothing after `end`; only `end` after a (root) `error`. */
+const RUN_FINAL_EVENTS = { end: [], error: ["end"] };
+
+function near(raw: Uint8Array, at: number | undefined): string {
+  if (at === undefined) return "";
+  const from = Math.max(0, at - 30);
+  const text = Buffer.from(raw.subarray(from, Math.min(raw.length, at + 70))).toString("utf8");
+  return ` (bytes ${from}…: ${JSON.stringify(text)})`;
+}
+
+function noteMissing(c: CheckContext, corpus: Corpus): void {
+  for (const m of corpus.missing) c.note(`not judged: ${m}`);
+  c.note(`judged ${corpus.streams.length} streams: ${corpus.streams.map((s) => s.name).join("; ")}`);
+}
+
+interface Finding {
+  stream: CorpusStream;
+  message: string;
+}
+
+function report(c: CheckContext, corpus: Corpus, findings: Finding[], what: string): void {
+  noteMissing(c, corpus);
+  if (corpus.streams.length === 0) fail(`the target gave no stream to judge (${corpus.missing.join("; ") || "none read"})`);
+  if (findings.length === 0) return;
+  for (const f of findings) c.note(`${f.stream.name}: ${f.message}`);
+  const streams = [...new Set(findings.map((f) => f.stream))];
+  const shown = streams.slice(0, 3).map((s) => `${s.name}: ${findings.find((f) => f.stream === s)!.message}`);
+  fail(`${streams.length} of ${corpus.streams.length} streams ${what}. ${shown.join(" | ")}${streams.length > 3 ? ` | and ${streams.length - 3} more` : ""}`, streams[0]!.res);
+}
+
+/** One framing check: one rule of the judge over the whole corpus. */
+function framingCheck(id: string, level: Level, rule: FramingRule, title: string, spec: string, what: string): void {
+  check({ id, level, profile: "streaming", operations: STREAM_OPERATIONS, spec, title, requires: REQUIRES, timeoutMs: TIMEOUT }, async (c) => {
+    const corpus = await framingCorpus(c);
+    const findings: Finding[] = [];
+    for (const s of corpus.streams) {
+      const judged = judgeFraming({
+        contentType: s.contentType,
+        raw: s.raw,
+        complete: s.complete,
+        ...(s.kind === "run" ? { finalEvents: RUN_FINAL_EVENTS } : {}),
+        knownEvents: knownEventOf(s.kind, s.operation),
+      });
+      for (const f of judged.findings.filter((x) => x.rule === rule)) {
+        findings.push({ stream: s, message: `${f.at !== undefined ? `at byte ${f.at}: ` : ""}${f.message}${near(s.raw, f.at)}` });
+      }
+    }
+    report(c, corpus, findings, what);
+  });
+}
+
+framingCheck(
+  "SSE-001",
+  "MUST",
+  "content-type",
+  "Every stream is served as text/event-stream (and, if a charset is given, as UTF-8)",
+  "WHATWG HTML 9.2.5: the event stream format's MIME type is text/event-stream, and event streams are always UTF-8; 9.2.3: EventSource fails the connection when the Content-Type is not text/event-stream. Contract: every stream operation answers 200 text/event-stream (openapi.yaml)",
+  "are not served as text/event-stream",
+);
+
+framingCheck(
+  "SSE-002",
+  "MUST",
+  "utf8",
+  "Every stream is valid UTF-8",
+  "WHATWG HTML 9.2.5: 'Event streams are always decoded as UTF-8'; the stream grammar is of Unicode scalar values. A browser replaces invalid bytes with U+FFFD, which corrupts the JSON data the contract requires (streams.yaml x-event-data)",
+  "are not valid UTF-8",
+);
+
+framingCheck(
+  "SSE-003",
+  "SHOULD",
+  "line-fields",
+  "Every line of a stream is a comment or one of the fields event, data, id, retry (retry with digits only)",
+  "WHATWG HTML 9.2.5/9.2.6: the grammar allows any field name, and a field other than event, data, id and retry (or a retry that is not digits) is ignored, so such a line is conforming but carries nothing a client reads: a misspelt field silently loses what it held. SHOULD, because the standard allows it",
+  "have lines that no client reads",
+);
+
+framingCheck(
+  "SSE-004",
+  "MAY",
+  "line-endings",
+  "Every stream uses one kind of line ending throughout",
+  "WHATWG HTML 9.2.5: end-of-line is CRLF, LF or CR, each allowed on any line, so mixing them is conforming. Consistency is not required by the standard or the API documents; a mix is noted because clients that split on one kind of line ending (rather than following the standard) misread it. MAY: a notice, never a failure",
+  "mix line endings",
+);
+
+framingCheck(
+  "SSE-005",
+  "MUST",
+  "event-terminated",
+  "Every event of a stream, the last one too, is terminated by a blank line",
+  "WHATWG HTML 9.2.5: event = *( comment / field ) end-of-line, so every event ends with an empty line; 9.2.6: 'if the file ends in the middle of an event, before the final empty line, the incomplete event is not dispatched'. A run stream whose last event is unterminated loses that event in a browser",
+  "end an event without a blank line",
+);
+
+framingCheck(
+  "SSE-006",
+  "MUST",
+  "data-json",
+  "The data of every event, its data lines joined with line feeds as WHATWG joins them, is JSON",
+  "streams.yaml x-event-data: an event's data is its data lines joined with line feeds (the WHATWG reading, HTML 9.2.6) and must be one JSON value; empty or white-space data reads as null. Public documents: every stream operation 'will send a stream of events in SSE format'; both SDKs parse each event's data as JSON",
+  "have event data that is not JSON",
+);
+
+framingCheck(
+  "SSE-008",
+  "SHOULD",
+  "ids-increase",
+  "Event ids, where a stream gives them, are unique and increase, and never contain U+0000",
+  "Contract: Last-Event-ID resumes a stream 'after' the event it names (openapi.yaml, GET /threads/{thread_id}/runs/{run_id}/stream and GET /threads/{thread_id}/stream), which needs ids that name one event each, in order. WHATWG HTML 9.2.6 leaves ids opaque and ignores an id containing U+0000. Neither the standard nor the API documents require increasing ids: SHOULD",
+  "have event ids that repeat, go backwards or are ignored",
+);
+
+framingCheck(
+  "SSE-009",
+  "MUST",
+  "nothing-after-final",
+  "Nothing follows the final event of a run stream: no event after `end`, and only `end` after a run's `error`",
+  "streams.yaml: `end` is 'the last event of a run stream, when a server sends one'; a run that fails sends `error`, and the stream 'ends when the run ends' (openapi.yaml, POST /threads/{thread_id}/runs/stream). The JS SDK marks the run ended on either event. A subgraph's namespaced error is not final",
+  "send events after their final event",
+);
+
+framingCheck(
+  "SSE-010",
+  "SHOULD",
+  "heartbeats",
+  "Heartbeats are comments or documented events: no block named by an event field without data, no undocumented event name",
+  "WHATWG HTML 9.2.7: to keep a connection alive authors 'can include a comment line (one starting with a ':' character)'; a block with an event name and no data is dispatched by no browser but delivered by the SDKs as an event with null data. An undocumented event with data already breaks the contract (SSE-007); this check is SHOULD because the standard allows data-less blocks",
+  "send heartbeats that clients see as events",
+);
+
+check(
+  {
+    id: "SSE-007",
+    level: "MUST",
+    profile: "streaming",
+    operations: STREAM_OPERATIONS,
+    spec: "streams.yaml: every event has a name the contract defines for its stream (base name, and a namespace only where x-namespace allows one) and data valid against the schema of that name; the thread stream also accepts names the contract does not define, with JSON data",
+    title: "Every event of every stream has a name of the contract and data valid against that event's schema",
+    requires: REQUIRES,
+    timeoutMs: TIMEOUT,
+  },
+  async (c) => {
+    const corpus = await framingCorpus(c);
+    const contract = loadStreams();
+    const findings: Finding[] = [];
+    for (const s of corpus.streams) {
+      if (!s.res.sse) continue; // not an event stream at all: SSE-001 reports it
+      for (const v of contract.checkEvents(s.operation, s.res.sse)) findings.push({ stream: s, message: v.message.replace(`${s.operation}: `, "") });
+    }
+    report(c, corpus, findings, "have events that break the stream contract");
+  },
+);

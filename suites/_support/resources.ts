@@ -61,3 +61,20 @@ export function firstOutOfOrder<T>(list: T[], key: (x: T) => string | number, or
   return -1;
 }
 
+/** Nothing carrying `marker` in its metadata exists among threads: a refused request created nothing. */
+export async function expectNoThreadWith(c: CheckContext, marker: Record<string, unknown>): Promise<void> {
+  const res = await c.api.post("/threads/search", { metadata: marker, limit: 10 });
+  expectStatus(res, 200, "searching for what a refused request might have created");
+  const found = expectJsonArray(res);
+  // Only what carries the marker is ours to delete: a server that ignores the filter lists others' too.
+  for (const t of found) if (typeof t?.thread_id === "string" && carries(t.metadata, marker)) c.created.thread(t.thread_id);
+  ensure(found.length === 0, `a refused request still created ${found.length} thread(s) (found by their metadata)`, res);
+}
+
+/** No thread has this id: a refused request that named it created nothing. */
+export async function expectNoThread(c: CheckContext, threadId: string): Promise<void> {
+  const res = await c.api.get(`/threads/${threadId}`);
+  if (res.status === 200) c.created.thread(threadId);
+  expectStatus(res, 404, "a refused request must not have created the thread it named");
+}
+

@@ -131,3 +131,19 @@ export function eventData(res: { sse: NonNullable<StreamResponse["sse"]> }): Arr
     }
   });
 }
+
+/**
+ * Runs a graph on a thread to its end (POST /threads/{thread_id}/runs/wait), so
+ * that the thread has state and history; answers the run's output.
+ */
+export async function runToEnd(c: CheckContext, threadId: string, assistantId: string, input: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<any> {
+  const res = await c.api.post(`/threads/${threadId}/runs/wait`, { assistant_id: assistantId, input, ...extra }, { timeoutMs: 60_000 });
+  expectStatus(res, 200, "running a fixture graph on the thread to give it state and history");
+  return res.json;
+}
+
+/**
+ * The time limit of a check (or shared setup) that runs graphs: generous, so
+ * that a slow or busy machine does not fail a check (speed is never judged here).
+ */
+export const RUN_TIMEOUT_MS = 90_000;

@@ -78,3 +78,14 @@ export async function expectNoThread(c: CheckContext, threadId: string): Promise
   expectStatus(res, 404, "a refused request must not have created the thread it named");
 }
 
+/** Stores an item under the run's own namespace root, registered for deletion. */
+export async function putItem(c: CheckContext, namespace: string[], key: string, value: Record<string, unknown>): Promise<void> {
+  c.created.storeItem(namespace, key);
+  const res = await c.api.put("/store/items", { namespace, key, value });
+  expectStatus(res, 204, "storing an item the check needs");
+}
+
+/** GET /store/items for one item (the namespace sent as its labels joined with `.`, as the contract says). */
+export function getItem(c: CheckContext, namespace: string[], key: string) {
+  return c.api.get("/store/items", { query: { namespace: namespace.join("."), key } });
+}

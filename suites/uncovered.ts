@@ -6,11 +6,6 @@
 export const NOT_YET_COVERED: Record<string, string> = {
   "GET /metrics": "the system profile's metrics checks are not written yet",
   "GET /threads/{thread_id}/stream": "thread stream checks not written yet (issue 5)",
-  "POST /threads/{thread_id}/runs/crons": "crons suite not written yet (issue 4)",
-  "POST /runs/crons": "crons suite not written yet (issue 4)",
-  "POST /runs/crons/search": "crons suite not written yet (issue 4)",
-  "POST /runs/crons/count": "crons suite not written yet (issue 4)",
-  "DELETE /runs/crons/{cron_id}": "crons suite not written yet (issue 4)",
   "POST /mcp/": "mcp suite not written yet (issue 4)",
   "GET /mcp/": "mcp suite not written yet (issue 4)",
   "DELETE /mcp/": "mcp suite not written yet (issue 4)",

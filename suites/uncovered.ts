@@ -4,9 +4,5 @@
 // nothing listed here is covered).
 
 export const NOT_YET_COVERED: Record<string, string> = {
-  "GET /metrics": "the system profile's metrics checks are not written yet",
   "GET /threads/{thread_id}/stream": "thread stream checks not written yet (issue 5)",
-  "POST /mcp/": "mcp suite not written yet (issue 4)",
-  "GET /mcp/": "mcp suite not written yet (issue 4)",
-  "DELETE /mcp/": "mcp suite not written yet (issue 4)",
 };

@@ -7,7 +7,7 @@
 
 import { afterAll, test } from "vitest";
 import { createRegistry, STORE_ROOT, tagFor, type Created } from "./cleanup";
-import { loadContract, type Contract } from "./contract";
+import { loadContract, normalizeOperation, type Contract } from "./contract";
 import { CheckFailure } from "./expect";
 import { createApi, newRecorder, TransportError, type Api, type Recorder } from "./http";
 import { checkEvents, loadStreams } from "./streams";
@@ -206,7 +206,18 @@ async function evaluate(meta: CheckMeta, fn: CheckFn, run: RunContext, timeoutMs
   const setups = (setupUse.get(c) ?? []).map((u) => u.recorder);
   const setupFailure = thrown instanceof SetupFailure ? thrown : undefined;
   const violations = [...setups.flatMap((s) => s.violations), ...recorder.violations];
-  const { outcome, message, focus } = classify(meta, setupFailure ? setupFailure.cause : thrown, violations, setupFailure?.setupName);
+  // A response that breaks the contract fails the checks about its operation.
+  // Met in a prerequisite (a run that gives a thread state, say), it is kept in
+  // the evidence: the checks of that operation judge it, and one broken answer
+  // does not fail every check that happened to need it.
+  const mine = new Set(meta.operations.map(normalizeOperation));
+  const own = violations.filter((v) => v.operation === undefined || mine.has(normalizeOperation(v.operation)));
+  const elsewhere = violations.filter((v) => !own.includes(v));
+  if (elsewhere.length > 0) {
+    const ops = [...new Set(elsewhere.map((v) => v.operation))].join(", ");
+    notes.push(`prerequisite answers broke the contract (judged by the checks of ${ops}): ${describeViolations(elsewhere)}`);
+  }
+  const { outcome, message, focus } = classify(meta, setupFailure ? setupFailure.cause : thrown, own, setupFailure?.setupName, elsewhere);
   const exchanges = [...setups.flatMap((s) => s.exchanges), ...recorder.exchanges];
   const evidence = buildEvidence(exchanges, outcome, focus, notes, run.seed);
   return { outcome, message, evidence, durationMs: Math.round(performance.now() - started) };
@@ -229,6 +240,8 @@ export function classify(
   thrown: unknown,
   violations: WireViolation[],
   setupName?: string,
+  /** Violations in exchanges of operations the check is not about: they never fail it by themselves. */
+  elsewhere: WireViolation[] = [],
 ): { outcome: Outcome; message: string; focus?: ExchangeRecord } {
   const prefix = setupName ? `setup '${setupName}' failed: ` : "";
   const levelOutcome = outcomeForLevel(meta.level);
@@ -245,6 +258,9 @@ export function classify(
   if (thrown instanceof DeadlineExceeded) return withWire(levelOutcome, prefix + thrown.message);
   // A crash after the target broke the contract is the target's doing, not ours.
   if (wire) return { outcome: wire.outcome, message: `${prefix}${wire.message} (the check could not go on: ${(thrown as Error)?.message ?? thrown})` };
+  if (elsewhere.length > 0) {
+    return { outcome: levelOutcome, message: `${prefix}the check could not go on after a prerequisite answer broke the contract: ${describeViolations(elsewhere)} (${(thrown as Error)?.message ?? thrown})` };
+  }
   const err = thrown instanceof Error ? thrown : new Error(String(thrown));
   const where = err.stack?.split("\n").slice(1, 3).map((l) => l.trim()).join(" ") ?? "";
   return { outcome: "error", message: `${prefix}harness error: ${err.name}: ${err.message}${where ? ` (${where})` : ""}` };

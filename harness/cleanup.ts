@@ -84,24 +84,29 @@ export async function sweep(api: Api, runId: string): Promise<SweepResult> {
     kind: string;
     search: () => Promise<HttpResponse>;
     idOf: (x: any) => string | undefined;
+    /** Does the item carry the run's tag? A search that ignores its filter lists others' items too. */
+    ours: (x: any) => boolean;
     remove: (x: any) => Promise<HttpResponse>;
   }> = [
     {
       kind: "thread",
       search: () => api.post("/threads/search", { metadata: tagFor(runId), limit: 100 }),
       idOf: (x) => x?.thread_id,
+      ours: (x) => x?.metadata?.[TAG_RUN] === runId,
       remove: (x) => api.delete(`/threads/${encodeURIComponent(x.thread_id)}`),
     },
     {
       kind: "assistant",
       search: () => api.post("/assistants/search", { metadata: tagFor(runId), limit: 100 }),
       idOf: (x) => x?.assistant_id,
+      ours: (x) => x?.metadata?.[TAG_RUN] === runId,
       remove: (x) => api.delete(`/assistants/${encodeURIComponent(x.assistant_id)}`),
     },
     {
       kind: "store item",
       search: () => api.post("/store/items/search", { namespace_prefix: [STORE_ROOT, runId], limit: 100 }),
       idOf: (x) => (x && Array.isArray(x.namespace) ? `${x.namespace.join(".")}/${x.key}` : undefined),
+      ours: (x) => Array.isArray(x?.namespace) && x.namespace[0] === STORE_ROOT && x.namespace[1] === runId,
       remove: (x) => api.request({ method: "DELETE", path: "/store/items", json: { namespace: x.namespace, key: x.key } }),
     },
   ];
@@ -119,13 +124,22 @@ export async function sweep(api: Api, runId: string): Promise<SweepResult> {
       if (res.status === 404 || res.status === 405 || res.status === 501) break; // the target does not offer it
       const list: any[] = Array.isArray(res.json) ? res.json : Array.isArray(res.json?.items) ? res.json.items : [];
       const todo = [];
+      let foreign = 0;
       for (const x of list) {
         const id = k.idOf(x);
         if (id === undefined) continue;
+        if (!k.ours(x)) {
+          foreign++;
+          continue;
+        }
         if (!attempted.has(id)) todo.push(x);
         else if (!leftovers.some((l) => l.kind === k.kind && l.id === id)) {
           leftovers.push({ kind: k.kind, id, reason: "still listed after it was deleted" });
         }
+      }
+      if (foreign > 0 && !leftovers.some((l) => l.kind === k.kind && l.id === "*")) {
+        // Never deleted: nothing untagged is touched. Said, because the run's own may hide behind them.
+        leftovers.push({ kind: k.kind, id: "*", reason: `the search for the run's ${k.kind}s also answered ${foreign} that do not carry the run's tag (it ignores its filter?); those were left alone` });
       }
       if (todo.length === 0) break;
       for (const x of todo) {

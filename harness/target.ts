@@ -147,18 +147,34 @@ export async function probe(target: TargetConnection): Promise<ProbeResult> {
   return result;
 }
 
+/** The reason given when the target itself declares that it does not offer crons. */
+export const CRONS_DECLARED_OFF = "GET /info declares flags.crons = false";
+
 /**
  * Which profiles the target claims. Core profiles are claimed by every server
  * of this API; optional ones follow what the server declares in /info; flags on
  * the command line override both.
+ *
+ * - crons: the documents make them an optional tier (seed 001 "Crons
+ *   (Enterprise-only)", seed 002 "Crons (Plus tier)"), and GET /info's
+ *   flags.crons says whether they are offered: false is "not claimed"; true, or
+ *   no flag at all, is claimed (a server that says nothing is judged on them).
+ * - mcp: seed 002 lists the MCP endpoint with the rest of the API, with no tier
+ *   and no flag, and nothing in GET /info can declare its absence. It is
+ *   claimed, like every part of the API no document marks optional; a server
+ *   that does not offer it is run with --disclaim mcp (its checks' failures say
+ *   so when the endpoint answers 404).
  */
 export function decideClaims(info: Record<string, any> | undefined, overrides: { claim?: Profile[]; disclaim?: Profile[] }): Partial<Record<Profile, Claim>> {
   const claims: Partial<Record<Profile, Claim>> = {};
   for (const p of PROFILES) claims[p] = { claimed: true, reason: "part of the core API" };
   const flags = info?.flags;
   if (flags && typeof flags === "object" && typeof flags.crons === "boolean") {
-    claims.crons = { claimed: flags.crons, reason: `GET /info declares flags.crons = ${flags.crons}` };
+    claims.crons = flags.crons ? { claimed: true, reason: "GET /info declares flags.crons = true" } : { claimed: false, reason: CRONS_DECLARED_OFF };
+  } else {
+    claims.crons = { claimed: true, reason: "GET /info does not declare flags.crons: an optional tier the server does not disclaim (--disclaim crons)" };
   }
+  claims.mcp = { claimed: true, reason: "part of the API (seed 002); nothing in GET /info declares it (--disclaim mcp for a server without it)" };
   if (flags && typeof flags === "object" && typeof flags.assistants === "boolean" && !flags.assistants) {
     claims.assistants = { claimed: false, reason: "GET /info declares flags.assistants = false" };
   }

@@ -40,6 +40,15 @@ describe("outcomes", () => {
     expect(classify(meta("MUST"), crash, [violation]).outcome).toBe("fail");
   });
 
+  it("lets a violation in a prerequisite exchange be judged by the checks of its operation, not this one", () => {
+    const prerequisite = [{ ...violation, operation: "POST /threads/{thread_id}/runs/wait" }];
+    expect(classify(meta("MUST"), undefined, [], undefined, prerequisite).outcome).toBe("pass");
+    // ...but a check that could not go on because of it fails, at its level, and says why.
+    const r = classify(meta("SHOULD"), new TypeError("x is undefined"), [], undefined, prerequisite);
+    expect(r.outcome).toBe("warn");
+    expect(r.message).toMatch(/prerequisite answer broke the contract/);
+  });
+
   it("counts vitest/chai assertion errors as failures of the target", () => {
     const e = new Error("expected 1 to be 2");
     e.name = "AssertionError";

@@ -36,12 +36,18 @@ export function expectRefused(res: HttpResponse, statuses: number[], rule: strin
   expectStatus(res, statuses, `the request breaks '${rule}'`);
 }
 
+/** Does `metadata` hold every pair of `marker`? */
+function carries(metadata: unknown, marker: Record<string, unknown>): boolean {
+  return metadata !== null && typeof metadata === "object" && Object.entries(marker).every(([k, v]) => (metadata as Record<string, unknown>)[k] === v);
+}
+
 /** Nothing carrying `marker` in its metadata exists: a refused request created nothing. */
 export async function expectNoAssistantWith(c: CheckContext, marker: Record<string, unknown>): Promise<void> {
   const res = await c.api.post("/assistants/search", { metadata: marker, limit: 10 });
   expectStatus(res, 200, "searching for what a refused request might have created");
   const found = expectJsonArray(res);
-  for (const a of found) if (typeof a?.assistant_id === "string") c.created.assistant(a.assistant_id);
+  // Only what carries the marker is ours to delete: a server that ignores the filter lists others' too.
+  for (const a of found) if (typeof a?.assistant_id === "string" && carries(a.metadata, marker)) c.created.assistant(a.assistant_id);
   ensure(found.length === 0, `a refused request still created ${found.length} assistant(s) (found by their metadata)`, res);
 }
 
@@ -53,4 +59,33 @@ export function firstOutOfOrder<T>(list: T[], key: (x: T) => string | number, or
     if (order === "asc" ? a > b : a < b) return i;
   }
   return -1;
+}
+
+/** Nothing carrying `marker` in its metadata exists among threads: a refused request created nothing. */
+export async function expectNoThreadWith(c: CheckContext, marker: Record<string, unknown>): Promise<void> {
+  const res = await c.api.post("/threads/search", { metadata: marker, limit: 10 });
+  expectStatus(res, 200, "searching for what a refused request might have created");
+  const found = expectJsonArray(res);
+  // Only what carries the marker is ours to delete: a server that ignores the filter lists others' too.
+  for (const t of found) if (typeof t?.thread_id === "string" && carries(t.metadata, marker)) c.created.thread(t.thread_id);
+  ensure(found.length === 0, `a refused request still created ${found.length} thread(s) (found by their metadata)`, res);
+}
+
+/** No thread has this id: a refused request that named it created nothing. */
+export async function expectNoThread(c: CheckContext, threadId: string): Promise<void> {
+  const res = await c.api.get(`/threads/${threadId}`);
+  if (res.status === 200) c.created.thread(threadId);
+  expectStatus(res, 404, "a refused request must not have created the thread it named");
+}
+
+/** Stores an item under the run's own namespace root, registered for deletion. */
+export async function putItem(c: CheckContext, namespace: string[], key: string, value: Record<string, unknown>): Promise<void> {
+  c.created.storeItem(namespace, key);
+  const res = await c.api.put("/store/items", { namespace, key, value });
+  expectStatus(res, 204, "storing an item the check needs");
+}
+
+/** GET /store/items for one item (the namespace sent as its labels joined with `.`, as the contract says). */
+export function getItem(c: CheckContext, namespace: string[], key: string) {
+  return c.api.get("/store/items", { query: { namespace: namespace.join("."), key } });
 }

@@ -315,3 +315,19 @@ export function expectReadableError(out: Record<string, any>, res: HttpResponse 
   ensure(typeof e.error === "string" && typeof e.message === "string", `__error__ lacks the strings error and message: ${JSON.stringify(e).slice(0, 300)}`, res);
   ensure(e.message.includes(FIXTURE_ERROR_TEXT), `__error__.message does not carry what the graph raised ('${FIXTURE_ERROR_TEXT}'): ${JSON.stringify(e.message).slice(0, 300)}`, res);
 }
+
+/**
+ * Runs a graph on a thread to its end (POST /threads/{thread_id}/runs/wait), so
+ * that the thread has state and history; answers the run's output.
+ */
+export async function runToEnd(c: CheckContext, threadId: string, assistantId: string, input: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<any> {
+  const res = await c.api.post(`/threads/${threadId}/runs/wait`, { assistant_id: assistantId, input, ...extra }, { timeoutMs: 60_000 });
+  expectStatus(res, 200, "running a fixture graph on the thread to give it state and history");
+  return res.json;
+}
+
+/**
+ * The time limit of a check (or shared setup) that runs graphs: generous, so
+ * that a slow or busy machine does not fail a check (speed is never judged here).
+ */
+export const RUN_TIMEOUT_MS = 90_000;

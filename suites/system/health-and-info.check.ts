@@ -68,3 +68,19 @@ check(
     ensure(bad.length === 0, `GET /info flags that are not booleans: ${bad.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ")}`, res);
   },
 );
+
+check(
+  {
+    id: "SYS-005",
+    level: "MUST",
+    profile: "system",
+    operations: ["GET /ok"],
+    spec: "seed 002, Health Check: check_db (0, 1), default 0; 200 {\"ok\": true}",
+    title: "GET /ok?check_db=0 (no database check) answers 200 with {\"ok\": true}",
+  },
+  async ({ api }) => {
+    const res = await api.get("/ok", { query: { check_db: 0 } });
+    expectStatus(res, 200);
+    ensure(expectJsonObject(res).ok === true, `GET /ok?check_db=0 body has ok=${JSON.stringify(res.json?.ok)}, expected true`, res);
+  },
+);

@@ -1,0 +1,182 @@
+// The MCP endpoint (Streamable HTTP transport, stateless): the initialize
+// handshake on POST, notifications acknowledged with 202, and the documented
+// answers to GET and DELETE. A server may answer a request with JSON or with an
+// event stream carrying the response (the contract declares both).
+
+import { check, type CheckContext } from "../../harness/check";
+import { ensure, expectEqual, expectStatus, fail } from "../../harness/expect";
+import type { StreamResponse } from "../../harness/http";
+
+const POST = "POST /mcp/";
+const BOTH = "application/json, text/event-stream";
+/** The MCP protocol revision the suite speaks; a server answers with the one it chose. */
+const PROTOCOL = "2025-03-26";
+
+const initialize = (id: number | string) => ({
+  jsonrpc: "2.0",
+  id,
+  method: "initialize",
+  params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: "langgraph-conformance", version: "0.1.0" } },
+});
+
+/** A server that answers 404 here most likely does not offer MCP at all: say so. */
+function hintIfAbsent(res: StreamResponse): void {
+  if (res.status === 404) {
+    fail(`${res.record.request.method} /mcp/ answered 404: the target does not offer the MCP endpoint. MCP is part of the API (seed 002 lists it) and nothing in GET /info can declare its absence; a server that does not offer it is run with --disclaim mcp`, res);
+  }
+}
+
+/** Sends one JSON-RPC message; answers the status and the JSON-RPC message that came back (from JSON or from the stream). */
+async function send(c: CheckContext, message: unknown, headers: Record<string, string> = { accept: BOTH }) {
+  // A stream ends with the response: reading stops at the first message that carries an id.
+  const isResponse = (data: string) => {
+    try {
+      const m = JSON.parse(data);
+      return m !== null && typeof m === "object" && "id" in m && !("method" in m);
+    } catch {
+      return false;
+    }
+  };
+  const res = await c.api.stream(
+    { method: "POST", path: "/mcp/", json: message, headers },
+    { limits: { maxEvents: 50, timeoutMs: 15_000, idleMs: 10_000 }, onEvent: (e) => (isResponse(e.data) ? "stop" : undefined) },
+  );
+  let reply: any = res.json;
+  if (res.sse) {
+    // The response is the stream's last message with an id (earlier ones may be notifications).
+    for (const e of res.sse.events) {
+      try {
+        const data = JSON.parse(e.data);
+        if (data && typeof data === "object" && "id" in data) reply = data;
+      } catch {
+        /* not JSON: judged below as a missing response */
+      }
+    }
+  }
+  return { res, reply };
+}
+
+check(
+  {
+    id: "MCP-001",
+    level: "MUST",
+    profile: "mcp",
+    operations: [POST],
+    spec: "newest public document, MCP Post: \"Implemented according to the Streamable HTTP Transport specification\", an initialize request as example, 200 \"Successful JSON-RPC response\"; MCP specification, InitializeResult (protocolVersion, capabilities, serverInfo)",
+    title: "POST /mcp/ answers an initialize request with a JSON-RPC result: protocol version, capabilities and server info",
+  },
+  async (c) => {
+    const { res, reply } = await send(c, initialize(1));
+    hintIfAbsent(res);
+    expectStatus(res, 200);
+    ensure(reply && typeof reply === "object", `POST /mcp/ answered no JSON-RPC message: ${res.text.slice(0, 200)}`, res);
+    expectEqual(reply.jsonrpc, "2.0", "jsonrpc of the response", res);
+    expectEqual(reply.id, 1, "id of the response (the request's)", res);
+    ensure(reply.error === undefined, `initialize answered a JSON-RPC error: ${JSON.stringify(reply.error)}`, res);
+    const r = reply.result;
+    ensure(r && typeof r === "object", `the initialize response has no result object: ${JSON.stringify(reply)}`, res);
+    ensure(typeof r.protocolVersion === "string" && r.protocolVersion.length > 0, `result.protocolVersion is ${JSON.stringify(r.protocolVersion)}, not a version`, res);
+    ensure(r.capabilities && typeof r.capabilities === "object", `result.capabilities is ${JSON.stringify(r.capabilities)}, not an object`, res);
+    ensure(typeof r.serverInfo?.name === "string" && typeof r.serverInfo?.version === "string", `result.serverInfo is ${JSON.stringify(r.serverInfo)}, not {name, version}`, res);
+  },
+);
+
+check(
+  {
+    id: "MCP-002",
+    level: "MUST",
+    profile: "mcp",
+    operations: [POST],
+    spec: "newest public document, MCP Post: 202 \"Notification or response accepted; no content body\"",
+    title: "POST /mcp/ answers a notification (notifications/initialized) with 202 and no body",
+  },
+  async (c) => {
+    const { res } = await send(c, { jsonrpc: "2.0", method: "notifications/initialized" });
+    hintIfAbsent(res);
+    expectStatus(res, 202);
+    ensure(res.text.trim() === "", `a 202 to a notification carries a body: ${res.text.slice(0, 200)}`, res);
+  },
+);
+
+check(
+  {
+    id: "MCP-003",
+    level: "SHOULD",
+    profile: "mcp",
+    operations: [POST],
+    spec: "JSON-RPC 2.0 specification, 5.1: -32601 \"Method not found\"; newest public document, MCP Post: \"Returns a JSON-RPC response\"",
+    title: "POST /mcp/ answers a request for a method it does not have with a JSON-RPC error -32601",
+  },
+  async (c) => {
+    const { res, reply } = await send(c, { jsonrpc: "2.0", id: "conformance-unknown", method: "conformance/no-such-method", params: {} });
+    hintIfAbsent(res);
+    expectStatus(res, [200, 400]);
+    ensure(reply && typeof reply === "object", `POST /mcp/ answered no JSON-RPC message: ${res.text.slice(0, 200)}`, res);
+    ensure(reply.result === undefined, `an unknown method answered a result: ${JSON.stringify(reply.result)}`, res);
+    expectEqual(reply.error?.code, -32601, "error.code for an unknown method", res);
+  },
+);
+
+check(
+  {
+    id: "MCP-004",
+    level: "MUST",
+    profile: "mcp",
+    operations: [POST],
+    spec: "newest public document, MCP Post: 400 \"Bad request: invalid JSON or message format\"",
+    title: "POST /mcp/ with a body that is not valid JSON answers 400 with an error body",
+  },
+  async (c) => {
+    const res = await c.api.request({ method: "POST", path: "/mcp/", body: '{"jsonrpc": "2.0", "id": 1, "method": ', headers: { "content-type": "application/json", accept: BOTH } });
+    if (res.status === 404) hintIfAbsent(res as StreamResponse);
+    ensure(res.status < 500, `POST /mcp/ answered ${res.status}, a server error, to a body that is not JSON`, res);
+    expectStatus(res, 400);
+  },
+);
+
+check(
+  {
+    id: "MCP-005",
+    level: "MUST",
+    profile: "mcp",
+    operations: [POST],
+    spec: "newest public document, MCP Post: Accept \"must include both 'application/json' and 'text/event-stream'\", 400 for an \"unacceptable Accept header\"; the contract also accepts 406 (RFC 9110 15.5.7)",
+    title: "POST /mcp/ with an Accept header that lacks text/event-stream answers 400 or 406",
+  },
+  async (c) => {
+    const res = await c.api.request({ method: "POST", path: "/mcp/", json: initialize(2), headers: { accept: "application/json" } });
+    if (res.status === 404) hintIfAbsent(res as StreamResponse);
+    ensure(res.status < 500, `POST /mcp/ answered ${res.status}, a server error, to an unacceptable Accept header`, res);
+    expectStatus(res, [400, 406]);
+  },
+);
+
+check(
+  {
+    id: "MCP-006",
+    level: "MUST",
+    profile: "mcp",
+    operations: ["GET /mcp/"],
+    spec: "both public documents, MCP Get: 405 \"GET method not allowed; streaming not supported\"",
+    title: "GET /mcp/ answers 405",
+  },
+  async (c) => {
+    const res = await c.api.get("/mcp/", { headers: { accept: "text/event-stream" } });
+    expectStatus(res, 405);
+  },
+);
+
+check(
+  {
+    id: "MCP-007",
+    level: "MUST",
+    profile: "mcp",
+    operations: ["DELETE /mcp/"],
+    spec: "both public documents, Terminate Session: 404 \"Session not found\" (\"The server implementation is stateless, so this is a no-op\"); the contract also accepts 405 (Streamable HTTP transport)",
+    title: "DELETE /mcp/ answers 404 or 405 (there is no session to end)",
+  },
+  async (c) => {
+    const res = await c.api.delete("/mcp/", { headers: { "mcp-session-id": "conformance-no-such-session" } });
+    expectStatus(res, [404, 405]);
+  },
+);

@@ -1,0 +1,195 @@
+// Requests a real client could send by mistake. The contract's answer is 422
+// (415 also for a body that is not sent as JSON) with its error body, never a
+// 2xx or a 5xx, and nothing is stored, changed or deleted.
+
+import { check, type CheckContext } from "../../harness/check";
+import { ensure, expectEqual, expectStatus } from "../../harness/expect";
+import { expectRefused, getItem, putItem, uuid } from "../_support/resources";
+
+const PUT = ["PUT /store/items"];
+
+/** Nothing is stored under `root` (the refused request named a namespace under it). */
+async function expectNothingUnder(c: CheckContext, root: string[]): Promise<void> {
+  const res = await c.api.post("/store/items/search", { namespace_prefix: root, limit: 10 });
+  expectStatus(res, 200, "searching for what a refused request might have stored");
+  const items: any[] = Array.isArray(res.json?.items) ? res.json.items : [];
+  // Only what lies under the root is ours to delete: a server that ignores the prefix lists others' too.
+  for (const it of items) {
+    if (Array.isArray(it?.namespace) && typeof it?.key === "string" && root.every((label, i) => it.namespace[i] === label)) c.created.storeItem(it.namespace, it.key);
+  }
+  ensure(items.length === 0, `a refused request still stored ${items.length} item(s) under its namespace`, res);
+}
+
+const putCases: Array<[string, string, (root: string[]) => unknown, string]> = [
+  ["STO-100", "with an empty namespace", (r) => ({ namespace: [], key: `k-${r.at(-1)}`, value: { v: 1 } }), "namespace has at least one label"],
+  ["STO-101", "with a namespace label that contains a period", (r) => ({ namespace: [...r, "a.b"], key: "k", value: { v: 1 } }), "namespace labels contain no period"],
+  ["STO-102", "with an empty namespace label", (r) => ({ namespace: [...r, ""], key: "k", value: { v: 1 } }), "namespace labels are not empty"],
+  ["STO-103", "with a namespace that is a string, not a list", (r) => ({ namespace: r.join("."), key: "k", value: { v: 1 } }), "namespace is an array of strings"],
+  ["STO-104", "without a key", (r) => ({ namespace: r, value: { v: 1 } }), "key is required"],
+  ["STO-105", "with a key that is not a string", (r) => ({ namespace: r, key: 42, value: { v: 1 } }), "key is a string"],
+  ["STO-106", "without a value", (r) => ({ namespace: r, key: "k" }), "value is required"],
+  ["STO-107", "with a value that is not an object", (r) => ({ namespace: r, key: "k", value: ["not", "an", "object"] }), "value is an object"],
+];
+
+for (const [id, what, body, why] of putCases) {
+  check(
+    {
+      id,
+      level: "MUST",
+      profile: "store",
+      operations: [...PUT, "POST /store/items/search"],
+      spec: `seed 002, StorePutRequest (${why}; see the contract's StoreNamespaceLabel decision for labels); both public documents: 422 Validation Error`,
+      title: `PUT /store/items ${what} answers 422 and stores nothing`,
+    },
+    async (c) => {
+      const root = c.namespace("refused", uuid());
+      const res = await c.api.put("/store/items", body(root));
+      expectRefused(res, [422], why);
+      await expectNothingUnder(c, root);
+      if (id === "STO-100") {
+        // Nothing under the run's root to search: read the key back without a namespace.
+        const key = `k-${root.at(-1)}`;
+        const got = await c.api.get("/store/items", { query: { key } });
+        ensure(!(got.status === 200 && got.json?.key === key), "a refused PUT with an empty namespace still stored the item", got);
+      }
+    },
+  );
+}
+
+check(
+  {
+    id: "STO-108",
+    level: "MUST",
+    profile: "store",
+    operations: PUT,
+    spec: "both public documents, Store or update an item: body required application/json; 422 Validation Error",
+    title: "PUT /store/items with a body that is not valid JSON answers 422 and stores nothing",
+  },
+  async (c) => {
+    const root = c.namespace("refused", uuid());
+    const res = await c.api.request({ method: "PUT", path: "/store/items", body: `{"namespace": ${JSON.stringify(root)}, "key": "k", "value": {`, headers: { "content-type": "application/json" } });
+    expectRefused(res, [422], "the body is JSON");
+    await expectNothingUnder(c, root);
+  },
+);
+
+check(
+  {
+    id: "STO-109",
+    level: "MUST",
+    profile: "store",
+    operations: PUT,
+    spec: "both public documents: body application/json; 422 Validation Error; RFC 9110 15.5.16 (415) — see the contract's UnsupportedMediaType decision",
+    title: "PUT /store/items with a JSON text sent as text/plain answers 415 or 422 and stores nothing",
+  },
+  async (c) => {
+    const root = c.namespace("refused", uuid());
+    c.created.storeItem(root, "k");
+    const res = await c.api.request({ method: "PUT", path: "/store/items", body: JSON.stringify({ namespace: root, key: "k", value: { v: 1 } }), headers: { "content-type": "text/plain" } });
+    expectRefused(res, [415, 422], "the body is application/json");
+    await expectNothingUnder(c, root);
+  },
+);
+
+check(
+  {
+    id: "STO-110",
+    level: "MUST",
+    profile: "store",
+    operations: ["GET /store/items"],
+    spec: "seed 003, get_item: key \"The unique identifier for the item\"; the contract: key is a required query parameter; both public documents: 422",
+    title: "GET /store/items without a key answers 422 (400 is also declared for this operation)",
+  },
+  async (c) => {
+    const res = await c.api.get("/store/items", { query: { namespace: c.namespace("refused").join(".") } });
+    expectRefused(res, [400, 422], "key is required");
+  },
+);
+
+check(
+  {
+    id: "STO-111",
+    level: "MUST",
+    profile: "store",
+    operations: ["DELETE /store/items", "GET /store/items"],
+    spec: "seed 002, StoreDeleteRequest.key \"required\"; both public documents: 422 Validation Error",
+    title: "DELETE /store/items without a key answers 422 and deletes nothing",
+  },
+  async (c) => {
+    const ns = c.namespace("refused", uuid());
+    await putItem(c, ns, "k", { stays: true });
+    const res = await c.api.request({ method: "DELETE", path: "/store/items", json: { namespace: ns } });
+    expectRefused(res, [422], "key is required");
+    const got = await getItem(c, ns, "k");
+    expectStatus(got, 200, "a refused delete must not delete anything");
+    expectEqual(got.json?.value, { stays: true }, "value of the item after a refused delete", got);
+  },
+);
+
+check(
+  {
+    id: "STO-112",
+    level: "MUST",
+    profile: "store",
+    operations: ["DELETE /store/items"],
+    spec: "the contract, StoreDeleteRequest.namespace: labels are non-empty and contain no period (StoreNamespaceLabel); both public documents: 422",
+    title: "DELETE /store/items with a namespace label that contains a period answers 422",
+  },
+  async (c) => {
+    const res = await c.api.request({ method: "DELETE", path: "/store/items", json: { namespace: [...c.namespace("refused"), "a.b"], key: "k" } });
+    expectRefused(res, [422], "namespace labels contain no period");
+  },
+);
+
+// The documents give the store's limits and offsets no bounds; the contract adds
+// them (see its decisions). A server that takes limit=0 breaks only the
+// contract's choice, hence SHOULD; a wrong type breaks the documents, hence MUST.
+const BOUND = "the documents give no bounds; the contract's decision requires them";
+
+const searchCases: Array<[string, "MUST" | "SHOULD", string, (root: string[]) => Record<string, unknown>, string]> = [
+  ["STO-113", "SHOULD", "limit=0", (r) => ({ namespace_prefix: r, limit: 0 }), `limit minimum 1 (${BOUND})`],
+  ["STO-114", "SHOULD", "offset=-1", (r) => ({ namespace_prefix: r, offset: -1 }), `offset minimum 0 (${BOUND})`],
+  ["STO-115", "MUST", "limit=\"ten\"", (r) => ({ namespace_prefix: r, limit: "ten" }), "limit is an integer"],
+  ["STO-116", "MUST", "a namespace_prefix label that contains a period", (r) => ({ namespace_prefix: [...r, "a.b"] }), "namespace labels contain no period"],
+  ["STO-117", "MUST", "a filter that is not an object", (r) => ({ namespace_prefix: r, filter: "kind=fruit" }), "filter is an object or null"],
+];
+
+for (const [id, level, what, body, why] of searchCases) {
+  check(
+    {
+      id,
+      level,
+      profile: "store",
+      operations: ["POST /store/items/search"],
+      spec: `seed 002, StoreSearchRequest (${why}); both public documents: 422`,
+      title: `POST /store/items/search with ${what} answers 422`,
+    },
+    async (c) => {
+      const res = await c.api.post("/store/items/search", body(c.namespace("refused")));
+      expectRefused(res, [422], why);
+    },
+  );
+}
+
+const namespaceCases: Array<[string, "MUST" | "SHOULD", string, Record<string, unknown>, string]> = [
+  ["STO-118", "SHOULD", "max_depth=0", { max_depth: 0 }, `max_depth minimum 1 (${BOUND})`],
+  ["STO-119", "SHOULD", "limit=0", { limit: 0 }, `limit minimum 1 (${BOUND})`],
+  ["STO-120", "MUST", "a prefix that is not a list", { prefix: "conformance" }, "prefix is an array of strings"],
+];
+
+for (const [id, level, what, body, why] of namespaceCases) {
+  check(
+    {
+      id,
+      level,
+      profile: "store",
+      operations: ["POST /store/namespaces"],
+      spec: `seed 002, StoreListNamespacesRequest (${why}); both public documents: 422`,
+      title: `POST /store/namespaces with ${what} answers 422`,
+    },
+    async (c) => {
+      const res = await c.api.post("/store/namespaces", body);
+      expectRefused(res, [422], why);
+    },
+  );
+}

@@ -1,0 +1,192 @@
+import { check } from "../../harness/check";
+import { ensure, expectEqual, expectJsonArray, expectJsonObject, expectStatus } from "../../harness/expect";
+import { uuid } from "../_support/resources";
+import { createThread } from "../_support/runs";
+
+check(
+  {
+    id: "THR-020",
+    level: "MUST",
+    profile: "threads",
+    operations: ["GET /threads/{thread_id}"],
+    spec: "seed 000, Get Thread (\"Get a thread by ID\"): 200 Thread",
+    title: "GET /threads/{thread_id} returns the thread that was created",
+  },
+  async (c) => {
+    const t = await createThread(c, { metadata: { probe: "get" } });
+    const res = await c.api.get(`/threads/${t.thread_id}`);
+    expectStatus(res, 200);
+    const got = expectJsonObject(res);
+    expectEqual(got.thread_id, t.thread_id, "thread_id", res);
+    expectEqual(got.metadata?.probe, "get", "metadata.probe", res);
+  },
+);
+
+check(
+  {
+    id: "THR-021",
+    level: "MUST",
+    profile: "threads",
+    operations: ["GET /threads/{thread_id}"],
+    spec: "both public documents, Get Thread: 404 (seed 000 lists 200 and 422 only); the contract's NotFound",
+    title: "GET /threads/{thread_id} answers 404 for a thread that does not exist",
+  },
+  async (c) => {
+    const res = await c.api.get(`/threads/${uuid()}`);
+    expectStatus(res, 404);
+  },
+);
+
+check(
+  {
+    id: "THR-030",
+    level: "MUST",
+    profile: "threads",
+    operations: ["PATCH /threads/{thread_id}", "GET /threads/{thread_id}"],
+    spec: "seed 002, ThreadPatch.metadata: \"Metadata to merge with existing thread metadata\"",
+    title: "PATCH /threads/{thread_id} merges metadata into the existing metadata",
+  },
+  async (c) => {
+    const t = await createThread(c, { metadata: { keep: "old", change: "old" } });
+    const res = await c.api.patch(`/threads/${t.thread_id}`, { metadata: { change: "new", added: "new" } });
+    expectStatus(res, 200);
+    const got = await c.api.get(`/threads/${t.thread_id}`);
+    expectStatus(got, 200);
+    const m = expectJsonObject(got).metadata ?? {};
+    expectEqual(m.keep, "old", "metadata.keep (not in the patch: kept)", got);
+    expectEqual(m.change, "new", "metadata.change (in the patch: replaced)", got);
+    expectEqual(m.added, "new", "metadata.added (new in the patch: added)", got);
+  },
+);
+
+check(
+  {
+    id: "THR-031",
+    level: "MUST",
+    profile: "threads",
+    operations: ["PATCH /threads/{thread_id}"],
+    spec: "seed 000, Patch Thread (\"Update a thread\"): 200 Thread; the contract: \"The updated thread\"",
+    title: "PATCH /threads/{thread_id} answers the updated thread, with the merged metadata",
+  },
+  async (c) => {
+    const t = await createThread(c, { metadata: { keep: "old" } });
+    const res = await c.api.patch(`/threads/${t.thread_id}`, { metadata: { added: "new" } });
+    expectStatus(res, 200);
+    const p = expectJsonObject(res);
+    expectEqual(p.thread_id, t.thread_id, "thread_id in the PATCH answer", res);
+    expectEqual(p.metadata?.keep, "old", "metadata.keep in the PATCH answer", res);
+    expectEqual(p.metadata?.added, "new", "metadata.added in the PATCH answer", res);
+  },
+);
+
+check(
+  {
+    id: "THR-032",
+    level: "MUST",
+    profile: "threads",
+    operations: ["PATCH /threads/{thread_id}"],
+    spec: "both public documents, Patch Thread: 404; the contract's NotFound",
+    title: "PATCH /threads/{thread_id} answers 404 for a thread that does not exist",
+  },
+  async (c) => {
+    const res = await c.api.patch(`/threads/${uuid()}`, { metadata: { nobody: true } });
+    expectStatus(res, 404);
+  },
+);
+
+check(
+  {
+    id: "THR-033",
+    level: "SHOULD",
+    profile: "threads",
+    operations: ["PATCH /threads/{thread_id}"],
+    spec: "seed 002, Thread.updated_at: \"The last time the thread was updated\"",
+    title: "PATCH /threads/{thread_id} moves updated_at forward and keeps created_at",
+  },
+  async (c) => {
+    const t = await createThread(c);
+    await new Promise((r) => setTimeout(r, 15)); // timestamps of millisecond precision must differ
+    const res = await c.api.patch(`/threads/${t.thread_id}`, { metadata: { touched: true } });
+    expectStatus(res, 200);
+    const p = expectJsonObject(res);
+    ensure(Date.parse(p.updated_at) > Date.parse(t.updated_at), `updated_at after PATCH is ${p.updated_at}, not after ${t.updated_at}`, res);
+    expectEqual(Date.parse(p.created_at), Date.parse(t.created_at), "created_at after PATCH (as an instant)", res);
+  },
+);
+
+check(
+  {
+    id: "THR-040",
+    level: "MUST",
+    profile: "threads",
+    operations: ["DELETE /threads/{thread_id}", "GET /threads/{thread_id}"],
+    spec: "seed 000 and both public documents, Delete Thread: 200 (the contract: \"a 204 is not a declared status\"); Get Thread: 404",
+    title: "DELETE /threads/{thread_id} answers 200, and GET then answers 404",
+  },
+  async (c) => {
+    const t = await createThread(c);
+    const del = await c.api.delete(`/threads/${t.thread_id}`);
+    expectStatus(del, 200);
+    const got = await c.api.get(`/threads/${t.thread_id}`);
+    expectStatus(got, 404, "the thread was deleted");
+  },
+);
+
+check(
+  {
+    id: "THR-041",
+    level: "MUST",
+    profile: "threads",
+    operations: ["DELETE /threads/{thread_id}", "POST /threads/search"],
+    spec: "seed 000, Delete Thread; seed 002, Search Threads (\"Payload for listing threads\")",
+    title: "A deleted thread is no longer found by POST /threads/search",
+  },
+  async (c) => {
+    const marker = { label: `deleted-${uuid()}` };
+    const t = await createThread(c, { metadata: marker });
+    const del = await c.api.delete(`/threads/${t.thread_id}`);
+    ensure(del.status >= 200 && del.status < 300, `DELETE /threads/{thread_id} answered ${del.status}`, del);
+    const res = await c.api.post("/threads/search", { metadata: c.tag(marker), limit: 10 });
+    expectStatus(res, 200);
+    const ids = expectJsonArray(res).map((x) => x?.thread_id);
+    ensure(!ids.includes(t.thread_id), "the deleted thread is still listed by search", res);
+  },
+);
+
+check(
+  {
+    id: "THR-042",
+    level: "MUST",
+    profile: "threads",
+    operations: ["DELETE /threads/{thread_id}"],
+    spec: "both public documents, Delete Thread: 404; the contract's NotFound",
+    title: "DELETE /threads/{thread_id} answers 404 for a thread that does not exist, or was deleted already",
+  },
+  async (c) => {
+    const unknown = await c.api.delete(`/threads/${uuid()}`);
+    expectStatus(unknown, 404, "no thread has this id");
+    const t = await createThread(c);
+    const first = await c.api.delete(`/threads/${t.thread_id}`);
+    ensure(first.status >= 200 && first.status < 300, `DELETE /threads/{thread_id} answered ${first.status}`, first);
+    const again = await c.api.delete(`/threads/${t.thread_id}`);
+    expectStatus(again, 404, "the thread was deleted already");
+  },
+);
+
+check(
+  {
+    id: "THR-043",
+    level: "SHOULD",
+    profile: "threads",
+    operations: ["DELETE /threads/{thread_id}", "GET /threads/{thread_id}/state"],
+    spec: "seed 000, Delete Thread; the contract declares 404 for the state of an unknown thread (the documents declare no 404 there)",
+    title: "Once a thread is deleted, GET /threads/{thread_id}/state answers 404",
+  },
+  async (c) => {
+    const t = await createThread(c);
+    const del = await c.api.delete(`/threads/${t.thread_id}`);
+    ensure(del.status >= 200 && del.status < 300, `DELETE /threads/{thread_id} answered ${del.status}`, del);
+    const state = await c.api.get(`/threads/${t.thread_id}/state`);
+    expectStatus(state, 404, "the thread was deleted");
+  },
+);

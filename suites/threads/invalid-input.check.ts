@@ -1,0 +1,283 @@
+// Requests a real client could send by mistake. The contract's answer is 422
+// (415 also for a body that is not sent as JSON; 404 or 422 for an id that is
+// not a UUID) with its error body, never a 2xx or a 5xx, and nothing is created
+// or changed.
+
+import { check, scenario, type CheckContext } from "../../harness/check";
+import { expectEqual, expectJsonObject, expectStatus } from "../../harness/expect";
+import { expectNoThread, expectNoThreadWith, expectRefused, uuid } from "../_support/resources";
+import { assistantFor, createThread, runToEnd, RUN_TIMEOUT_MS } from "../_support/runs";
+
+const CREATE = ["POST /threads"];
+
+// ---------------------------------------------------------------- POST /threads
+
+/** Each case names a fresh thread_id where it can, so that "nothing created" is provable by id as well as by marker. */
+const createCases: Array<[string, string, (m: Record<string, unknown>, id: string) => unknown, string, boolean]> = [
+  ["THR-200", "with a thread_id that is not a UUID", (m) => ({ thread_id: "not-a-uuid", metadata: m }), "thread_id has format uuid", false],
+  ["THR-201", "with a thread_id that is not a string", (m) => ({ thread_id: 42, metadata: m }), "thread_id is a string", false],
+  ["THR-202", "with an if_exists outside raise and do_nothing", (m, id) => ({ thread_id: id, if_exists: "overwrite", metadata: m }), "if_exists is one of raise, do_nothing", true],
+  ["THR-203", "with metadata that is not an object", (_m, id) => ({ thread_id: id, metadata: "label" }), "metadata is an object", true],
+  ["THR-204", "with a ttl that lacks its required ttl field", (m, id) => ({ thread_id: id, ttl: { strategy: "delete" }, metadata: m }), "ttl.ttl is required", true],
+  ["THR-205", "with supersteps that is not a list", (m, id) => ({ thread_id: id, supersteps: { updates: [] }, metadata: m }), "supersteps is an array", true],
+];
+
+for (const [id, what, body, why, byId] of createCases) {
+  check(
+    {
+      id,
+      level: "MUST",
+      profile: "threads",
+      operations: CREATE,
+      spec: `seed 002, ThreadCreate (${why}); both public documents, Create Thread: 422 Validation Error`,
+      title: `POST /threads ${what} answers 422 and creates nothing`,
+    },
+    async (c) => {
+      const marker = c.tag({ label: `refused-${uuid()}` });
+      const threadId = uuid();
+      const res = await c.api.post("/threads", body(marker, threadId));
+      if (res.status === 200 && typeof res.json?.thread_id === "string") c.created.thread(res.json.thread_id);
+      expectRefused(res, [422], why);
+      if (byId) await expectNoThread(c, threadId);
+      await expectNoThreadWith(c, marker);
+    },
+  );
+}
+
+check(
+  {
+    id: "THR-206",
+    level: "MUST",
+    profile: "threads",
+    operations: CREATE,
+    spec: "both public documents, Create Thread: body required application/json; 422 Validation Error",
+    title: "POST /threads with a body that is not valid JSON answers 422 and creates nothing",
+  },
+  async (c) => {
+    const threadId = uuid();
+    const res = await c.api.request({ method: "POST", path: "/threads", body: `{"thread_id": "${threadId}", "metadata": {`, headers: { "content-type": "application/json" } });
+    expectRefused(res, [422], "the body is JSON");
+    await expectNoThread(c, threadId);
+  },
+);
+
+check(
+  {
+    id: "THR-207",
+    level: "MUST",
+    profile: "threads",
+    operations: CREATE,
+    spec: "both public documents, Create Thread: body application/json; 422 Validation Error; RFC 9110 15.5.16 (415) — see the contract's UnsupportedMediaType decision",
+    title: "POST /threads with a JSON text sent as text/plain answers 415 or 422 and creates nothing",
+  },
+  async (c) => {
+    const threadId = uuid();
+    const res = await c.api.request({ method: "POST", path: "/threads", body: JSON.stringify({ thread_id: threadId, metadata: c.tag() }), headers: { "content-type": "text/plain" } });
+    if (res.status === 200) c.created.thread(threadId);
+    expectRefused(res, [415, 422], "the body is application/json");
+    await expectNoThread(c, threadId);
+  },
+);
+
+// ----------------------------------------------------- search, count, patch
+
+const searchCases: Array<[string, string, Record<string, unknown>, string]> = [
+  ["THR-210", "limit=0", { limit: 0 }, "limit minimum 1"],
+  ["THR-211", "limit=1001", { limit: 1001 }, "limit maximum 1000"],
+  ["THR-212", "offset=-1", { offset: -1 }, "offset minimum 0"],
+  ["THR-213", "sort_by=color", { sort_by: "color" }, "sort_by is one of thread_id, status, created_at, updated_at"],
+  ["THR-214", "sort_order=up", { sort_order: "up" }, "sort_order is asc or desc"],
+  ["THR-215", "status=sleeping", { status: "sleeping" }, "status is one of idle, busy, interrupted, error"],
+  ["THR-216", "limit=\"ten\"", { limit: "ten" }, "limit is an integer"],
+  ["THR-217", "select=[\"secret\"]", { select: ["secret"] }, "select items are field names of Thread"],
+  ["THR-218", "metadata that is not an object", { metadata: ["a", "list"] }, "metadata is an object"],
+];
+
+for (const [id, what, body, why] of searchCases) {
+  check(
+    {
+      id,
+      level: "MUST",
+      profile: "threads",
+      operations: ["POST /threads/search"],
+      spec: `seed 002, ThreadSearchRequest (${why}); both public documents, Search Threads: 422 Validation Error`,
+      title: `POST /threads/search with ${what} answers 422`,
+    },
+    async (c) => {
+      const res = await c.api.post("/threads/search", body);
+      expectRefused(res, [422], why);
+    },
+  );
+}
+
+check(
+  {
+    id: "THR-219",
+    level: "MUST",
+    profile: "threads",
+    operations: ["POST /threads/count"],
+    spec: "seed 002, ThreadCountRequest (status is one of idle, busy, interrupted, error; metadata is an object); both public documents, Count Threads: 422",
+    title: "POST /threads/count with an unknown status, or metadata that is not an object, answers 422",
+  },
+  async (c) => {
+    expectRefused(await c.api.post("/threads/count", { status: "sleeping" }), [422], "status is one of idle, busy, interrupted, error");
+    expectRefused(await c.api.post("/threads/count", { metadata: "label" }), [422], "metadata is an object");
+  },
+);
+
+check(
+  {
+    id: "THR-220",
+    level: "MUST",
+    profile: "threads",
+    operations: ["PATCH /threads/{thread_id}", "GET /threads/{thread_id}"],
+    spec: "seed 002, ThreadPatch (metadata is an object); both public documents, Patch Thread: 422 Validation Error",
+    title: "PATCH /threads/{thread_id} with metadata that is not an object answers 422 and changes nothing",
+  },
+  async (c) => {
+    const t = await createThread(c, { metadata: { state: "original" } });
+    const res = await c.api.patch(`/threads/${t.thread_id}`, { metadata: "replaced" });
+    expectRefused(res, [422], "metadata is an object");
+    const got = await c.api.get(`/threads/${t.thread_id}`);
+    expectStatus(got, 200);
+    const g = expectJsonObject(got);
+    expectEqual(g.metadata?.state, "original", "metadata after a refused PATCH", got);
+    expectEqual(Date.parse(g.updated_at), Date.parse(t.updated_at), "updated_at after a refused PATCH", got);
+  },
+);
+
+// ------------------------------------------------------ ids that are not UUIDs
+
+const pathCases: Array<[string, string, string, (c: CheckContext) => Promise<import("../../harness/http").HttpResponse>]> = [
+  ["THR-230", "GET /threads/{thread_id}", "GET /threads/not-a-uuid", (c) => c.api.get("/threads/not-a-uuid")],
+  ["THR-231", "PATCH /threads/{thread_id}", "PATCH /threads/not-a-uuid", (c) => c.api.patch("/threads/not-a-uuid", { metadata: { x: 1 } })],
+  ["THR-232", "DELETE /threads/{thread_id}", "DELETE /threads/not-a-uuid", (c) => c.api.delete("/threads/not-a-uuid")],
+  ["THR-233", "GET /threads/{thread_id}/state", "GET /threads/not-a-uuid/state", (c) => c.api.get("/threads/not-a-uuid/state")],
+  ["THR-234", "GET /threads/{thread_id}/history", "GET /threads/not-a-uuid/history", (c) => c.api.get("/threads/not-a-uuid/history")],
+  ["THR-235", "POST /threads/{thread_id}/copy", "POST /threads/not-a-uuid/copy", (c) => c.api.post("/threads/not-a-uuid/copy")],
+];
+
+for (const [id, op, what, send] of pathCases) {
+  check(
+    {
+      id,
+      level: "MUST",
+      profile: "threads",
+      operations: [op],
+      spec: "seed 002 and both public documents: thread_id has format uuid; 404 Not Found or 422 Validation Error (the documents do not say which of the two a malformed id gets)",
+      title: `${what} (a thread_id that is not a UUID) answers 404 or 422`,
+    },
+    async (c) => {
+      const res = await send(c);
+      // Of these, only a copy can create a thread (then it is the suite's).
+      if (op.endsWith("/copy") && res.status === 200 && typeof res.json?.thread_id === "string") c.created.thread(res.json.thread_id);
+      expectRefused(res, [404, 422], "thread_id is a UUID");
+    },
+  );
+}
+
+// ------------------------------------------------------ state and history
+
+/** A thread run once on the echo graph: state updates need a graph to apply them. */
+const used = scenario("a thread run once on the echo graph, for refused state updates", async (c) => {
+  const assistant = await assistantFor(c, "echo");
+  const t = await createThread(c);
+  await runToEnd(c, t.thread_id, assistant, { value: "kept" });
+  return { threadId: t.thread_id as string };
+}, RUN_TIMEOUT_MS);
+
+async function latestCheckpoint(c: CheckContext, threadId: string): Promise<string | undefined> {
+  const res = await c.api.get(`/threads/${threadId}/state`);
+  expectStatus(res, 200);
+  return res.json?.checkpoint?.checkpoint_id;
+}
+
+const stateCases: Array<[string, string, unknown, string]> = [
+  ["THR-240", "values that are neither an object nor a list of objects", { values: "text" }, "values is an object, a list of objects or null"],
+  ["THR-241", "an as_node that is not a string", { values: { echoed: "x" }, as_node: 7 }, "as_node is a string"],
+  ["THR-242", "a checkpoint that is not an object", { values: { echoed: "x" }, checkpoint: "latest" }, "checkpoint is a CheckpointConfig object"],
+];
+
+for (const [id, what, body, why] of stateCases) {
+  check(
+    {
+      id,
+      level: "MUST",
+      profile: "threads",
+      operations: ["POST /threads/{thread_id}/state", "GET /threads/{thread_id}/state"],
+      spec: `seed 002, ThreadStateUpdate (${why}); both public documents, Update Thread State: 422 Validation Error`,
+      title: `POST /threads/{thread_id}/state with ${what} answers 422 and adds no checkpoint`,
+      requires: ["graph:echo"],
+      timeoutMs: RUN_TIMEOUT_MS,
+    },
+    async (c) => {
+      const u = await used(c);
+      const before = await latestCheckpoint(c, u.threadId);
+      const res = await c.api.post(`/threads/${u.threadId}/state`, body);
+      expectRefused(res, [422], why);
+      expectEqual(await latestCheckpoint(c, u.threadId), before, "latest checkpoint after a refused update", res);
+    },
+  );
+}
+
+check(
+  {
+    id: "THR-243",
+    level: "MUST",
+    profile: "threads",
+    operations: ["POST /threads/{thread_id}/state/checkpoint"],
+    spec: "seed 002, ThreadStateCheckpointRequest.checkpoint \"required\"; both public documents: 422 Validation Error",
+    title: "POST /threads/{thread_id}/state/checkpoint without a checkpoint answers 422",
+  },
+  async (c) => {
+    const t = await createThread(c);
+    const res = await c.api.post(`/threads/${t.thread_id}/state/checkpoint`, {});
+    expectRefused(res, [422], "checkpoint is required");
+  },
+);
+
+check(
+  {
+    id: "THR-244",
+    level: "MUST",
+    profile: "threads",
+    operations: ["POST /threads/{thread_id}/history"],
+    spec: "seed 002, ThreadStateSearch.limit (an integer, min 1, max 1000); both public documents: 422",
+    title: "POST /threads/{thread_id}/history with limit=0 or a limit that is not an integer answers 422",
+  },
+  async (c) => {
+    const t = await createThread(c);
+    expectRefused(await c.api.post(`/threads/${t.thread_id}/history`, { limit: 0 }), [422], "limit minimum 1");
+    expectRefused(await c.api.post(`/threads/${t.thread_id}/history`, { limit: "ten" }), [422], "limit is an integer");
+  },
+);
+
+check(
+  {
+    id: "THR-245",
+    level: "MUST",
+    profile: "threads",
+    operations: ["GET /threads/{thread_id}/history"],
+    spec: "seed 000 and both public documents, Get Thread History: limit is an integer; 422",
+    title: "GET /threads/{thread_id}/history?limit=ten answers 422",
+  },
+  async (c) => {
+    const t = await createThread(c);
+    expectRefused(await c.api.get(`/threads/${t.thread_id}/history`, { query: { limit: "ten" } }), [422], "limit is an integer");
+  },
+);
+
+check(
+  {
+    id: "THR-246",
+    level: "SHOULD",
+    profile: "threads",
+    operations: ["GET /threads/{thread_id}/history"],
+    spec: "the contract's decision: the documents give the query limit no bounds; the contract applies the body form's (1 to 1000); hence SHOULD",
+    title: "GET /threads/{thread_id}/history?limit=0 answers 422",
+  },
+  async (c) => {
+    const t = await createThread(c);
+    expectRefused(await c.api.get(`/threads/${t.thread_id}/history`, { query: { limit: 0 } }), [422], "limit minimum 1");
+  },
+);

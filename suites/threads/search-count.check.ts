@@ -1,0 +1,291 @@
+import { check, scenario, type CheckContext } from "../../harness/check";
+import { ensure, expectEqual, expectJsonArray, expectSameMembers, expectStatus } from "../../harness/expect";
+import { firstOutOfOrder, uuid } from "../_support/resources";
+import { assistantFor, createThread, pollThread, runToEnd, RUN_TIMEOUT_MS } from "../_support/runs";
+
+const REQUIRES = ["graph:echo", "graph:interrupt", "graph:error"];
+
+/**
+ * Five threads under one marker, in every status a client can filter on:
+ * one never run (idle), two run on the echo graph (idle, each with its own
+ * `echoed` value), one stopped at an interrupt, one whose run failed.
+ */
+const family = scenario("five tagged threads in four states", async (c) => {
+  const marker = { family: `search-${uuid()}` };
+  const meta = (i: number) => ({ ...marker, parity: i % 2 ? "odd" : "even" });
+  const [echo, interrupt, error] = await Promise.all([assistantFor(c, "echo"), assistantFor(c, "interrupt"), assistantFor(c, "error")]);
+  const threads = [];
+  for (let i = 0; i < 5; i++) threads.push(await createThread(c, { metadata: meta(i) }));
+  const [fresh, echoA, echoB, interrupted, failed] = threads as [any, any, any, any, any];
+  const a = `a-${uuid()}`;
+  const b = `b-${uuid()}`;
+  await runToEnd(c, echoA.thread_id, echo, { value: a });
+  await runToEnd(c, echoB.thread_id, echo, { value: b });
+  await runToEnd(c, interrupted.thread_id, interrupt, { value: "ask" });
+  // A failing run may answer the wait with an error: only the thread's status matters here.
+  await c.api.post(`/threads/${failed.thread_id}/runs/wait`, { assistant_id: error, input: { value: "boom" } }, { timeoutMs: 60_000 });
+  await pollThread(c, interrupted.thread_id, (t) => t.status === "interrupted", { timeoutMs: 30_000, what: "status interrupted" });
+  await pollThread(c, failed.thread_id, (t) => t.status === "error", { timeoutMs: 30_000, what: "status error" });
+  const ids = threads.map((t) => t.thread_id as string);
+  return { filter: { ...c.tag(), ...marker }, ids, fresh, echoA, echoB, interrupted, failed, a, b };
+}, RUN_TIMEOUT_MS);
+
+const SEARCH = ["POST /threads/search"];
+
+async function search(c: CheckContext, body: Record<string, unknown>) {
+  const res = await c.api.post("/threads/search", body);
+  expectStatus(res, 200);
+  return { res, list: expectJsonArray(res) };
+}
+const idsOf = (l: any[]) => l.map((t) => t?.thread_id);
+
+check(
+  {
+    id: "THR-050",
+    level: "MUST",
+    profile: "threads",
+    operations: SEARCH,
+    spec: "seed 002, ThreadSearchRequest.metadata: \"Thread metadata to filter on\"; the contract's Metadata: \"Search filters match each key/value pair exactly\"",
+    title: "POST /threads/search with a metadata filter returns exactly the threads whose metadata matches",
+    requires: REQUIRES,
+    timeoutMs: RUN_TIMEOUT_MS,
+  },
+  async (c) => {
+    const f = await family(c);
+    const { res, list } = await search(c, { metadata: f.filter, limit: 100 });
+    expectSameMembers(idsOf(list), f.ids, "threads found by the metadata filter", res);
+    const even = await search(c, { metadata: { ...f.filter, parity: "even" }, limit: 100 });
+    expectSameMembers(idsOf(even.list), [f.ids[0], f.ids[2], f.ids[4]], "threads found with one more metadata pair", even.res);
+  },
+);
+
+check(
+  {
+    id: "THR-051",
+    level: "MUST",
+    profile: "threads",
+    operations: SEARCH,
+    spec: "seed 002, ThreadSearchRequest.values: \"State values to filter on\"",
+    title: "POST /threads/search with a values filter returns only the threads whose state has those values",
+    requires: REQUIRES,
+    timeoutMs: RUN_TIMEOUT_MS,
+  },
+  async (c) => {
+    const f = await family(c);
+    const { res, list } = await search(c, { metadata: f.filter, values: { echoed: f.a }, limit: 100 });
+    expectEqual(idsOf(list), [f.echoA.thread_id], `threads whose values have echoed="${f.a}"`, res);
+  },
+);
+
+check(
+  {
+    id: "THR-052",
+    level: "MUST",
+    profile: "threads",
+    operations: SEARCH,
+    spec: "seed 002, ThreadSearchRequest.status: \"Thread status to filter on\" (idle, busy, interrupted, error)",
+    title: "POST /threads/search with status returns only the threads in that status",
+    requires: REQUIRES,
+    timeoutMs: RUN_TIMEOUT_MS,
+  },
+  async (c) => {
+    const f = await family(c);
+    const expected: Record<string, string[]> = {
+      idle: [f.fresh.thread_id, f.echoA.thread_id, f.echoB.thread_id],
+      interrupted: [f.interrupted.thread_id],
+      error: [f.failed.thread_id],
+      busy: [],
+    };
+    for (const [status, ids] of Object.entries(expected)) {
+      const { res, list } = await search(c, { metadata: f.filter, status, limit: 100 });
+      expectSameMembers(idsOf(list), ids, `threads found with status=${status}`, res);
+    }
+  },
+);
+
+check(
+  {
+    id: "THR-053",
+    level: "MUST",
+    profile: "threads",
+    operations: SEARCH,
+    spec: "seed 002, ThreadSearchRequest.limit: \"Maximum number to return\"",
+    title: "POST /threads/search returns at most `limit` threads",
+    requires: REQUIRES,
+    timeoutMs: RUN_TIMEOUT_MS,
+  },
+  async (c) => {
+    const f = await family(c);
+    const { res, list } = await search(c, { metadata: f.filter, limit: 2 });
+    ensure(list.length === 2, `limit=2 returned ${list.length} threads (5 match)`, res);
+  },
+);
+
+check(
+  {
+    id: "THR-054",
+    level: "MUST",
+    profile: "threads",
+    operations: SEARCH,
+    spec: "seed 002, ThreadSearchRequest.offset: \"Offset to start from\"; limit",
+    title: "POST /threads/search pages with offset: consecutive pages are disjoint and together are the whole list",
+    requires: REQUIRES,
+    timeoutMs: RUN_TIMEOUT_MS,
+  },
+  async (c) => {
+    const f = await family(c);
+    const order = { sort_by: "thread_id", sort_order: "asc" };
+    const whole = await search(c, { metadata: f.filter, limit: 5, offset: 0, ...order });
+    const p1 = await search(c, { metadata: f.filter, limit: 3, offset: 0, ...order });
+    const p2 = await search(c, { metadata: f.filter, limit: 3, offset: 3, ...order });
+    const p3 = await search(c, { metadata: f.filter, limit: 3, offset: 5, ...order });
+    expectEqual([...idsOf(p1.list), ...idsOf(p2.list)], idsOf(whole.list), "pages at offset 0 and 3 (limit 3) joined, against one page of 5", p2.res);
+    ensure(p3.list.length === 0, `offset=5 past the 5 matches returned ${p3.list.length} threads`, p3.res);
+  },
+);
+
+for (const [id, sortBy, order] of [
+  ["THR-055", "created_at", "asc"],
+  ["THR-056", "created_at", "desc"],
+  ["THR-057", "updated_at", "asc"],
+  ["THR-058", "updated_at", "desc"],
+  ["THR-059", "thread_id", "asc"],
+  ["THR-060", "thread_id", "desc"],
+] as const) {
+  check(
+    {
+      id,
+      level: "MUST",
+      profile: "threads",
+      operations: SEARCH,
+      spec: "seed 002, ThreadSearchRequest: sort_by (thread_id, status, created_at, updated_at), sort_order (asc, desc)",
+      title: `POST /threads/search with sort_by=${sortBy} and sort_order=${order} returns the threads in that order`,
+      requires: REQUIRES,
+      timeoutMs: RUN_TIMEOUT_MS,
+    },
+    async (c) => {
+      const f = await family(c);
+      const { res, list } = await search(c, { metadata: f.filter, limit: 100, sort_by: sortBy, sort_order: order });
+      ensure(list.length === f.ids.length, `the sorted search returned ${list.length} of the ${f.ids.length} matching threads`, res);
+      const key = (t: any) => (sortBy.endsWith("_at") ? Date.parse(t[sortBy]) : String(t[sortBy]));
+      const bad = firstOutOfOrder(list, key, order);
+      ensure(bad === -1, `results are not in ${order} order of ${sortBy}: ${JSON.stringify(list[bad - 1]?.[sortBy])} comes before ${JSON.stringify(list[bad]?.[sortBy])}`, res);
+    },
+  );
+}
+
+check(
+  {
+    id: "THR-061",
+    level: "MUST",
+    profile: "threads",
+    operations: SEARCH,
+    spec: "seed 003, threads.search ids: \"List of thread IDs to filter by\"; both public documents, ThreadSearchRequest.ids",
+    title: "POST /threads/search with ids returns exactly those threads",
+    requires: REQUIRES,
+    timeoutMs: RUN_TIMEOUT_MS,
+  },
+  async (c) => {
+    const f = await family(c);
+    const wanted = [f.echoB.thread_id, f.interrupted.thread_id];
+    const { res, list } = await search(c, { ids: wanted, limit: 100 });
+    expectSameMembers(idsOf(list), wanted, "threads found by ids", res);
+  },
+);
+
+check(
+  {
+    id: "THR-062",
+    level: "MUST",
+    profile: "threads",
+    operations: SEARCH,
+    spec: "seed 002, ThreadSearchRequest.limit default 10",
+    title: "POST /threads/search without limit returns at most 10 threads",
+  },
+  async (c) => {
+    // Twelve matches are needed for the default to show.
+    const marker = { family: `default-limit-${uuid()}` };
+    await Promise.all(Array.from({ length: 12 }, () => createThread(c, { metadata: marker })));
+    const { res, list } = await search(c, { metadata: c.tag(marker) });
+    ensure(list.length === 10, `without limit, search returned ${list.length} of 12 matching threads; the default limit is 10`, res);
+  },
+);
+
+check(
+  {
+    id: "THR-063",
+    level: "MUST",
+    profile: "threads",
+    operations: SEARCH,
+    spec: "seed 002, ThreadSearchRequest.select: \"Specify which fields to return. If not provided, all fields are returned\"",
+    title: "POST /threads/search with select returns only the selected fields",
+    requires: REQUIRES,
+    timeoutMs: RUN_TIMEOUT_MS,
+  },
+  async (c) => {
+    const f = await family(c);
+    const res = await c.api.request({
+      method: "POST",
+      path: "/threads/search",
+      json: { metadata: f.filter, limit: 100, select: ["thread_id", "status"] },
+      expectSchema: "/components/schemas/ThreadSelectedList",
+    });
+    expectStatus(res, 200);
+    const list = expectJsonArray(res);
+    ensure(list.length === f.ids.length, `search with select returned ${list.length} of ${f.ids.length} threads`, res);
+    for (const t of list) {
+      const extra = Object.keys(t).filter((k) => k !== "thread_id" && k !== "status");
+      ensure(extra.length === 0, `an item carries fields that were not selected: ${extra.join(", ")}`, res);
+      ensure(typeof t.thread_id === "string" && typeof t.status === "string", `an item lacks a selected field: ${JSON.stringify(t)}`, res);
+    }
+  },
+);
+
+check(
+  {
+    id: "THR-070",
+    level: "MUST",
+    profile: "threads",
+    operations: ["POST /threads/count", "POST /threads/search"],
+    spec: "seed 002, ThreadCountRequest (\"Payload for counting threads\"): metadata \"Thread metadata to filter on\"; seed 003, threads.count: \"Number of threads matching the criteria\"",
+    title: "POST /threads/count with a metadata filter counts what search finds",
+    requires: REQUIRES,
+    timeoutMs: RUN_TIMEOUT_MS,
+  },
+  async (c) => {
+    const f = await family(c);
+    const res = await c.api.post("/threads/count", { metadata: f.filter });
+    expectStatus(res, 200);
+    expectEqual(res.json, f.ids.length, "count of threads under the marker", res);
+    const odd = await c.api.post("/threads/count", { metadata: { ...f.filter, parity: "odd" } });
+    expectStatus(odd, 200);
+    expectEqual(odd.json, 2, "count with one more metadata pair", odd);
+  },
+);
+
+check(
+  {
+    id: "THR-071",
+    level: "MUST",
+    profile: "threads",
+    operations: ["POST /threads/count"],
+    spec: "seed 002, ThreadCountRequest: status \"Thread status to filter on\", values \"State values to filter on\"",
+    title: "POST /threads/count with status or values filters counts only the matching threads",
+    requires: REQUIRES,
+    timeoutMs: RUN_TIMEOUT_MS,
+  },
+  async (c) => {
+    const f = await family(c);
+    const cases: Array<[Record<string, unknown>, number, string]> = [
+      [{ status: "idle" }, 3, "status=idle"],
+      [{ status: "interrupted" }, 1, "status=interrupted"],
+      [{ status: "error" }, 1, "status=error"],
+      [{ values: { echoed: f.b } }, 1, `values.echoed="${f.b}"`],
+    ];
+    for (const [extra, n, what] of cases) {
+      const res = await c.api.post("/threads/count", { metadata: f.filter, ...extra });
+      expectStatus(res, 200);
+      expectEqual(res.json, n, `count of the marker's threads with ${what}`, res);
+    }
+  },
+);

@@ -171,6 +171,27 @@ for (const [id, path, op] of [
   );
 }
 
+check(
+  {
+    id: "MTK-072",
+    level: "MUST",
+    profile: "runs",
+    operations: ["POST /threads/{thread_id}/runs", "GET /threads/{thread_id}"],
+    spec: `${IF_NOT_EXISTS_SPEC}; multitask_strategy concerns a thread that is running a run, which an unknown thread is not`,
+    title: "POST /threads/{thread_id}/runs with multitask_strategy=enqueue on an unknown thread_id answers 404 and creates no thread",
+    requires: ["graph:echo"],
+  },
+  async (c) => {
+    const assistantId = await assistantFor(c, "echo");
+    const threadId = uuid();
+    c.created.thread(threadId);
+    const res = await c.api.post(`/threads/${threadId}/runs`, { assistant_id: assistantId, input: { value: "x" }, multitask_strategy: "enqueue" });
+    if (res.status >= 200 && res.status < 300) fail(`a run on an unknown thread was accepted (${res.status}); if_not_exists defaults to reject, which answers 404`, res);
+    expectStatus(res, 404, "the thread does not exist (if_not_exists defaults to reject), whatever the multitask strategy");
+    await expectNoThread(c, threadId);
+  },
+);
+
 // ------------------------------------------------------------------ on_completion
 
 const ON_COMPLETION_SPEC =

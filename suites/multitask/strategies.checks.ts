@@ -73,7 +73,7 @@ check(
 );
 
 check(
-  { ...base, id: "MTK-004", level: "MUST", operations: [RUNS, ...READS], spec: SPEC.interrupt, title: "POST /threads/{thread_id}/runs with multitask_strategy=interrupt on a busy thread is accepted, and the running run ends interrupted and stays listed" },
+  { ...base, id: "MTK-004", level: "MUST", operations: [RUNS, ...READS], spec: SPEC.interrupt, title: "POST /threads/{thread_id}/runs with multitask_strategy=interrupt on a busy thread is accepted, and the running run ends interrupted and stays readable" },
   async (c) => {
     const d = await doubleText(c, "runs", "interrupt");
     await explainedBy(c, d, () => {

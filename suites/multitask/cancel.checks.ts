@@ -14,7 +14,7 @@ import { ensure, expectEqual, expectJsonObject, expectStatus, fail } from "../..
 import { uuid } from "../_support/resources";
 import { assistantFor, createThread, settleThread } from "../_support/runs";
 import { startBusyRun } from "./double-text";
-import { historyMentions, historyOldestFirst, isInFlight, pollRunUntil, readRun, Timeline, withLongerRuns } from "./timeline";
+import { explained, historyMentions, historyOldestFirst, isInFlight, pollRunUntil, readRun, Timeline, watched, withLongerRuns } from "./timeline";
 
 const CANCEL = "POST /threads/{thread_id}/runs/{run_id}/cancel";
 const GET_RUN = "GET /threads/{thread_id}/runs/{run_id}";
@@ -58,7 +58,7 @@ function cancelCheck(id: string, target: Target, action: Action, wait: boolean):
     },
     async (c) => {
       const assistantId = await assistantFor(c, "slow");
-      await withLongerRuns(c, [BUSY_MS], async (sleepMs, tl) => {
+      await withLongerRuns(c, [BUSY_MS], async (sleepMs, tl, c) => {
         const thread = await createThread(c);
         const threadId: string = thread.thread_id;
         try {
@@ -126,7 +126,7 @@ for (const [id, action] of [
     },
     async (c) => {
       const assistantId = await assistantFor(c, "slow");
-      await withLongerRuns(c, [BUSY_MS], async (sleepMs, tl) => {
+      await withLongerRuns(c, [BUSY_MS], async (sleepMs, tl, c) => {
         const thread = await createThread(c);
         const threadId: string = thread.thread_id;
         try {
@@ -171,28 +171,28 @@ check(
     const thread = await createThread(c);
     const threadId: string = thread.thread_id;
     const tl = new Timeline();
+    c = watched(c, tl);
     try {
-      const marker = `F-${uuid().slice(0, 8)}`;
-      const created = await c.api.post(`/threads/${threadId}/runs`, { assistant_id: assistantId, input: { value: marker } });
-      expectStatus(created, 200, "a run to let finish");
-      const runId: string = expectJsonObject(created).run_id;
-      tl.label(runId, "F (finished)");
-      await pollRunUntil(c, tl, threadId, runId, (r) => r !== undefined && !isInFlight(r.status), { timeoutMs: 30_000, what: "end" });
-      const before = (await readRun(c, tl, threadId, runId)).run;
-      ensure(before?.status === "success", `the echo run ended '${before?.status}', not 'success'; nothing to learn about cancelling it`);
-      tl.event("cancel sent (no action: interrupt)");
-      const res = await c.api.post(`/threads/${threadId}/runs/${runId}/cancel`);
-      tl.event(`cancel answered ${res.status}`);
-      ensure(res.status < 500, `cancelling a finished run answered ${res.status}, a server error`, res);
-      const after = (await readRun(c, tl, threadId, runId)).run;
-      ensure(after !== undefined, "the finished run is gone (GET answered 404) after a cancel");
-      expectEqual(after!.status, "success", "the status of a succeeded run after a cancel");
-      const st = await c.api.get(`/threads/${threadId}/state`);
-      expectStatus(st, 200);
-      expectEqual(expectJsonObject(st).values?.echoed, marker, "the thread's output after cancelling its finished run");
-    } catch (e) {
-      for (const l of tl.lines()) c.note(l);
-      throw e;
+      await explained(c, tl, async () => {
+        const marker = `F-${uuid().slice(0, 8)}`;
+        const created = await c.api.post(`/threads/${threadId}/runs`, { assistant_id: assistantId, input: { value: marker } });
+        expectStatus(created, 200, "a run to let finish");
+        const runId: string = expectJsonObject(created).run_id;
+        tl.label(runId, "F (finished)");
+        await pollRunUntil(c, tl, threadId, runId, (r) => r !== undefined && !isInFlight(r.status), { timeoutMs: 30_000, what: "end" });
+        const before = (await readRun(c, tl, threadId, runId)).run;
+        ensure(before?.status === "success", `the echo run ended '${before?.status}', not 'success'; nothing to learn about cancelling it`);
+        tl.event("cancel sent (no action: interrupt)");
+        const res = await c.api.post(`/threads/${threadId}/runs/${runId}/cancel`);
+        tl.event(`cancel answered ${res.status}`);
+        ensure(res.status < 500, `cancelling a finished run answered ${res.status}, a server error`, res);
+        const after = (await readRun(c, tl, threadId, runId)).run;
+        ensure(after !== undefined, "the finished run is gone (GET answered 404) after a cancel");
+        expectEqual(after!.status, "success", "the status of a succeeded run after a cancel");
+        const st = await c.api.get(`/threads/${threadId}/state`);
+        expectStatus(st, 200);
+        expectEqual(expectJsonObject(st).values?.echoed, marker, "the thread's output after cancelling its finished run");
+      });
     } finally {
       await settleThread(c, threadId);
     }

@@ -18,6 +18,7 @@ import { uuid } from "../_support/resources";
 import { assistantFor, createThread, eventData, settleThread } from "../_support/runs";
 import {
   executionOrder,
+  explained,
   historyMentions,
   historyOldestFirst,
   Inconclusive,
@@ -27,6 +28,7 @@ import {
   readRun,
   type Snapshot,
   Timeline,
+  watched,
   watchRuns,
   withLongerRuns,
 } from "./timeline";
@@ -174,7 +176,7 @@ async function sendSecond(c: CheckContext, tl: Timeline, op: CreateOp, threadId:
  */
 export async function doubleText(c: CheckContext, op: CreateOp, strategy: Strategy | undefined): Promise<DoubleText> {
   const assistantId = await assistantFor(c, "slow");
-  return withLongerRuns(c, busyLengths(strategy), async (sleepMs, tl) => {
+  return withLongerRuns(c, busyLengths(strategy), async (sleepMs, tl, c) => {
     const thread = await createThread(c);
     const threadId: string = thread.thread_id;
     try {
@@ -244,21 +246,16 @@ export async function doubleText(c: CheckContext, op: CreateOp, strategy: Strate
     } finally {
       await settleThread(c, threadId);
     }
-  });
+  }, { assertedLater: true });
 }
 
 // ---------------------------------------------------------------- assertions
 // Each states one requirement about a staged double text and fails with what
 // the server did; the timeline goes into the evidence (explainedBy).
 
-/** Asserts within the double text's timeline: a failure notes it. */
+/** Asserts within the double text's timeline: a failure (an assertion's, or the wire's) notes it. */
 export async function explainedBy(c: CheckContext, d: DoubleText, fn: () => void | Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    for (const line of d.tl.lines()) c.note(line);
-    throw e;
-  }
+  await explained(c, d.tl, async () => fn());
 }
 
 const describeStrategy = (s: Strategy | undefined) => (s ? `multitask_strategy=${s}` : "no multitask_strategy");
@@ -327,7 +324,7 @@ export function expectFirstWorkKept(d: DoubleText): void {
 
 export async function expectFirstDeleted(c: CheckContext, d: DoubleText): Promise<void> {
   // Deleting may trail the end of the run a little (run B has run since): bounded wait for the 404.
-  await pollRunUntil(c, d.tl, d.threadId, d.firstId, (r) => r === undefined, { timeoutMs: 5_000, what: "answer 404 (deleted: rollback deletes the run it stops)" });
+  await pollRunUntil(watched(c, d.tl), d.tl, d.threadId, d.firstId, (r) => r === undefined, { timeoutMs: 5_000, what: "answer 404 (deleted: rollback deletes the run it stops)" });
 }
 
 /** With rollback, nothing run A did is left in state or history. */

@@ -10,7 +10,7 @@
 import { check, type CheckContext } from "../../harness/check";
 import { ensure, expectEqual, expectJsonObject, expectStatus } from "../../harness/expect";
 import { assistantFor, createThread, settleThread, type FixtureGraph } from "../_support/runs";
-import { explained, isInFlight, pollRunUntil, Timeline } from "./timeline";
+import { explained, isInFlight, pollRunUntil, Timeline, watched } from "./timeline";
 
 const OPS = ["POST /threads/{thread_id}/runs", "GET /threads/{thread_id}/runs/{run_id}", "GET /threads/{thread_id}/state"];
 
@@ -26,6 +26,7 @@ interface Paused {
 /** Runs a request to its end on a thread (new unless given) and reads the state and the thread after it. */
 async function runAndRead(c: CheckContext, graph: FixtureGraph, body: Record<string, unknown>, on?: { threadId: string; assistantId: string; tl: Timeline }): Promise<Paused> {
   const tl = on?.tl ?? new Timeline();
+  c = watched(c, tl);
   const assistantId = on?.assistantId ?? (await assistantFor(c, graph));
   const threadId = on?.threadId ?? (await createThread(c)).thread_id;
   try {

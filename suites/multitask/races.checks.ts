@@ -9,7 +9,7 @@ import { ensure, expectEqual, fail } from "../../harness/expect";
 import type { HttpResponse } from "../../harness/http";
 import { uuid } from "../_support/resources";
 import { assistantFor, createThread, settleThread } from "../_support/runs";
-import { executionOrder, explained, historyOldestFirst, Inconclusive, isInFlight, readRun, snapshotRuns, Timeline, watchRuns, withLongerRuns } from "./timeline";
+import { executionOrder, explained, historyOldestFirst, Inconclusive, isInFlight, readRun, snapshotRuns, Timeline, watchRuns, withLongerRuns, watched } from "./timeline";
 
 const OPS = ["POST /threads/{thread_id}/runs", "GET /threads/{thread_id}/runs", "GET /threads/{thread_id}/runs/{run_id}"];
 const CLIENTS = 5;
@@ -30,7 +30,7 @@ check(
   },
   async (c) => {
     const assistantId = await assistantFor(c, "slow");
-    await withLongerRuns(c, [20_000, 60_000], async (sleepMs, tl) => {
+    await withLongerRuns(c, [20_000, 60_000], async (sleepMs, tl, c) => {
       const thread = await createThread(c);
       const threadId: string = thread.thread_id;
       try {
@@ -79,6 +79,7 @@ interface QueueRace {
 async function queueRace(c: CheckContext): Promise<QueueRace> {
   const assistantId = await assistantFor(c, "slow");
   const tl = new Timeline();
+  c = watched(c, tl);
   return explained(c, tl, async () => {
     const thread = await createThread(c);
     const threadId: string = thread.thread_id;
@@ -125,7 +126,7 @@ async function queueRace(c: CheckContext): Promise<QueueRace> {
     } finally {
       await settleThread(c, threadId);
     }
-  });
+  }, { onlyWhenThrown: true }); // the checks judge the race, and note the timeline, themselves
 }
 
 const ENQUEUE_SPEC =

@@ -8,7 +8,7 @@ import { ensure, expectEqual, expectJsonObject, expectStatus, fail } from "../..
 import type { HttpResponse, StreamResponse } from "../../harness/http";
 import { uuid } from "../_support/resources";
 import { assistantFor, createThread, settleThread } from "../_support/runs";
-import { explained, isInFlight, pollRunUntil, readRun, Timeline } from "./timeline";
+import { explained, isInFlight, pollRunUntil, readRun, Timeline, watched } from "./timeline";
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -32,6 +32,7 @@ check(
     const thread = await createThread(c);
     const threadId: string = thread.thread_id;
     const tl = new Timeline();
+    c = watched(c, tl);
     try {
       await explained(c, tl, async () => {
         const marker = `D-${uuid().slice(0, 8)}`;
@@ -95,6 +96,7 @@ check(
     const threadId = uuid();
     c.created.thread(threadId);
     const tl = new Timeline();
+    c = watched(c, tl);
     try {
       await explained(c, tl, async () => {
         const marker = `N-${uuid().slice(0, 8)}`;
@@ -225,6 +227,7 @@ check(
   },
   async (c) => {
     const tl = new Timeline();
+    c = watched(c, tl);
     await explained(c, tl, async () => {
       const { threadId } = await statelessRun(c, tl, {});
       const started = performance.now();
@@ -252,6 +255,7 @@ check(
   },
   async (c) => {
     const tl = new Timeline();
+    c = watched(c, tl);
     await explained(c, tl, async () => {
       const { threadId, runId, marker } = await statelessRun(c, tl, { on_completion: "keep" });
       const run = (await readRun(c, tl, threadId, runId)).run;
@@ -273,15 +277,18 @@ check(
  * the checkpoint after the first: a run from it sees two entries, one from the
  * latest state four.
  */
-async function threadWithHistory(c: CheckContext) {
+async function threadWithHistory(c: CheckContext, tl: Timeline) {
+  c = watched(c, tl);
   const assistantId = await assistantFor(c, "echo");
   const thread = await createThread(c);
   const threadId: string = thread.thread_id;
+  let n = 0;
   const wait = async (input: unknown, extra: Record<string, unknown> = {}) => {
     const res = await c.api.post(`/threads/${threadId}/runs`, { assistant_id: assistantId, input, ...extra });
     expectStatus(res, 200, "a run of the echo graph");
     const runId: string = expectJsonObject(res).run_id;
-    const tl = new Timeline();
+    tl.label(runId, `run ${++n} ${JSON.stringify(extra)}`);
+    tl.observe(res.json);
     const ended = await pollRunUntil(c, tl, threadId, runId, (r) => r === undefined || !isInFlight(r.status), { timeoutMs: 30_000, what: "end" }).catch(async (e) => {
       await settleThread(c, threadId);
       throw e;
@@ -289,7 +296,9 @@ async function threadWithHistory(c: CheckContext) {
     ensure(ended?.status === "success", `a run of the echo graph ended '${ended?.status ?? "(gone)"}'`);
     const st = await c.api.get(`/threads/${threadId}/state`);
     expectStatus(st, 200);
-    return expectJsonObject(st);
+    const state = expectJsonObject(st);
+    tl.event(`after run ${n}: trail ${JSON.stringify(state.values?.trail)}, checkpoint ${state.checkpoint?.checkpoint_id}`);
+    return state;
   };
   const afterFirst = await wait({ value: "one" });
   const checkpointId = afterFirst.checkpoint?.checkpoint_id;
@@ -312,10 +321,13 @@ check(
     requires: ["graph:echo"],
   },
   async (c) => {
-    const { checkpointId, wait } = await threadWithHistory(c);
-    const after = await wait({ value: "three" }, { checkpoint: { checkpoint_id: checkpointId } });
-    expectEqual(after.values?.trail, ["first", "second", "first", "second"], "the trail of a run from the checkpoint after the first run (two runs' worth, not three)");
-    expectEqual(after.values?.echoed, "three", "the output of the run from the earlier checkpoint");
+    const tl = new Timeline();
+    await explained(c, tl, async () => {
+      const { checkpointId, wait } = await threadWithHistory(c, tl);
+      const after = await wait({ value: "three" }, { checkpoint: { checkpoint_id: checkpointId } });
+      expectEqual(after.values?.trail, ["first", "second", "first", "second"], "the trail of a run from the checkpoint after the first run (two runs' worth, not three)");
+      expectEqual(after.values?.echoed, "three", "the output of the run from the earlier checkpoint");
+    });
   },
 );
 
@@ -330,9 +342,12 @@ check(
     requires: ["graph:echo"],
   },
   async (c) => {
-    const { checkpointId, wait } = await threadWithHistory(c);
-    const after = await wait({ value: "three" }, { checkpoint_id: checkpointId });
-    expectEqual(after.values?.trail, ["first", "second", "first", "second"], "the trail of a run from the checkpoint after the first run (two runs' worth, not three)");
+    const tl = new Timeline();
+    await explained(c, tl, async () => {
+      const { checkpointId, wait } = await threadWithHistory(c, tl);
+      const after = await wait({ value: "three" }, { checkpoint_id: checkpointId });
+      expectEqual(after.values?.trail, ["first", "second", "first", "second"], "the trail of a run from the checkpoint after the first run (two runs' worth, not three)");
+    });
   },
 );
 
@@ -347,13 +362,16 @@ check(
     requires: ["graph:echo"],
   },
   async (c) => {
-    const { checkpointId, wait } = await threadWithHistory(c);
-    await wait({ value: "three" }, { checkpoint: { checkpoint_id: checkpointId } });
-    const after = await wait({ value: "four" });
-    expectEqual(
-      after.values?.trail,
-      ["first", "second", "first", "second", "first", "second"],
-      "the trail of a run without checkpoint after a run from an earlier one (it builds on the latest state)",
-    );
+    const tl = new Timeline();
+    await explained(c, tl, async () => {
+      const { checkpointId, wait } = await threadWithHistory(c, tl);
+      await wait({ value: "three" }, { checkpoint: { checkpoint_id: checkpointId } });
+      const after = await wait({ value: "four" });
+      expectEqual(
+        after.values?.trail,
+        ["first", "second", "first", "second", "first", "second"],
+        "the trail of a run without checkpoint after a run from an earlier one (it builds on the latest state)",
+      );
+    });
   },
 );

@@ -7,7 +7,7 @@ import { ensure, expectEqual, expectJsonObject, expectStatus, fail } from "../..
 import { uuid } from "../_support/resources";
 import { assistantFor, createThread, settleThread, type FixtureGraph } from "../_support/runs";
 import { startBusyRun } from "./double-text";
-import { explained, Inconclusive, isInFlight, pollRunUntil, readRun, Timeline, withLongerRuns } from "./timeline";
+import { explained, Inconclusive, isInFlight, pollRunUntil, readRun, Timeline, withLongerRuns, watched } from "./timeline";
 
 const STATUS_SPEC =
   "contract ThreadStatus: \"idle: no run in progress; busy: a run is in progress; interrupted: the last run stopped at an interrupt; error: the last run failed\"";
@@ -61,7 +61,7 @@ check(
   },
   async (c) => {
     const assistantId = await assistantFor(c, "slow");
-    await withLongerRuns(c, [3_000, 12_000], async (sleepMs, tl) => {
+    await withLongerRuns(c, [3_000, 12_000], async (sleepMs, tl, c) => {
       const thread = await createThread(c);
       const threadId: string = thread.thread_id;
       try {
@@ -100,6 +100,7 @@ for (const [id, graph, status, what, input] of [
     },
     async (c) => {
       const tl = new Timeline();
+      c = watched(c, tl);
       await explained(c, tl, async () => {
         const { threadId } = await runToEnd(c, tl, graph, input);
         expectEqual(await statusAfterRun(c, tl, threadId), status, `the status of the thread once its run ${what}`);
@@ -121,7 +122,7 @@ check(
   },
   async (c) => {
     const assistantId = await assistantFor(c, "slow");
-    await withLongerRuns(c, [30_000], async (sleepMs, tl) => {
+    await withLongerRuns(c, [30_000], async (sleepMs, tl, c) => {
       const thread = await createThread(c);
       const threadId: string = thread.thread_id;
       try {

@@ -15,7 +15,8 @@
 
 import type { CheckContext } from "../../harness/check";
 import { expectJsonArray, expectJsonObject, expectStatus, fail } from "../../harness/expect";
-import type { HttpResponse } from "../../harness/http";
+import type { Api, HttpResponse } from "../../harness/http";
+import type { ExchangeRecord } from "../../harness/model";
 import { TERMINAL_RUN_STATUSES } from "../_support/runs";
 
 export const IN_FLIGHT = ["pending", "running"];
@@ -40,6 +41,7 @@ const MAX_OBSERVATIONS = 2_000;
 
 export class Timeline {
   private readonly t0 = performance.now();
+  private violated = false;
   private readonly events: Array<{ atMs: number; text: string }> = [];
   private readonly traces = new Map<string, RunTrace>();
 
@@ -75,6 +77,16 @@ export class Timeline {
   gone(runId: string, atMs = this.now()): void {
     const t = this.trace(runId);
     if (t.observations.length < MAX_OBSERVATIONS) t.observations.push({ atMs, status: GONE });
+  }
+
+  /** Takes note of an answer; one that broke the contract fails the check whatever it asserts. */
+  saw(answer: { record: ExchangeRecord }): void {
+    if (answer.record.violations.length > 0) this.violated = true;
+  }
+
+  /** Did an answer seen through watched() break the contract (so that the check fails)? */
+  get brokeContract(): boolean {
+    return this.violated;
   }
 
   /** When the run was first seen in one of `statuses`. */
@@ -124,14 +136,48 @@ export class Timeline {
   }
 }
 
-/** Runs `fn`; when it throws (a failure, a skip, an error), the timeline goes into the evidence. */
-export async function explained<T>(c: CheckContext, tl: Timeline, fn: () => Promise<T>): Promise<T> {
+/**
+ * The check's context, its answers seen by the timeline: one that breaks the
+ * contract fails the check (harness wire validation) even when every assertion
+ * holds, and such a failure is explained with the timeline too.
+ */
+export function watched(c: CheckContext, tl: Timeline): CheckContext {
+  const see = <T extends { record: ExchangeRecord }>(p: Promise<T>): Promise<T> =>
+    p.then((answer) => {
+      tl.saw(answer);
+      return answer;
+    });
+  const api: Api = {
+    request: (req) => see(c.api.request(req)),
+    get: (path, o) => see(c.api.get(path, o)),
+    delete: (path, o) => see(c.api.delete(path, o)),
+    post: (path, json, o) => see(c.api.post(path, json, o)),
+    put: (path, json, o) => see(c.api.put(path, json, o)),
+    patch: (path, json, o) => see(c.api.patch(path, json, o)),
+    stream: (req, o) => see(c.api.stream(req, o)),
+  };
+  return { ...c, api };
+}
+
+/** Notes the timeline in the evidence. */
+export function noteTimeline(c: CheckContext, tl: Timeline): void {
+  for (const line of tl.lines()) c.note(line);
+}
+
+/**
+ * Runs `fn`; when it throws (a failure, a skip, an error), or an answer broke the
+ * contract (the check fails on it), the timeline goes into the evidence.
+ */
+export async function explained<T>(c: CheckContext, tl: Timeline, fn: () => Promise<T>, opts: { onlyWhenThrown?: boolean } = {}): Promise<T> {
+  let result: T;
   try {
-    return await fn();
+    result = await fn();
   } catch (e) {
-    for (const line of tl.lines()) c.note(line);
+    noteTimeline(c, tl);
     throw e;
   }
+  if (tl.brokeContract && !opts.onlyWhenThrown) noteTimeline(c, tl);
+  return result;
 }
 
 /**
@@ -152,12 +198,18 @@ export class Inconclusive extends Error {
  * the busy run lasts. When no length establishes the precondition, the check is
  * skipped with the reason (and the timelines of every attempt in its evidence).
  */
-export async function withLongerRuns<T>(c: CheckContext, lengthsMs: number[], attempt: (sleepMs: number, tl: Timeline) => Promise<T>): Promise<T> {
+export async function withLongerRuns<T>(
+  c: CheckContext,
+  lengthsMs: number[],
+  attempt: (sleepMs: number, tl: Timeline, c: CheckContext) => Promise<T>,
+  opts: { assertedLater?: boolean } = {},
+): Promise<T> {
   const reasons: string[] = [];
   for (const ms of lengthsMs) {
     const tl = new Timeline();
     try {
-      return await explained(c, tl, () => attempt(ms, tl));
+      // assertedLater: the caller judges the result (and notes the timeline) itself.
+      return await explained(c, tl, () => attempt(ms, tl, watched(c, tl)), { onlyWhenThrown: opts.assertedLater });
     } catch (e) {
       if (!(e instanceof Inconclusive)) throw e;
       reasons.push(`${ms} ms: ${e.message}`);

@@ -8,7 +8,7 @@ import { ensure, expectEqual, expectJsonObject, expectStatus, fail } from "../..
 import { startWebhookReceiver, type Delivery, type WebhookReceiver } from "../../harness/webhook";
 import { uuid } from "../_support/resources";
 import { assistantFor, createThread, settleThread, type FixtureGraph } from "../_support/runs";
-import { explained, isInFlight, pollRunUntil, Timeline } from "./timeline";
+import { explained, isInFlight, pollRunUntil, Timeline, watched } from "./timeline";
 
 /** How long after its run has ended a delivery may take to arrive. */
 const DELIVERY_MS = 15_000;
@@ -53,6 +53,7 @@ async function deliver(c: CheckContext, via: Via, graph: FixtureGraph = "echo", 
   skipUnlessLoopback(c);
   const receiver = await startWebhookReceiver();
   const tl = new Timeline();
+  c = watched(c, tl);
   const path = `/${c.meta.id}-${uuid().slice(0, 8)}`;
   const webhook = receiver.url(path);
   let threadId: string | undefined;
@@ -101,7 +102,7 @@ async function deliver(c: CheckContext, via: Via, graph: FixtureGraph = "echo", 
       const all = receiver.deliveries.filter((d) => d.path === path);
       tl.event(`${all.length} deliveries to ${path}`);
       return { tl, receiver, path, ...(runId ? { runId } : {}), ...(threadId ? { threadId } : {}), values, status: graph === "error" ? "error" : "success", ...(first ? { first } : {}), all };
-    });
+    }, { onlyWhenThrown: true }); // the checks judge the delivery, and note the timeline, themselves
   } finally {
     await receiver.close();
     if (threadId) await settleThread(c, threadId);

@@ -15,7 +15,7 @@ export interface Report {
   target: {
     url: string;
     /** How the target came to be: given by URL, or started by the suite. */
-    startedBy: "url" | "embedded";
+    startedBy: "url" | "embedded" | "container";
     /** What the suite started, when it started it. */
     started?: string;
     /** What the target declares about itself in GET /info. */

@@ -10,6 +10,7 @@ import type { Profile } from "../harness/model";
 import type { RunContext, Selection } from "../harness/run-context";
 import { connection, decideClaims, probe, UsageError } from "../harness/target";
 import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
+import { startContainerTarget, type ContainerTargetOptions, type StartedContainer } from "../harness/targets/container";
 import { CollectingReporter, type CheckResult } from "../reporters/collect";
 import { count, orderChecks, profileTable, uncoveredOperations, writeReportJson, type Report } from "../reporters/report";
 import { NOT_YET_COVERED } from "../suites/uncovered";
@@ -28,6 +29,8 @@ export interface RunOptions {
   streamTimeoutMs?: number;
   contract?: string;
   log: (line: string) => void;
+  /** A container image to start and test instead of a URL (--image). */
+  container?: Omit<ContainerTargetOptions, "log">;
   /** Called with the server the run started, so that a signal handler can stop it. */
   onStarted?: (server: StartedServer) => void;
 }
@@ -40,8 +43,15 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
   });
 
   let server: StartedServer | undefined;
+  let container: StartedContainer | undefined;
   let url = opts.url;
-  if (!url) {
+  if (opts.container) {
+    container = await startContainerTarget({ ...opts.container, log: opts.log }).catch((e: Error) => {
+      // One line that says why; a container that did not start adds its last log lines.
+      throw new UsageError(e.message);
+    });
+    url = container.url;
+  } else if (!url) {
     opts.log("starting the embedded reference server…");
     server = await startReferenceServer().catch((e: Error) => {
       throw new UsageError(e.message.split("\n")[0]!);
@@ -61,7 +71,8 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     const claims = decideClaims(found.info, { claim: opts.claim, disclaim: opts.disclaim });
     const runId = `${startedAt.toISOString().slice(0, 10).replace(/-/g, "")}-${randomBytes(4).toString("hex")}`;
     const seed = opts.seed ?? randomInt(0, 2 ** 31 - 1);
-    opts.log(`target ${target.url}${server ? ` (embedded ${server.description}, pid ${server.pid})` : ""}; run ${runId}; seed ${seed}`);
+    const how = server ? ` (embedded ${server.description}, pid ${server.pid})` : container ? ` (container ${container.name} of ${container.started})` : "";
+    opts.log(`target ${target.url}${how}; run ${runId}; seed ${seed}`);
 
     const ctx: RunContext = {
       mode: "run",
@@ -91,8 +102,8 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
       contract: { source: contract.source, title: contract.title, version: contract.version },
       target: {
         url: target.url,
-        startedBy: server ? "embedded" : "url",
-        ...(server ? { started: server.description } : {}),
+        startedBy: server ? "embedded" : container ? "container" : "url",
+        ...(server ? { started: server.description } : container ? { started: container.started } : {}),
         ...(found.info ? { declared: found.info } : {}),
       },
       runId,
@@ -115,5 +126,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     return { report, reportPath };
   } finally {
     await server?.stop();
+    // A container that cannot be removed is said so; the verdict stands.
+    await container?.stop().catch((e: Error) => opts.log(`could not remove container ${container!.name}: ${e.message.split("\n")[0]}`));
   }
 }

@@ -86,6 +86,16 @@ async function loadTestcontainers(): Promise<Tc> {
   // Ryuk would be pulled from a registry and needs the engine's socket mounted
   // into it; removal is ours (see above). A user who set the variable keeps it.
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= "true";
+  // Where a file /.dockerenv exists (this machine has one without being in a
+  // container), testcontainers guesses that published ports are reached through
+  // the bridge's gateway, a private address, and may run a helper container
+  // (pulled from a registry) to find it. An engine on a local socket publishes
+  // on this machine: its ports are on 127.0.0.1. A user who runs the suite in a
+  // container beside the engine sets TESTCONTAINERS_HOST_OVERRIDE themselves.
+  const dockerHost = process.env.DOCKER_HOST;
+  if (!dockerHost || dockerHost.startsWith("unix://")) {
+    process.env.TESTCONTAINERS_HOST_OVERRIDE ??= "localhost";
+  }
   return import("testcontainers");
 }
 

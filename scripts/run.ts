@@ -8,7 +8,7 @@ import { loadContract } from "../harness/contract";
 import { createApi, newRecorder } from "../harness/http";
 import type { Profile } from "../harness/model";
 import type { RunContext, Selection } from "../harness/run-context";
-import { connection, decideClaims, probe, UsageError } from "../harness/target";
+import { connection, decideClaims, parseHeader, probe, UsageError } from "../harness/target";
 import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
 import { startContainerTarget, type ContainerTargetOptions, type StartedContainer } from "../harness/targets/container";
 import { CollectingReporter, type CheckResult } from "../reporters/collect";
@@ -30,7 +30,7 @@ export interface RunOptions {
   contract?: string;
   log: (line: string) => void;
   /** A container image to start and test instead of a URL (--image). */
-  container?: Omit<ContainerTargetOptions, "log">;
+  container?: Omit<ContainerTargetOptions, "log" | "headers">;
   /** Called with the server the run started, so that a signal handler can stop it. */
   onStarted?: (server: StartedServer) => void;
 }
@@ -46,7 +46,9 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
   let container: StartedContainer | undefined;
   let url = opts.url;
   if (opts.container) {
-    container = await startContainerTarget({ ...opts.container, log: opts.log }).catch((e: Error) => {
+    const headers: Record<string, string> = Object.fromEntries(opts.headers.map(parseHeader));
+    if (opts.apiKey) headers["x-api-key"] = opts.apiKey;
+    container = await startContainerTarget({ ...opts.container, headers, log: opts.log }).catch((e: Error) => {
       // One line that says why; a container that did not start adds its last log lines.
       throw new UsageError(e.message);
     });

@@ -1,5 +1,5 @@
 // The container target for real: the reference server's image
-// (scripts/build-reference-image.sh; built here when the engine lacks it) is
+// (scripts/build-reference-image.sh; LGC_REFERENCE_IMAGE, else built here) is
 // started with testcontainers, tested, and removed, and its report equals the
 // embedded server's check for check.
 //
@@ -18,7 +18,10 @@ import type { Report } from "../reporters/report";
 import { compareReports, formatDifference } from "../scripts/compare-reports";
 import { BIN, runCli } from "./support/cli";
 
-const IMAGE = process.env.LGC_REFERENCE_IMAGE || "langgraph-conformance/reference:local";
+// Given (CI builds it first), or built here from this tree on every run: an
+// image left from an older tree would compare an older server.
+const GIVEN_IMAGE = process.env.LGC_REFERENCE_IMAGE;
+const IMAGE = GIVEN_IMAGE || "langgraph-conformance/reference:local";
 const REQUIRED = process.env.LGC_REQUIRE_DOCKER === "1";
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const engine = await containerEngine();
@@ -64,7 +67,7 @@ beforeAll(async () => {
   }
   const { getContainerRuntimeClient, ImageName } = await import("testcontainers");
   const client = await getContainerRuntimeClient();
-  if (!(await client.image.exists(ImageName.fromString(IMAGE)))) {
+  if (!GIVEN_IMAGE || !(await client.image.exists(ImageName.fromString(IMAGE)))) {
     const b = spawnSync("bash", [join(REPO, "scripts/build-reference-image.sh"), IMAGE], { encoding: "utf8", timeout: 600_000 });
     if (b.status !== 0) imageProblem = `building ${IMAGE} failed: ${b.stderr || b.stdout || b.error?.message}`;
   }
@@ -99,10 +102,26 @@ describe("a container target", () => {
     expect(b.summary.error, JSON.stringify(b.checks.filter((c) => c.outcome === "error").map((c) => [c.id, c.message]))).toBe(0);
     expect(b.cleanup.leftovers).toEqual([]);
     expect(b.checks.length).toBeGreaterThan(0);
-    const diffs = compareReports(a, b).map((d) => formatDifference(d, "embedded", "container"));
-    expect(diffs, "checks whose outcome differs between the embedded server and its container").toEqual([]);
-    expect(container.code).toBe(embedded.code);
-  }, 660_000);
+    let diffs = compareReports(a, b);
+    // A check that ran into one of the suite's time limits on one side only says
+    // how loaded the machine was at that moment, not how the two servers differ:
+    // such checks are run again, on both, one after the other, and must agree
+    // then. They are printed either way: a check that keeps doing this is a flake.
+    const timed = diffs.filter((d) => /within \d+ ms/.test(d.why ?? ""));
+    if (timed.length > 0) {
+      console.warn(`container self-test: load-dependent outcomes, run again:\n  ${timed.map((d) => formatDifference(d, "embedded", "container")).join("\n  ")}`);
+      const ids = timed.flatMap((d) => ["--id", d.id]);
+      await runCli(["run", "--report-dir", join(dir, "embedded-again"), "--seed", "1234", ...ids], { timeoutMs: 300_000 });
+      await runCli(["run", "--image", IMAGE, "--mount-fixtures", "--report-dir", join(dir, "container-again"), "--seed", "1234", ...ids], { timeoutMs: 300_000 });
+      const again = compareReports(await report(join(dir, "embedded-again")), await report(join(dir, "container-again")));
+      diffs = [...diffs.filter((d) => !timed.includes(d)), ...again];
+    }
+    expect(
+      diffs.map((d) => formatDifference(d, "embedded", "container")),
+      "checks whose outcome differs between the embedded server and its container",
+    ).toEqual([]);
+    if (timed.length === 0) expect(container.code).toBe(embedded.code);
+  }, 900_000);
 
   it("mounts the fixture graphs read-only at /fixtures, where the image loads them from", async (ctx) => {
     needEngine(ctx);

@@ -58,6 +58,8 @@ export interface ContainerTargetOptions {
   /** A host directory to mount read-only at /fixtures. */
   mountFixtures?: string;
   startupTimeoutMs?: number;
+  /** Sent with the readiness probe (GET /ok): the run's API key and extra headers, for servers that want them everywhere. */
+  headers?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -283,7 +285,7 @@ export async function startContainerTarget(opts: ContainerTargetOptions): Promis
           throw new ContainerStartError(`the container exited (code ${state.ExitCode}) before GET /ok answered`);
         }
         try {
-          const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+          const res = await fetch(url, { headers: opts.headers ?? {}, signal: AbortSignal.timeout(2_000) });
           await res.body?.cancel().catch(() => undefined);
           if (res.status === 200) return;
           last = `GET /ok answered ${res.status}`;

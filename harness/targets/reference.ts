@@ -111,9 +111,9 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
     LOG_LEVEL: "info",
     // Schemas are extracted by type-checking the graph (GET /assistants/{id}/schemas):
     // seconds on an idle machine, past the server's default 30 s limit (then a 500)
-    // on a loaded one. The suite allows such requests 60 s and their checks 120 s;
-    // the server's own limit must not be the one that decides.
-    LANGGRAPH_SCHEMA_RESOLVE_TIMEOUT_MS: "120000",
+    // on a loaded one. The suite's checks allow such requests up to 120 s; the
+    // server's own limit must not be the one that decides.
+    LANGGRAPH_SCHEMA_RESOLVE_TIMEOUT_MS: "180000",
     LOG_COLOR: "false",
   });
 

@@ -38,7 +38,7 @@ chmod 1777 "$root/tmp"
 # The node binary and every shared library ldd names (resolved to files, kept
 # at the path the dynamic loader looks for them).
 cp "$node_bin" "$root/usr/local/bin/node"
-ldd "$node_bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u |
+{ ldd "$node_bin" || true; } | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u |
   while read -r lib; do
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
@@ -60,6 +60,7 @@ cp -a "$repo/fixtures" "$root/fixtures"
 ln -s app/node_modules "$root/node_modules"
 
 # One layer, owned by root, readable by all; the entry runs as nobody.
+previous="$(docker image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)"
 tar -C "$root" --numeric-owner --owner=0 --group=0 -cf - . |
   docker import \
     --change 'ENV PATH=/usr/local/bin HOME=/tmp LGC_FIXTURES_DIR=/fixtures PORT=8000' \
@@ -69,6 +70,13 @@ tar -C "$root" --numeric-owner --owner=0 --group=0 -cf - . |
     --change 'LABEL org.opencontainers.image.title=langgraph-conformance-reference' \
     --change 'ENTRYPOINT ["/usr/local/bin/node", "--import", "tsx", "/app/scripts/reference-image/launcher.ts"]' \
     - "$image" >/dev/null
+
+# The image this tag named before is left without a name: remove it, unless a
+# container still uses it, so that rebuilding does not pile up copies.
+current="$(docker image inspect --format '{{.Id}}' "$image")"
+if [ -n "$previous" ] && [ "$previous" != "$current" ]; then
+  docker image rm "$previous" >/dev/null 2>&1 || true
+fi
 
 size=$(docker image inspect --format '{{.Size}}' "$image")
 echo "build-reference-image: built $image ($((size / 1024 / 1024)) MiB) in $(( $(date +%s) - t0 )) s"

@@ -38,13 +38,46 @@ export interface Created {
 
 const GONE = new Set([200, 202, 204, 404]);
 
+/**
+ * Ends what still runs on a thread, bounded in time: each pending or running run
+ * is cancelled (action interrupt) until none is left. Deleting a thread under a
+ * running run is asking for trouble the suite must not cause (the embedded
+ * reference server loses the worker that ran it, and every later run waits).
+ * Housekeeping: it never throws, and a server without runs is left alone.
+ */
+export async function settleRuns(api: Api, threadId: string, timeoutMs = 20_000): Promise<void> {
+  const started = performance.now();
+  const cancelled = new Set<string>();
+  try {
+    while (performance.now() - started < timeoutMs) {
+      const res = await api.get(`/threads/${encodeURIComponent(threadId)}/runs`, { query: { limit: 100 } });
+      if (res.status !== 200 || !Array.isArray(res.json)) return;
+      const live = res.json.filter((r: any) => r?.status === "pending" || r?.status === "running");
+      if (live.length === 0) return;
+      for (const r of live) {
+        if (typeof r.run_id !== "string" || cancelled.has(r.run_id)) continue;
+        cancelled.add(r.run_id);
+        await api.post(`/threads/${encodeURIComponent(threadId)}/runs/${encodeURIComponent(r.run_id)}/cancel`, undefined, { query: { action: "interrupt" } });
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } catch {
+    // Housekeeping: what could not be settled is deleted as it is.
+  }
+}
+
+async function removeThread(api: Api, threadId: string): Promise<HttpResponse> {
+  await settleRuns(api, threadId);
+  return api.delete(`/threads/${encodeURIComponent(threadId)}`);
+}
+
 export function createRegistry(api: Api): Created {
   const items: Item[] = [];
   const add = (item: Item) => {
     if (!items.some((i) => i.kind === item.kind && i.id === item.id)) items.push(item);
   };
   return {
-    thread: (id) => add({ kind: "thread", id, remove: (a) => a.delete(`/threads/${encodeURIComponent(id)}`) }),
+    thread: (id) => add({ kind: "thread", id, remove: (a) => removeThread(a, id) }),
     assistant: (id) => add({ kind: "assistant", id, remove: (a) => a.delete(`/assistants/${encodeURIComponent(id)}`) }),
     cron: (id) => add({ kind: "cron", id, remove: (a) => a.delete(`/runs/crons/${encodeURIComponent(id)}`) }),
     storeItem: (namespace, key) =>
@@ -93,7 +126,7 @@ export async function sweep(api: Api, runId: string): Promise<SweepResult> {
       search: () => api.post("/threads/search", { metadata: tagFor(runId), limit: 100 }),
       idOf: (x) => x?.thread_id,
       ours: (x) => x?.metadata?.[TAG_RUN] === runId,
-      remove: (x) => api.delete(`/threads/${encodeURIComponent(x.thread_id)}`),
+      remove: (x) => removeThread(api, x.thread_id),
     },
     {
       kind: "assistant",

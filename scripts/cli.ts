@@ -5,9 +5,11 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { parsePositiveInt, parseProfiles, UsageError } from "../harness/target";
 import { killAllServersSync, stopAllServers } from "../harness/targets/reference";
+import { CONTAINER_FIXTURES_PATH, DEFAULT_CONTAINER_PORT, removeAllContainersSync, stopAllContainers } from "../harness/targets/container";
 import { LEVELS, type Level } from "../harness/model";
 import { readBaseline } from "../reporters/baseline";
 import { formatGithub, formatSummary, wantColour } from "../reporters/console";
@@ -28,6 +30,8 @@ Usage:
                             [--report-dir DIR] [--seed N] [--timeout-ms N] [--stream-timeout-ms N]
                             [--reporter default|dots|quiet|github] [--label NAME]
                             [--baseline FILE] [--update-baseline FILE]
+  langgraph-conformance run --image IMAGE [--port N] [--env K=V]... [--mount-fixtures [PATH]]
+                            [--startup-timeout-ms N] [other options of run]
   langgraph-conformance list [--json] [--profile p1,p2] [--operations]
   langgraph-conformance compare A/report.json B/report.json... [--out DIR] [--label NAME]...
 
@@ -39,6 +43,10 @@ stale and fails the run. compare writes compare.md and compare.html to --out
 
 Without --url (or LANGGRAPH_CONFORMANCE_URL), the embedded reference server
 (@langchain/langgraph-api with the fixture graphs) is started and tested.
+With --image, the image is started on the Docker engine (DOCKER_HOST or the
+local socket), its port --port (default ${DEFAULT_CONTAINER_PORT}) is published, and it is tested
+once GET /ok answers; --mount-fixtures mounts PATH (default the repo's
+fixtures/) read-only at ${CONTAINER_FIXTURES_PATH}. The container is removed afterwards.
 The API key may also come from LANGGRAPH_API_KEY; it is sent as x-api-key.
 
 Exit codes: 0 no MUST check failed (expected failures excepted); 1 a MUST
@@ -58,6 +66,36 @@ function parse(args: string[], options: NonNullable<NonNullable<Parameters<typeo
   }
 }
 
+/** The repo's fixture graphs: what `--mount-fixtures` with no PATH mounts. */
+const FIXTURES = fileURLToPath(new URL("../fixtures", import.meta.url));
+
+/** `--mount-fixtures` takes an optional PATH: with none (last, or before another option) it means the repo's fixtures/. */
+function defaultMountPath(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    out.push(args[i]!);
+    if (args[i] === "--mount-fixtures" && (i + 1 >= args.length || args[i + 1]!.startsWith("--"))) out.push(FIXTURES);
+  }
+  return out;
+}
+
+function parsePort(raw: string): number {
+  const port = parsePositiveInt(raw, "--port");
+  if (port > 65535) throw new UsageError(`--port expects a TCP port (1-65535), got '${raw}'`);
+  return port;
+}
+
+function parseEnv(list: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const raw of list) {
+    const eq = raw.indexOf("=");
+    const key = eq > 0 ? raw.slice(0, eq) : "";
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new UsageError(`--env '${eq > 0 ? key : raw}' is not of the form NAME=value`);
+    env[key] = raw.slice(eq + 1);
+  }
+  return env;
+}
+
 function levels(raw: string | undefined): Level[] | undefined {
   if (!raw) return undefined;
   const list = raw.split(",").map((s) => s.trim().toUpperCase());
@@ -66,8 +104,13 @@ function levels(raw: string | undefined): Level[] | undefined {
 }
 
 async function cmdRun(args: string[]): Promise<number> {
-  const { values } = parse(args, {
+  const { values } = parse(defaultMountPath(args), {
     url: { type: "string" },
+    image: { type: "string" },
+    port: { type: "string" },
+    env: { type: "string", multiple: true },
+    "mount-fixtures": { type: "string" },
+    "startup-timeout-ms": { type: "string" },
     "api-key": { type: "string" },
     header: { type: "string", multiple: true },
     profile: { type: "string" },
@@ -95,21 +138,42 @@ async function cmdRun(args: string[]): Promise<number> {
   const previousBaseline = updateFile && existsSync(updateFile) ? await readBaseline(updateFile) : undefined;
   const seed = v.seed !== undefined ? (/^[0-9]+$/.test(v.seed) ? Number(v.seed) : (() => { throw new UsageError(`--seed expects a non-negative integer, got '${v.seed}'`); })()) : undefined;
   const reportDir = resolve(v["report-dir"] ?? "conformance-report");
+  if (v.image !== undefined) {
+    if (!v.image.trim()) throw new UsageError("--image expects an image name, e.g. my-server:latest");
+    if (v.url !== undefined) throw new UsageError("--image and --url name two different targets: give one");
+  } else {
+    for (const flag of ["port", "env", "mount-fixtures", "startup-timeout-ms"]) {
+      if (v[flag] !== undefined) throw new UsageError(`--${flag} applies to a container target: give --image too`);
+    }
+  }
   let stopping = false;
   const onSignal = (sig: NodeJS.Signals) => {
-    if (stopping) return;
+    // A second signal while stopping: exit now (the 'exit' handler still removes containers).
+    if (stopping) process.exit(130);
     stopping = true;
     process.stderr.write(`\nlanggraph-conformance: ${sig}: stopping\n`);
-    // Wait for the server to go (so that it is reaped), but never for long.
-    void stopAllServers().finally(() => process.exit(130));
-    setTimeout(() => process.exit(130), 6_000).unref();
+    // Wait for the server or container to go (so that it is reaped), but never for long.
+    void Promise.all([stopAllServers(), stopAllContainers()]).finally(() => process.exit(130));
+    setTimeout(() => process.exit(130), 15_000).unref();
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
 
   const colour = wantColour(process.stdout);
   const { report, written } = await run({
-    url: v.url ?? process.env.LANGGRAPH_CONFORMANCE_URL ?? undefined,
+    // --image is a target of its own: LANGGRAPH_CONFORMANCE_URL does not apply to it.
+    url: v.image !== undefined ? undefined : v.url ?? process.env.LANGGRAPH_CONFORMANCE_URL ?? undefined,
+    ...(v.image !== undefined
+      ? {
+          container: {
+            image: v.image.trim(),
+            ...(v.port !== undefined ? { port: parsePort(v.port) } : {}),
+            env: parseEnv(v.env ?? []),
+            ...(v["mount-fixtures"] !== undefined ? { mountFixtures: resolve(v["mount-fixtures"]) } : {}),
+            ...(v["startup-timeout-ms"] !== undefined ? { startupTimeoutMs: parsePositiveInt(v["startup-timeout-ms"], "--startup-timeout-ms") } : {}),
+          },
+        }
+      : {}),
     apiKey: v["api-key"] ?? process.env.LANGGRAPH_API_KEY ?? undefined,
     headers: v.header ?? [],
     selection: {
@@ -177,7 +241,10 @@ export async function main(argv: string[]): Promise<number> {
   throw new UsageError(`unknown command '${command}' (expected run, list or compare; see --help)`);
 }
 
-process.on("exit", killAllServersSync);
+process.on("exit", () => {
+  killAllServersSync();
+  removeAllContainersSync();
+});
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -8,9 +8,10 @@ import { loadContract } from "../harness/contract";
 import { createApi, newRecorder } from "../harness/http";
 import type { Profile } from "../harness/model";
 import type { RunContext, Selection } from "../harness/run-context";
-import { connection, decideClaims, probe, UsageError } from "../harness/target";
+import { connection, decideClaims, parseHeader, probe, UsageError } from "../harness/target";
 import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
 import { baselineFromReport, writeBaseline, type Baseline } from "../reporters/baseline";
+import { startContainerTarget, type ContainerTargetOptions, type StartedContainer } from "../harness/targets/container";
 import { CollectingReporter, type CheckResult } from "../reporters/collect";
 import type { ProgressSink } from "../reporters/progress";
 import { count, missingOperations, orderChecks, profileTable, redactUrl, uncoveredOperations, type Report } from "../reporters/report";
@@ -31,6 +32,8 @@ export interface RunOptions {
   streamTimeoutMs?: number;
   contract?: string;
   log: (line: string) => void;
+  /** A container image to start and test instead of a URL (--image). */
+  container?: Omit<ContainerTargetOptions, "log" | "headers">;
   /** Called with the server the run started, so that a signal handler can stop it. */
   onStarted?: (server: StartedServer) => void;
   /** Progress while the run goes (--reporter); by default a line per check that does not pass. */
@@ -51,8 +54,17 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
   });
 
   let server: StartedServer | undefined;
+  let container: StartedContainer | undefined;
   let url = opts.url;
-  if (!url) {
+  if (opts.container) {
+    const headers: Record<string, string> = Object.fromEntries(opts.headers.map(parseHeader));
+    if (opts.apiKey) headers["x-api-key"] = opts.apiKey;
+    container = await startContainerTarget({ ...opts.container, headers, log: opts.log }).catch((e: Error) => {
+      // One line that says why; a container that did not start adds its last log lines.
+      throw new UsageError(e.message);
+    });
+    url = container.url;
+  } else if (!url) {
     opts.log("starting the embedded reference server…");
     server = await startReferenceServer().catch((e: Error) => {
       throw new UsageError(e.message.split("\n")[0]!);
@@ -74,7 +86,8 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     const runId = `${startedAt.toISOString().slice(0, 10).replace(/-/g, "")}-${randomBytes(4).toString("hex")}`;
     const seed = opts.seed ?? randomInt(0, 2 ** 31 - 1);
     for (const w of contract.warnings) opts.log(`warning: the given contract: ${w}`);
-    opts.log(`target ${redactUrl(target.url)}${server ? ` (embedded ${server.description}, pid ${server.pid})` : ""}; run ${runId}; seed ${seed}`);
+    const how = server ? ` (embedded ${server.description}, pid ${server.pid})` : container ? ` (container ${container.name} of ${container.started})` : "";
+    opts.log(`target ${redactUrl(target.url)}${how}; run ${runId}; seed ${seed}`);
 
     const ctx: RunContext = {
       mode: "run",
@@ -114,8 +127,8 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
       },
       target: {
         url: target.url,
-        startedBy: server ? "embedded" : "url",
-        ...(server ? { started: server.description } : {}),
+        startedBy: server ? "embedded" : container ? "container" : "url",
+        ...(server ? { started: server.description } : container ? { started: container.started } : {}),
         ...(found.info ? { declared: found.info } : {}),
       },
       runId,
@@ -145,5 +158,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     return { report, reportPath: written[0]!, written };
   } finally {
     await server?.stop();
+    // A container that cannot be removed is said so; the verdict stands.
+    await container?.stop().catch((e: Error) => opts.log(`could not remove container ${container!.name}: ${e.message.split("\n")[0]}`));
   }
 }

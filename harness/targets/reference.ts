@@ -62,7 +62,20 @@ export function referenceVersion(): string {
   return `${pkg.name}@${pkg.version}`;
 }
 
-export async function startReferenceServer(opts: { fixturesDir?: string; readyTimeoutMs?: number; workers?: number } = {}): Promise<StartedServer> {
+export interface ReferenceServerOptions {
+  fixturesDir?: string;
+  readyTimeoutMs?: number;
+  workers?: number;
+  /** Where to listen: loopback and a port the OS picks unless given (the container image listens on 0.0.0.0:8000). */
+  host?: string;
+  port?: number;
+  /** Gets the server's output as it comes (the container image prints it as its own log). */
+  onLog?: (chunk: Buffer) => void;
+  /** Called when the server process ends, whoever ended it. */
+  onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+}
+
+export async function startReferenceServer(opts: ReferenceServerOptions = {}): Promise<StartedServer> {
   const fixturesDir = resolve(opts.fixturesDir ?? FIXTURES_DIR);
   const readyTimeoutMs = opts.readyTimeoutMs ?? 90_000;
   const config = JSON.parse(await readFile(join(fixturesDir, "langgraph.json"), "utf8"));
@@ -75,7 +88,7 @@ export async function startReferenceServer(opts: { fixturesDir?: string; readyTi
     const [file, symbol] = spec.split(":");
     graphs[id] = `${relative(home, resolve(fixturesDir, file!))}${symbol ? `:${symbol}` : ""}`;
   }
-  const payload = JSON.stringify({ port: 0, nWorkers: opts.workers ?? 10, host: "127.0.0.1", cwd: home, graphs });
+  const payload = JSON.stringify({ port: opts.port ?? 0, nWorkers: opts.workers ?? 10, host: opts.host ?? "127.0.0.1", cwd: home, graphs });
 
   const apiDir = dirname(require.resolve("@langchain/langgraph-api/package.json"));
   const preload = pathToFileURL(join(apiDir, "dist", "preload.mjs")).href;
@@ -111,6 +124,7 @@ export async function startReferenceServer(opts: { fixturesDir?: string; readyTi
   running.add(child);
   const keep = (chunk: Buffer) => {
     log.write(chunk);
+    opts.onLog?.(chunk);
     for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) logLines.push(line);
     if (logLines.length > 400) logLines.splice(0, logLines.length - 400);
   };
@@ -119,9 +133,10 @@ export async function startReferenceServer(opts: { fixturesDir?: string; readyTi
 
   const logTail = (n = 20) => logLines.slice(-n).join("\n");
   let exited = false;
-  const exitPromise = new Promise<void>((r) => child.once("exit", () => {
+  const exitPromise = new Promise<void>((r) => child.once("exit", (code, signal) => {
     exited = true;
     running.delete(child);
+    opts.onExit?.(code, signal);
     r();
   }));
 

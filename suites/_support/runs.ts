@@ -3,6 +3,7 @@
 // when they came), and a shared assistant per fixture graph.
 
 import type { CheckContext } from "../../harness/check";
+import { settleRuns } from "../../harness/cleanup";
 import { ensure, expectJsonObject, expectStatus, fail } from "../../harness/expect";
 import { createApi, newRecorder, type HttpRequest, type HttpResponse, type StreamOptions, type StreamResponse } from "../../harness/http";
 import { runContext } from "../../harness/run-context";
@@ -333,31 +334,10 @@ export async function runToEnd(c: CheckContext, threadId: string, assistantId: s
 export const RUN_TIMEOUT_MS = 90_000;
 
 /**
- * Ends what still runs on a thread and waits, bounded, until no run of it is
- * pending or running: each such run is cancelled (action interrupt). It goes
- * through a housekeeping client whose exchanges are not evidence and whose
- * answers are not judged, and it never throws. Call it before a thread the check
- * created is deleted: a server may not take kindly to a thread deleted under a
- * running run (the embedded reference server loses the worker that ran it).
+ * Ends what still runs on a thread, bounded (the cleanup registry does this too
+ * before it deletes a thread). Through a housekeeping client whose exchanges are
+ * not evidence and whose answers are not judged; it never throws.
  */
 export async function settleThread(c: CheckContext, threadId: string, timeoutMs = 20_000): Promise<void> {
-  const api = createApi({ target: c.run.target, recorder: newRecorder("check") });
-  const started = performance.now();
-  const cancelled = new Set<string>();
-  try {
-    while (performance.now() - started < timeoutMs) {
-      const res = await api.get(`/threads/${threadId}/runs`, { query: { limit: 100 } });
-      if (res.status !== 200 || !Array.isArray(res.json)) return;
-      const live = res.json.filter((r: any) => r?.status === "pending" || r?.status === "running");
-      if (live.length === 0) return;
-      for (const r of live) {
-        if (typeof r.run_id !== "string" || cancelled.has(r.run_id)) continue;
-        cancelled.add(r.run_id);
-        await api.post(`/threads/${threadId}/runs/${r.run_id}/cancel`, undefined, { query: { action: "interrupt" } });
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  } catch {
-    // Housekeeping: the check's outcome is already decided.
-  }
+  await settleRuns(createApi({ target: c.run.target, recorder: newRecorder("check") }), threadId, timeoutMs);
 }

@@ -37,6 +37,8 @@ export interface ArbitraryOptions {
    * run's root, an id of the suite's own resource); undefined keeps the schema's.
    */
   override?: (path: Path, schema: Record<string, any>) => fc.Arbitrary<unknown> | undefined;
+  /** Optional properties the suite wants always present (a tag, a namespace that scopes a search). */
+  forcePresent?: (path: Path) => boolean;
 }
 
 export type MutationKind =
@@ -236,7 +238,7 @@ function lengthOf(s: string): number {
   return [...s].length;
 }
 
-function stringArb(s: Record<string, any>, o: Required<Omit<ArbitraryOptions, "root" | "override">>): fc.Arbitrary<string> | undefined {
+function stringArb(s: Record<string, any>, o: { maxStringLength: number }): fc.Arbitrary<string> | undefined {
   const min: number = s.minLength ?? 0;
   const max: number = s.maxLength ?? Infinity;
   if (min > max) return undefined;
@@ -329,7 +331,7 @@ function jsonTypeMatches(t: string, v: unknown): boolean {
 }
 
 interface BuildState {
-  o: Required<Omit<ArbitraryOptions, "root" | "override">> & Pick<ArbitraryOptions, "root" | "override">;
+  o: Required<Omit<ArbitraryOptions, "root" | "override" | "forcePresent">> & Pick<ArbitraryOptions, "root" | "override" | "forcePresent">;
   /** Paths (joined with \u0000) that must be generated: the way to a mutation site. */
   force: Set<string>;
 }
@@ -445,6 +447,7 @@ function objectArb(s: Record<string, any>, path: Path, st: BuildState, stack: re
   const props: Record<string, Schema> = s.properties ?? {};
   const forced = forcedNext(st, path);
   const required = new Set<string>([...(s.required ?? []), ...[...forced].filter((k) => k !== "*")]);
+  if (st.o.forcePresent) for (const k of Object.keys(props)) if (st.o.forcePresent([...path, k])) required.add(k);
   const model: Record<string, fc.Arbitrary<unknown>> = {};
   for (const k of new Set([...Object.keys(props), ...required])) {
     const a = build(props[k] ?? (typeof s.additionalProperties === "object" ? s.additionalProperties : true), [...path, k], st, stack);

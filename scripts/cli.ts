@@ -19,7 +19,7 @@ Usage:
   langgraph-conformance run [--url URL] [--api-key KEY] [--header "Name: value"]...
                             [--profile p1,p2] [--id ID|PATTERN]... [--level MUST,SHOULD]
                             [--claim p1,p2] [--disclaim p1,p2]
-                            [--report-dir DIR] [--seed N] [--timeout-ms N] [--stream-timeout-ms N]
+                            [--report-dir DIR] [--seed N] [--runs N] [--timeout-ms N] [--stream-timeout-ms N]
   langgraph-conformance list [--json] [--profile p1,p2] [--operations]
 
 Without --url (or LANGGRAPH_CONFORMANCE_URL), the embedded reference server
@@ -61,6 +61,7 @@ async function cmdRun(args: string[]): Promise<number> {
     disclaim: { type: "string" },
     "report-dir": { type: "string" },
     seed: { type: "string" },
+    runs: { type: "string" },
     "timeout-ms": { type: "string" },
     "stream-timeout-ms": { type: "string" },
     spec: { type: "string" },
@@ -93,6 +94,7 @@ async function cmdRun(args: string[]): Promise<number> {
     disclaim: v.disclaim ? parseProfiles(v.disclaim, "--disclaim") : [],
     reportDir,
     ...(seed !== undefined ? { seed } : {}),
+    ...(v.runs ? { propertyRuns: parsePositiveInt(v.runs, "--runs") } : {}),
     ...(v["timeout-ms"] ? { requestTimeoutMs: parsePositiveInt(v["timeout-ms"], "--timeout-ms") } : {}),
     ...(v["stream-timeout-ms"] ? { streamTimeoutMs: parsePositiveInt(v["stream-timeout-ms"], "--stream-timeout-ms") } : {}),
     ...(v.spec ? { contract: /^https?:/.test(v.spec) ? v.spec : resolve(v.spec) } : {}),

@@ -90,6 +90,8 @@ export interface PropertyRun<T> {
   mask?: string[];
   /** Contract violations on the wire are lesser deviations (see PropertyCase.soft), not failures of the case. */
   wireIsSoft?: boolean;
+  /** What held in every case when only lesser deviations were found ("none was accepted, …"). */
+  softSummary?: string;
 }
 
 class SoftDeviation extends CheckFailure {}
@@ -187,7 +189,7 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
   softs.sort((a, b) => p.show(a.value).length - p.show(b.value).length);
   const counterexample = (hard ? details.counterexample?.[0] : softs[0]!.value) as T;
   const original = hard ? (lastFailure?.message ?? String(details.errorInstance ?? "the property failed")) : softs[0]!.message;
-  const tally = hard ? "" : `; ${softs.length} of ${casesRun} case(s) deviated like this or otherwise, none was accepted, none got a 5xx, none created anything`;
+  const tally = hard ? "" : `; ${softs.length} of ${casesRun} case(s) deviated like this or otherwise${p.softSummary ? `; ${p.softSummary}` : ""}`;
   c.note(hard ? `counterexample (after ${details.numShrinks} shrink step(s)): ${p.show(counterexample)}` : `shortest deviating case: ${p.show(counterexample)}`);
   for (const s of softs.slice(1, 4)) c.note(`also: ${s.message.slice(0, 300)}`);
   // The counterexample again, through the check's own client: its exchanges are the evidence.

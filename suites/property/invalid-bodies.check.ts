@@ -40,6 +40,7 @@ for (const op of BODY_OPERATIONS) {
         mask: [c.run.runId, ...f.made],
         show: describe,
         wireIsSoft: true,
+        softSummary: "no invalid body was accepted, none got a 5xx, none created or changed anything",
         run: async ({ api, value, soft }) => {
           const parsed = safeParse(value);
           op.preRegister?.(c, parsed);

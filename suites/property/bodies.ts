@@ -443,7 +443,7 @@ export function validBodies(c: CheckContext, op: BodyOperation, f: Fixture): fc.
 
 export type InvalidBody =
   | { kind: "schema"; value: unknown; rule: string }
-  | { kind: "malformed"; text: string; rule: string }
+  | { kind: "malformed"; text: string; rule: string; /** The valid body it was cut from, and where. */ source: string; cut: number }
   | { kind: "media-type"; text: string; contentType: string; rule: string };
 
 /**
@@ -474,7 +474,7 @@ export function invalidBodies(c: CheckContext, op: BodyOperation, f: Fixture): f
     const text = JSON.stringify(v);
     // Cut inside the text: never a complete JSON value.
     const cut = text.length > 1 ? 1 + (n % (text.length - 1)) : 1;
-    return { kind: "malformed", text: text.slice(0, cut), rule: "the body is JSON" };
+    return { kind: "malformed", text: text.slice(0, cut), rule: "the body is JSON", source: text, cut };
   });
   const mediaType = fc.tuple(valid, fc.constantFrom("text/plain", "application/x-www-form-urlencoded")).map(
     ([v, ct]): InvalidBody => ({ kind: "media-type", text: JSON.stringify(v), contentType: ct, rule: "the body is sent as application/json" }),

@@ -148,8 +148,6 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
 
   const property = fc.asyncProperty(p.arbitrary, async (value) => {
     generated++;
-    // Only the first numRuns generations are cases; the rest are shrinking steps.
-    if (generated <= numRuns) digest.update(mask(p.digestOf ? p.digestOf(value) : JSON.stringify(value)) + "\n");
     const api = tracking(createApi({ target: c.run.target, contract: c.contract, recorder: newRecorder("check"), signal: c.signal, checkEvents }));
     try {
       await runCase(api, value, false);
@@ -177,8 +175,14 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
     `${casesRun} case(s) run of ${numRuns} asked${details.interrupted ? " (stopped by the time limit)" : ""}; property seed ${seed} from run seed ${c.run.seed} and check id${replayHint}`,
   );
   c.note(`statuses seen in the cases: ${histogram(statuses)}`);
-  c.note(`generated cases digest: sha256:${digest.digest("hex").slice(0, 16)} (run id and setup ids masked)`);
 
+  // The cases the seed gives, drawn again without the target: equal digests, equal cases.
+  for (const value of fc.sample(p.arbitrary, { seed, numRuns })) {
+    const line = mask(p.digestOf ? p.digestOf(value) : JSON.stringify(value));
+    if (process.env.LGC_PROPERTY_LOG) (await import("node:fs")).appendFileSync(process.env.LGC_PROPERTY_LOG, `${c.meta.id} sample ${line}\n`);
+    digest.update(line + "\n");
+  }
+  c.note(`generated cases digest: sha256:${digest.digest("hex").slice(0, 16)} (${numRuns} case(s) drawn from the seed; run id and setup ids masked)`);
   const summary = `${casesRun} case(s), seed ${seed}`;
   if (!details.failed && softs.length === 0) {
     if (casesRun === 0) throw new CheckFailure(`${opLabel}: no case ran within the time limit (${propertyTimeLimitMs(numRuns)} ms)`);

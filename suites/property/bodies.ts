@@ -57,8 +57,6 @@ export interface BodyOperation {
   preRegister?: (c: CheckContext, body: unknown) => void;
   /** Registers (and, for crons, deletes at once) what a 2xx made. */
   register?: (c: CheckContext, api: Api, body: any, res: HttpResponse | StreamResponse) => Promise<void>;
-  /** A refused body created nothing under the id it named. */
-  proveNothing?: (c: CheckContext, api: Api, f: Fixture, body: unknown) => Promise<void>;
   /** State a refused body must leave as it was (read before and after each invalid case). */
   trace?: Trace;
 }
@@ -70,6 +68,33 @@ const UUID_PATH = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 /** Metadata that carries the check's tag, plus a few generated pairs. */
 export const taggedMetadata = (c: CheckContext) => fc.dictionary(smallKey, smallValue, { maxKeys: 2 }).map((extra) => ({ ...extra, ...c.tag() }));
+/** Tagged metadata with a marker of its own case, by which a search finds what the case made. */
+const caseMetadata = (c: CheckContext) =>
+  fc.tuple(taggedMetadata(c), fc.noShrink(fc.noBias(fc.uuid({ version: 4 })))).map(([m, marker]) => ({ ...m, conformance_case: marker }));
+
+/**
+ * What exists under the id the body named, and carrying the body's case marker
+ * (which still finds it when the id itself was the broken field).
+ */
+const madeTrace = (plural: "assistants" | "threads", idKey: string): Trace => ({
+  what: `the ${plural} under the body's ${idKey} or carrying its case marker`,
+  read: async (c, api, _f, body) => {
+    if (!isObject(body)) return "";
+    const seen: string[] = [];
+    const id = body[idKey];
+    if (typeof id === "string" && UUID_PATH.test(id)) seen.push(`GET /${plural}/${id}: ${(await api.get(`/${plural}/${id}`)).status}`);
+    const marker = isObject(body.metadata) ? body.metadata.conformance_case : undefined;
+    if (typeof marker === "string") {
+      const res = await api.post(`/${plural}/search`, { metadata: { ...c.tag(), conformance_case: marker }, limit: 10 });
+      expectStatus(res, 200, "searching by the case marker around a refused request");
+      const found: any[] = Array.isArray(res.json) ? res.json : [];
+      for (const x of found) if (typeof x?.[idKey] === "string") (plural === "threads" ? c.created.thread(x[idKey]) : c.created.assistant(x[idKey]));
+      seen.push(`found by the case marker: ${found.length}`);
+    }
+    return seen.join("; ");
+  },
+});
+
 /** A metadata filter that keeps a search to the check's own resources. */
 const ownFilter = (c: CheckContext) => fc.option(fc.dictionary(smallKey, smallValue, { maxKeys: 1 }), { nil: undefined, freq: 3 }).map((extra) => ({ ...(extra ?? {}), ...c.tag() }));
 const label = fc.stringMatching(/^[a-z0-9_-]{1,8}$/);
@@ -126,12 +151,6 @@ const registerCron = async (c: CheckContext, api: Api, _body: unknown, res: Http
   }
 };
 
-/** Nothing with this client-chosen id exists. */
-async function noneWithId(api: Api, path: string, what: string) {
-  const res = await api.get(path);
-  ensure(res.status === 404, `a refused request still created ${what} (GET ${path} answered ${res.status})`, res);
-}
-
 /**
  * What a refused request must leave as it was, read before and after each case:
  * the state itself, as a line, so that a case is judged by what it did, not by
@@ -139,7 +158,7 @@ async function noneWithId(api: Api, path: string, what: string) {
  */
 export interface Trace {
   what: string;
-  read: (c: CheckContext, api: Api, f: Fixture) => Promise<string>;
+  read: (c: CheckContext, api: Api, f: Fixture, body: unknown) => Promise<string>;
 }
 
 const assistantTrace: Trace = {
@@ -210,7 +229,7 @@ export const BODY_OPERATIONS: BodyOperation[] = [
     valid: "PBT-001",
     invalid: "PBT-101",
     requires: ["graph:echo"],
-    overrides: (c) => ({ metadata: taggedMetadata(c), graph_id: graphIds(c) }),
+    overrides: (c) => ({ metadata: caseMetadata(c), graph_id: graphIds(c) }),
     idKeys: [{ key: "assistant_id" }],
     preRegister: (c, body) => {
       if (isObject(body) && typeof body.assistant_id === "string") c.created.assistant(body.assistant_id);
@@ -220,9 +239,7 @@ export const BODY_OPERATIONS: BodyOperation[] = [
       const id = (res as HttpResponse).json?.assistant_id;
       if (typeof id === "string") c.created.assistant(id);
     },
-    proveNothing: async (c, api, _f, body) => {
-      if (isObject(body) && typeof body.assistant_id === "string" && UUID_PATH.test(body.assistant_id)) await noneWithId(api, `/assistants/${body.assistant_id}`, "an assistant");
-    },
+    trace: madeTrace("assistants", "assistant_id"),
   },
   {
     key: "POST /assistants/search",
@@ -257,7 +274,7 @@ export const BODY_OPERATIONS: BodyOperation[] = [
     key: "POST /threads",
     valid: "PBT-007",
     invalid: "PBT-107",
-    overrides: (c) => ({ metadata: taggedMetadata(c) }),
+    overrides: (c) => ({ metadata: caseMetadata(c) }),
     idKeys: [{ key: "thread_id" }],
     preRegister: (c, body) => {
       if (isObject(body) && typeof body.thread_id === "string") c.created.thread(body.thread_id);
@@ -266,9 +283,7 @@ export const BODY_OPERATIONS: BodyOperation[] = [
       const id = (res as HttpResponse).json?.thread_id;
       if (typeof id === "string") c.created.thread(id);
     },
-    proveNothing: async (c, api, _f, body) => {
-      if (isObject(body) && typeof body.thread_id === "string" && UUID_PATH.test(body.thread_id)) await noneWithId(api, `/threads/${body.thread_id}`, "a thread");
-    },
+    trace: madeTrace("threads", "thread_id"),
   },
   { key: "POST /threads/search", valid: "PBT-008", invalid: "PBT-108", overrides: (c) => ({ metadata: ownFilter(c) }), expectSchema: selectSchema("ThreadSelectedList") },
   { key: "POST /threads/count", valid: "PBT-009", invalid: "PBT-109", overrides: (c) => ({ metadata: ownFilter(c) }) },

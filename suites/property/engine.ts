@@ -146,6 +146,9 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
     }
   };
 
+  // After the first failure, fast-check shrinks: those runs are not cases.
+  let shrinking = false;
+  const ownOps = new Set(p.operation.key.split(", "));
   const property = fc.asyncProperty(p.arbitrary, async (value) => {
     generated++;
     const api = tracking(createApi({ target: c.run.target, contract: c.contract, recorder: newRecorder("check"), signal: c.signal, checkEvents }));
@@ -153,11 +156,13 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
       await runCase(api, value, false);
     } catch (e) {
       lastFailure = { message: e instanceof Error ? e.message : String(e), ...(e instanceof CheckFailure && e.exchange ? { exchange: e.exchange } : e instanceof TransportError ? { exchange: e.record } : {}) };
+      if (!shrinking) for (const r of api.records) if (r.operation && ownOps.has(r.operation)) statuses.push(r.response ? r.response.status : 0);
+      shrinking = true;
       throw e;
     } finally {
       // A log of every case (the cases of a property are not evidence), for whoever debugs the suite.
       if (process.env.LGC_PROPERTY_LOG) (await import("node:fs")).appendFileSync(process.env.LGC_PROPERTY_LOG, `${c.meta.id} ${generated} ${JSON.stringify(value).slice(0, 700)} => ${api.records.map((r) => `${r.response?.status ?? r.error}:${r.durationMs}ms`).join(",")}\n`);
-      if (generated <= numRuns) for (const r of api.records) statuses.push(r.response ? r.response.status : 0);
+      if (!shrinking) for (const r of api.records) if (r.operation && ownOps.has(r.operation)) statuses.push(r.response ? r.response.status : 0);
     }
   });
 
@@ -174,7 +179,7 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
   c.note(
     `${casesRun} case(s) run of ${numRuns} asked${details.interrupted ? " (stopped by the time limit)" : ""}; property seed ${seed} from run seed ${c.run.seed} and check id${replayHint}`,
   );
-  c.note(`statuses seen in the cases: ${histogram(statuses)}`);
+  c.note(`statuses of ${p.operation.key} in the cases (0: no answer): ${histogram(statuses)}`);
 
   // The cases the seed gives, drawn again without the target: equal digests, equal cases.
   for (const value of fc.sample(p.arbitrary, { seed, numRuns })) {

@@ -265,7 +265,15 @@ export const BODY_OPERATIONS: BodyOperation[] = [
     valid: "PBT-006",
     invalid: "PBT-106",
     requires: ["graph:echo"],
-    setup: echoAssistant,
+    // Two versions, so that most cases name one that exists (the others: the contract's 404).
+    setup: async (c) => {
+      const a = await echoAssistant(c);
+      const res = await c.api.patch(`/assistants/${a.assistantId}`, { metadata: { version_two: true } });
+      expectStatus(res, 200, "making a second version of the property's assistant");
+      return { ...a, before: expectJsonObject(res) };
+    },
+    // The contract takes the version from the query or the body: the suite always sends it in the body.
+    overrides: () => ({ version: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(1, 2) }, { weight: 1, arbitrary: fc.integer({ min: 3, max: 1000 }) }) }),
     business: [404],
     trace: assistantTrace,
   },

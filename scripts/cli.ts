@@ -27,7 +27,7 @@ Usage:
   langgraph-conformance run [--url URL] [--api-key KEY] [--header "Name: value"]...
                             [--profile p1,p2] [--id ID|PATTERN]... [--level MUST,SHOULD]
                             [--claim p1,p2] [--disclaim p1,p2]
-                            [--report-dir DIR] [--seed N] [--timeout-ms N] [--stream-timeout-ms N]
+                            [--report-dir DIR] [--seed N] [--runs N] [--timeout-ms N] [--stream-timeout-ms N]
                             [--reporter default|dots|quiet|github] [--label NAME]
                             [--baseline FILE] [--update-baseline FILE]
   langgraph-conformance run --image IMAGE [--port N] [--env K=V]... [--mount-fixtures [PATH]]
@@ -120,6 +120,7 @@ async function cmdRun(args: string[]): Promise<number> {
     disclaim: { type: "string" },
     "report-dir": { type: "string" },
     seed: { type: "string" },
+    runs: { type: "string" },
     "timeout-ms": { type: "string" },
     "stream-timeout-ms": { type: "string" },
     spec: { type: "string" },
@@ -185,6 +186,7 @@ async function cmdRun(args: string[]): Promise<number> {
     disclaim: v.disclaim ? parseProfiles(v.disclaim, "--disclaim") : [],
     reportDir,
     ...(seed !== undefined ? { seed } : {}),
+    ...(v.runs ? { propertyRuns: parsePositiveInt(v.runs, "--runs") } : {}),
     ...(v["timeout-ms"] ? { requestTimeoutMs: parsePositiveInt(v["timeout-ms"], "--timeout-ms") } : {}),
     ...(v["stream-timeout-ms"] ? { streamTimeoutMs: parsePositiveInt(v["stream-timeout-ms"], "--stream-timeout-ms") } : {}),
     ...(v.spec ? { contract: /^https?:/.test(v.spec) ? v.spec : resolve(v.spec) } : {}),

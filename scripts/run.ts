@@ -28,6 +28,8 @@ export interface RunOptions {
   disclaim: Profile[];
   reportDir: string;
   seed?: number;
+  /** Cases per property of the property-based checks (--runs). */
+  propertyRuns?: number;
   requestTimeoutMs?: number;
   streamTimeoutMs?: number;
   contract?: string;
@@ -98,6 +100,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
       selection: opts.selection,
       claims,
       ...(found.graphs ? { graphs: found.graphs } : {}),
+      ...(opts.propertyRuns ? { propertyRuns: opts.propertyRuns } : {}),
     };
     let done = 0;
     const reporter = new CollectingReporter(

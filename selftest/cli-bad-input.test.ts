@@ -60,6 +60,7 @@ describe("bad input", () => {
     expectOneLineUsageError(await runCli(["run", "--frobnicate"]), /Unknown option '--frobnicate'/);
     expectOneLineUsageError(await runCli(["explode"]), /unknown command 'explode'/);
     expectOneLineUsageError(await runCli(["run", "--timeout-ms", "soon"]), /--timeout-ms expects a positive integer/);
+    expectOneLineUsageError(await runCli(["run", "--runs", "0"]), /--runs expects a positive integer/);
     expectOneLineUsageError(await runCli(["run", "--level", "MAYBE"]), /unknown level 'MAYBE'/);
   });
 

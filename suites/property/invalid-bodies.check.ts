@@ -1,0 +1,77 @@
+// Generated invalid bodies are refused: for each body-taking operation, a body
+// that breaks one rule of its request schema (a required field dropped, a type
+// changed, a value outside an enum, a bound or a format broken), a body that is
+// not JSON, or a JSON body sent in another media type gets the contract's 4xx
+// (422; 415 or 422 for the media type) with its error body, never a 2xx or a
+// 5xx, and creates or changes nothing.
+
+import { check } from "../../harness/check";
+import { runContext } from "../../harness/run-context";
+import { answer, BODY_OPERATIONS, fail, fixtureFor, invalidBodies, send, shortJson, type InvalidBody } from "./bodies";
+import { DEFAULT_RUNS, propertyCheckTimeoutMs, runProperty } from "./engine";
+
+const runs = runContext().propertyRuns ?? DEFAULT_RUNS;
+
+const describe = (b: InvalidBody) =>
+  b.kind === "schema" ? `a body that breaks '${b.rule}': ${shortJson(b.value)}` : b.kind === "malformed" ? `a body that is not JSON: ${shortJson(b.text)}` : `a JSON body sent as ${b.contentType}: ${shortJson(b.text)}`;
+
+for (const op of BODY_OPERATIONS) {
+  if (!op.invalid) continue;
+  const refused = op.refused ?? [422];
+  const refusedMediaType = op.refusedMediaType ?? [415, 422];
+  check(
+    {
+      id: op.invalid,
+      level: "MUST",
+      profile: "property",
+      operations: [op.key],
+      spec: `contract: ${op.key} request schema; ValidationError (422, "does not match the request schema"); UnsupportedMediaType (415 or 422 for a body not sent as application/json); ErrorBody`,
+      title: `${op.key} refuses generated invalid bodies with ${refused.join(" or ")} (${refusedMediaType.join(" or ")} for another media type), never 2xx or 5xx, and they create nothing`,
+      ...(op.requires ? { requires: op.requires } : {}),
+      timeoutMs: propertyCheckTimeoutMs(runs),
+    },
+    async (c) => {
+      const f = await fixtureFor(c, op);
+      const profile = c.contract.operation(op.key)?.profile;
+      await runProperty<InvalidBody>({
+        c,
+        operation: { key: op.key, ...(profile ? { profile } : {}) },
+        arbitrary: invalidBodies(c, op, f),
+        mask: [c.run.runId, ...f.made],
+        show: describe,
+        // A cut body may end inside an id: the digest hashes the whole body and the cut.
+        digestOf: (b) => JSON.stringify(b.kind === "malformed" ? { kind: b.kind, source: b.source, cut: b.cut } : b),
+        wireIsSoft: true,
+        softSummary: "no invalid body was accepted, none got a 5xx, none created or changed anything",
+        run: async ({ api, value, soft }) => {
+          const parsed = safeParse(value);
+          op.preRegister?.(c, parsed);
+          const before = op.trace ? await op.trace.read(c, api, f, parsed) : undefined;
+          const res = await send(api, op, f, value.kind === "schema" ? { json: value.value } : value.kind === "malformed" ? { text: value.text, contentType: "application/json" } : { text: value.text, contentType: value.contentType });
+          const sent = `${op.key} with ${describe(value)}`;
+          const want = value.kind === "media-type" ? refusedMediaType : refused;
+          if (res.status >= 200 && res.status < 300) {
+            await op.register?.(c, api, parsed, res);
+            fail(`${sent} was accepted: ${answer(res)}; the contract wants ${want.join(" or ")}`, res);
+          }
+          if (res.status >= 500) fail(`${sent} answered ${answer(res)}: a server error; the contract wants ${want.join(" or ")}`, res);
+          // Refused, but not as the contract says: noted, and the cases go on looking for worse.
+          if (!want.includes(res.status)) soft(`${sent} answered ${answer(res)}; the contract wants ${want.join(" or ")}`, res);
+          if (op.trace) {
+            const after = await op.trace.read(c, api, f, parsed);
+            if (after !== before) fail(`${sent} was refused with ${res.status}, yet ${op.trace.what} changed: before ${before}, after ${after}`, res);
+          }
+        },
+      });
+    },
+  );
+}
+
+function safeParse(b: InvalidBody): unknown {
+  if (b.kind === "schema") return b.value;
+  try {
+    return JSON.parse(b.text);
+  } catch {
+    return undefined;
+  }
+}

@@ -30,6 +30,12 @@ export interface RunContext {
   claims: Partial<Record<Profile, Claim>>;
   /** Graph ids the target offers (from its system assistants); undefined when unknown. */
   graphs?: string[];
+  /**
+   * Where the suite's own receivers (webhooks) listen and the address the target
+   * is given to reach them; undefined when the target cannot reach this machine
+   * (a remote URL without --webhook-host).
+   */
+  webhook?: { listen: string; advertise: string; why: string };
   /** Cases per property for property-based checks. */
   propertyRuns?: number;
 }

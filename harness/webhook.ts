@@ -27,7 +27,11 @@ export interface WebhookReceiver {
 const MAX_BODY = 1024 * 1024;
 const MAX_DELIVERIES = 1000;
 
-export async function startWebhookReceiver(host = "127.0.0.1"): Promise<WebhookReceiver> {
+/**
+ * Listens on `listen` (loopback by default); the URLs it hands out name
+ * `advertise`, the address the target reaches this machine at.
+ */
+export async function startWebhookReceiver(listen = "127.0.0.1", advertise = listen): Promise<WebhookReceiver> {
   const t0 = performance.now();
   const deliveries: Delivery[] = [];
   const waiters = new Set<() => void>();
@@ -56,9 +60,15 @@ export async function startWebhookReceiver(host = "127.0.0.1"): Promise<WebhookR
       for (const w of waiters) w();
     });
   });
-  await new Promise<void>((r) => server.listen(0, host, r));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, listen, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
-  const base = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const base = `http://${advertise.includes(":") ? `[${advertise}]` : advertise}:${port}`;
   return {
     url: (path = "/") => `${base}${path.startsWith("/") ? path : `/${path}`}`,
     deliveries,

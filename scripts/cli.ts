@@ -28,6 +28,7 @@ Usage:
                             [--profile p1,p2] [--id ID|PATTERN]... [--level MUST,SHOULD]
                             [--claim p1,p2] [--disclaim p1,p2]
                             [--report-dir DIR] [--seed N] [--runs N] [--timeout-ms N] [--stream-timeout-ms N]
+                            [--webhook-host HOST]
                             [--reporter default|dots|quiet|github] [--label NAME]
                             [--baseline FILE] [--update-baseline FILE]
   langgraph-conformance run --image IMAGE [--port N] [--env K=V]... [--mount-fixtures [PATH]]
@@ -96,6 +97,13 @@ function parseEnv(list: string[]): Record<string, string> {
   return env;
 }
 
+/** A host name or address (no scheme, no port): where the target reaches this machine. */
+function parseWebhookHost(raw: string): string {
+  const v = raw.trim();
+  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(v)) throw new UsageError(`--webhook-host expects a host name or address (no scheme, no port), got '${raw}'`);
+  return v.replace(/^\[|\]$/g, "");
+}
+
 function levels(raw: string | undefined): Level[] | undefined {
   if (!raw) return undefined;
   const list = raw.split(",").map((s) => s.trim().toUpperCase());
@@ -107,6 +115,7 @@ async function cmdRun(args: string[]): Promise<number> {
   const { values } = parse(defaultMountPath(args), {
     url: { type: "string" },
     image: { type: "string" },
+    "webhook-host": { type: "string" },
     port: { type: "string" },
     env: { type: "string", multiple: true },
     "mount-fixtures": { type: "string" },
@@ -162,6 +171,7 @@ async function cmdRun(args: string[]): Promise<number> {
 
   const colour = wantColour(process.stdout);
   const { report, written } = await run({
+    ...(v["webhook-host"] !== undefined ? { webhookHost: parseWebhookHost(v["webhook-host"]) } : {}),
     // --image is a target of its own: LANGGRAPH_CONFORMANCE_URL does not apply to it.
     url: v.image !== undefined ? undefined : v.url ?? process.env.LANGGRAPH_CONFORMANCE_URL ?? undefined,
     ...(v.image !== undefined

@@ -34,6 +34,8 @@ export interface RunOptions {
   streamTimeoutMs?: number;
   contract?: string;
   log: (line: string) => void;
+  /** An address of this machine the target can reach, for the suite's webhook receiver (--webhook-host). */
+  webhookHost?: string;
   /** A container image to start and test instead of a URL (--image). */
   container?: Omit<ContainerTargetOptions, "log" | "headers">;
   /** Called with the server the run started, so that a signal handler can stop it. */
@@ -46,6 +48,20 @@ export interface RunOptions {
   baseline?: Baseline;
   /** --update-baseline: where to write the baseline this run implies, and what that file listed before. */
   updateBaseline?: { file: string; previous?: Baseline };
+}
+
+/**
+ * Where the suite's receivers listen and what address the target is given: the
+ * address named with --webhook-host (listening on every interface); for a local
+ * container, this machine as the container sees it; for a target on loopback,
+ * loopback. A remote target without --webhook-host cannot reach the suite.
+ */
+export function webhookAddress(targetUrl: string, containerHost?: string, webhookHost?: string): { webhook: NonNullable<RunContext["webhook"]> } | undefined {
+  if (webhookHost) return { webhook: { listen: "0.0.0.0", advertise: webhookHost, why: "--webhook-host" } };
+  if (containerHost) return { webhook: { listen: containerHost, advertise: containerHost, why: "the container's gateway to this machine" } };
+  const host = new URL(targetUrl).hostname.replace(/^\[|\]$/g, "");
+  if (host === "localhost" || host === "::1" || /^127\./.test(host)) return { webhook: { listen: "127.0.0.1", advertise: "127.0.0.1", why: "the target is on this machine" } };
+  return undefined;
 }
 
 export async function run(opts: RunOptions): Promise<{ report: Report; reportPath: string; written: string[] }> {
@@ -101,6 +117,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
       claims,
       ...(found.graphs ? { graphs: found.graphs } : {}),
       ...(opts.propertyRuns ? { propertyRuns: opts.propertyRuns } : {}),
+      ...(webhookAddress(target.url, container?.hostAddress, opts.webhookHost) ?? {}),
     };
     let done = 0;
     const reporter = new CollectingReporter(

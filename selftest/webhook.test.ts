@@ -33,3 +33,23 @@ describe("the webhook receiver", () => {
     expect(got?.[0]?.body).toBe("not json");
   });
 });
+
+describe("where the receiver listens and what the target is told", () => {
+  it("loopback for a target on this machine, the gateway for a local container, --webhook-host first, nothing for a remote target", async () => {
+    const { webhookAddress } = await import("../scripts/run");
+    expect(webhookAddress("http://127.0.0.1:8123")?.webhook).toMatchObject({ listen: "127.0.0.1", advertise: "127.0.0.1" });
+    expect(webhookAddress("http://localhost:8123")?.webhook.advertise).toBe("127.0.0.1");
+    expect(webhookAddress("http://127.0.0.1:32768", "172.17.0.1")?.webhook).toMatchObject({ listen: "172.17.0.1", advertise: "172.17.0.1" });
+    expect(webhookAddress("https://api.example.com")).toBeUndefined();
+    expect(webhookAddress("https://api.example.com", undefined, "ci-runner.internal")?.webhook).toMatchObject({ listen: "0.0.0.0", advertise: "ci-runner.internal" });
+  });
+
+  it("hands out URLs naming the advertised address", async () => {
+    const r = await startWebhookReceiver("127.0.0.1", "host.example");
+    try {
+      expect(r.url("/x")).toMatch(/^http:\/\/host\.example:\d+\/x$/);
+    } finally {
+      await r.close();
+    }
+  });
+});

@@ -71,6 +71,12 @@ export interface StartedContainer {
   /** The container's name (also its handle for removal). */
   name: string;
   id: string;
+  /**
+   * This machine's address as the container sees it (the gateway of its
+   * network), when the engine runs here: where the container reaches a server
+   * of the suite's own, such as the webhook receiver. Undefined otherwise.
+   */
+  hostAddress?: string;
   stop(): Promise<void>;
   logTail(lines?: number): string;
 }
@@ -337,8 +343,19 @@ export async function startContainerTarget(opts: ContainerTargetOptions): Promis
     throw new ContainerStartError("the run was stopped while the container was starting");
   }
 
+  let hostAddress: string | undefined;
+  if (local) {
+    const info = await (client.container as unknown as { dockerode: { getContainer(id: string): { inspect(): Promise<any> } } }).dockerode
+      .getContainer(started.getId())
+      .inspect()
+      .catch(() => undefined);
+    const nets = Object.values<any>(info?.NetworkSettings?.Networks ?? {});
+    hostAddress = info?.NetworkSettings?.Gateway || nets.map((n) => n?.Gateway).find((g: unknown) => typeof g === "string" && g.length > 0) || undefined;
+  }
+
   return {
     url: `http://${host}:${started.getMappedPort(port)}`,
+    ...(hostAddress ? { hostAddress } : {}),
     image: opts.image,
     started: imageId ? `${opts.image} ${imageId}` : opts.image,
     name,

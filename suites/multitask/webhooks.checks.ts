@@ -26,12 +26,14 @@ const OPERATION: Record<Via, string> = {
   "stateless-wait": "POST /runs/wait",
 };
 
-/** The receiver listens on this machine's loopback: a target elsewhere cannot reach it. */
-function skipUnlessLoopback(c: CheckContext): void {
-  const host = new URL(c.run.target.url).hostname.replace(/^\[|\]$/g, "");
-  if (!(host === "localhost" || host === "::1" || /^127\./.test(host))) {
-    c.skip(`the suite's webhook receiver listens on this machine's loopback (127.0.0.1), which the target at ${host} cannot reach`);
+/** Where the receiver listens and the address the target is given; skips when the target cannot reach this machine. */
+function receiverAddress(c: CheckContext): { listen: string; advertise: string } {
+  const w = c.run.webhook;
+  if (!w) {
+    const host = new URL(c.run.target.url).hostname;
+    c.skip(`the target at ${host} cannot reach the suite's webhook receiver on this machine's loopback; give --webhook-host with an address of this machine the target can reach`);
   }
+  return w;
 }
 
 interface Delivered {
@@ -50,8 +52,8 @@ interface Delivered {
 
 /** Creates a run with a webhook through `via`, waits for its end, then for the delivery, then a grace period. */
 async function deliver(c: CheckContext, via: Via, graph: FixtureGraph = "echo", opts: { grace?: boolean } = {}): Promise<Delivered> {
-  skipUnlessLoopback(c);
-  const receiver = await startWebhookReceiver();
+  const at = receiverAddress(c);
+  const receiver = await startWebhookReceiver(at.listen, at.advertise);
   const tl = new Timeline();
   c = watched(c, tl);
   const path = `/${c.meta.id}-${uuid().slice(0, 8)}`;

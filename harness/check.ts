@@ -271,7 +271,12 @@ function buildEvidence(all: ExchangeRecord[], outcome: Outcome, focus: ExchangeR
   let omitted = 0;
   if (exchanges.length > MAX_EXCHANGES) {
     const keep = new Set<ExchangeRecord>([...exchanges.slice(0, 5), ...exchanges.slice(-(MAX_EXCHANGES - 5))]);
-    for (const x of exchanges) if (x.violations.length > 0 || x === focus) keep.add(x);
+    if (focus) keep.add(focus);
+    // Exchanges that broke the contract are kept, up to a bound: a server whose
+    // every answer breaks it (polled for a minute) would otherwise put hundreds
+    // of them in one check's evidence; the first ones show the violation.
+    let broken = 0;
+    for (const x of exchanges) if (x.violations.length > 0 && !keep.has(x) && broken++ < MAX_EXCHANGES) keep.add(x);
     omitted = exchanges.length - keep.size;
     exchanges = exchanges.filter((x) => keep.has(x));
   }

@@ -75,8 +75,8 @@ export interface Report {
   target: {
     /** The target's base URL, any password in it redacted. */
     url: string;
-    /** How the target came to be: given by URL ("url"), or started by the suite ("embedded", "container"). */
-    startedBy: "url" | "embedded" | "container";
+    /** How the target came to be: given by URL ("url"), or started by the suite ("embedded", "container", "command"). */
+    startedBy: "url" | "embedded" | "container" | "command";
     /** What the suite started, when it started it. */
     started?: string;
     /** How reports and `compare` name this target: --label, else what the suite started, else the URL's host. */

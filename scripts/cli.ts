@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { parsePositiveInt, parseProfiles, UsageError } from "../harness/target";
 import { killAllServersSync, stopAllServers } from "../harness/targets/reference";
 import { CONTAINER_FIXTURES_PATH, DEFAULT_CONTAINER_PORT, removeAllContainersSync, stopAllContainers } from "../harness/targets/container";
+import { killAllCommandsSync, stopAllCommands } from "../harness/targets/command";
 import { LEVELS, type Level } from "../harness/model";
 import { readBaseline } from "../reporters/baseline";
 import { formatGithub, formatSummary, wantColour } from "../reporters/console";
@@ -33,6 +34,7 @@ Usage:
                             [--baseline FILE] [--update-baseline FILE]
   langgraph-conformance run --image IMAGE [--port N] [--env K=V]... [--mount-fixtures [PATH]]
                             [--startup-timeout-ms N] [other options of run]
+  langgraph-conformance run --command "CMD" [--startup-timeout-ms N] [other options of run]
   langgraph-conformance list [--json] [--profile p1,p2] [--operations]
   langgraph-conformance compare A/report.json B/report.json... [--out DIR] [--label NAME]...
 
@@ -48,6 +50,9 @@ With --image, the image is started on the Docker engine (DOCKER_HOST or the
 local socket), its port --port (default ${DEFAULT_CONTAINER_PORT}) is published, and it is tested
 once GET /ok answers; --mount-fixtures mounts PATH (default the repo's
 fixtures/) read-only at ${CONTAINER_FIXTURES_PATH}. The container is removed afterwards.
+With --command, CMD is run through the shell and the first http(s) URL it
+prints on its standard output is tested once it answers; its process group is
+stopped afterwards (scripts/pure-graph-server.ts is such a command).
 The API key may also come from LANGGRAPH_API_KEY; it is sent as x-api-key.
 
 Exit codes: 0 no MUST check failed (expected failures excepted); 1 a MUST
@@ -116,6 +121,7 @@ async function cmdRun(args: string[]): Promise<number> {
     url: { type: "string" },
     image: { type: "string" },
     "webhook-host": { type: "string" },
+    command: { type: "string" },
     port: { type: "string" },
     env: { type: "string", multiple: true },
     "mount-fixtures": { type: "string" },
@@ -148,7 +154,13 @@ async function cmdRun(args: string[]): Promise<number> {
   const previousBaseline = updateFile && existsSync(updateFile) ? await readBaseline(updateFile) : undefined;
   const seed = v.seed !== undefined ? (/^[0-9]+$/.test(v.seed) ? Number(v.seed) : (() => { throw new UsageError(`--seed expects a non-negative integer, got '${v.seed}'`); })()) : undefined;
   const reportDir = resolve(v["report-dir"] ?? "conformance-report");
-  if (v.image !== undefined) {
+  if (v.command !== undefined) {
+    if (!v.command.trim()) throw new UsageError('--command expects a command that starts a server and prints its URL, e.g. "node --import tsx scripts/pure-graph-server.ts"');
+    if (v.url !== undefined || v.image !== undefined) throw new UsageError(`--command and --${v.url !== undefined ? "url" : "image"} name two different targets: give one`);
+    for (const flag of ["port", "env", "mount-fixtures"]) {
+      if (v[flag] !== undefined) throw new UsageError(`--${flag} applies to a container target: give --image instead of --command`);
+    }
+  } else if (v.image !== undefined) {
     if (!v.image.trim()) throw new UsageError("--image expects an image name, e.g. my-server:latest");
     if (v.url !== undefined) throw new UsageError("--image and --url name two different targets: give one");
   } else {
@@ -163,7 +175,7 @@ async function cmdRun(args: string[]): Promise<number> {
     stopping = true;
     process.stderr.write(`\nlanggraph-conformance: ${sig}: stopping\n`);
     // Wait for the server or container to go (so that it is reaped), but never for long.
-    void Promise.all([stopAllServers(), stopAllContainers()]).finally(() => process.exit(130));
+    void Promise.all([stopAllServers(), stopAllContainers(), stopAllCommands()]).finally(() => process.exit(130));
     setTimeout(() => process.exit(130), 15_000).unref();
   };
   process.on("SIGINT", onSignal);
@@ -172,8 +184,16 @@ async function cmdRun(args: string[]): Promise<number> {
   const colour = wantColour(process.stdout);
   const { report, written } = await run({
     ...(v["webhook-host"] !== undefined ? { webhookHost: parseWebhookHost(v["webhook-host"]) } : {}),
-    // --image is a target of its own: LANGGRAPH_CONFORMANCE_URL does not apply to it.
-    url: v.image !== undefined ? undefined : v.url ?? process.env.LANGGRAPH_CONFORMANCE_URL ?? undefined,
+    // --image and --command are targets of their own: LANGGRAPH_CONFORMANCE_URL does not apply to them.
+    url: v.image !== undefined || v.command !== undefined ? undefined : v.url ?? process.env.LANGGRAPH_CONFORMANCE_URL ?? undefined,
+    ...(v.command !== undefined
+      ? {
+          command: {
+            command: v.command.trim(),
+            ...(v["startup-timeout-ms"] !== undefined ? { startupTimeoutMs: parsePositiveInt(v["startup-timeout-ms"], "--startup-timeout-ms") } : {}),
+          },
+        }
+      : {}),
     ...(v.image !== undefined
       ? {
           container: {
@@ -255,6 +275,7 @@ export async function main(argv: string[]): Promise<number> {
 
 process.on("exit", () => {
   killAllServersSync();
+  killAllCommandsSync();
   removeAllContainersSync();
 });
 main(process.argv.slice(2)).then(

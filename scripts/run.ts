@@ -12,6 +12,7 @@ import { connection, decideClaims, parseHeader, probe, UsageError } from "../har
 import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
 import { baselineFromReport, writeBaseline, type Baseline } from "../reporters/baseline";
 import { startContainerTarget, type ContainerTargetOptions, type StartedContainer } from "../harness/targets/container";
+import { startCommandTarget, type CommandTargetOptions, type StartedCommand } from "../harness/targets/command";
 import { CollectingReporter, type CheckResult } from "../reporters/collect";
 import type { ProgressSink } from "../reporters/progress";
 import { count, missingOperations, orderChecks, profileTable, redactUrl, uncoveredOperations, type Report } from "../reporters/report";
@@ -38,6 +39,8 @@ export interface RunOptions {
   webhookHost?: string;
   /** A container image to start and test instead of a URL (--image). */
   container?: Omit<ContainerTargetOptions, "log" | "headers">;
+  /** A command that starts the server and prints its URL (--command). */
+  command?: Omit<CommandTargetOptions, "log">;
   /** Called with the server the run started, so that a signal handler can stop it. */
   onStarted?: (server: StartedServer) => void;
   /** Progress while the run goes (--reporter); by default a line per check that does not pass. */
@@ -73,8 +76,14 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
 
   let server: StartedServer | undefined;
   let container: StartedContainer | undefined;
+  let command: StartedCommand | undefined;
   let url = opts.url;
-  if (opts.container) {
+  if (opts.command) {
+    command = await startCommandTarget({ ...opts.command, log: opts.log }).catch((e: Error) => {
+      throw new UsageError(e.message);
+    });
+    url = command.url;
+  } else if (opts.container) {
     const headers: Record<string, string> = Object.fromEntries(opts.headers.map(parseHeader));
     if (opts.apiKey) headers["x-api-key"] = opts.apiKey;
     container = await startContainerTarget({ ...opts.container, headers, log: opts.log }).catch((e: Error) => {
@@ -104,7 +113,13 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     const runId = `${startedAt.toISOString().slice(0, 10).replace(/-/g, "")}-${randomBytes(4).toString("hex")}`;
     const seed = opts.seed ?? randomInt(0, 2 ** 31 - 1);
     for (const w of contract.warnings) opts.log(`warning: the given contract: ${w}`);
-    const how = server ? ` (embedded ${server.description}, pid ${server.pid})` : container ? ` (container ${container.name} of ${container.started})` : "";
+    const how = server
+      ? ` (embedded ${server.description}, pid ${server.pid})`
+      : container
+        ? ` (container ${container.name} of ${container.started})`
+        : command
+          ? ` (${command.started}, pid ${command.pid})`
+          : "";
     opts.log(`target ${redactUrl(target.url)}${how}; run ${runId}; seed ${seed}`);
 
     const ctx: RunContext = {
@@ -138,7 +153,9 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     const assembled: Report = {
       suite: { name: "langgraph-conformance", version: SUITE_VERSION },
       contract: {
-        source: contract.source,
+        // The suite's own contract by its place in the suite, not on this machine:
+        // a report is the same wherever it was made.
+        source: contract.own ? "schemas/openapi.yaml" : contract.source,
         title: contract.title,
         version: contract.version,
         own: contract.own,
@@ -147,8 +164,8 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
       },
       target: {
         url: target.url,
-        startedBy: server ? "embedded" : container ? "container" : "url",
-        ...(server ? { started: server.description } : container ? { started: container.started } : {}),
+        startedBy: server ? "embedded" : container ? "container" : command ? "command" : "url",
+        ...(server ? { started: server.description } : container ? { started: container.started } : command ? { started: command.started } : {}),
         ...(found.info ? { declared: found.info } : {}),
       },
       runId,
@@ -178,6 +195,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     return { report, reportPath: written[0]!, written };
   } finally {
     await server?.stop();
+    await command?.stop();
     // A container that cannot be removed is said so; the verdict stands.
     await container?.stop().catch((e: Error) => opts.log(`could not remove container ${container!.name}: ${e.message.split("\n")[0]}`));
   }

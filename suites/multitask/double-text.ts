@@ -113,18 +113,17 @@ export async function startBusyRun(
   tl.observe(run);
   tl.event(`run ${label} created`);
   const started = performance.now();
+  let lastReads = "";
   for (;;) {
     const { run: now } = await readRun(c, tl, threadId, run.run_id);
     if (!now || isTerminal(now.status)) {
-      throw new Inconclusive(`the busy run ended (${now ? now.status : "gone"}) before it was seen running with its first checkpoint`);
+      throw new Inconclusive(`the busy run ended (${now ? now.status : "gone"}) before it was seen running with its first checkpoint${lastReads ? ` (last reads: ${lastReads})` : ""}`);
     }
     if (now.status === "running") {
-      // The history, not the state: before a run's first checkpoint a thread has
-      // no state to show, and the history is then simply empty.
-      const h = await c.api.get(`/threads/${threadId}/history`, { query: { limit: 1 } });
-      expectStatus(h, 200, "reading the history of the busy thread");
-      if (Array.isArray(h.json) && h.json[0]?.values?.started === marker) {
-        tl.event(`run ${label} seen running, its first checkpoint in the thread's state`);
+      const seen = await checkpointSeen(c, threadId, marker);
+      lastReads = seen.reads;
+      if (seen.ok) {
+        tl.event(`run ${label} seen running, its first checkpoint in the thread's ${seen.where}`);
         return run.run_id;
       }
     }
@@ -133,6 +132,21 @@ export async function startBusyRun(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Whether the thread shows the busy run's first checkpoint (`started` = marker):
+ * in its state (GET state answers the latest checkpoint), else in its history
+ * (a server may have no state to show before a thread's first checkpoint). Either
+ * read is only a witness of the gate: an answer that is not 200 is not a verdict
+ * here (the threads profile judges those operations); it leaves the gate unmet.
+ */
+async function checkpointSeen(c: CheckContext, threadId: string, marker: string): Promise<{ ok: boolean; where?: string; reads: string }> {
+  const state = await c.api.get(`/threads/${threadId}/state`);
+  if (state.status === 200 && state.json?.values?.started === marker) return { ok: true, where: "state", reads: "state 200" };
+  const h = await c.api.get(`/threads/${threadId}/history`, { query: { limit: 1 } });
+  if (h.status === 200 && Array.isArray(h.json) && h.json[0]?.values?.started === marker) return { ok: true, where: "history", reads: `state ${state.status}, history 200` };
+  return { ok: false, reads: `state ${state.status}, history ${h.status}` };
 }
 
 async function sendSecond(c: CheckContext, tl: Timeline, op: CreateOp, threadId: string, body: Record<string, unknown>, budgetMs: number): Promise<SecondAnswer> {

@@ -233,6 +233,12 @@ export async function snapshotRuns(c: CheckContext, tl: Timeline, threadId: stri
   const statuses: Record<string, string> = {};
   for (const r of list) {
     if (typeof r?.run_id !== "string") fail(`an item of GET /threads/{thread_id}/runs has no run_id: ${JSON.stringify(r).slice(0, 200)}`, res);
+    // A run of another thread in the list would be taken for one of this thread's,
+    // and a run of this thread crowded out of it for one that ended: the watch
+    // would conclude on runs it does not see. Say so instead.
+    if (typeof r.thread_id === "string" && r.thread_id !== threadId) {
+      fail(`GET /threads/{thread_id}/runs lists run ${r.run_id} of another thread (${r.thread_id}), so the check cannot watch this thread's runs`, res);
+    }
     tl.observe(r, atMs);
     statuses[r.run_id] = String(r.status);
   }

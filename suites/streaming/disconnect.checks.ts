@@ -1,6 +1,6 @@
 // What happens to a run when the client of its stream goes away: on_disconnect
 // (on a run created by streaming) and cancel_on_disconnect (on a join). The
-// check reads the first events of a run of 'slow' (3 s), leaves, and follows
+// check reads the first events of a run of 'slow' (3 s), leaves while it sleeps, and follows
 // the run to its end: a cancelled run never reaches `success`, however slow the
 // machine, and a run left to continue always does.
 
@@ -18,8 +18,23 @@ const ON_DISCONNECT =
 const CANCEL_ON_DISCONNECT =
   "seed 003 runs.join_stream cancel_on_disconnect: 'Whether to cancel the run when the stream is disconnected' (default False); public documents: 'If true, the run will be cancelled if the client disconnects' (default false)";
 
-/** Leaves a stream once the run is seen running (its first custom event). */
-const leaveAtFirstTick = (ev: { event: string }) => (ev.event === "custom" ? ("stop" as const) : undefined);
+/**
+ * Leaves a stream once the run is seen running in `sleep`: at its first custom
+ * event (a tick), or at the `values` event that shows `start` done (`started`
+ * set). Either will do: what these checks judge is on_disconnect, not the custom
+ * stream mode (STR-014 judges that), so a server without custom events is still
+ * judged on what it does when the client leaves.
+ */
+const GATE_MODES = ["custom", "values"];
+function leaveAtFirstTick(ev: { event: string; data: string }): "stop" | undefined {
+  if (ev.event === "custom") return "stop";
+  if (ev.event !== "values") return undefined;
+  try {
+    return JSON.parse(ev.data)?.started !== undefined ? "stop" : undefined;
+  } catch {
+    return undefined; // the stream contract reports data that is not JSON
+  }
+}
 
 function runIdOf(res: OpenedStream): string | undefined {
   const meta = res.sse.events.find((e) => e.event === "metadata");
@@ -32,30 +47,30 @@ function runIdOf(res: OpenedStream): string | undefined {
   return runIdFromLocation(res.headers["content-location"]);
 }
 
-/** Streams a run of 'slow', leaves at its first tick, and follows the run to its end. */
+/** Streams a run of 'slow', leaves once it is seen in `sleep`, and follows the run to its end. */
 async function leaveRunStream(c: CheckContext, extra: Record<string, unknown>): Promise<{ status: string; res: OpenedStream; seen: string }> {
   const [assistantId, thread] = await Promise.all([assistantFor(c, "slow"), createThread(c)]);
   const threadId = thread.thread_id as string;
   const res = await openStream(
     c,
-    { method: "POST", path: `/threads/${threadId}/runs/stream`, json: { assistant_id: assistantId, input: { value: "leave", sleep_ms: SLEEP_MS }, stream_mode: ["custom"], ...extra, metadata: c.tag() } },
+    { method: "POST", path: `/threads/${threadId}/runs/stream`, json: { assistant_id: assistantId, input: { value: "leave", sleep_ms: SLEEP_MS }, stream_mode: GATE_MODES, ...extra, metadata: c.tag() } },
     undefined,
     leaveAtFirstTick,
   );
-  ensure(res.sse.end === "stopped", `the stream ended (${res.sse.end}) before the run's first custom event, so the check could not leave a running run`, res);
+  ensure(res.sse.end === "stopped", `the stream ended (${res.sse.end}) before the run was seen in 'sleep' (a custom event, or values with 'started'), so the check could not leave a running run`, res);
   const runId = runIdOf(res);
   ensure(runId !== undefined, "neither a metadata event nor Content-Location names the run, so the check cannot follow it", res);
   const { run, seen } = await pollRun(c, threadId, runId, undefined, { timeoutMs: streamTimeoutMs(), what: "its end" });
   return { status: run.status, res, seen: seen.map((s) => `${s.status}@${s.atMs}ms`).join(" → ") };
 }
 
-/** Starts a background run of 'slow', joins its stream, leaves at its first tick, and follows the run to its end. */
+/** Starts a background run of 'slow', joins its stream, leaves once it is seen in `sleep`, and follows the run to its end. */
 async function leaveJoinedStream(c: CheckContext, query: Record<string, string>): Promise<{ status: string; res: OpenedStream; seen: string }> {
   const [assistantId, thread] = await Promise.all([assistantFor(c, "slow"), createThread(c)]);
   const threadId = thread.thread_id as string;
-  const runId = await startBackgroundRun(c, threadId, assistantId, { input: { value: "leave", sleep_ms: SLEEP_MS }, stream_mode: ["custom"] });
+  const runId = await startBackgroundRun(c, threadId, assistantId, { input: { value: "leave", sleep_ms: SLEEP_MS }, stream_mode: GATE_MODES });
   const res = await openStream(c, { method: "GET", path: `/threads/${threadId}/runs/${runId}/stream`, query }, undefined, leaveAtFirstTick);
-  ensure(res.sse.end === "stopped", `the joined stream ended (${res.sse.end}) before the run's first custom event, so the check could not leave a running run`, res);
+  ensure(res.sse.end === "stopped", `the joined stream ended (${res.sse.end}) before the run was seen in 'sleep' (a custom event, or values with 'started'), so the check could not leave a running run`, res);
   const { run, seen } = await pollRun(c, threadId, runId, undefined, { timeoutMs: streamTimeoutMs(), what: "its end" });
   return { status: run.status, res, seen: seen.map((s) => `${s.status}@${s.atMs}ms`).join(" → ") };
 }
@@ -74,7 +89,7 @@ check(
   async (c) => {
     const { status, res, seen } = await leaveRunStream(c, { on_disconnect: "cancel" });
     c.note(`run statuses after the client left: ${seen}`);
-    ensure(status !== "success", `the client left the stream after the first of ${SLEEP_MS / 100} ticks, yet the run went on to '${status}' (statuses: ${seen})`, res);
+    ensure(status !== "success", `the client left the stream while the run slept (${SLEEP_MS} ms), yet the run went on to '${status}' (statuses: ${seen})`, res);
   },
 );
 
@@ -110,7 +125,7 @@ check(
   async (c) => {
     const { status, res, seen } = await leaveJoinedStream(c, { cancel_on_disconnect: "true" });
     c.note(`run statuses after the client left: ${seen}`);
-    ensure(status !== "success", `the client left the joined stream (cancel_on_disconnect=true) after the first tick, yet the run went on to '${status}' (statuses: ${seen})`, res);
+    ensure(status !== "success", `the client left the joined stream (cancel_on_disconnect=true) while the run slept, yet the run went on to '${status}' (statuses: ${seen})`, res);
   },
 );
 

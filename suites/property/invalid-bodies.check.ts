@@ -2,7 +2,8 @@
 // that breaks one rule of its request schema (a required field dropped, a type
 // changed, a value outside an enum, a bound or a format broken), a body that is
 // not JSON, or a JSON body sent in another media type gets the contract's 4xx
-// (422; 415 or 422 for the media type) with its error body, never a 2xx or a
+// (422, or 400 for a body that is not JSON; 415 or 422 for the media type) with
+// its error body, never a 2xx or a
 // 5xx, and creates or changes nothing.
 
 import { check } from "../../harness/check";
@@ -25,7 +26,7 @@ for (const op of BODY_OPERATIONS) {
       level: "MUST",
       profile: "property",
       operations: [op.key],
-      spec: `contract: ${op.key} request schema; ValidationError (422, "does not match the request schema"); UnsupportedMediaType (415 or 422 for a body not sent as application/json); ErrorBody`,
+      spec: `contract: ${op.key} request schema; ValidationError (422, "does not match the request schema"); MalformedBody (400 or 422 for a body that is not JSON, RFC 9110 15.5.1); UnsupportedMediaType (415 or 422 for a body not sent as application/json); ErrorBody`,
       title: `${op.key} refuses generated invalid bodies with ${refused.join(" or ")} (${refusedMediaType.join(" or ")} for another media type), never 2xx or 5xx, and they create nothing`,
       ...(op.requires ? { requires: op.requires } : {}),
       timeoutMs: propertyCheckTimeoutMs(runs),
@@ -49,7 +50,8 @@ for (const op of BODY_OPERATIONS) {
           const before = op.trace ? await op.trace.read(c, api, f, parsed) : undefined;
           const res = await send(api, op, f, value.kind === "schema" ? { json: value.value } : value.kind === "malformed" ? { text: value.text, contentType: "application/json" } : { text: value.text, contentType: value.contentType });
           const sent = `${op.key} with ${describe(value)}`;
-          const want = value.kind === "media-type" ? refusedMediaType : refused;
+          // A body that is not JSON: 400 (RFC 9110, malformed syntax) or the operation's refusal (the contract's MalformedBody).
+          const want = value.kind === "media-type" ? refusedMediaType : value.kind === "malformed" ? [...new Set([400, ...refused])] : refused;
           if (res.status >= 200 && res.status < 300) {
             await op.register?.(c, api, parsed, res);
             fail(`${sent} was accepted: ${answer(res)}; the contract wants ${want.join(" or ")}`, res);

@@ -77,10 +77,10 @@ check(
 check(
   {
     id: "STO-109",
-    level: "MUST",
+    level: "SHOULD",
     profile: "store",
     operations: PUT,
-    spec: "both public documents: body application/json; 422 Validation Error; RFC 9110 15.5.16 (415) — see the contract's UnsupportedMediaType decision",
+    spec: "both public documents, Store or update an item: request body application/json only, and no document says that a body in another media type is refused; RFC 9110 15.5.16 names 415 for such a refusal (contract UnsupportedMediaType: 415 or 422). SHOULD, as no document requires it; a server that reads text/plain as JSON also takes cross-origin requests that browsers send without a CORS preflight",
     title: "PUT /store/items with a JSON text sent as text/plain answers 415 or 422 and stores nothing",
   },
   async (c) => {

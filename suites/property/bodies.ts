@@ -325,7 +325,7 @@ export const BODY_OPERATIONS: BodyOperation[] = [
         return { assistantId: a.assistantId, threadId: t.threadId, made: [a.assistantId, t.threadId], before: t.before };
       },
       overrides: runOverrides(""),
-      omit: ["webhook"],
+      omit: ["webhook", "feedback_keys"],
       business: [404, 409],
       stream: key.endsWith("/stream"),
       trace: runsTrace,
@@ -349,7 +349,7 @@ export const BODY_OPERATIONS: BodyOperation[] = [
       requires: ["graph:echo"],
       setup: echoAssistant,
       overrides: runOverrides(""),
-      omit: ["webhook"],
+      omit: ["webhook", "feedback_keys"],
       business: [404, 409],
       stream: key.endsWith("/stream"),
       register: registerThreadFromLocation,
@@ -362,7 +362,7 @@ export const BODY_OPERATIONS: BodyOperation[] = [
     requires: ["graph:echo"],
     setup: echoAssistant,
     overrides: runOverrides("*."),
-    omit: ["*.webhook"],
+    omit: ["*.webhook", "*.feedback_keys"],
     business: [404, 409],
     register: async (c, _api, _b, res) => {
       for (const r of Array.isArray((res as HttpResponse).json) ? (res as HttpResponse).json : []) if (typeof r?.thread_id === "string") c.created.thread(r.thread_id);

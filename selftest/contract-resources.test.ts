@@ -200,10 +200,14 @@ describe("mcp", () => {
     );
   });
 
-  it("a request is answered with a JSON-RPC response; errors are JSON-RPC errors or ErrorBody", () => {
+  it("a request is answered with a JSON-RPC response; errors may carry any body, as the documents declare none", () => {
     judges(response("POST /mcp/"), [{ jsonrpc: "2.0", id: 1, result: { protocolVersion: "2025-03-26", capabilities: {}, serverInfo: { name: "s", version: "1" } } }],
       [{ jsonrpc: "2.0", id: 1 }, { jsonrpc: "2.0", id: 1, method: "ping" }]);
-    judges(response("GET /mcp/", "405"), [{ jsonrpc: "2.0", id: null, error: { code: -32000, message: "Method not allowed." } }, { detail: "Method Not Allowed" }], [{ error: "nope" }]);
+    // What such a body usually is, for checks that read one.
+    judges(schema("McpErrorBody"), [{ jsonrpc: "2.0", id: null, error: { code: -32000, message: "Method not allowed." } }, { detail: "Method Not Allowed" }], [{ error: "nope" }]);
+    for (const [key, status] of [["POST /mcp/", 400], ["GET /mcp/", 405], ["DELETE /mcp/", 404], ["DELETE /mcp/", 405]] as const) {
+      expect(contract.checkResponse(op(key), { status, contentType: "text/plain", text: "Not Found", truncated: false }), `${key} ${status}`).toEqual([]);
+    }
   });
 });
 

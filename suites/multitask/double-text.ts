@@ -279,7 +279,7 @@ export function expectRefusedWith409(d: DoubleText, op: CreateOp): void {
   if (a.status === 409) return;
   fail(
     `${OPERATION[op]} with multitask_strategy=reject on a thread busy with run A answered ${a.status}${a.status >= 200 && a.status < 300 ? " (accepted the run)" : ""}; ` +
-      `the contract wants 409 Conflict (x-decision of create_run: "reject on a thread that is already running a run answers 409 Conflict; 422 is for a malformed request only")`,
+      `the contract wants 409 Conflict (x-decision of create_run: "reject on a thread that is already running a run answers 409 Conflict; 422 (\"Validation Error\") is for an invalid request only")`,
     a.res,
   );
 }

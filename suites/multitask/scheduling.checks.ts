@@ -358,7 +358,7 @@ check(
     level: "MUST",
     profile: "runs",
     operations: ["POST /threads/{thread_id}/runs", "GET /threads/{thread_id}/state"],
-    spec: `${CHECKPOINT_SPEC} (of that run); contract create_run: a run \"updates the thread's state\" — a run that names no checkpoint starts from the thread's latest one`,
+    spec: `${CHECKPOINT_SPEC} (of that run); seed 002: \"A thread contains the accumulated outputs of a group of runs\", and a run \"updates the state of the thread\" — a run that names no checkpoint starts from the thread's latest state, not from a checkpoint an earlier run named`,
     title: "After a run from an earlier checkpoint, a run that names none starts from the thread's latest state",
     requires: ["graph:echo"],
   },

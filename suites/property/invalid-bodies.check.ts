@@ -1,9 +1,10 @@
 // Generated invalid bodies are refused: for each body-taking operation, a body
 // that breaks one rule of its request schema (a required field dropped, a type
-// changed, a value outside an enum, a bound or a format broken), a body that is
-// not JSON, or a JSON body sent in another media type gets the contract's 4xx
-// (422; 415 or 422 for the media type) with its error body, never a 2xx or a
-// 5xx, and creates or changes nothing.
+// changed, a value outside an enum, a bound or a format broken), or a body that
+// is not JSON, gets the contract's 4xx (422; 400 or 422 for a body that is not
+// JSON) with its error body, never a 2xx or a 5xx, and creates or changes
+// nothing. A JSON body sent in another media type is not generated: refusing it
+// is SHOULD (see the contract's UnsupportedMediaType decision), these are MUST.
 
 import { check } from "../../harness/check";
 import { runContext } from "../../harness/run-context";
@@ -13,20 +14,21 @@ import { DEFAULT_RUNS, propertyCheckTimeoutMs, runProperty } from "./engine";
 const runs = runContext().propertyRuns ?? DEFAULT_RUNS;
 
 const describe = (b: InvalidBody) =>
-  b.kind === "schema" ? `a body that breaks '${b.rule}': ${shortJson(b.value)}` : b.kind === "malformed" ? `a body that is not JSON: ${shortJson(b.text)}` : `a JSON body sent as ${b.contentType}: ${shortJson(b.text)}`;
+  b.kind === "schema" ? `a body that breaks '${b.rule}': ${shortJson(b.value)}` : `a body that is not JSON: ${shortJson(b.text)}`;
 
 for (const op of BODY_OPERATIONS) {
   if (!op.invalid) continue;
   const refused = op.refused ?? [422];
-  const refusedMediaType = op.refusedMediaType ?? [415, 422];
+  // A body that is not JSON: 400 (RFC 9110, malformed syntax) or the operation's refusal (the contract's MalformedBody).
+  const refusedMalformed = [...new Set([400, ...refused])];
   check(
     {
       id: op.invalid,
       level: "MUST",
       profile: "property",
       operations: [op.key],
-      spec: `contract: ${op.key} request schema; ValidationError (422, "does not match the request schema"); UnsupportedMediaType (415 or 422 for a body not sent as application/json); ErrorBody`,
-      title: `${op.key} refuses generated invalid bodies with ${refused.join(" or ")} (${refusedMediaType.join(" or ")} for another media type), never 2xx or 5xx, and they create nothing`,
+      spec: `contract: ${op.key} request schema; ValidationError (422, "does not match the request schema"); MalformedBody (400 or 422 for a body that is not JSON, RFC 9110 15.5.1); ErrorBody`,
+      title: `${op.key} refuses generated invalid bodies with ${refused.join(" or ")} (${refusedMalformed.join(" or ")} for a body that is not JSON), never 2xx or 5xx, and they create nothing`,
       ...(op.requires ? { requires: op.requires } : {}),
       timeoutMs: propertyCheckTimeoutMs(runs),
     },
@@ -47,9 +49,9 @@ for (const op of BODY_OPERATIONS) {
           const parsed = safeParse(value);
           op.preRegister?.(c, parsed);
           const before = op.trace ? await op.trace.read(c, api, f, parsed) : undefined;
-          const res = await send(api, op, f, value.kind === "schema" ? { json: value.value } : value.kind === "malformed" ? { text: value.text, contentType: "application/json" } : { text: value.text, contentType: value.contentType });
+          const res = await send(api, op, f, value.kind === "schema" ? { json: value.value } : { text: value.text, contentType: "application/json" });
           const sent = `${op.key} with ${describe(value)}`;
-          const want = value.kind === "media-type" ? refusedMediaType : refused;
+          const want = value.kind === "malformed" ? refusedMalformed : refused;
           if (res.status >= 200 && res.status < 300) {
             await op.register?.(c, api, parsed, res);
             fail(`${sent} was accepted: ${answer(res)}; the contract wants ${want.join(" or ")}`, res);

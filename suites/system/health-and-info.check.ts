@@ -39,7 +39,7 @@ check(
     level: "MUST",
     profile: "system",
     operations: ["GET /info"],
-    spec: "seed 002, Server Information: 200 with version, langgraph_py_version, flags, metadata (all required)",
+    spec: "both public documents, Server Information: ServerInfo \"required\": version, langgraph_py_version, flags, metadata; seed 002 shows the four in its example",
     title: "GET /info answers 200 with the server's version, flags and metadata",
   },
   async ({ api }) => {

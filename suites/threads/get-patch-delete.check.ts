@@ -120,7 +120,7 @@ check(
     level: "MUST",
     profile: "threads",
     operations: ["DELETE /threads/{thread_id}", "GET /threads/{thread_id}"],
-    spec: "seed 000 and both public documents, Delete Thread: 200 (the contract: \"a 204 is not a declared status\"); Get Thread: 404",
+    spec: "seed 000 and both public documents, Delete Thread: 200 (application/json; no document declares 204); Get Thread: 404",
     title: "DELETE /threads/{thread_id} answers 200, and GET then answers 404",
   },
   async (c) => {

@@ -204,7 +204,7 @@ check(
     level: "MUST",
     profile: "threads",
     operations: [AT_POST],
-    spec: "seed 002, ThreadStateCheckpointRequest.subgraphs: \"Include subgraph states\" (a boolean in the body; see the contract's decision on its query form)",
+    spec: "seed 002, ThreadStateCheckpointRequest.subgraphs: \"Include subgraph states\"; both public documents type it \"boolean\" in the body (see the contract's decision on its query form)",
     title: "POST /threads/{thread_id}/state/checkpoint takes subgraphs as a boolean in the body",
     requires: ECHO,
     timeoutMs: RUN_TIMEOUT_MS,

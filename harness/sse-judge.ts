@@ -33,7 +33,7 @@ export interface FramingInput {
    * (a run stream may send `end` after `error`).
    */
   finalEvents?: string[] | Record<string, string[]>;
-  /** Event names the contract documents; a heartbeat must be a comment or one of these. */
+  /** Event names the contract documents (kept for callers; data-less blocks are the heartbeats judged here). */
   knownEvents?: (name: string) => boolean;
 }
 
@@ -205,7 +205,8 @@ export function judgeFraming(input: FramingInput): Framing {
         add("data-json", `event '${ev.event}' has data that is not JSON: '${clip(ev.data)}'`, ev.start);
       }
     }
-    if (input.knownEvents && !input.knownEvents(ev.event)) heartbeatLike.push({ at: ev.start, what: `an event named '${ev.event}'` });
+    // An undocumented event with data is an event, not a heartbeat: the stream
+    // contract judges its name (SSE-007), so it is not counted twice here.
   }
   for (const h of heartbeatLike) add("heartbeats", `${h.what} is neither a comment nor a documented event`, h.at);
 

@@ -41,7 +41,7 @@ describe("SSE framing judge", () => {
     ["an id that goes backwards", 'event: values\ndata: {}\nid: 5\n\nevent: values\ndata: {}\nid: 4\n\n', ["ids-increase"]],
     ["an id used twice", 'event: values\ndata: {}\nid: 5\n\nevent: values\ndata: {}\nid: 5\n\n', ["ids-increase"]],
     ["an event after the final one", 'event: end\ndata: null\n\nevent: values\ndata: {}\n\n', ["nothing-after-final"]],
-    ["a heartbeat that is an undocumented event", 'event: ping\ndata: {}\n\nevent: values\ndata: {}\n\n', ["heartbeats"]],
+    ["an undocumented event with data (the stream contract judges its name, SSE-007)", 'event: ping\ndata: {}\n\nevent: values\ndata: {}\n\n', []],
     ["a heartbeat block without data", 'event: ping\n\nevent: values\ndata: {}\n\n', ["heartbeats"]],
   ];
   for (const [what, raw, expected, o] of broken) {
@@ -72,7 +72,7 @@ describe("SSE framing judge", () => {
   const brokenToo: Array<[string, string | Uint8Array, FramingRule[]]> = [
     ["a retry that is not digits", 'retry: soon\n\nevent: values\ndata: {}\n\n', ["line-fields"]],
     // The second BOM makes the first field an unknown one, so the event loses its name too ('message').
-    ["a second BOM (part of the first field's name)", "\uFEFF\uFEFFevent: values\ndata: {}\n\n", ["heartbeats", "line-fields"]],
+    ["a second BOM (part of the first field's name)", "\uFEFF\uFEFFevent: values\ndata: {}\n\n", ["line-fields"]],
     ["an id containing U+0000", 'event: values\ndata: {}\nid: 1\u00002\n\n', ["ids-increase"]],
     ["a values event after an error", 'event: error\ndata: {"error":"E","message":"m"}\n\nevent: values\ndata: {}\n\n', ["nothing-after-final"]],
     ["a second end after an error and an end", 'event: error\ndata: {"error":"E","message":"m"}\n\nevent: end\ndata: null\n\nevent: end\ndata: null\n\n', ["nothing-after-final"]],

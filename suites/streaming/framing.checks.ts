@@ -142,8 +142,8 @@ framingCheck(
   "SSE-010",
   "SHOULD",
   "heartbeats",
-  "Heartbeats are comments or documented events: no block named by an event field without data, no undocumented event name",
-  "WHATWG HTML 9.2.7: to keep a connection alive authors 'can include a comment line (one starting with a ':' character)'; a block with an event name and no data is dispatched by no browser but delivered by the SDKs as an event with null data. An undocumented event with data already breaks the contract (SSE-007); this check is SHOULD because the standard allows data-less blocks",
+  "Heartbeats are comments, not blocks named by an event field without data",
+  "WHATWG HTML 9.2.7: to keep a connection alive authors 'can include a comment line (one starting with a ':' character)'; a block with an event name and no data is dispatched by no browser but delivered by the SDKs as an event with null data. An undocumented event with data is judged by SSE-007 (the stream contract), not here; this check is SHOULD because the standard allows data-less blocks",
   "send heartbeats that clients see as events",
 );
 

@@ -3,7 +3,7 @@
 
 import { randomUUID } from "node:crypto";
 import type { CheckContext } from "../../harness/check";
-import { ensure, expectJsonArray, expectJsonObject, expectStatus } from "../../harness/expect";
+import { ensure, expectJsonObject, expectStatus } from "../../harness/expect";
 import type { HttpResponse } from "../../harness/http";
 
 export const uuid = (): string => randomUUID();
@@ -36,21 +36,6 @@ export function expectRefused(res: HttpResponse, statuses: number[], rule: strin
   expectStatus(res, statuses, `the request breaks '${rule}'`);
 }
 
-/** Does `metadata` hold every pair of `marker`? */
-function carries(metadata: unknown, marker: Record<string, unknown>): boolean {
-  return metadata !== null && typeof metadata === "object" && Object.entries(marker).every(([k, v]) => (metadata as Record<string, unknown>)[k] === v);
-}
-
-/** Nothing carrying `marker` in its metadata exists: a refused request created nothing. */
-export async function expectNoAssistantWith(c: CheckContext, marker: Record<string, unknown>): Promise<void> {
-  const res = await c.api.post("/assistants/search", { metadata: marker, limit: 10 });
-  expectStatus(res, 200, "searching for what a refused request might have created");
-  const found = expectJsonArray(res);
-  // Only what carries the marker is ours to delete: a server that ignores the filter lists others' too.
-  for (const a of found) if (typeof a?.assistant_id === "string" && carries(a.metadata, marker)) c.created.assistant(a.assistant_id);
-  ensure(found.length === 0, `a refused request still created ${found.length} assistant(s) (found by their metadata)`, res);
-}
-
 /** Is `list` ordered by `key` (ties allowed)? Returns the first offending index. */
 export function firstOutOfOrder<T>(list: T[], key: (x: T) => string | number, order: "asc" | "desc"): number {
   for (let i = 1; i < list.length; i++) {
@@ -59,16 +44,6 @@ export function firstOutOfOrder<T>(list: T[], key: (x: T) => string | number, or
     if (order === "asc" ? a > b : a < b) return i;
   }
   return -1;
-}
-
-/** Nothing carrying `marker` in its metadata exists among threads: a refused request created nothing. */
-export async function expectNoThreadWith(c: CheckContext, marker: Record<string, unknown>): Promise<void> {
-  const res = await c.api.post("/threads/search", { metadata: marker, limit: 10 });
-  expectStatus(res, 200, "searching for what a refused request might have created");
-  const found = expectJsonArray(res);
-  // Only what carries the marker is ours to delete: a server that ignores the filter lists others' too.
-  for (const t of found) if (typeof t?.thread_id === "string" && carries(t.metadata, marker)) c.created.thread(t.thread_id);
-  ensure(found.length === 0, `a refused request still created ${found.length} thread(s) (found by their metadata)`, res);
 }
 
 /** No thread has this id: a refused request that named it created nothing. */

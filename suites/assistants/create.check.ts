@@ -1,6 +1,7 @@
 import { check } from "../../harness/check";
 import { ensure, expectEqual, expectJsonObject, expectStatus, expectSubset } from "../../harness/expect";
-import { createAssistant, ECHO, expectNoAssistantWith, uuid } from "../_support/resources";
+import { ASSISTANT, expectNoneWith } from "../_support/lifecycle";
+import { createAssistant, ECHO, uuid } from "../_support/resources";
 
 const OPS = ["POST /assistants"];
 
@@ -231,6 +232,6 @@ check(
     const res = await c.api.post("/assistants", { graph_id: `no-such-graph-${uuid()}`, metadata: c.tag(marker) });
     if (res.status === 200 && typeof res.json?.assistant_id === "string") c.created.assistant(res.json.assistant_id);
     expectStatus(res, 404, "no graph has this id");
-    await expectNoAssistantWith(c, c.tag(marker));
+    await expectNoneWith(c, ASSISTANT, c.tag(marker));
   },
 );

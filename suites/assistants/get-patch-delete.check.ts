@@ -1,5 +1,6 @@
 import { check } from "../../harness/check";
 import { ensure, expectEqual, expectJsonArray, expectJsonObject, expectStatus } from "../../harness/expect";
+import { ASSISTANT, expectDeletedNotSearched, expectDeleteThenNotFound, expectMetadataMerged, expectUpdatedAtMoves } from "../_support/lifecycle";
 import { createAssistant, ECHO, expectRefused, uuid } from "../_support/resources";
 
 check(
@@ -64,17 +65,7 @@ check(
     title: "PATCH /assistants/{assistant_id} merges metadata into the existing metadata",
     requires: ["graph:echo"],
   },
-  async (c) => {
-    const a = await createAssistant(c, { metadata: { keep: "old", change: "old" } });
-    const res = await c.api.patch(`/assistants/${a.assistant_id}`, { metadata: { change: "new", added: "new" } });
-    expectStatus(res, 200);
-    const got = await c.api.get(`/assistants/${a.assistant_id}`);
-    expectStatus(got, 200);
-    const m = expectJsonObject(got).metadata ?? {};
-    expectEqual(m.keep, "old", "metadata.keep (not in the patch: kept)", got);
-    expectEqual(m.change, "new", "metadata.change (in the patch: replaced)", got);
-    expectEqual(m.added, "new", "metadata.added (new in the patch: added)", got);
-  },
+  (c) => expectMetadataMerged(c, ASSISTANT),
 );
 
 check(
@@ -150,15 +141,7 @@ check(
     title: "PATCH /assistants/{assistant_id} moves updated_at forward and keeps created_at",
     requires: ["graph:echo"],
   },
-  async (c) => {
-    const a = await createAssistant(c);
-    await new Promise((r) => setTimeout(r, 15)); // timestamps of millisecond precision must differ
-    const res = await c.api.patch(`/assistants/${a.assistant_id}`, { name: "touched" });
-    expectStatus(res, 200);
-    const p = expectJsonObject(res);
-    ensure(Date.parse(p.updated_at) > Date.parse(a.updated_at), `updated_at after PATCH is ${p.updated_at}, not after ${a.updated_at}`, res);
-    expectEqual(Date.parse(p.created_at), Date.parse(a.created_at), "created_at after PATCH (as an instant)", res);
-  },
+  (c) => expectUpdatedAtMoves(c, ASSISTANT, { name: "touched" }),
 );
 
 check(
@@ -171,13 +154,7 @@ check(
     title: "DELETE /assistants/{assistant_id} answers 200, and GET then answers 404",
     requires: ["graph:echo"],
   },
-  async (c) => {
-    const a = await createAssistant(c);
-    const del = await c.api.delete(`/assistants/${a.assistant_id}`);
-    expectStatus(del, 200);
-    const got = await c.api.get(`/assistants/${a.assistant_id}`);
-    expectStatus(got, 404, "the assistant was deleted");
-  },
+  (c) => expectDeleteThenNotFound(c, ASSISTANT),
 );
 
 check(
@@ -190,16 +167,7 @@ check(
     title: "A deleted assistant is no longer found by POST /assistants/search",
     requires: ["graph:echo"],
   },
-  async (c) => {
-    const marker = { label: `deleted-${uuid()}` };
-    const a = await createAssistant(c, { metadata: marker });
-    const del = await c.api.delete(`/assistants/${a.assistant_id}`);
-    expectStatus(del, 200);
-    const res = await c.api.post("/assistants/search", { metadata: c.tag(marker), limit: 10 });
-    expectStatus(res, 200);
-    const ids = expectJsonArray(res).map((x) => x?.assistant_id);
-    ensure(!ids.includes(a.assistant_id), "the deleted assistant is still listed by search", res);
-  },
+  (c) => expectDeletedNotSearched(c, ASSISTANT, { label: `deleted-${uuid()}` }),
 );
 
 check(

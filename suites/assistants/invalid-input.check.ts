@@ -6,7 +6,8 @@
 import { check } from "../../harness/check";
 import type { CheckContext } from "../../harness/check";
 import { expectEqual, expectJsonObject, expectStatus } from "../../harness/expect";
-import { createAssistant, ECHO, expectNoAssistantWith, expectRefused, uuid } from "../_support/resources";
+import { ASSISTANT, expectNoneWith } from "../_support/lifecycle";
+import { createAssistant, ECHO, expectRefused, uuid } from "../_support/resources";
 
 const CREATE = ["POST /assistants"];
 
@@ -15,7 +16,7 @@ async function refusedCreate(c: CheckContext, body: (metadata: Record<string, un
   const res = await c.api.post("/assistants", body(marker));
   if (res.status === 200 && typeof res.json?.assistant_id === "string") c.created.assistant(res.json.assistant_id);
   expectRefused(res, [422], why);
-  await expectNoAssistantWith(c, marker);
+  await expectNoneWith(c, ASSISTANT, marker);
 }
 
 const createCases: Array<[string, string, (m: Record<string, unknown>) => unknown, string]> = [
@@ -70,7 +71,7 @@ check(
     const res = await c.api.request({ method: "POST", path: "/assistants", body: JSON.stringify({ graph_id: ECHO, metadata: marker }), headers: { "content-type": "text/plain" } });
     if (res.status === 200 && typeof res.json?.assistant_id === "string") c.created.assistant(res.json.assistant_id);
     expectRefused(res, [415, 422], "the body is application/json");
-    await expectNoAssistantWith(c, marker);
+    await expectNoneWith(c, ASSISTANT, marker);
   },
 );
 

@@ -1,5 +1,6 @@
 import { check } from "../../harness/check";
 import { ensure, expectEqual, expectJsonArray, expectJsonObject, expectStatus } from "../../harness/expect";
+import { expectDeletedNotSearched, expectDeleteThenNotFound, expectMetadataMerged, expectUpdatedAtMoves, THREAD } from "../_support/lifecycle";
 import { uuid } from "../_support/resources";
 import { createThread } from "../_support/runs";
 
@@ -46,17 +47,7 @@ check(
     spec: "seed 002, ThreadPatch.metadata: \"Metadata to merge with existing thread metadata\"",
     title: "PATCH /threads/{thread_id} merges metadata into the existing metadata",
   },
-  async (c) => {
-    const t = await createThread(c, { metadata: { keep: "old", change: "old" } });
-    const res = await c.api.patch(`/threads/${t.thread_id}`, { metadata: { change: "new", added: "new" } });
-    expectStatus(res, 200);
-    const got = await c.api.get(`/threads/${t.thread_id}`);
-    expectStatus(got, 200);
-    const m = expectJsonObject(got).metadata ?? {};
-    expectEqual(m.keep, "old", "metadata.keep (not in the patch: kept)", got);
-    expectEqual(m.change, "new", "metadata.change (in the patch: replaced)", got);
-    expectEqual(m.added, "new", "metadata.added (new in the patch: added)", got);
-  },
+  (c) => expectMetadataMerged(c, THREAD),
 );
 
 check(
@@ -103,15 +94,7 @@ check(
     spec: "seed 002, Thread.updated_at: \"The last time the thread was updated\"",
     title: "PATCH /threads/{thread_id} moves updated_at forward and keeps created_at",
   },
-  async (c) => {
-    const t = await createThread(c);
-    await new Promise((r) => setTimeout(r, 15)); // timestamps of millisecond precision must differ
-    const res = await c.api.patch(`/threads/${t.thread_id}`, { metadata: { touched: true } });
-    expectStatus(res, 200);
-    const p = expectJsonObject(res);
-    ensure(Date.parse(p.updated_at) > Date.parse(t.updated_at), `updated_at after PATCH is ${p.updated_at}, not after ${t.updated_at}`, res);
-    expectEqual(Date.parse(p.created_at), Date.parse(t.created_at), "created_at after PATCH (as an instant)", res);
-  },
+  (c) => expectUpdatedAtMoves(c, THREAD, { metadata: { touched: true } }),
 );
 
 check(
@@ -123,13 +106,7 @@ check(
     spec: "seed 000 and both public documents, Delete Thread: 200 (application/json; no document declares 204); Get Thread: 404",
     title: "DELETE /threads/{thread_id} answers 200, and GET then answers 404",
   },
-  async (c) => {
-    const t = await createThread(c);
-    const del = await c.api.delete(`/threads/${t.thread_id}`);
-    expectStatus(del, 200);
-    const got = await c.api.get(`/threads/${t.thread_id}`);
-    expectStatus(got, 404, "the thread was deleted");
-  },
+  (c) => expectDeleteThenNotFound(c, THREAD),
 );
 
 check(
@@ -141,16 +118,7 @@ check(
     spec: "seed 000, Delete Thread; seed 002, Search Threads (\"Payload for listing threads\")",
     title: "A deleted thread is no longer found by POST /threads/search",
   },
-  async (c) => {
-    const marker = { label: `deleted-${uuid()}` };
-    const t = await createThread(c, { metadata: marker });
-    const del = await c.api.delete(`/threads/${t.thread_id}`);
-    ensure(del.status >= 200 && del.status < 300, `DELETE /threads/{thread_id} answered ${del.status}`, del);
-    const res = await c.api.post("/threads/search", { metadata: c.tag(marker), limit: 10 });
-    expectStatus(res, 200);
-    const ids = expectJsonArray(res).map((x) => x?.thread_id);
-    ensure(!ids.includes(t.thread_id), "the deleted thread is still listed by search", res);
-  },
+  (c) => expectDeletedNotSearched(c, THREAD, { label: `deleted-${uuid()}` }),
 );
 
 check(

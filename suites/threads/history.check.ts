@@ -44,6 +44,16 @@ async function history(c: CheckContext, method: "GET" | "POST", threadId: string
   return { res, list: expectJsonArray(res) };
 }
 
+type Scenario = Awaited<ReturnType<typeof thread>>;
+
+/** History with `before` (as the request gives it) lists exactly the states older than the scenario's older update, newest first. */
+async function expectOnlyOlder(c: CheckContext, method: "GET" | "POST", before: (t: Scenario) => unknown): Promise<void> {
+  const t = await thread(c);
+  const { res, list } = await history(c, method, t.threadId, { before: before(t), limit: 100 });
+  const expected = t.all.slice(t.all.findIndex((s) => cpId(s) === t.older) + 1).map(cpId);
+  expectEqual(list.map(cpId), expected, `checkpoints before ${t.older}, newest first`, res);
+}
+
 for (const [id, method] of [
   ["THR-150", "GET"],
   ["THR-151", "POST"],
@@ -111,12 +121,7 @@ check(
     requires: ECHO,
     timeoutMs: RUN_TIMEOUT_MS,
   },
-  async (c) => {
-    const t = await thread(c);
-    const { res, list } = await history(c, "GET", t.threadId, { before: t.older, limit: 100 });
-    const expected = t.all.slice(t.all.findIndex((s) => cpId(s) === t.older) + 1).map(cpId);
-    expectEqual(list.map(cpId), expected, `checkpoints before ${t.older}, newest first`, res);
-  },
+  (c) => expectOnlyOlder(c, "GET", (t) => t.older),
 );
 
 check(
@@ -130,12 +135,7 @@ check(
     requires: ECHO,
     timeoutMs: RUN_TIMEOUT_MS,
   },
-  async (c) => {
-    const t = await thread(c);
-    const { res, list } = await history(c, "POST", t.threadId, { before: { checkpoint_id: t.older }, limit: 100 });
-    const expected = t.all.slice(t.all.findIndex((s) => cpId(s) === t.older) + 1).map(cpId);
-    expectEqual(list.map(cpId), expected, `checkpoints before ${t.older}, newest first`, res);
-  },
+  (c) => expectOnlyOlder(c, "POST", (t) => ({ checkpoint_id: t.older })),
 );
 
 check(
@@ -149,12 +149,7 @@ check(
     requires: ECHO,
     timeoutMs: RUN_TIMEOUT_MS,
   },
-  async (c) => {
-    const t = await thread(c);
-    const { res, list } = await history(c, "POST", t.threadId, { before: t.older, limit: 100 });
-    const expected = t.all.slice(t.all.findIndex((s) => cpId(s) === t.older) + 1).map(cpId);
-    expectEqual(list.map(cpId), expected, `checkpoints before ${t.older}, newest first`, res);
-  },
+  (c) => expectOnlyOlder(c, "POST", (t) => t.older),
 );
 
 check(

@@ -6,7 +6,8 @@
 
 import { check, scenario, type CheckContext } from "../../harness/check";
 import { expectEqual, expectJsonObject, expectStatus } from "../../harness/expect";
-import { expectNoThread, expectNoThreadWith, expectRefused, uuid } from "../_support/resources";
+import { expectNoneWith, THREAD } from "../_support/lifecycle";
+import { expectNoThread, expectRefused, uuid } from "../_support/resources";
 import { assistantFor, createThread, runToEnd, RUN_TIMEOUT_MS } from "../_support/runs";
 
 const CREATE = ["POST /threads"];
@@ -40,7 +41,7 @@ for (const [id, what, body, why, byId] of createCases) {
       if (res.status === 200 && typeof res.json?.thread_id === "string") c.created.thread(res.json.thread_id);
       expectRefused(res, [422], why);
       if (byId) await expectNoThread(c, threadId);
-      await expectNoThreadWith(c, marker);
+      await expectNoneWith(c, THREAD, marker);
     },
   );
 }

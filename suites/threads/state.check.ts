@@ -2,6 +2,7 @@
 // node `first` copies `value` into `echoed`, then node `second`; both append
 // their name to `trail`), after updates, and at a past checkpoint.
 
+import type { HttpResponse } from "../../harness/http";
 import { check, scenario, type CheckContext } from "../../harness/check";
 import { ensure, expectEqual, expectJsonArray, expectJsonObject, expectStatus, fail } from "../../harness/expect";
 import { uuid } from "../_support/resources";
@@ -154,6 +155,15 @@ check(
   },
 );
 
+/** The answer is the state at checkpoint `between`: after node 'first', before 'second'. */
+function expectStateBetween(res: HttpResponse, between: string): void {
+  expectStatus(res, 200);
+  const s = expectJsonObject(res);
+  expectEqual(s.checkpoint?.checkpoint_id, between, "checkpoint of the answered state", res);
+  expectEqual(s.values?.trail, ["first"], "values.trail at the checkpoint after node 'first'", res);
+  expectEqual(s.next, ["second"], "next at the checkpoint after node 'first'", res);
+}
+
 check(
   {
     id: "THR-105",
@@ -168,11 +178,7 @@ check(
   async (c) => {
     const u = await used(c);
     const res = await c.api.get(`/threads/${u.threadId}/state/${u.between}`);
-    expectStatus(res, 200);
-    const s = expectJsonObject(res);
-    expectEqual(s.checkpoint?.checkpoint_id, u.between, "checkpoint of the answered state", res);
-    expectEqual(s.values?.trail, ["first"], "values.trail at the checkpoint after node 'first'", res);
-    expectEqual(s.next, ["second"], "next at the checkpoint after node 'first'", res);
+    expectStateBetween(res, u.between);
   },
 );
 
@@ -190,11 +196,7 @@ check(
   async (c) => {
     const u = await used(c);
     const res = await c.api.post(`/threads/${u.threadId}/state/checkpoint`, { checkpoint: { checkpoint_id: u.between } });
-    expectStatus(res, 200);
-    const s = expectJsonObject(res);
-    expectEqual(s.checkpoint?.checkpoint_id, u.between, "checkpoint of the answered state", res);
-    expectEqual(s.values?.trail, ["first"], "values.trail at the checkpoint after node 'first'", res);
-    expectEqual(s.next, ["second"], "next at the checkpoint after node 'first'", res);
+    expectStateBetween(res, u.between);
   },
 );
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
 import type { Report } from "../reporters/report";
 import { BIN, runCli } from "./support/cli";
-import { rewriteRequestJson, rewriteResponseJson, startProxy, type Fault } from "./support/proxy";
+import { itKills } from "./mutants/kills";
 
 let dir: string;
 let server: StartedServer;
@@ -88,45 +88,16 @@ describe("a run against the embedded reference server", () => {
 });
 
 describe("checks fail when the server breaks what they state", () => {
-  const isSearch = (r: { method: string; path: string }) => r.method === "POST" && r.path.startsWith("/assistants/search");
-  const faults: Array<[Fault, string[]]> = [
-    [{ name: "GET /ok says ok: false", response: rewriteResponseJson((q) => q.path.startsWith("/ok"), () => ({ ok: false })) }, ["SYS-001"]],
-    [{ name: "search ignores limit", request: rewriteRequestJson(isSearch, ({ limit: _l, ...b }) => b) }, ["AST-052"]],
-    [{ name: "search ignores the metadata filter", request: rewriteRequestJson(isSearch, ({ metadata: _m, ...b }) => ({ ...b, limit: 100 })) }, ["AST-050"]],
-    [{ name: "search returns descending lists reversed", response: rewriteResponseJson((q) => isSearch(q) && q.body.includes('"desc"'), (b) => (Array.isArray(b) ? b.reverse() : b)) }, ["AST-055"]],
-    [{ name: "created assistants lose their graph_id", response: rewriteResponseJson((q, s) => q.method === "POST" && q.path === "/assistants" && s.status === 200, ({ graph_id: _g, ...a }) => a) }, ["AST-001", "AST-002"]],
-    [{ name: "PATCH replaces metadata instead of merging it", request: rewriteRequestJson((q) => q.method === "PATCH", (b) => b) , response: rewriteResponseJson((q) => q.method === "GET" && /^\/assistants\/[^/]+$/.test(q.path), (a) => ({ ...a, metadata: { change: a.metadata?.change, added: a.metadata?.added } })) }, ["AST-030"]],
-  ];
-  const ids = [...new Set(faults.flatMap(([, i]) => i))];
-  let baseline: Report;
-
-  beforeAll(async () => {
-    const out = join(dir, "baseline");
-    await runCli(["run", "--url", server.url, "--report-dir", out, ...ids.flatMap((i) => ["--id", i])], { timeoutMs: 120_000 });
-    baseline = await report(out);
-  });
-
-  it("the checks used below pass against the unmodified server", () => {
-    for (const id of ids) expect(baseline.checks.find((c) => c.id === id)?.outcome, id).toBe("pass");
-  });
-
-  for (const [fault, expected] of faults) {
-    it(`${fault.name}: ${expected.join(", ")} fail`, async () => {
-      const proxy = await startProxy(server.url, fault);
-      try {
-        const out = join(dir, fault.name.replace(/\W+/g, "-"));
-        const r = await runCli(["run", "--url", proxy.url, "--report-dir", out, ...expected.flatMap((i) => ["--id", i])], { timeoutMs: 120_000 });
-        expect(r.code, r.stderr).toBe(1);
-        const rep = await report(out);
-        for (const id of expected) {
-          const c = rep.checks.find((x) => x.id === id);
-          expect(c?.outcome, `${id}: ${c?.message}`).toBe("fail");
-          expect(c?.evidence.exchanges.length, id).toBeGreaterThan(0);
-        }
-      } finally {
-        await proxy.close();
-      }
-    });
-  }
-  it("kept the report directory tidy", () => expect(existsSync(join(dir, "baseline", "report.json"))).toBe(true));
+  // Mutants of the catalogue (selftest/mutants/catalogue.ts), and the checks each must fail.
+  itKills(
+    [
+      ["ok-says-false", ["SYS-001"]],
+      ["assistant-search-limit-ignored", ["AST-052"]],
+      ["assistant-search-metadata-ignored", ["AST-050"]],
+      ["assistant-search-desc-reversed", ["AST-055"]],
+      ["assistant-create-drops-graph_id", ["AST-001", "AST-002"]],
+      ["assistant-patch-replaces-metadata", ["AST-030"]],
+    ],
+    { campaign: () => ({ upstream: server.url, dir, args: [], timeoutMs: 120_000 }) },
+  );
 });

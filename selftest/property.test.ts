@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
 import type { Report } from "../reporters/report";
 import { runCli } from "./support/cli";
-import { startProxy, type Fault, type ProxiedRequest } from "./support/proxy";
+import { acceptsInvalid, refusesAsContract, route } from "./mutants/faults";
+import { startProxy } from "./mutants/proxy";
 
 let dir: string;
 let server: StartedServer;
@@ -73,24 +74,11 @@ describe("property checks", () => {
   });
 
   it("a check that passes on a server refusing invalid bodies as the contract says fails once invalid bodies are accepted", async () => {
-    const count = (r: ProxiedRequest) => r.method === "POST" && r.path.startsWith("/threads/count");
-    const isJson = (r: ProxiedRequest) => (r.headers["content-type"] ?? "").split(";")[0]!.trim() === "application/json";
+    const count = route("POST", "/threads/count");
     // The server made to answer as the contract says: 422 (415 for another media type) with a JSON error body.
-    const conformant: Fault = {
-      name: "refuses as the contract says",
-      request: (r) => (count(r) && !isJson(r) ? { ...r, headers: { ...r.headers, "x-lgc-media": "1" } } : r),
-      response: (req, res) => {
-        if (!count(req)) return res;
-        if (req.headers["x-lgc-media"]) return { status: 415, headers: { "content-type": "application/json" }, body: JSON.stringify({ detail: "send application/json" }) };
-        if (res.status >= 400 && res.status < 500) return { status: 422, headers: { "content-type": "application/json" }, body: JSON.stringify({ detail: res.body.slice(0, 200) }) };
-        return res;
-      },
-    };
+    const conformant = refusesAsContract(count);
     // The same server with one fault: what it refused, it now accepts.
-    const accepting: Fault = {
-      name: "accepts invalid bodies",
-      response: (req, res) => (count(req) && res.status >= 400 && res.status < 500 ? { status: 200, headers: { "content-type": "application/json" }, body: "0" } : res),
-    };
+    const accepting = acceptsInvalid(count, "0");
     const good = await startProxy(server.url, conformant);
     const bad = await startProxy(server.url, accepting);
     try {

@@ -114,7 +114,6 @@ const CRON_SEARCH = post("/runs/crons/search");
 const THREAD_ANSWER = any(THREADS, get(THREAD), route("PATCH", THREAD), THREAD_SEARCH, post(exact("/threads/{id}/copy")));
 const ASSISTANT_ANSWER = any(ASSISTANTS, get(ASSISTANT), route("PATCH", ASSISTANT), ASSISTANT_SEARCH);
 const RUN_ANSWER = any(post(exact("/threads/{id}/runs")), get(RUN), RUN_LIST);
-const STREAMS = any(post(/\/runs\/stream$/), get(/\/runs\/[^/]+\/stream$/));
 
 /** A body field of matching requests replaced. */
 const setBody = (match: Match, edit: (b: any) => any) => rewriteRequestJson(match, (b) => (b && typeof b === "object" && !Array.isArray(b) ? edit(b) : b));

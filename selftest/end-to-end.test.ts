@@ -3,27 +3,16 @@
 // server breaks the requirement they state.
 
 import { existsSync, readFileSync } from "node:fs";
-import { readFile, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
+import { describe, expect, it } from "vitest";
 import type { Report } from "../reporters/report";
 import { BIN, runCli } from "./support/cli";
 import { itKills } from "./mutants/kills";
+import { useReferenceServer } from "./support/reference";
 
-let dir: string;
-let server: StartedServer;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "lgc-selftest-"));
-  server = await startReferenceServer();
-});
-afterAll(async () => {
-  await server?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const ref = useReferenceServer("lgc-selftest-");
 
 async function report(path: string): Promise<Report> {
   return JSON.parse(await readFile(join(path, "report.json"), "utf8"));
@@ -42,7 +31,7 @@ function alive(pid: number): boolean {
 
 describe("a run against the embedded reference server", () => {
   it("starts it, runs system and assistants, writes the report, stops it, and exits by the verdict", async () => {
-    const out = join(dir, "embedded");
+    const out = join(ref.dir, "embedded");
     const r = await runCli(["run", "--profile", "system,assistants", "--report-dir", out, "--seed", "42"], { timeoutMs: 180_000 });
     expect([0, 1], r.stderr).toContain(r.code);
     const pid = Number(/pid (\d+)/.exec(r.stdout)?.[1]);
@@ -65,7 +54,7 @@ describe("a run against the embedded reference server", () => {
   });
 
   it("stops the server on Ctrl-C and leaves no process behind", async () => {
-    const child = spawn(process.execPath, [BIN, "run", "--report-dir", join(dir, "interrupted")], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "run", "--report-dir", join(ref.dir, "interrupted")], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const pid = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no target line: ${out}`)), 60_000);
@@ -98,6 +87,6 @@ describe("checks fail when the server breaks what they state", () => {
       ["assistant-create-drops-graph_id", ["AST-001", "AST-002"]],
       ["assistant-patch-replaces-metadata", ["AST-030"]],
     ],
-    { campaign: () => ({ upstream: server.url, dir, args: [], timeoutMs: 120_000 }) },
+    { campaign: () => ({ upstream: ref.server.url, dir: ref.dir, args: [], timeoutMs: 120_000 }) },
   );
 });

@@ -6,24 +6,11 @@
 // Where one proxy applies two mutants, each removes a field that only its own
 // checks send, so every expected failure has one cause.
 
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe } from "vitest";
-import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
+import { describe } from "vitest";
 import { itKills } from "./mutants/kills";
+import { useReferenceServer } from "./support/reference";
 
-let dir: string;
-let server: StartedServer;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "lgc-selftest-mtk-"));
-  server = await startReferenceServer();
-});
-afterAll(async () => {
-  await server?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const ref = useReferenceServer("lgc-selftest-mtk-");
 
 // The unmodified server and each fault run at once (each CLI run on its own
 // threads, each fault behind its own proxy): these checks mostly wait on runs.
@@ -36,6 +23,6 @@ describe.concurrent("multitask checks fail when the server breaks what they stat
       [["run-breakpoints-ignored", "run-command-ignored"], ["MTK-080", "MTK-083", "MTK-087"]],
       [["cancel-wait-ignored", "webhook-ignored"], ["MTK-031", "MTK-090"]],
     ],
-    { campaign: () => ({ upstream: server.url, dir, args: [], timeoutMs: 240_000 }), timeoutMs: 300_000 },
+    { campaign: () => ({ upstream: ref.server.url, dir: ref.dir, args: [], timeoutMs: 240_000 }), timeoutMs: 300_000 },
   );
 });

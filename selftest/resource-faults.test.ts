@@ -13,11 +13,7 @@
 // The faults are mutants of the catalogue (mutants/catalogue.ts), applied on
 // its base: the repairs and the emulation.
 
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
+import { describe, expect, it } from "vitest";
 import type { Report } from "../reporters/report";
 import { runCli } from "./support/cli";
 import { base, mutant, mutatedAll } from "./mutants/catalogue";
@@ -25,18 +21,9 @@ import { cronsDeclaredOff } from "./mutants/emulation";
 import { pathOf, repairs } from "./mutants/faults";
 import { runBehind as runMutantRun } from "./mutants/engine";
 import { compose, type Fault } from "./mutants/proxy";
+import { useReferenceServer } from "./support/reference";
 
-let dir: string;
-let server: StartedServer;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "lgc-resource-faults-"));
-  server = await startReferenceServer();
-});
-afterAll(async () => {
-  await server?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const ref = useReferenceServer("lgc-resource-faults-");
 
 /**
  * The cases are independent (a proxy, a run id and a report directory each) and
@@ -59,7 +46,7 @@ async function limited<T>(fn: () => Promise<T>): Promise<T> {
 
 /** Runs the checks `ids` against the server behind `fault` (named `name` in the report directory); answers the report. */
 async function runBehind(name: string, fault: Fault, ids: string[]): Promise<{ code: number | null; report: Report; stderr: string }> {
-  const run = await limited(() => runMutantRun(name, fault, ids, { upstream: server.url, dir, args: [], timeoutMs: 150_000 }));
+  const run = await limited(() => runMutantRun(name, fault, ids, { upstream: ref.server.url, dir: ref.dir, args: [], timeoutMs: 150_000 }));
   if (!run.report) throw new Error(`${name}: ${run.error}`);
   return { code: run.code, report: run.report, stderr: run.stderr };
 }

@@ -2,24 +2,11 @@
 // against the same server behind a fault that breaks exactly what a check
 // states: each check used here passes on the server and fails behind its fault.
 
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe } from "vitest";
-import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
+import { describe } from "vitest";
 import { itKills } from "./mutants/kills";
+import { useReferenceServer } from "./support/reference";
 
-let dir: string;
-let server: StartedServer;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "lgc-selftest-runs-"));
-  server = await startReferenceServer();
-});
-afterAll(async () => {
-  await server?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const ref = useReferenceServer("lgc-selftest-runs-");
 
 describe("runs and stateless checks fail when the server breaks what they state", () => {
   // Mutants of the catalogue (selftest/mutants/catalogue.ts), and the checks each must fail.
@@ -34,6 +21,6 @@ describe("runs and stateless checks fail when the server breaks what they state"
       ["run-after_seconds-ignored", ["RUN-014"]],
       ["stateless-on_completion-ignored", ["SRN-004"]],
     ],
-    { campaign: () => ({ upstream: server.url, dir, args: [], timeoutMs: 120_000 }) },
+    { campaign: () => ({ upstream: ref.server.url, dir: ref.dir, args: [], timeoutMs: 120_000 }) },
   );
 });

@@ -5,36 +5,25 @@
 // malformed, or never ends, each within its time limit and with the raw
 // transcript in the evidence.
 
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../reporters/report";
 import { runCli } from "./support/cli";
 import { mutant } from "./mutants/catalogue";
 import { ownerRegistry, startProxy, type Fault, type ProxiedRequest, type StreamTransform } from "./mutants/proxy";
+import { useReferenceServer } from "./support/reference";
 
-let dir: string;
-let server: StartedServer;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "lgc-selftest-streaming-"));
-  server = await startReferenceServer();
-});
-afterAll(async () => {
-  await server?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const ref = useReferenceServer("lgc-selftest-streaming-");
 
 type Check = Report["checks"][number];
 
 /** Runs the CLI against the server behind `fault` (none: straight), returns the report's checks by id. */
 async function runAgainst(name: string, fault: Fault | undefined, args: string[]): Promise<Map<string, Check>> {
-  const proxy = fault ? await startProxy(server.url, fault) : undefined;
+  const proxy = fault ? await startProxy(ref.server.url, fault) : undefined;
   try {
-    const out = join(dir, name);
-    const r = await runCli(["run", "--url", proxy?.url ?? server.url, "--report-dir", out, ...args], { timeoutMs: 150_000 });
+    const out = join(ref.dir, name);
+    const r = await runCli(["run", "--url", proxy?.url ?? ref.server.url, "--report-dir", out, ...args], { timeoutMs: 150_000 });
     expect([0, 1], `${r.stderr}\n${r.stdout}`).toContain(r.code);
     const rep: Report = JSON.parse(await readFile(join(out, "report.json"), "utf8"));
     expect(rep.summary.error, JSON.stringify(rep.checks.filter((c) => c.outcome === "error").map((c) => [c.id, c.message]))).toBe(0);

@@ -3,27 +3,16 @@
 // server breaks the requirement they state.
 
 import { existsSync, readFileSync } from "node:fs";
-import { readFile, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
+import { describe, expect, it } from "vitest";
 import type { Report } from "../reporters/report";
 import { BIN, runCli } from "./support/cli";
-import { rewriteRequestJson, rewriteResponseJson, startProxy, type Fault } from "./support/proxy";
+import { itKills } from "./mutants/kills";
+import { useReferenceServer } from "./support/reference";
 
-let dir: string;
-let server: StartedServer;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "lgc-selftest-"));
-  server = await startReferenceServer();
-});
-afterAll(async () => {
-  await server?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const ref = useReferenceServer("lgc-selftest-");
 
 async function report(path: string): Promise<Report> {
   return JSON.parse(await readFile(join(path, "report.json"), "utf8"));
@@ -42,7 +31,7 @@ function alive(pid: number): boolean {
 
 describe("a run against the embedded reference server", () => {
   it("starts it, runs system and assistants, writes the report, stops it, and exits by the verdict", async () => {
-    const out = join(dir, "embedded");
+    const out = join(ref.dir, "embedded");
     const r = await runCli(["run", "--profile", "system,assistants", "--report-dir", out, "--seed", "42"], { timeoutMs: 180_000 });
     expect([0, 1], r.stderr).toContain(r.code);
     const pid = Number(/pid (\d+)/.exec(r.stdout)?.[1]);
@@ -65,7 +54,7 @@ describe("a run against the embedded reference server", () => {
   });
 
   it("stops the server on Ctrl-C and leaves no process behind", async () => {
-    const child = spawn(process.execPath, [BIN, "run", "--report-dir", join(dir, "interrupted")], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "run", "--report-dir", join(ref.dir, "interrupted")], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const pid = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no target line: ${out}`)), 60_000);
@@ -88,45 +77,16 @@ describe("a run against the embedded reference server", () => {
 });
 
 describe("checks fail when the server breaks what they state", () => {
-  const isSearch = (r: { method: string; path: string }) => r.method === "POST" && r.path.startsWith("/assistants/search");
-  const faults: Array<[Fault, string[]]> = [
-    [{ name: "GET /ok says ok: false", response: rewriteResponseJson((q) => q.path.startsWith("/ok"), () => ({ ok: false })) }, ["SYS-001"]],
-    [{ name: "search ignores limit", request: rewriteRequestJson(isSearch, ({ limit: _l, ...b }) => b) }, ["AST-052"]],
-    [{ name: "search ignores the metadata filter", request: rewriteRequestJson(isSearch, ({ metadata: _m, ...b }) => ({ ...b, limit: 100 })) }, ["AST-050"]],
-    [{ name: "search returns descending lists reversed", response: rewriteResponseJson((q) => isSearch(q) && q.body.includes('"desc"'), (b) => (Array.isArray(b) ? b.reverse() : b)) }, ["AST-055"]],
-    [{ name: "created assistants lose their graph_id", response: rewriteResponseJson((q, s) => q.method === "POST" && q.path === "/assistants" && s.status === 200, ({ graph_id: _g, ...a }) => a) }, ["AST-001", "AST-002"]],
-    [{ name: "PATCH replaces metadata instead of merging it", request: rewriteRequestJson((q) => q.method === "PATCH", (b) => b) , response: rewriteResponseJson((q) => q.method === "GET" && /^\/assistants\/[^/]+$/.test(q.path), (a) => ({ ...a, metadata: { change: a.metadata?.change, added: a.metadata?.added } })) }, ["AST-030"]],
-  ];
-  const ids = [...new Set(faults.flatMap(([, i]) => i))];
-  let baseline: Report;
-
-  beforeAll(async () => {
-    const out = join(dir, "baseline");
-    await runCli(["run", "--url", server.url, "--report-dir", out, ...ids.flatMap((i) => ["--id", i])], { timeoutMs: 120_000 });
-    baseline = await report(out);
-  });
-
-  it("the checks used below pass against the unmodified server", () => {
-    for (const id of ids) expect(baseline.checks.find((c) => c.id === id)?.outcome, id).toBe("pass");
-  });
-
-  for (const [fault, expected] of faults) {
-    it(`${fault.name}: ${expected.join(", ")} fail`, async () => {
-      const proxy = await startProxy(server.url, fault);
-      try {
-        const out = join(dir, fault.name.replace(/\W+/g, "-"));
-        const r = await runCli(["run", "--url", proxy.url, "--report-dir", out, ...expected.flatMap((i) => ["--id", i])], { timeoutMs: 120_000 });
-        expect(r.code, r.stderr).toBe(1);
-        const rep = await report(out);
-        for (const id of expected) {
-          const c = rep.checks.find((x) => x.id === id);
-          expect(c?.outcome, `${id}: ${c?.message}`).toBe("fail");
-          expect(c?.evidence.exchanges.length, id).toBeGreaterThan(0);
-        }
-      } finally {
-        await proxy.close();
-      }
-    });
-  }
-  it("kept the report directory tidy", () => expect(existsSync(join(dir, "baseline", "report.json"))).toBe(true));
+  // Mutants of the catalogue (selftest/mutants/catalogue.ts), and the checks each must fail.
+  itKills(
+    [
+      ["ok-says-false", ["SYS-001"]],
+      ["assistant-search-limit-ignored", ["AST-052"]],
+      ["assistant-search-metadata-ignored", ["AST-050"]],
+      ["assistant-search-desc-reversed", ["AST-055"]],
+      ["assistant-create-drops-graph_id", ["AST-001", "AST-002"]],
+      ["assistant-patch-replaces-metadata", ["AST-030"]],
+    ],
+    { campaign: () => ({ upstream: ref.server.url, dir: ref.dir, args: [], timeoutMs: 120_000 }) },
+  );
 });

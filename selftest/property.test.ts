@@ -3,29 +3,19 @@
 // property check that passes against a server that refuses invalid bodies as
 // the contract says fails once a fault makes the server accept them.
 
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
+import { describe, expect, it } from "vitest";
 import type { Report } from "../reporters/report";
 import { runCli } from "./support/cli";
-import { startProxy, type Fault, type ProxiedRequest } from "./support/proxy";
+import { acceptsInvalid, refusesAsContract, route } from "./mutants/faults";
+import { startProxy } from "./mutants/proxy";
+import { useReferenceServer } from "./support/reference";
 
-let dir: string;
-let server: StartedServer;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "lgc-property-"));
-  server = await startReferenceServer();
-});
-afterAll(async () => {
-  await server?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const ref = useReferenceServer("lgc-property-");
 
 async function run(url: string, name: string, args: string[]): Promise<Report> {
-  const out = join(dir, name);
+  const out = join(ref.dir, name);
   const r = await runCli(["run", "--url", url, "--report-dir", out, ...args], { timeoutMs: 300_000 });
   expect([0, 1], `${r.stdout}\n${r.stderr}`).toContain(r.code);
   return JSON.parse(await readFile(join(out, "report.json"), "utf8"));
@@ -39,8 +29,8 @@ const masked = (s: string, runId: string) =>
 describe("property checks", () => {
   it("replay: the same seed gives the same cases and the same outcomes, and each check says how many cases it ran", async () => {
     const args = ["--id", "PBT-*", "--seed", "123", "--runs", "4"];
-    const a = await run(server.url, "first", args);
-    const b = await run(server.url, "second", args);
+    const a = await run(ref.server.url, "first", args);
+    const b = await run(ref.server.url, "second", args);
     expect(a.seed).toBe(123);
     expect(b.seed).toBe(123);
     expect(a.summary.error, JSON.stringify(a.checks.filter((c) => c.outcome === "error").map((c) => [c.id, c.message]))).toBe(0);
@@ -73,26 +63,13 @@ describe("property checks", () => {
   });
 
   it("a check that passes on a server refusing invalid bodies as the contract says fails once invalid bodies are accepted", async () => {
-    const count = (r: ProxiedRequest) => r.method === "POST" && r.path.startsWith("/threads/count");
-    const isJson = (r: ProxiedRequest) => (r.headers["content-type"] ?? "").split(";")[0]!.trim() === "application/json";
+    const count = route("POST", "/threads/count");
     // The server made to answer as the contract says: 422 (415 for another media type) with a JSON error body.
-    const conformant: Fault = {
-      name: "refuses as the contract says",
-      request: (r) => (count(r) && !isJson(r) ? { ...r, headers: { ...r.headers, "x-lgc-media": "1" } } : r),
-      response: (req, res) => {
-        if (!count(req)) return res;
-        if (req.headers["x-lgc-media"]) return { status: 415, headers: { "content-type": "application/json" }, body: JSON.stringify({ detail: "send application/json" }) };
-        if (res.status >= 400 && res.status < 500) return { status: 422, headers: { "content-type": "application/json" }, body: JSON.stringify({ detail: res.body.slice(0, 200) }) };
-        return res;
-      },
-    };
+    const conformant = refusesAsContract(count);
     // The same server with one fault: what it refused, it now accepts.
-    const accepting: Fault = {
-      name: "accepts invalid bodies",
-      response: (req, res) => (count(req) && res.status >= 400 && res.status < 500 ? { status: 200, headers: { "content-type": "application/json" }, body: "0" } : res),
-    };
-    const good = await startProxy(server.url, conformant);
-    const bad = await startProxy(server.url, accepting);
+    const accepting = acceptsInvalid(count, "0");
+    const good = await startProxy(ref.server.url, conformant);
+    const bad = await startProxy(ref.server.url, accepting);
     try {
       const args = ["--id", "PBT-109", "--seed", "7", "--runs", "12"];
       const passing = await run(good.url, "conformant", args);

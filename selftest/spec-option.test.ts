@@ -1,23 +1,13 @@
 // --spec: the wire validation runs against another OpenAPI document; what it
 // lacks is reported, what is broken in it is tolerated and said, never a crash.
 
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
+import { describe, expect, it } from "vitest";
 import { runCli } from "./support/cli";
+import { useReferenceServer } from "./support/reference";
 
-let dir: string;
-let server: StartedServer;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "lgc-spec-"));
-  server = await startReferenceServer();
-});
-afterAll(async () => {
-  await server?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const ref = useReferenceServer("lgc-spec-");
 
 const TINY = `openapi: 3.0.3
 info: { title: tiny, version: "9.9" }
@@ -39,10 +29,10 @@ paths:
 
 describe("--spec", () => {
   it("reports the operations the given contract lacks and judges the rest against it", async () => {
-    const spec = join(dir, "tiny.yaml");
+    const spec = join(ref.dir, "tiny.yaml");
     await writeFile(spec, TINY);
-    const out = join(dir, "tiny");
-    const r = await runCli(["run", "--url", server.url, "--profile", "system", "--spec", spec, "--report-dir", out]);
+    const out = join(ref.dir, "tiny");
+    const r = await runCli(["run", "--url", ref.server.url, "--profile", "system", "--spec", spec, "--report-dir", out]);
     expect([0, 1], r.stderr).toContain(r.code);
     const rep = JSON.parse(await readFile(join(out, "report.json"), "utf8"));
     expect(rep.contract).toMatchObject({ title: "tiny", version: "9.9", own: false });
@@ -65,10 +55,10 @@ describe("--spec", () => {
       },
       components: { responses: { Interrupt: { type: "object", properties: { value: { type: "object" } } } } },
     };
-    const spec = join(dir, "broken.json");
+    const spec = join(ref.dir, "broken.json");
     await writeFile(spec, JSON.stringify(broken));
-    const out = join(dir, "public");
-    const r = await runCli(["run", "--url", server.url, "--profile", "system", "--spec", spec, "--report-dir", out]);
+    const out = join(ref.dir, "public");
+    const r = await runCli(["run", "--url", ref.server.url, "--profile", "system", "--spec", spec, "--report-dir", out]);
     expect([0, 1], r.stderr).toContain(r.code);
     const rep = JSON.parse(await readFile(join(out, "report.json"), "utf8"));
     expect(rep.contract.warnings.join("\n")).toMatch(/dangling \$ref #\/components\/schemas\/Interrupt/);
@@ -77,9 +67,9 @@ describe("--spec", () => {
   });
 
   it("refuses a file that is not an OpenAPI document, in one line", async () => {
-    const bad = join(dir, "bad.json");
+    const bad = join(ref.dir, "bad.json");
     await writeFile(bad, "{ not json");
-    const r = await runCli(["run", "--url", server.url, "--spec", bad]);
+    const r = await runCli(["run", "--url", ref.server.url, "--spec", bad]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });

@@ -5,35 +5,25 @@
 // malformed, or never ends, each within its time limit and with the raw
 // transcript in the evidence.
 
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../reporters/report";
 import { runCli } from "./support/cli";
-import { cutAfter, editEvents, editWhole, neverEnding, ownerRegistry, stallAfter, startProxy, type Fault, type ProxiedRequest, type StreamTransform } from "./support/proxy";
+import { mutant } from "./mutants/catalogue";
+import { ownerRegistry, startProxy, type Fault, type ProxiedRequest, type StreamTransform } from "./mutants/proxy";
+import { useReferenceServer } from "./support/reference";
 
-let dir: string;
-let server: StartedServer;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "lgc-selftest-streaming-"));
-  server = await startReferenceServer();
-});
-afterAll(async () => {
-  await server?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const ref = useReferenceServer("lgc-selftest-streaming-");
 
 type Check = Report["checks"][number];
 
 /** Runs the CLI against the server behind `fault` (none: straight), returns the report's checks by id. */
 async function runAgainst(name: string, fault: Fault | undefined, args: string[]): Promise<Map<string, Check>> {
-  const proxy = fault ? await startProxy(server.url, fault) : undefined;
+  const proxy = fault ? await startProxy(ref.server.url, fault) : undefined;
   try {
-    const out = join(dir, name);
-    const r = await runCli(["run", "--url", proxy?.url ?? server.url, "--report-dir", out, ...args], { timeoutMs: 150_000 });
+    const out = join(ref.dir, name);
+    const r = await runCli(["run", "--url", proxy?.url ?? ref.server.url, "--report-dir", out, ...args], { timeoutMs: 150_000 });
     expect([0, 1], `${r.stderr}\n${r.stdout}`).toContain(r.code);
     const rep: Report = JSON.parse(await readFile(join(out, "report.json"), "utf8"));
     expect(rep.summary.error, JSON.stringify(rep.checks.filter((c) => c.outcome === "error").map((c) => [c.id, c.message]))).toBe(0);
@@ -63,38 +53,31 @@ function corpusKey(req: ProxiedRequest, graph: string | undefined): string {
   return `other:${path}`;
 }
 
-const insertBytes = (bytes: Uint8Array, after: string, extra: number[]): Uint8Array => {
-  const at = Buffer.from(bytes).indexOf(after);
-  if (at < 0) return bytes;
-  const end = at + Buffer.byteLength(after);
-  return new Uint8Array([...bytes.subarray(0, end), ...extra, ...bytes.subarray(end)]);
-};
+/** The stream transform of a stream mutant of the catalogue (selftest/mutants/catalogue.ts). */
+function transformOf(id: string): StreamTransform {
+  const t = mutant(id).fault().stream;
+  if (!t) throw new Error(`mutant '${id}' does not rewrite streams`);
+  return t;
+}
 
-/** The stream of the corpus each framing check's rule is broken in, and how. */
-const FRAMING_FAULTS: Record<string, { stream: string; names: RegExp; transform: StreamTransform }> = {
-  "SSE-001": {
-    stream: "stateless:chat",
-    names: /POST \/runs\/stream: stateless run of 'chat'/,
-    transform: async function* (_req, head, body) {
-      head.headers["content-type"] = "text/plain; charset=utf-8";
-      yield* body;
-    },
-  },
-  "SSE-002": { stream: "thread:chat", names: /thread run of 'chat'/, transform: editWhole((_t, bytes) => insertBytes(bytes, '"content":"', [0xff, 0xfe])) },
-  "SSE-003": { stream: "thread:slow", names: /thread run of 'slow'/, transform: editEvents((b) => [b[0]!, `DATA: lost\n${b[1]}`, ...b.slice(2)]) },
-  "SSE-004": { stream: "thread:subgraph", names: /thread run of 'subgraph'/, transform: editEvents((b) => [b[0]!.replace(/\n\n$/, "\r\n\r\n"), ...b.slice(1)]) },
-  "SSE-005": { stream: "thread:error", names: /thread run of 'error'/, transform: editWhole((t) => t.replace(/\n$/, "")) },
-  "SSE-006": { stream: "thread:interrupt", names: /thread run of 'interrupt'/, transform: editEvents((b) => [b[0]!, b[1]!.replace("data: {", "data: {oops "), ...b.slice(2)]) },
-  "SSE-008": { stream: "thread:echo", names: /thread run of 'echo', stream_mode values\+updates: /, transform: editEvents((b) => [...b.slice(0, -1), b.at(-1)!.replace(/id: \d+/, "id: 1")]) },
-  "SSE-009": { stream: "stateless:echo", names: /stateless run of 'echo'/, transform: editWhole((t) => `${t}event: end\ndata: null\n\nevent: values\ndata: {"late":true}\n\n`) },
-  "SSE-010": { stream: "join:slow", names: /joining a running run of 'slow'/, transform: editEvents((b) => [b[0]!, "event: ping\n\n", ...b.slice(1)]) },
+/** The stream of the corpus each framing check's rule is broken in, and by which mutant. */
+const FRAMING_FAULTS: Record<string, { stream: string; names: RegExp; mutant: string }> = {
+  "SSE-001": { stream: "stateless:chat", names: /POST \/runs\/stream: stateless run of 'chat'/, mutant: "stream-as-text-plain" },
+  "SSE-002": { stream: "thread:chat", names: /thread run of 'chat'/, mutant: "stream-invalid-utf8" },
+  "SSE-003": { stream: "thread:slow", names: /thread run of 'slow'/, mutant: "stream-unknown-field" },
+  "SSE-004": { stream: "thread:subgraph", names: /thread run of 'subgraph'/, mutant: "stream-mixed-line-endings" },
+  "SSE-005": { stream: "thread:error", names: /thread run of 'error'/, mutant: "stream-last-unterminated" },
+  "SSE-006": { stream: "thread:interrupt", names: /thread run of 'interrupt'/, mutant: "stream-data-not-json" },
+  "SSE-008": { stream: "thread:echo", names: /thread run of 'echo', stream_mode values\+updates: /, mutant: "stream-id-backwards" },
+  "SSE-009": { stream: "stateless:echo", names: /stateless run of 'echo'/, mutant: "stream-event-after-end" },
+  "SSE-010": { stream: "join:slow", names: /joining a running run of 'slow'/, mutant: "stream-heartbeat-event" },
 };
 
 describe("the framing checks, each against a corpus with one stream that breaks its rule", () => {
   let checks: Map<string, Check>;
   beforeAll(async () => {
     const owners = ownerRegistry();
-    const byStream = new Map(Object.values(FRAMING_FAULTS).map((f) => [f.stream, f.transform]));
+    const byStream = new Map(Object.values(FRAMING_FAULTS).map((f) => [f.stream, transformOf(f.mutant)]));
     const fault: Fault = {
       name: "one framing rule broken per stream",
       observe: owners.observe,
@@ -108,7 +91,7 @@ describe("the framing checks, each against a corpus with one stream that breaks 
 
   const EXPECTED_OUTCOME: Record<string, string> = { "SSE-003": "warn", "SSE-004": "notice", "SSE-008": "warn", "SSE-010": "warn" };
   for (const [id, f] of Object.entries(FRAMING_FAULTS)) {
-    it(`${id} fails on the stream that breaks its rule (${f.stream}) and names that stream alone`, () => {
+    it(`${id} fails on the stream that breaks its rule (${f.stream}: ${f.mutant}) and names that stream alone`, () => {
       const c = checks.get(id);
       expect(c?.outcome, `${id}: ${c?.message}`).toBe(EXPECTED_OUTCOME[id] ?? "fail");
       expect(c!.message, id).toMatch(/^1 of \d+ streams /);
@@ -130,21 +113,21 @@ describe("the framing checks, each against a corpus with one stream that breaks 
 
 const STREAM_TIMEOUT_MS = 8_000;
 
-/** Faults by the check whose streams they break (the proxy knows a stream's check by the suite's metadata). */
-const CHECK_FAULTS: Record<string, { what: string; transform: StreamTransform; message: RegExp }> = {
-  "STR-001": { what: "metadata dropped", transform: editEvents((b) => b.slice(1)), message: /first event .* is 'values', not 'metadata'/ },
-  "STR-004": { what: "metadata not first (two events swapped)", transform: editEvents((b) => [b[1]!, b[0]!, ...b.slice(2)]), message: /not 'metadata'/ },
-  "STR-022": { what: "an event duplicated", transform: editEvents((b) => [b[0]!, b[1]!, b[1]!, ...b.slice(2)]), message: /updates events/ },
-  "STR-024": { what: "two events reordered", transform: editEvents((b) => [b[0]!, b[2]!, b[1]!, ...b.slice(3)]), message: /custom events/ },
-  "STR-021": { what: "the last event dropped", transform: editEvents((b) => b.slice(0, -1)), message: /last values event/ },
-  "STR-023": { what: "the stream cut midway", transform: cutAfter(3), message: /chunks/ },
-  "STR-016": { what: "a malformed event (data not JSON)", transform: editEvents((b) => [b[0]!, b[1]!.replace("data: {", "data: {oops "), ...b.slice(2)]), message: /not JSON/ },
-  "STR-010": { what: "a stream that never ends", transform: neverEnding(), message: /did not end: it was still open when the stream time limit ran out/ },
-  "STR-011": { what: "a stream that stalls after its first event", transform: stallAfter(1), message: /did not end/ },
-  "IOP-001": { what: "a heartbeat sent as an event without data", transform: editEvents((b) => [b[0]!, "event: ping\n\n", ...b.slice(1)]), message: /disagree .* the SDK saw 'ping' null, our reader 'values'/ },
-  "IOP-002": { what: "the last event unterminated", transform: editWhole((t) => t.replace(/\n$/, "")), message: /the SDK saw 'values' .*, our reader saw no more events/ },
-  "IOP-004": { what: "a stream that never ends", transform: neverEnding(), message: /did not end: it was still open when the stream time limit ran out/ },
-  "IOP-003": { what: "data that is not JSON", transform: editEvents((b) => [b[0]!, b[1]!.replace("data: ", "data: {oops "), ...b.slice(2)]), message: /could not read .* threw SyntaxError/ },
+/** Stream mutants by the check whose streams they break (the proxy knows a stream's check by the suite's metadata). */
+const CHECK_FAULTS: Record<string, { mutant: string; message: RegExp }> = {
+  "STR-001": { mutant: "stream-metadata-missing", message: /first event .* is 'values', not 'metadata'/ },
+  "STR-004": { mutant: "stream-metadata-not-first", message: /not 'metadata'/ },
+  "STR-022": { mutant: "stream-event-duplicated", message: /updates events/ },
+  "STR-024": { mutant: "stream-events-reordered", message: /custom events/ },
+  "STR-021": { mutant: "stream-last-event-dropped", message: /last values event/ },
+  "STR-023": { mutant: "stream-cut-midway", message: /chunks/ },
+  "STR-016": { mutant: "stream-data-not-json", message: /not JSON/ },
+  "STR-010": { mutant: "stream-never-ends", message: /did not end: it was still open when the stream time limit ran out/ },
+  "STR-011": { mutant: "stream-stalls", message: /did not end/ },
+  "IOP-001": { mutant: "stream-heartbeat-event", message: /disagree .* the SDK saw 'ping' null, our reader 'values'/ },
+  "IOP-002": { mutant: "stream-last-unterminated", message: /the SDK saw 'values' .*, our reader saw no more events/ },
+  "IOP-004": { mutant: "stream-never-ends", message: /did not end: it was still open when the stream time limit ran out/ },
+  "IOP-003": { mutant: "stream-data-not-json", message: /could not read .* threw SyntaxError/ },
 };
 const CHECK_IDS = Object.keys(CHECK_FAULTS);
 
@@ -158,7 +141,7 @@ describe("semantic and interop checks, each against a stream broken for it alone
       observe: owners.observe,
       stream: (req, head, body, signal) => {
         const f = CHECK_FAULTS[owners.ownerOf(req).check ?? ""];
-        return f ? f.transform(req, head, body, signal) : body;
+        return f ? transformOf(f.mutant)(req, head, body, signal) : body;
       },
     };
     const args = [...ids(CHECK_IDS), "--stream-timeout-ms", String(STREAM_TIMEOUT_MS)];
@@ -170,7 +153,7 @@ describe("semantic and interop checks, each against a stream broken for it alone
   });
 
   for (const [id, f] of Object.entries(CHECK_FAULTS)) {
-    it(`${id} fails on ${f.what}, with the stream's transcript in the evidence`, () => {
+    it(`${id} fails on ${mutant(f.mutant).description} (${f.mutant}), with the stream's transcript in the evidence`, () => {
       const c = broken.get(id);
       expect(c?.outcome, `${id}: ${c?.message}`).toBe("fail");
       expect(c!.message, id).toMatch(f.message);

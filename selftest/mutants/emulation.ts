@@ -26,15 +26,6 @@ function parse(r: ProxiedRequest): { ok: true; body: any } | { ok: false } {
   }
 }
 
-/** Faults compose: request hooks run in order, then response hooks in order. */
-export function compose(name: string, ...faults: Fault[]): Fault {
-  return {
-    name,
-    request: (r) => faults.reduce((acc, f) => (f.request ? f.request(acc) : acc), r),
-    response: (q, s) => faults.reduce((acc, f) => (f.response ? f.response(q, acc) : acc), s),
-  };
-}
-
 // ------------------------------------------------------------------ crons
 
 /** Ranges of the five fields: minute, hour, day of month, month, day of week. */

@@ -1,6 +1,9 @@
 // A proxy that sits between the suite and a real server and applies one fault:
-// the self-tests use it to show that checks which pass against the server fail
-// once the server is made to break the contract in one small way.
+// the self-tests and the mutation score (scripts/mutants.ts) use it to show
+// that checks which pass against the server fail once the server is made to
+// break the contract in one small way. Faults compose (compose()): the repairs
+// of the reference server's own findings, an emulation of what it lacks, and
+// one mutant.
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -21,12 +24,14 @@ export interface ProxiedResponse {
 export interface Fault {
   name: string;
   request?(req: ProxiedRequest): ProxiedRequest;
+  /** Rewrites a response that is not an event stream (read whole first). */
   response?(req: ProxiedRequest, res: ProxiedResponse): ProxiedResponse;
   /**
    * Rewrites the bytes of an event-stream response as they pass: `head` holds
    * the upstream status and headers (change them in place before the first
    * chunk), `signal` fires when the client goes away (a transform that holds
-   * the stream open must end then). Applies when `response` is not given.
+   * the stream open must end then). Event streams never go through `response`:
+   * they pass as they come, so that streams that stay open stay open.
    */
   stream?(req: ProxiedRequest, head: { status: number; headers: Record<string, string> }, body: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncIterable<Uint8Array>;
   /** Sees every exchange that is not an event stream, unchanged (to learn which ids belong to what). */
@@ -61,7 +66,7 @@ export async function startProxy(upstream: string, fault: Fault): Promise<{ url:
       up.headers.forEach((v, k) => {
         if (!HOP.has(k)) upHeaders[k] = v;
       });
-      if ((upHeaders["content-type"] ?? "").startsWith("text/event-stream") && !fault.response) {
+      if ((upHeaders["content-type"] ?? "").startsWith("text/event-stream")) {
         const head = { status: up.status, headers: upHeaders };
         const source = up.body as unknown as AsyncIterable<Uint8Array>;
         const body = fault.stream ? fault.stream(preq, head, source, gone.signal) : source;
@@ -102,6 +107,26 @@ export async function startProxy(upstream: string, fault: Fault): Promise<{ url:
         server.closeAllConnections();
         server.close(() => r());
       }),
+  };
+}
+
+/**
+ * Faults applied one after the other: request hooks in order, then response
+ * hooks in order, stream transforms chained (the first one's output is the
+ * second one's input), and every observer sees the upstream answer.
+ */
+export function compose(name: string, ...faults: Fault[]): Fault {
+  const streams = faults.filter((f) => f.stream);
+  return {
+    name,
+    request: (r) => faults.reduce((acc, f) => (f.request ? f.request(acc) : acc), r),
+    response: (q, s) => faults.reduce((acc, f) => (f.response ? f.response(q, acc) : acc), s),
+    observe: (q, s) => {
+      for (const f of faults) f.observe?.(q, s);
+    },
+    ...(streams.length > 0
+      ? { stream: (q, head, body, signal) => streams.reduce((acc, f) => f.stream!(q, head, acc, signal), body) }
+      : {}),
   };
 }
 

@@ -13,8 +13,7 @@ import {
   CHAT_INPUT,
   eventsOfMode,
   events,
-  expectEachMode,
-  expectOnlyModes,
+  expectExactlyModes,
   metadataRunId,
   namespaceOf,
   streamStatelessRun,
@@ -165,8 +164,7 @@ for (const m of MODE_CASES) {
     async (c) => {
       const { res } = await streamThreadRun(c, m.graph, { input: m.input, stream_mode: [m.mode] });
       const what = `the stream of a run with stream_mode [${m.mode}]`;
-      expectEachMode(res, [m.mode], what);
-      expectOnlyModes(res, [m.mode], what);
+      expectExactlyModes(res, [m.mode], what);
     },
   );
 }
@@ -186,8 +184,7 @@ check(
     const modes = ["values", "updates", "custom", "debug", "tasks"];
     const { res } = await streamThreadRun(c, "slow", { input: { value: "modes", sleep_ms: 300 }, stream_mode: modes });
     const what = `the stream of a run with stream_mode [${modes.join(", ")}]`;
-    expectEachMode(res, modes, what);
-    expectOnlyModes(res, modes, what);
+    expectExactlyModes(res, modes, what);
   },
 );
 
@@ -206,8 +203,7 @@ check(
     const modes = ["values", "updates", "custom", "tasks", "debug"];
     const { res } = await streamStatelessRun(c, "slow", { input: { value: "stateless", sleep_ms: 300 }, stream_mode: modes });
     const what = `the stream of a stateless run with stream_mode [${modes.join(", ")}]`;
-    expectEachMode(res, modes, what);
-    expectOnlyModes(res, modes, what);
+    expectExactlyModes(res, modes, what);
   },
 );
 
@@ -346,8 +342,7 @@ check(
     const modes = ["values", "updates"];
     const { res } = await streamThreadRun(c, "subgraph", { input: { value: "sub" }, stream_mode: modes, stream_subgraphs: true });
     const what = `the stream of a run with stream_subgraphs and stream_mode [${modes.join(", ")}]`;
-    expectEachMode(res, modes, what);
-    expectOnlyModes(res, modes, what);
+    expectExactlyModes(res, modes, what);
   },
 );
 
@@ -366,8 +361,7 @@ check(
     const modes = ["values", "updates"];
     const { res } = await streamStatelessRun(c, "subgraph", { input: { value: "sub" }, stream_mode: modes, stream_subgraphs: true });
     const what = `the stream of a stateless run with stream_subgraphs and stream_mode [${modes.join(", ")}]`;
-    expectEachMode(res, modes, what);
-    expectOnlyModes(res, modes, what);
+    expectExactlyModes(res, modes, what);
   },
 );
 

@@ -45,7 +45,7 @@ function counts(names: string[]): string {
 }
 
 /** Only events of the requested modes (and of every stream) arrive. */
-export function expectOnlyModes(res: OpenedStream, modes: string[], what: string): void {
+function expectOnlyModes(res: OpenedStream, modes: string[], what: string): void {
   const allowed = new Set([...modes.flatMap(eventsOfMode), ...everyStreamEvents()]);
   const extra = res.sse.events.filter((e) => !allowed.has(baseName(e.event)));
   if (extra.length > 0) {
@@ -57,7 +57,7 @@ export function expectOnlyModes(res: OpenedStream, modes: string[], what: string
 }
 
 /** Each requested mode produced at least one of its events. */
-export function expectEachMode(res: OpenedStream, modes: string[], what: string): void {
+function expectEachMode(res: OpenedStream, modes: string[], what: string): void {
   const seen = new Set(res.sse.events.map((e) => baseName(e.event)));
   const silent = modes.filter((m) => !eventsOfMode(m).some((n) => seen.has(n)));
   if (silent.length > 0) {
@@ -66,6 +66,15 @@ export function expectEachMode(res: OpenedStream, modes: string[], what: string)
       res,
     );
   }
+}
+
+/**
+ * The stream carries exactly the requested modes: each produced at least one
+ * of its events (judged first), and no other mode's events arrive.
+ */
+export function expectExactlyModes(res: OpenedStream, modes: string[], what: string): void {
+  expectEachMode(res, modes, what);
+  expectOnlyModes(res, modes, what);
 }
 
 export interface StartedStream {

@@ -277,6 +277,11 @@ export function locationPath(value: string, targetUrl: string): string | undefin
   }
 }
 
+/** A run-creating answer carries Content-Location (SHOULD: no document marks it required). */
+export function expectLocationPresent(res: HttpResponse | StreamResponse): void {
+  ensure(res.headers["content-location"] !== undefined, "the answer has no Content-Location header", res);
+}
+
 /**
  * The Content-Location of a run-creating answer names the run: its path ends in
  * /threads/{thread_id}/runs/{run_id} (thread runs) or /runs/{run_id}, with or

@@ -4,7 +4,7 @@
 import { check, scenario } from "../../harness/check";
 import { ensure, expectEqual, expectJsonObject, expectStatus, expectSubset } from "../../harness/expect";
 import { expectRefused, uuid } from "../_support/resources";
-import { assistantFor, createThread, expectLocationNamesRun, SLOW_RUN_MS } from "../_support/runs";
+import { assistantFor, createThread, expectLocationNamesRun, expectLocationPresent, SLOW_RUN_MS } from "../_support/runs";
 
 const CREATE = "POST /threads/{thread_id}/runs";
 const GET = "GET /threads/{thread_id}/runs/{run_id}";
@@ -97,7 +97,7 @@ check(
   async (c) => {
     const s = await created(c);
     expectStatus(s.res, 200, "creating the run");
-    ensure(s.res.headers["content-location"] !== undefined, "the answer has no Content-Location header", s.res);
+    expectLocationPresent(s.res);
   },
 );
 

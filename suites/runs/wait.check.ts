@@ -4,7 +4,7 @@
 import { check, scenario } from "../../harness/check";
 import { ensure, expectEqual, expectJsonArray, expectJsonObject, expectStatus, expectSubset } from "../../harness/expect";
 import { expectRefused, uuid } from "../_support/resources";
-import { assistantFor, createThread, expectLocationNamesRun, expectReadableError, FIXTURE_ERROR_TEXT } from "../_support/runs";
+import { assistantFor, createThread, expectLocationNamesRun, expectLocationPresent, expectReadableError, FIXTURE_ERROR_TEXT } from "../_support/runs";
 
 
 const WAIT = "POST /threads/{thread_id}/runs/wait";
@@ -70,7 +70,7 @@ check(
   async (c) => {
     const s = await waited(c);
     expectStatus(s.res, 200, "the wait");
-    ensure(s.res.headers["content-location"] !== undefined, "the answer has no Content-Location header", s.res);
+    expectLocationPresent(s.res);
   },
 );
 

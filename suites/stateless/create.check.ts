@@ -5,7 +5,7 @@ import { check, scenario } from "../../harness/check";
 import type { CheckContext } from "../../harness/check";
 import { ensure, expectEqual, expectJsonObject, expectStatus, expectSubset } from "../../harness/expect";
 import { uuid } from "../_support/resources";
-import { assistantFor, describeSeen, expectLocationNamesRun, pollGone, pollRun } from "../_support/runs";
+import { assistantFor, describeSeen, expectLocationNamesRun, expectLocationPresent, pollGone, pollRun } from "../_support/runs";
 
 const CREATE = "POST /runs";
 const ON_COMPLETION =
@@ -59,7 +59,7 @@ check(
   async (c) => {
     const s = await created(c);
     expectStatus(s.res, 200, "creating the stateless run");
-    ensure(s.res.headers["content-location"] !== undefined, "the answer has no Content-Location header", s.res);
+    expectLocationPresent(s.res);
   },
 );
 

@@ -4,7 +4,7 @@
 import { check, scenario } from "../../harness/check";
 import { ensure, expectJsonObject, expectStatus, expectSubset } from "../../harness/expect";
 import { uuid } from "../_support/resources";
-import { assistantFor, expectReadableError, GRAPH, locationPath } from "../_support/runs";
+import { assistantFor, expectLocationPresent, expectReadableError, GRAPH, locationPath } from "../_support/runs";
 
 const WAIT = "POST /runs/wait";
 const WAIT_SPEC =
@@ -47,7 +47,7 @@ check(
   async (c) => {
     const s = await waited(c);
     expectStatus(s.res, 200, "the wait");
-    ensure(s.res.headers["content-location"] !== undefined, "the answer has no Content-Location header", s.res);
+    expectLocationPresent(s.res);
   },
 );
 

@@ -103,3 +103,14 @@ export function expectSameMembers(actual: unknown[], expected: unknown[], what: 
     fail(`${what}: ${missing.length ? `missing ${missing.join(", ")}` : ""}${missing.length && extra.length ? "; " : ""}${extra.length ? `unexpected ${extra.join(", ")}` : ""}${!missing.length && !extra.length ? `expected ${e.length} items, got ${a.length} (duplicates)` : ""}`, res);
   }
 }
+
+/**
+ * The response matches what the contract declares for its operation and status
+ * (status declared, media type, body schema; for streams, every event). Wire
+ * validation never decides a check by itself: a check whose claim is the shape
+ * of an answer says so with this assertion.
+ */
+export function expectConforms(res: Answer, what?: string): void {
+  const v = res.record.violations;
+  if (v.length > 0) fail(`${what ? `${what}: ` : ""}${v.map((x) => x.message).join("; ")}`, res);
+}

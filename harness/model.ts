@@ -27,14 +27,33 @@ export type Profile = (typeof PROFILES)[number];
 /** An operation of the contract, written `METHOD /path/{param}`. */
 export type OperationKey = string;
 
+/**
+ * One reference to the words a requirement rests on: a source of
+ * schemas/sources.yaml by its id, the place in it, and the words, verbatim.
+ */
+export interface Citation {
+  /** The id of a source in schemas/sources.yaml (`api-ref`, `sdk-py`, `contract`, …). */
+  source: string;
+  /** Where in the source: an operation, a model and its field, a section's title. */
+  section: string;
+  /** The words, verbatim (absent where a whole section is meant). */
+  quote?: string;
+  /** Why the words bear on the requirement, where it is not plain (a reading, a disagreement). */
+  note?: string;
+}
+
 /** What a check declares about itself: the catalog entry. */
 export interface CheckMeta {
   id: string;
   level: Level;
   profile: Profile;
   operations: OperationKey[];
-  /** Where the requirement comes from; says so when the documents are silent or disagree. */
-  spec: string;
+  /**
+   * Where the requirement comes from: the documents' words (see Citation), and
+   * where they are silent or disagree, the contract's decision and why.
+   * A plain string is the older form, kept until every check cites structurally.
+   */
+  spec: string | Citation | Citation[];
   /** Reads as the requirement. */
   title: string;
   /** What the target must offer for the check to be meaningful (fixture graphs and the like). */
@@ -114,4 +133,18 @@ export interface Verdict {
   message: string;
   evidence: Evidence;
   durationMs: number;
+}
+
+/** A check's citations, always as a list. */
+export function citationsOf(spec: CheckMeta["spec"]): Citation[] {
+  if (typeof spec === "string") return [{ source: "unstructured", section: spec }];
+  return Array.isArray(spec) ? spec : [spec];
+}
+
+/** One line of text for a spec reference: `source, section: "quote" (note)`, joined by "; ". */
+export function specText(spec: CheckMeta["spec"]): string {
+  if (typeof spec === "string") return spec;
+  return citationsOf(spec)
+    .map((c) => `${c.source}, ${c.section}${c.quote ? `: "${c.quote}"` : ""}${c.note ? ` (${c.note})` : ""}`)
+    .join("; ");
 }

@@ -8,7 +8,7 @@
 // script (by hash) and nothing from the network backs that up.
 
 import { createHash } from "node:crypto";
-import { LEVELS, PROFILES } from "../harness/model";
+import { LEVELS, PROFILES, specText } from "../harness/model";
 import { escapeHtml as h } from "./escape";
 import { formatScore, verdictOf, type Report, type Score } from "./report";
 import {
@@ -192,7 +192,7 @@ function checkEntry(c: ReportCheck): string {
   const ev = c.evidence;
   const body = [
     c.message ? `<p class="msg">${h(c.message)}</p>` : "",
-    `<dl class="facts"><dt>operations</dt><dd class="mono">${h(c.operations.join(", "))}</dd><dt>spec</dt><dd>${h(c.spec)}</dd><dt>level</dt><dd>${h(c.level)}</dd><dt>outcome</dt><dd>${h(c.outcome)}${c.baseline ? h(` (${STATUS_LABEL[s]}, by the baseline)`) : ""}</dd><dt>duration</dt><dd>${c.durationMs} ms</dd>${
+    `<dl class="facts"><dt>operations</dt><dd class="mono">${h(c.operations.join(", "))}</dd><dt>spec</dt><dd>${h(specText(c.spec))}</dd><dt>level</dt><dd>${h(c.level)}</dd><dt>outcome</dt><dd>${h(c.outcome)}${c.baseline ? h(` (${STATUS_LABEL[s]}, by the baseline)`) : ""}</dd><dt>duration</dt><dd>${c.durationMs} ms</dd>${
       ev.seed !== undefined ? `<dt>seed</dt><dd>${ev.seed}</dd>` : ""
     }${c.requires?.length ? `<dt>requires</dt><dd>${h(c.requires.join(", "))}</dd>` : ""}</dl>`,
     ...(ev.notes ?? []).map((n) => `<p class="muted">note: ${h(n)}</p>`),

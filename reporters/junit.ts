@@ -13,7 +13,7 @@
 //   fail expected by baseline -> <skipped type="expected-failure"> (as pytest maps xfail)
 //   pass listed in baseline   -> <failure type="stale-baseline"> (it fails the run)
 
-import { PROFILES } from "../harness/model";
+import { PROFILES, specText } from "../harness/model";
 import { escapeXml as x } from "./escape";
 import type { Report } from "./report";
 import { keyExchanges, requestText, responseText, statusOf, type ReportCheck } from "./view";
@@ -22,7 +22,7 @@ const a = (s: string | number) => x(String(s), true);
 const secs = (ms: number) => (ms / 1000).toFixed(3);
 
 function detail(c: ReportCheck): string {
-  const lines = [c.message, "", `check: ${c.id} [${c.level}] ${c.title}`, `operations: ${c.operations.join(", ")}`, `spec: ${c.spec}`];
+  const lines = [c.message, "", `check: ${c.id} [${c.level}] ${c.title}`, `operations: ${c.operations.join(", ")}`, `spec: ${specText(c.spec)}`];
   const { shown } = keyExchanges(c, 2);
   for (const ex of shown) {
     lines.push("", requestText(ex).slice(0, 2000), "", responseText(ex).slice(0, 2000));
@@ -39,7 +39,7 @@ function testcase(c: ReportCheck): string {
     ["profile", c.profile],
     ["outcome", c.outcome],
     ["operations", c.operations.join(", ")],
-    ["spec", c.spec],
+    ["spec", specText(c.spec)],
     ...(c.baseline ? [["baseline", c.baseline]] : []),
   ];
   const open = `    <testcase name="${a(`${c.id} ${c.title}`)}" classname="${a(`langgraph-conformance.${c.profile}.${c.level}`)}" time="${secs(c.durationMs)}">`;

@@ -5,7 +5,7 @@
 // GitHub takes at most 1 MiB of step summary per step; the document is bounded
 // (MARKDOWN_MAX_BYTES) and says what it left out to stay under it.
 
-import { LEVELS, PROFILES } from "../harness/model";
+import { LEVELS, PROFILES, specText } from "../harness/model";
 import { clip, codeBlock, escapeHtml, escapeMarkdown as md } from "./escape";
 import { formatScore, verdictOf, type Report, type Score } from "./report";
 import {
@@ -104,7 +104,7 @@ function checkLine(c: ReportCheck): string {
 function checkBlock(c: ReportCheck): string {
   const lines = [checkLine(c), ""];
   if (c.message) lines.push(`> ${md(clip(c.message, 2000), true)}`, "");
-  lines.push(`<sub>${md(`${c.operations.join(", ")} · spec: ${c.spec}`)}</sub>`, "");
+  lines.push(`<sub>${md(`${c.operations.join(", ")} · spec: ${specText(c.spec)}`)}</sub>`, "");
   return lines.join("\n");
 }
 

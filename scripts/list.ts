@@ -3,7 +3,7 @@
 import { loadContract, normalizeOperation } from "../harness/contract";
 import type { CheckMeta, Profile } from "../harness/model";
 import { NOT_YET_COVERED } from "../suites/uncovered";
-import { PROFILES } from "../harness/model";
+import { PROFILES, specText } from "../harness/model";
 import { collectSuites } from "./vitest-runner";
 
 export interface CatalogProblem {
@@ -34,7 +34,7 @@ export async function catalog(): Promise<{ checks: CheckMeta[]; problems: Catalo
 
 export function formatCatalog(checks: CheckMeta[]): string {
   return checks
-    .map((c) => `${c.id.padEnd(9)} ${c.level.padEnd(6)} ${c.profile.padEnd(11)} ${c.title}\n${" ".repeat(28)}${c.operations.join(", ")}  [${c.spec}]`)
+    .map((c) => `${c.id.padEnd(9)} ${c.level.padEnd(6)} ${c.profile.padEnd(11)} ${c.title}\n${" ".repeat(28)}${c.operations.join(", ")}  [${specText(c.spec)}]`)
     .join("\n");
 }
 

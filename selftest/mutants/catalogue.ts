@@ -57,26 +57,11 @@ import {
   without,
   type Match,
 } from "./faults";
+import { m, type Mutant } from "./mutant";
 import { compose, cutAfter, editEvents, editWhole, neverEnding, rewriteRequestJson, stallAfter, type Fault, type ProxiedRequest } from "./proxy";
 
-export type MutantKind = "response" | "stream" | "request";
-
-export interface Mutant {
-  /** Stable, kebab-case; never reused for another bug. */
-  id: string;
-  /** What is broken: an answer, a stream's bytes or events, or a request the server ignores (part of). */
-  kind: MutantKind;
-  /** The bug, in one line. */
-  description: string;
-  /** Check ids or patterns (`*`) the mutant can touch: only these run behind it. */
-  checks: string[];
-  /** The fault, with fresh state for each run. */
-  fault(): Omit<Fault, "name">;
-  /** The emulated parts (crons, MCP, metrics) broken in one way instead of the proxy (their options). */
-  emulation?: { crons?: CronsOptions; mcp?: McpOptions; metrics?: MetricsOptions };
-  /** Why it survives, where it is known to: a gap of the suite, or what the contract leaves open. */
-  survives?: string;
-}
+export type { Mutant, MutantKind } from "./mutant";
+export { m } from "./mutant";
 
 /**
  * The server every mutant is applied to, and the unmutated server of the
@@ -142,18 +127,11 @@ const parses = (text: string) => {
   }
 };
 
-const m = (id: string, kind: MutantKind, description: string, checks: string[], fault: () => Omit<Fault, "name">, emulation?: Mutant["emulation"]): Mutant => ({
-  id,
-  kind,
-  description,
-  checks,
-  fault,
-  ...(emulation ? { emulation } : {}),
-});
 
 // ------------------------------------------------------------------ the catalogue
 
-export const CATALOGUE: Mutant[] = [
+/** The mutants of this file; parts of the catalogue in other files are joined in CATALOGUE. */
+const CORE: Mutant[] = [
   // ---------------------------------------------------------------- system
   m("ok-says-false", "response", "GET /ok answers {\"ok\": false} while the server works", ["SYS-001", "SYS-002", "SYS-005"], () => ({
     response: editOk(get("/ok"), () => ({ ok: false })),
@@ -674,6 +652,9 @@ export const CATALOGUE: Mutant[] = [
     response: editOk((r) => pathOf(r).startsWith("/mcp"), (b) => (b?.error?.code === -32601 ? { jsonrpc: "2.0", id: b.id, result: {} } : b)),
   })),
 ];
+
+/** Every mutant: this file's, then each part's (selftest/mutants/parts/, one file per area). */
+export const CATALOGUE: Mutant[] = [...CORE];
 
 /**
  * Checks that pass before and that no mutant makes fail, with the reason: a

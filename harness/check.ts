@@ -1,17 +1,20 @@
 // check(): one verifiable statement about a target, declared as data plus one
 // async function, registered as a vitest test that carries its metadata. The
-// wrapper turns what happened into an outcome: the check's own assertions fail
-// at its level, a response that breaks the contract's schemas fails (MUST), a
-// target that does not answer fails at the check's level, and anything else is
-// the harness's own error, reported apart.
+// wrapper turns what happened into an outcome, judged on the check's own claim
+// only: its own assertions fail at its level, a target that does not answer
+// fails at its level, and anything else is the harness's own error, reported
+// apart. What else the check met on the wire (a response or event that breaks
+// the contract) is an observation: the report gathers observations and failures
+// into findings, one per cause, so that a deviation is reported once.
 
 import { afterAll, test } from "vitest";
 import { createRegistry, STORE_ROOT, tagFor, type Created } from "./cleanup";
 import { loadContract, normalizeOperation, type Contract } from "./contract";
+import { operationFamily, ownCause, statusCause } from "./causes";
 import { CheckFailure } from "./expect";
 import { createApi, newRecorder, TransportError, type Api, type Recorder } from "./http";
 import { checkEvents, loadStreams } from "./streams";
-import { outcomeForLevel, type CheckMeta, type Evidence, type ExchangeRecord, type Outcome, type Verdict, type WireViolation } from "./model";
+import { outcomeForLevel, type Cause, type CheckMeta, type Evidence, type ExchangeRecord, type Level, type Observation, type Outcome, type Verdict, type WireViolation } from "./model";
 import { isSelected, runContext, type RunContext } from "./run-context";
 
 declare module "vitest" {
@@ -42,6 +45,11 @@ export interface CheckContext {
   skip(reason: string): never;
   /** A line of explanation kept in the evidence. */
   note(text: string): void;
+  /**
+   * A deviation the check met but does not fail on (its claim is another one):
+   * reported in the finding of its cause, with this exchange.
+   */
+  observe(o: { cause: Cause; level: Level; message: string }, res?: { record: ExchangeRecord; status?: number }): void;
   /** Aborted when the check's time is up. */
   signal: AbortSignal;
 }
@@ -50,6 +58,8 @@ export type CheckFn = (c: CheckContext) => Promise<void>;
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
 const MAX_EXCHANGES = 20;
+/** Distinct causes kept per check: a server whose every answer is wrong gives a bounded report. */
+const MAX_OBSERVATIONS = 30;
 
 class SkipSignal extends Error {
   constructor(readonly reason: string) {
@@ -140,6 +150,7 @@ export function scenario<T>(name: string, setup: (c: CheckContext) => Promise<T>
 async function evaluate(meta: CheckMeta, fn: CheckFn, run: RunContext, timeoutMs: number): Promise<Verdict> {
   const started = performance.now();
   const notes: string[] = [];
+  const noted: Observation[] = [];
   const recorder = newRecorder("check");
   const claim = run.claims[meta.profile];
   if (claim && !claim.claimed) {
@@ -179,6 +190,17 @@ async function evaluate(meta: CheckMeta, fn: CheckFn, run: RunContext, timeoutMs
       throw new SkipSignal(reason);
     },
     note: (text) => void notes.push(text),
+    observe: (o, res) =>
+      void noted.push({
+        ...o.cause,
+        kind: "noted",
+        level: o.level,
+        message: o.message,
+        count: 1,
+        ...(res?.record.operation ? { operation: res.record.operation } : {}),
+        ...(res?.record.response ? { status: res.record.response.status } : {}),
+        ...(res ? { exchange: res.record } : {}),
+      }),
     signal: ctl.signal,
   };
 
@@ -205,26 +227,56 @@ async function evaluate(meta: CheckMeta, fn: CheckFn, run: RunContext, timeoutMs
 
   const setups = (setupUse.get(c) ?? []).map((u) => u.recorder);
   const setupFailure = thrown instanceof SetupFailure ? thrown : undefined;
-  const violations = [...setups.flatMap((s) => s.violations), ...recorder.violations];
-  // A response that breaks the contract fails the checks about its operation.
-  // Met in a prerequisite (a run that gives a thread state, say), it is kept in
-  // the evidence: the checks of that operation judge it, and one broken answer
-  // does not fail every check that happened to need it.
-  const mine = new Set(meta.operations.map(normalizeOperation));
-  const own = violations.filter((v) => v.operation === undefined || mine.has(normalizeOperation(v.operation)));
-  const elsewhere = violations.filter((v) => !own.includes(v));
-  if (elsewhere.length > 0) {
-    const ops = [...new Set(elsewhere.map((v) => v.operation))].join(", ");
-    notes.push(`prerequisite answers broke the contract (judged by the checks of ${ops}): ${describeViolations(elsewhere)}`);
-  }
-  const { outcome, message, focus } = classify(meta, setupFailure ? setupFailure.cause : thrown, own, setupFailure?.setupName, elsewhere);
   const exchanges = [...setups.flatMap((s) => s.exchanges), ...recorder.exchanges];
+  // The exchange a failure is about belongs in the evidence even when the check
+  // made it through a client of its own (the cases of a property).
+  if (thrown instanceof CheckFailure && thrown.exchange && !exchanges.includes(thrown.exchange)) exchanges.push(thrown.exchange);
+  const violations = exchanges.flatMap((x) => x.violations);
+  const declaredOf = (op: string) => contract.operation(op)?.statuses;
+  const { outcome, message, focus, cause } = classify(meta, setupFailure ? setupFailure.cause : thrown, violations, setupFailure?.setupName, declaredOf);
+  const observations = observe(exchanges, noted);
+  if (observations.length > 0 && outcome !== "pass") {
+    notes.push(`seen on the wire besides (each reported once, as a finding): ${observations.map((o) => o.title).join("; ")}`);
+  }
   const evidence = buildEvidence(exchanges, outcome, focus, notes, run.seed);
-  return { outcome, message, evidence, durationMs: Math.round(performance.now() - started) };
+  return {
+    outcome,
+    message,
+    evidence,
+    durationMs: Math.round(performance.now() - started),
+    ...(cause ? { cause } : {}),
+    ...(observations.length ? { observations } : {}),
+  };
 }
 
-const SEVERITY: Outcome[] = ["pass", "skip", "notice", "warn", "fail", "error"];
-const worst = (a: Outcome, b: Outcome): Outcome => (SEVERITY.indexOf(a) >= SEVERITY.indexOf(b) ? a : b);
+/** The deviations of a check's exchanges, one per cause and operation, each with its first exchange. */
+function observe(exchanges: ExchangeRecord[], noted: Observation[]): Observation[] {
+  const out = new Map<string, Observation>();
+  const add = (o: Observation) => {
+    const key = `${o.signature}\u0000${o.operation ?? ""}`;
+    const prior = out.get(key);
+    if (prior) prior.count += o.count;
+    else if (out.size < MAX_OBSERVATIONS) out.set(key, o);
+  };
+  for (const x of exchanges) {
+    for (const v of x.violations) {
+      add({
+        signature: v.signature,
+        title: v.title,
+        kind: v.kind,
+        level: v.level,
+        message: v.message,
+        count: 1,
+        ...(v.operation ? { operation: v.operation } : {}),
+        ...(v.status !== undefined ? { status: v.status } : {}),
+        ...(v.words ? { words: v.words } : {}),
+        exchange: x,
+      });
+    }
+  }
+  for (const o of noted) add({ ...o });
+  return [...out.values()];
+}
 
 function describeViolations(v: WireViolation[]): string {
   const first = v[0]!.message;
@@ -235,33 +287,55 @@ function isAssertionError(e: unknown): e is Error {
   return e instanceof Error && (e.name === "AssertionError" || e.constructor?.name === "AssertionError");
 }
 
+export interface Classified {
+  outcome: Outcome;
+  message: string;
+  focus?: ExchangeRecord;
+  /** For fail, warn and notice: the cause the failure is an instance of. */
+  cause?: Cause;
+}
+
+/**
+ * The outcome of a check from what its function did: its own assertions, at its
+ * level. `violations` (what its exchanges broke on the wire) never fail it; they
+ * only explain a check that could not go on after an answer broke the contract.
+ */
 export function classify(
   meta: CheckMeta,
   thrown: unknown,
-  violations: WireViolation[],
+  violations: WireViolation[] = [],
   setupName?: string,
-  /** Violations in exchanges of operations the check is not about: they never fail it by themselves. */
-  elsewhere: WireViolation[] = [],
-): { outcome: Outcome; message: string; focus?: ExchangeRecord } {
+  /** The statuses an operation declares, to name the cause of a status that was not wanted. */
+  declaredOf: (operation: string) => string[] | undefined = () => undefined,
+): Classified {
   const prefix = setupName ? `setup '${setupName}' failed: ` : "";
   const levelOutcome = outcomeForLevel(meta.level);
-  // The contract's response schemas are normative whatever the check's level.
-  const wire = violations.length > 0 ? { outcome: "fail" as Outcome, message: describeViolations(violations) } : undefined;
-  const withWire = (outcome: Outcome, message: string, focus?: ExchangeRecord) =>
-    wire ? { outcome: worst(outcome, wire.outcome), message: `${message}; ${wire.message}`, focus } : { outcome, message, focus };
+  const own = ownCause(meta);
+  const failed = (message: string, cause: Cause, focus?: ExchangeRecord): Classified => ({ outcome: levelOutcome, message: prefix + message, cause, ...(focus ? { focus } : {}) });
 
-  if (thrown === undefined) return wire ? { outcome: wire.outcome, message: wire.message } : { outcome: "pass", message: "" };
+  if (thrown === undefined) return { outcome: "pass", message: "" };
   if (thrown instanceof SkipSignal) return { outcome: "skip", message: thrown.reason };
-  if (thrown instanceof CheckFailure) return withWire(levelOutcome, prefix + thrown.message, thrown.exchange);
-  if (isAssertionError(thrown)) return withWire(levelOutcome, prefix + thrown.message);
-  if (thrown instanceof TransportError) return withWire(levelOutcome, prefix + thrown.message, thrown.record);
-  if (thrown instanceof DeadlineExceeded) return withWire(levelOutcome, prefix + thrown.message);
-  // A crash after the target broke the contract is the target's doing, not ours.
-  if (wire) return { outcome: wire.outcome, message: `${prefix}${wire.message} (the check could not go on: ${(thrown as Error)?.message ?? thrown})` };
-  if (elsewhere.length > 0) {
-    return { outcome: levelOutcome, message: `${prefix}the check could not go on after a prerequisite answer broke the contract: ${describeViolations(elsewhere)} (${(thrown as Error)?.message ?? thrown})` };
+  if (thrown instanceof CheckFailure) {
+    const { cause, status } = thrown.detail;
+    const op = thrown.exchange?.operation;
+    const named = cause ?? (status ? statusCause(op, status.wanted, status.got, op ? declaredOf(op) : undefined) : own);
+    return failed(thrown.message, named, thrown.exchange);
   }
+  if (isAssertionError(thrown)) return failed(thrown.message, own);
+  if (thrown instanceof TransportError) {
+    const op = thrown.record.operation;
+    const how = /within [0-9]+ ms/.test(thrown.record.error ?? "") ? "no complete answer in time" : /aborted/.test(thrown.record.error ?? "") ? "no answer before the check's time was up" : "the connection failed";
+    const where = op ? operationFamily(op) : "a request";
+    return failed(thrown.message, { signature: `no answer ${where}: ${how}`, title: `${where}: ${how}` }, thrown.record);
+  }
+  if (thrown instanceof DeadlineExceeded) return failed(thrown.message, own);
+  // A crash after the target broke the contract: the check could not judge its
+  // claim because of that answer, and the failure is an instance of its cause.
   const err = thrown instanceof Error ? thrown : new Error(String(thrown));
+  if (violations.length > 0) {
+    const first = violations[0]!;
+    return failed(`the check could not go on after an answer broke the contract: ${describeViolations(violations)} (${err.message})`, { signature: first.signature, title: first.title });
+  }
   const where = err.stack?.split("\n").slice(1, 3).map((l) => l.trim()).join(" ") ?? "";
   return { outcome: "error", message: `${prefix}harness error: ${err.name}: ${err.message}${where ? ` (${where})` : ""}` };
 }

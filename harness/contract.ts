@@ -8,7 +8,8 @@ import SwaggerParser from "@apidevtools/swagger-parser";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { fileURLToPath } from "node:url";
-import type { OperationKey, Profile, WireViolation } from "./model";
+import { contentTypeCause, schemaCause, statusCause, weaker, type SchemaSpot } from "./causes";
+import { LEVELS, type Level, type OperationKey, type Profile, type WireViolation } from "./model";
 
 // ajv-formats is CommonJS; its default export arrives wrapped under some loaders.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
@@ -185,6 +186,107 @@ function tolerate(doc: any, warnings: string[]): any {
   return walk(doc);
 }
 
+
+/** The level a node of the contract declares for itself (`x-level`), if any. */
+function levelOf(node: any): Level | undefined {
+  const l = node?.["x-level"];
+  return typeof l === "string" && (LEVELS as readonly string[]).includes(l) ? (l as Level) : undefined;
+}
+
+const COMPONENT = /^\/(?:components\/schemas|\$defs)\/([^/]+)$/;
+
+/**
+ * Where an instance path of a body lands in the contract: the innermost named
+ * schema that holds it, the path under that schema, and the levels declared on
+ * the way (a response or a field the contract added by decision says
+ * `x-level: SHOULD`). Combinators are entered through the first branch that
+ * knows the next name; where none does, the rest of the path is kept as it is.
+ */
+export function locateInSchema(doc: unknown, rootPointer: string, instancePath: string): { component: string; path: string; node: any; levels: Level[] } {
+  let { node, pointer } = follow(doc, rootPointer);
+  const levels: Level[] = [];
+  const take = (n: any) => {
+    const l = levelOf(n);
+    if (l) levels.push(l);
+  };
+  take(node);
+  let component = COMPONENT.exec(pointer)?.[1] ?? "(inline)";
+  let rel: string[] = [];
+  const segments = instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!;
+    const step = (n: any, p: string): { ptr: string; shown: string } | undefined => {
+      if (/^[0-9]+$/.test(seg) && n?.items && typeof n.items === "object") return { ptr: `${p}/items`, shown: "*" };
+      if (n?.properties && seg in n.properties) return { ptr: `${p}/properties/${escapePointer(seg)}`, shown: seg };
+      if (n?.additionalProperties && typeof n.additionalProperties === "object") return { ptr: `${p}/additionalProperties`, shown: "*" };
+      for (const comb of ["allOf", "anyOf", "oneOf"]) {
+        const list = n?.[comb];
+        if (!Array.isArray(list)) continue;
+        for (let b = 0; b < list.length; b++) {
+          const branch = follow(doc, `${p}/${comb}/${b}`);
+          const found = step(branch.node, branch.pointer);
+          if (found) return found;
+        }
+      }
+      return undefined;
+    };
+    const next = step(node, pointer);
+    if (!next) {
+      rel = [...rel, ...segments.slice(i).map((s) => (/^[0-9]+$/.test(s) ? "*" : s))];
+      break;
+    }
+    ({ node, pointer } = follow(doc, next.ptr));
+    take(node);
+    const named = COMPONENT.exec(pointer)?.[1];
+    if (named) {
+      component = named;
+      rel = [];
+    } else rel.push(next.shown);
+  }
+  return { component, path: rel.length ? `/${rel.join("/")}` : "", node, levels };
+}
+
+/**
+ * The errors that name a cause: an error inside a branch of a combinator that
+ * failed as a whole says only why that branch did not fit, so the combinator's
+ * own error stands for them.
+ */
+export function causalErrors(errors: ErrorObject[]): ErrorObject[] {
+  const combinators = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf");
+  return errors.filter(
+    (e) => !combinators.some((c) => c !== e && e.instancePath.startsWith(c.instancePath) && e.schemaPath.startsWith(`${c.schemaPath}/`)),
+  );
+}
+
+/** The spots (component, path, keyword) of a failed validation, each with the level its place in the contract declares. */
+export function schemaSpots(doc: unknown, schemaPointer: string, errors: ErrorObject[], baseLevel: Level): Array<SchemaSpot & { level: Level }> {
+  const out: Array<SchemaSpot & { level: Level }> = [];
+  const seen = new Set<string>();
+  for (const e of causalErrors(errors)) {
+    const at = locateInSchema(doc, schemaPointer, e.instancePath);
+    const params = e.params as Record<string, unknown>;
+    const detail = String(params.missingProperty ?? params.additionalProperty ?? params.type ?? params.format ?? params.allowedValue ?? (params.allowedValues ? JSON.stringify(params.allowedValues) : "") ?? "");
+    // The weakest level on the way decides: a field the contract added by
+    // decision is judged at SHOULD wherever it sits, and so is everything in a
+    // response the contract added.
+    let level = at.levels.reduce(weaker, baseLevel);
+    if (e.keyword === "required" && typeof params.missingProperty === "string") {
+      // A property required by decision says so on itself (`x-level`), or its
+      // object says it for the properties it requires (`x-required-level`).
+      const declared = levelOf(locateInSchema(doc, schemaPointer, `${e.instancePath}/${escapePointer(params.missingProperty)}`).node);
+      if (declared) level = weaker(level, declared);
+      const byHolder = levelOf({ "x-level": at.node?.["x-required-level"]?.[params.missingProperty] });
+      if (byHolder) level = weaker(level, byHolder);
+    }
+    const spot = { component: at.component, path: at.path, keyword: e.keyword, detail, message: e.message ?? e.keyword, level };
+    const key = `${spot.component}${spot.path} ${spot.keyword} ${spot.detail}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(spot);
+  }
+  return out;
+}
+
 const cache = new Map<string, Promise<Contract>>();
 
 /** Loads (once per process) and validates a contract from a file path or URL. */
@@ -289,45 +391,82 @@ async function buildContract(source: string): Promise<Contract> {
     return Object.keys(follow(bundled, ptr).node?.content ?? {});
   }
 
+  /** The response a status selects, as the operation declares it (with what sits beside a $ref) and after its $refs. */
+  function responseEntry(op: Operation, status: number): { pointer: string; level: Level } | undefined {
+    const base = `/paths/${escapePointer(op.path)}/${op.method.toLowerCase()}/responses`;
+    const responses = follow(bundled, base).node ?? {};
+    const key = [String(status), `${String(status)[0]}XX`, "default"].find((k) => k in responses);
+    if (!key) return undefined;
+    const raw = resolvePointer(bundled, `${base}/${escapePointer(key)}`);
+    const followed = follow(bundled, `${base}/${escapePointer(key)}`);
+    // A response the documents declare is judged at MUST; one the contract added
+    // by decision says `x-level` (at the operation, or on the shared response).
+    const level = [levelOf(raw), levelOf(followed.node)].reduce<Level>((l, x) => (x ? weaker(l, x) : l), "MUST");
+    return { pointer: followed.pointer, level };
+  }
+
   function checkResponse(
     op: Operation,
     res: { status: number; contentType: string; text: string; truncated: boolean },
     successSchema?: string,
   ): WireViolation[] {
-    const ptr = responsePointer(op, res.status);
-    if (ptr === undefined) {
-      return [
-        {
-          operation: op.key,
-          kind: "status",
-          message: `${op.key} answered ${res.status}, a status the contract does not declare (declared: ${op.statuses.join(", ")})`,
-        },
-      ];
+    const entry = responseEntry(op, res.status);
+    const base = { operation: op.key, status: res.status };
+    if (entry === undefined) {
+      // OpenAPI's Responses Object "is not expected to cover all possible HTTP
+      // response codes": a status the contract does not declare is a SHOULD,
+      // unless a check wants a particular status (and judges it at its level).
+      const cause = statusCause(op.key, op.statuses.filter((s) => /^[0-9]{3}$/.test(s)).map(Number), res.status, op.statuses);
+      return [{ ...base, kind: "status", level: "SHOULD", ...cause, message: `${op.key} answered ${res.status}, a status the contract does not declare (declared: ${op.statuses.join(", ")})` }];
     }
+    const ptr = entry.pointer;
     const content: Record<string, any> = follow(bundled, ptr).node?.content ?? {};
     const declared = Object.keys(content);
     if (declared.length === 0) return [];
     const jsonType = declared.find(isJsonMediaType);
     const got = res.contentType.split(";")[0]!.trim().toLowerCase();
+    const wrongType = (): WireViolation => ({
+      ...base,
+      kind: "content-type",
+      level: entry.level,
+      ...contentTypeCause(res.status, res.contentType, declared),
+      message: `${op.key} ${res.status} answered Content-Type '${res.contentType || "(none)"}', declared: ${declared.join(", ")}`,
+    });
     if (jsonType === undefined) {
       // Only non-JSON media (streams, text): the stream reader and its checks judge those.
-      if (!declared.some((d) => d.toLowerCase() === got) && !declared.includes("*/*")) {
-        return [{ operation: op.key, kind: "content-type", message: `${op.key} ${res.status} answered Content-Type '${res.contentType || "(none)"}', declared: ${declared.join(", ")}` }];
-      }
+      if (!declared.some((d) => d.toLowerCase() === got) && !declared.includes("*/*")) return [wrongType()];
       return [];
     }
     if (!isJsonMediaType(got)) {
       if (declared.some((d) => d.toLowerCase() === got)) return [];
-      return [{ operation: op.key, kind: "content-type", message: `${op.key} ${res.status} answered Content-Type '${res.contentType || "(none)"}', declared: ${declared.join(", ")}` }];
+      return [wrongType()];
     }
     if (res.truncated) {
-      return [{ operation: op.key, kind: "json", message: `${op.key} ${res.status} body is larger than the suite reads; not validated` }];
+      return [
+        {
+          ...base,
+          kind: "json",
+          level: "MAY",
+          signature: `body too large on ${op.key}`,
+          title: `${op.key} answers a body larger than the suite reads`,
+          message: `${op.key} ${res.status} body is larger than the suite reads; not validated`,
+        },
+      ];
     }
     let body: unknown;
     try {
       body = JSON.parse(res.text);
     } catch (e) {
-      return [{ operation: op.key, kind: "json", message: `${op.key} ${res.status} body is not valid JSON: ${(e as Error).message}` }];
+      return [
+        {
+          ...base,
+          kind: "json",
+          level: entry.level,
+          signature: `body not json ${res.status >= 400 ? "in errors" : `on ${op.key}`}`,
+          title: res.status >= 400 ? "Error responses declared as JSON carry a body that is not JSON" : `${op.key} answers a body that is not JSON under a JSON media type`,
+          message: `${op.key} ${res.status} body is not valid JSON: ${(e as Error).message}`,
+        },
+      ];
     }
     const schemaPointer =
       successSchema && res.status >= 200 && res.status < 300 ? successSchema : `${ptr}/content/${escapePointer(jsonType)}/schema`;
@@ -338,14 +477,17 @@ async function buildContract(source: string): Promise<Contract> {
     if (uncompilable.has(schemaPointer)) return [];
     const validate = validator(schemaPointer);
     if (validate(body)) return [];
-    return [
-      {
-        operation: op.key,
-        kind: "schema",
-        message: `${op.key} ${res.status} body does not match the contract: ${describeAjvErrors(validate.errors)}`,
-        errors: trimErrors(validate.errors),
-      },
-    ];
+    const errors = trimErrors(validate.errors);
+    // One violation per cause: two missing fields are two things to fix, and each
+    // may rest on other words (one documented, one added by decision).
+    return schemaSpots(bundled, schemaPointer, validate.errors ?? [], entry.level).map((spot) => ({
+      ...base,
+      kind: "schema" as const,
+      level: spot.level,
+      ...schemaCause(spot, res.status),
+      message: `${op.key} ${res.status} body does not match the contract: ${describeAjvErrors(validate.errors)}`,
+      errors,
+    }));
   }
 
   function requestSchemaPointer(op: Operation, mediaType = "application/json"): string | undefined {

@@ -1,14 +1,24 @@
 // Assertions for checks. A failed assertion is the target's failure (reported at
 // the check's level); its message says what the contract wanted and what came.
 
-import type { ExchangeRecord } from "./model";
+import { contentTypeCause, schemaCause } from "./causes";
+import type { Cause, ExchangeRecord } from "./model";
 import type { HttpResponse, StreamResponse } from "./http";
+
+/** What a failure knows of its cause, beyond its message (see harness/causes.ts). */
+export interface FailureDetail {
+  /** The cause, where the assertion can name it (a failure without one is a cause of its own check). */
+  cause?: Cause;
+  /** A status that was not the one wanted: the wrapper names its cause with the contract at hand. */
+  status?: { wanted: number[]; got: number };
+}
 
 export class CheckFailure extends Error {
   constructor(
     message: string,
     /** The exchange the failure is about, shown first in the evidence. */
     readonly exchange?: ExchangeRecord,
+    readonly detail: FailureDetail = {},
   ) {
     super(message);
     this.name = "CheckFailure";
@@ -27,19 +37,19 @@ function bodyHint(res: Answer): string {
   return `: ${body.length > 200 ? `${body.slice(0, 200)}…` : body}`;
 }
 
-export function fail(message: string, res?: Answer): never {
-  throw new CheckFailure(message, res?.record);
+export function fail(message: string, res?: Answer, detail?: FailureDetail): never {
+  throw new CheckFailure(message, res?.record, detail);
 }
 
-export function ensure(condition: unknown, message: string, res?: Answer): asserts condition {
-  if (!condition) fail(message, res);
+export function ensure(condition: unknown, message: string, res?: Answer, detail?: FailureDetail): asserts condition {
+  if (!condition) fail(message, res, detail);
 }
 
 /** The response has one of the expected statuses. */
 export function expectStatus(res: Answer, expected: number | number[], why?: string): void {
   const list = Array.isArray(expected) ? expected : [expected];
   if (!list.includes(res.status)) {
-    fail(`${opName(res)} answered ${res.status}, expected ${list.join(" or ")}${why ? ` (${why})` : ""}${bodyHint(res)}`, res);
+    fail(`${opName(res)} answered ${res.status}, expected ${list.join(" or ")}${why ? ` (${why})` : ""}${bodyHint(res)}`, res, { status: { wanted: list, got: res.status } });
   }
 }
 
@@ -112,5 +122,29 @@ export function expectSameMembers(actual: unknown[], expected: unknown[], what: 
  */
 export function expectConforms(res: Answer, what?: string): void {
   const v = res.record.violations;
-  if (v.length > 0) fail(`${what ? `${what}: ` : ""}${v.map((x) => x.message).join("; ")}`, res);
+  if (v.length > 0) fail(`${what ? `${what}: ` : ""}${v.map((x) => x.message).join("; ")}`, res, { cause: { signature: v[0]!.signature, title: v[0]!.title } });
+}
+
+/**
+ * The answer is sent as JSON (application/json or a +json type), as the claim
+ * says: a JSON text under another media type is refused by clients that read
+ * by media type. Its cause is the wire's, so the finding is one.
+ */
+export function expectJsonMediaType(res: Answer): void {
+  const ct = res.headers["content-type"] ?? "";
+  const base = ct.split(";")[0]!.trim().toLowerCase();
+  if (base === "application/json" || /^application\/[^/]+\+json$/.test(base)) return;
+  fail(`${opName(res)} answered ${res.status} with Content-Type '${ct || "(none)"}', not application/json`, res, { cause: contentTypeCause(res.status, ct, ["application/json"]) });
+}
+
+/**
+ * The object has each of `fields`, which the contract's `component` schema
+ * requires: a check whose claim names those fields says so. Its cause is the
+ * one wire validation gives the same gap, so the finding is one.
+ */
+export function expectRequired(res: Answer, value: Record<string, unknown>, component: string, fields: string[]): void {
+  const missing = fields.filter((f) => !(f in value));
+  if (missing.length === 0) return;
+  const spot = { component, path: "", keyword: "required", detail: missing[0]!, message: `must have required property '${missing[0]}'` };
+  fail(`${opName(res)} answered ${component} without ${missing.map((m) => `'${m}'`).join(", ")}, which the contract requires`, res, { cause: schemaCause(spot, res.status) });
 }

@@ -65,6 +65,16 @@ export function outcomeForLevel(level: Level): Outcome {
   return level === "MUST" ? "fail" : level === "SHOULD" ? "warn" : "notice";
 }
 
+/** What makes two deviations one: see harness/causes.ts. */
+export interface Cause {
+  /** Stable: the same deviation gives the same signature on any operation, run or seed. */
+  signature: string;
+  /** The deviation in one line, as a fix list reads it. */
+  title: string;
+  /** The words it breaks, where the cause knows them (a failing check brings its own spec). */
+  words?: Citation[];
+}
+
 export interface WireViolation {
   /** `METHOD /template` when the exchange matched an operation of the contract. */
   operation?: OperationKey;
@@ -72,6 +82,16 @@ export interface WireViolation {
   message: string;
   /** ajv errors, trimmed. */
   errors?: unknown[];
+  /** The cause: the same deviation gives the same signature on any operation, run or seed. */
+  signature: string;
+  /** The cause in one line, as a fix list reads it. */
+  title: string;
+  /** The level the documents' words give this response (or field): a response the contract added by decision is SHOULD. */
+  level: Level;
+  /** The status of the response. */
+  status?: number;
+  /** The words it breaks. */
+  words?: Citation[];
 }
 
 export interface RequestRecord {
@@ -127,12 +147,35 @@ export interface Evidence {
   seed?: number;
 }
 
+/**
+ * A deviation a check saw on the wire (a response or event that breaks the
+ * contract, or one the check noted without failing on it): one cause, where it
+ * was seen, and the first exchange that shows it. It never decides the check's
+ * outcome; the report gathers observations into findings.
+ */
+export interface Observation extends Cause {
+  kind: WireViolation["kind"] | "noted";
+  level: Level;
+  operation?: OperationKey;
+  status?: number;
+  /** The first sighting, in words. */
+  message: string;
+  /** How many exchanges of the check showed it. */
+  count: number;
+  /** The first exchange that showed it, whole (the finding's example is chosen among these). */
+  exchange?: ExchangeRecord;
+}
+
 /** The result of one check, as the worker determined it. */
 export interface Verdict {
   outcome: Outcome;
   message: string;
   evidence: Evidence;
   durationMs: number;
+  /** Why the check did not pass (fail, warn, notice): the cause its failure is an instance of. */
+  cause?: Cause;
+  /** Deviations seen on the wire during the check, whatever its outcome. */
+  observations?: Observation[];
 }
 
 /** A check's citations, always as a list. */

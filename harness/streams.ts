@@ -9,8 +9,9 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { parse } from "yaml";
-import { createAjv, describeAjvErrors } from "./contract";
-import type { OperationKey, WireViolation } from "./model";
+import { eventCause, type Cause } from "./causes";
+import { createAjv, describeAjvErrors, schemaSpots } from "./contract";
+import { LEVELS, type Level, type OperationKey, type WireViolation } from "./model";
 import type { SseEvent } from "./sse";
 
 export const DEFAULT_STREAMS = fileURLToPath(new URL("../schemas/streams.yaml", import.meta.url));
@@ -24,6 +25,8 @@ export interface EventSpec {
   /** Kinds of stream that carry it (`run`, `thread`). */
   streams: string[];
   validate: ValidateFunction;
+  /** The level of its shape: `x-level` where the documents give it less than MUST words. */
+  level: Level;
 }
 
 export interface StreamOperation {
@@ -57,6 +60,8 @@ export interface StreamContract {
 export interface EventProblem {
   message: string;
   errors?: unknown[];
+  cause: Cause;
+  level: Level;
 }
 
 const STREAMS_ID = "urn:langgraph-conformance:streams";
@@ -136,7 +141,9 @@ function buildStreams(source: string): StreamContract {
     const streams = schema?.["x-streams"];
     if (!RULES.includes(rule)) throw new Error(`${where} event '${name}' needs x-namespace (${RULES.join(", ")})`);
     if (!Array.isArray(streams) || streams.length === 0) throw new Error(`${where} event '${name}' needs x-streams`);
-    events.set(name, { name, namespace: rule, streams, validate });
+    const declared = schema?.["x-level"];
+    if (declared !== undefined && !(LEVELS as readonly string[]).includes(declared)) throw new Error(`${where} event '${name}': x-level must be one of ${LEVELS.join(", ")}`);
+    events.set(name, { name, namespace: rule, streams, validate, level: declared ?? "MUST" });
   }
 
   const modes: Record<string, string[]> = {};
@@ -170,27 +177,34 @@ function buildStreams(source: string): StreamContract {
     const parsed = parseName(event.event);
     const spec = events.get(parsed.base);
     const known = spec !== undefined && spec.streams.includes(op.stream);
+    const problem = (message: string, cause: Cause, level: Level = spec?.level ?? "MUST"): EventProblem => ({ message, cause, level });
     if (!known && !op.otherNames) {
       const names = [...events.values()].filter((e) => e.streams.includes(op.stream)).map((e) => e.name);
-      return { message: `is not an event of the contract (events of ${operation}: ${names.join(", ")})` };
+      return problem(`is not an event of the contract (events of ${operation}: ${names.join(", ")})`, eventCause(parsed.base, `is not an event of ${op.stream} streams`), "MUST");
     }
     if (known) {
-      if (parsed.problem) return { message: parsed.problem };
-      if (spec.namespace === "never" && parsed.namespace.length > 0) return { message: `carries a namespace, which '${spec.name}' never does` };
-      if (spec.namespace === "required" && parsed.namespace.length === 0) return { message: `carries no namespace, which '${spec.name}' always does` };
+      if (parsed.problem) return problem(parsed.problem, eventCause(parsed.base, "names break the event-name grammar"));
+      if (spec.namespace === "never" && parsed.namespace.length > 0) return problem(`carries a namespace, which '${spec.name}' never does`, eventCause(parsed.base, "carry a namespace"));
+      if (spec.namespace === "required" && parsed.namespace.length === 0) return problem(`carries no namespace, which '${spec.name}' always does`, eventCause(parsed.base, "carry no namespace"));
     }
     let data: unknown = null;
     if (!/^\s*$/.test(event.data)) {
       try {
         data = JSON.parse(event.data);
       } catch (e) {
-        return { message: `has data that is not JSON (${(e as Error).message}): ${excerpt(event.data)}` };
+        return problem(`has data that is not JSON (${(e as Error).message}): ${excerpt(event.data)}`, eventCause(parsed.base, "carry data that is not JSON"), "MUST");
       }
     }
     if (!known) return undefined;
     if (spec.validate(data)) return undefined;
     const empty = data === null && /^\s*$/.test(event.data) ? " (its data is empty, read as null)" : "";
-    return { message: `has data that does not match the contract${empty}: ${describeAjvErrors(spec.validate.errors)}`, errors: trimErrors(spec.validate.errors) };
+    const spot = schemaSpots({ ...document, $defs: defs }, `/$defs/${escapePointer(spec.name)}`, spec.validate.errors ?? [], spec.level)[0];
+    return {
+      message: `has data that does not match the contract${empty}: ${describeAjvErrors(spec.validate.errors)}`,
+      errors: trimErrors(spec.validate.errors),
+      cause: eventCause(parsed.base, "carry data that does not match the contract", spot),
+      level: spot?.level ?? spec.level,
+    };
   }
 
   function checkEventsOf(operation: OperationKey | undefined, sse: { events: ReadonlyArray<Pick<SseEvent, "event" | "data">> }): WireViolation[] {
@@ -218,6 +232,8 @@ function buildStreams(source: string): StreamContract {
           kind: "event",
           message: `${operation}: event #${index} '${ev.event}' ${problem.message}`,
           ...(problem.errors ? { errors: problem.errors } : {}),
+          ...problem.cause,
+          level: problem.level,
         },
         count: 1,
       });
@@ -225,7 +241,12 @@ function buildStreams(source: string): StreamContract {
     const out = [...seen.values()].map(({ violation, count }) =>
       count > 1 ? { ...violation, message: `${violation.message} (and ${count - 1} more event${count > 2 ? "s" : ""} like it)` } : violation,
     );
-    if (dropped > 0) out.push({ operation, kind: "event", message: `${operation}: ${dropped} more event${dropped > 1 ? "s" : ""} with other problems, not listed` });
+    // The events past the bound are counted in the last listed problem's message: listed
+    // apart, they would be a cause of their own, and they are not one.
+    if (dropped > 0 && out.length > 0) {
+      const last = out[out.length - 1]!;
+      out[out.length - 1] = { ...last, message: `${last.message}; ${dropped} more event${dropped > 1 ? "s" : ""} with other problems, not listed` };
+    }
     return out;
   }
 

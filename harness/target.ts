@@ -87,7 +87,12 @@ export interface ProbeResult {
   graphs?: string[];
   /** What the probe noticed but did not stop for (GET /ok missing on a server that otherwise speaks the API). */
   warnings: string[];
+  /** false when POST /mcp/ answers 404: the target has no MCP endpoint at all. */
+  mcpOffered?: boolean;
 }
+
+/** The reason given when the target has no MCP endpoint. */
+export const MCP_ABSENT = "the target does not offer the MCP endpoint: POST /mcp/ answers 404 to an initialize request (--claim mcp to judge it anyway)";
 
 /**
  * Is this a server of this API that answers? GET /ok answering JSON in time says
@@ -135,6 +140,19 @@ export async function probe(target: TargetConnection): Promise<ProbeResult> {
     /* /info is judged by its own checks */
   }
   try {
+    // The MCP endpoint has no flag in GET /info: a 404 to an initialize request says
+    // there is no endpoint at all (a server that has one answers it, or refuses it
+    // with another status that its checks judge).
+    const mcp = await api.post(
+      "/mcp/",
+      { jsonrpc: "2.0", id: "conformance-probe", method: "initialize", params: { protocolVersion: "2025-03-26", capabilities: {}, clientInfo: { name: "langgraph-conformance-probe", version: "0" } } },
+      { headers: { accept: "application/json, text/event-stream" } },
+    );
+    result.mcpOffered = mcp.status !== 404;
+  } catch {
+    /* unknown: the MCP checks judge it */
+  }
+  try {
     const res = await api.post("/assistants/search", { metadata: { created_by: "system" }, limit: 1000 });
     if (res.status === 200 && Array.isArray(res.json)) {
       result.graphs = [...new Set(res.json.map((a: any) => a?.graph_id).filter((g: unknown) => typeof g === "string"))] as string[];
@@ -159,13 +177,18 @@ export const CRONS_DECLARED_OFF = "GET /info declares flags.crons = false";
  *   (Enterprise-only)", seed 002 "Crons (Plus tier)"), and GET /info's
  *   flags.crons says whether they are offered: false is "not claimed"; true, or
  *   no flag at all, is claimed (a server that says nothing is judged on them).
- * - mcp: seed 002 lists the MCP endpoint with the rest of the API, with no tier
- *   and no flag, and nothing in GET /info can declare its absence. It is
- *   claimed, like every part of the API no document marks optional; a server
- *   that does not offer it is run with --disclaim mcp (its checks' failures say
- *   so when the endpoint answers 404).
+ * - mcp: the API reference lists the MCP endpoint with the rest of the API,
+ *   with no tier and no flag, and nothing in GET /info can declare its absence.
+ *   It is claimed when the endpoint is there; a target whose POST /mcp/ answers
+ *   404 to an initialize request has no endpoint at all and is reported as not
+ *   offering it (as a server without crons is), not as failing every MCP check
+ *   on one missing route.
  */
-export function decideClaims(info: Record<string, any> | undefined, overrides: { claim?: Profile[]; disclaim?: Profile[] }): Partial<Record<Profile, Claim>> {
+export function decideClaims(
+  info: Record<string, any> | undefined,
+  overrides: { claim?: Profile[]; disclaim?: Profile[] },
+  offered: { mcp?: boolean } = {},
+): Partial<Record<Profile, Claim>> {
   const claims: Partial<Record<Profile, Claim>> = {};
   for (const p of PROFILES) claims[p] = { claimed: true, reason: "part of the core API" };
   const flags = info?.flags;
@@ -174,7 +197,10 @@ export function decideClaims(info: Record<string, any> | undefined, overrides: {
   } else {
     claims.crons = { claimed: true, reason: "GET /info does not declare flags.crons: an optional tier the server does not disclaim (--disclaim crons)" };
   }
-  claims.mcp = { claimed: true, reason: "part of the API (seed 002); nothing in GET /info declares it (--disclaim mcp for a server without it)" };
+  claims.mcp =
+    offered.mcp === false
+      ? { claimed: false, reason: MCP_ABSENT }
+      : { claimed: true, reason: "part of the API; the target answers POST /mcp/ (--disclaim mcp for a server without it)" };
   if (flags && typeof flags === "object" && typeof flags.assistants === "boolean" && !flags.assistants) {
     claims.assistants = { claimed: false, reason: "GET /info declares flags.assistants = false" };
   }

@@ -9,7 +9,7 @@
 import { PROFILES } from "../harness/model";
 import { clip, terminalSafe } from "./escape";
 import { formatScore, verdictOf, type Counts, type Report } from "./report";
-import { ATTENTION, bySeverity, statusOf, STATUS_LABEL, type ReportCheck, type Status } from "./view";
+import { ATTENTION, bySeverity, findingReach, findingsOf, statusOf, STATUS_LABEL, type ReportCheck, type Status } from "./view";
 
 const COLUMNS: Array<keyof Counts> = ["total", "pass", "fail", "warn", "notice", "skip", "error"];
 
@@ -90,6 +90,21 @@ export function formatSummary(report: Report, opts: SummaryOptions = {}): string
   }
   lines.push(p.bold(row("all", report.summary, report.score ? formatScore(report.score) : "", width)));
 
+  // The fix list: every finding, most binding first (one line each; the reports have the evidence).
+  const findings = findingsOf(report);
+  if (findings.length > 0) {
+    const c = report.findingCounts;
+    lines.push("");
+    lines.push(p.bold(`Fix list: ${findings.length} finding(s)${c ? ` (${c.MUST} MUST, ${c.SHOULD} SHOULD, ${c.MAY} MAY)` : ""}, each one cause however many checks meet it`));
+    const shown = opts.messages === false ? findings.filter((f) => f.level === "MUST").slice(0, 20) : findings;
+    for (const f of shown) {
+      const paintF = f.baseline ? p.dim : f.level === "MUST" ? p.red : f.level === "SHOULD" ? p.yellow : p.blue;
+      lines.push(`  ${paintF(f.level.padEnd(6))} ${p.bold(f.id)} ${terminalSafe(f.title)}${f.baseline ? p.dim(" (expected by the baseline)") : ""}`);
+      lines.push(p.dim(`           ${terminalSafe(findingReach(f))}${f.failed.length ? `: ${f.failed.slice(0, 8).map((x) => x.id).join(", ")}${f.failed.length > 8 ? ", …" : ""}` : ""}`));
+    }
+    if (shown.length < findings.length) lines.push(p.dim(`  … ${findings.length - shown.length} more in the reports`));
+  }
+
   for (const profile of PROFILES) {
     const mine = report.checks.filter((c) => c.profile === profile && list.includes(statusOf(c))).sort((a, b) => bySeverity(a, b) || a.id.localeCompare(b.id, "en", { numeric: true }));
     if (mine.length === 0) continue;
@@ -149,14 +164,17 @@ export function formatGithub(report: Report, opts: SummaryOptions & { token: str
   const out: string[] = [];
   const annotate = (kind: "error" | "warning" | "notice", title: string, message: string) =>
     out.push(`::${kind} title=${ghProp(title)}::${ghData(message.replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, "?"))}`);
+  // One annotation per finding (a cause, however many checks it fails), then what is the suite's or the baseline's.
+  for (const f of findingsOf(report)) {
+    if (f.baseline) continue;
+    const kind = f.level === "MUST" ? "error" : f.level === "SHOULD" ? "warning" : "notice";
+    annotate(kind, `${f.id} [${f.level}] ${f.title}`, `${findingReach(f)}${f.failed.length ? `; checks: ${f.failed.map((c) => c.id).join(", ")}` : ""}; e.g. ${f.example.check}: ${f.example.message}`.slice(0, 4000));
+  }
   for (const c of [...report.checks].sort(bySeverity)) {
     const s = statusOf(c);
     const title = `${c.id} [${c.level}] ${c.title}`;
-    if (s === "fail") annotate("error", title, c.message.slice(0, 4000));
-    else if (s === "error") annotate("error", `harness error: ${title}`, c.message.slice(0, 4000));
+    if (s === "error") annotate("error", `harness error: ${title}`, c.message.slice(0, 4000));
     else if (s === "stale") annotate("error", `stale baseline entry: ${c.id}`, `${c.id} passes but the baseline lists it as a known failure: remove its line from ${report.baseline?.file ?? "the baseline"}`);
-    else if (s === "warn") annotate("warning", title, c.message.slice(0, 4000));
-    else if (s === "notice") annotate("notice", title, c.message.slice(0, 4000));
   }
   for (const s of (report.baseline?.stale ?? []).filter((x) => !report.checks.some((c) => c.id === x.id))) annotate("error", `stale baseline entry: ${s.id}`, s.reason);
   for (const pr of report.problems) annotate("error", `harness error in ${pr.where}`, pr.message);

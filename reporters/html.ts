@@ -1,6 +1,8 @@
-// report.html: one self-contained file a person opens in a browser. Summary and
-// score per profile, filters by outcome, profile and level, and for each
-// failure its requests, responses, SSE transcripts and curl lines.
+// report.html: one self-contained file a person opens in a browser. The fix
+// list first (the findings, filterable by level and text, each expanding to
+// its words, its checks and one exchange), then the score per profile, then
+// every check with filters by outcome, profile and level, and for each failure
+// its requests, responses, SSE transcripts and curl lines.
 //
 // Everything from the target is untrusted: every text goes through escapeHtml,
 // no value from the report is ever put in a URL, an event handler or a script,
@@ -10,10 +12,14 @@
 import { createHash } from "node:crypto";
 import { LEVELS, PROFILES, specText } from "../harness/model";
 import { escapeHtml as h } from "./escape";
-import { formatScore, verdictOf, type Report, type Score } from "./report";
+import { formatScore, verdictOf, type Finding, type Report, type Score } from "./report";
 import {
   bySeverity,
+  citationText,
   declaredText,
+  findingReach,
+  findingsOf,
+  LINKABLE_ID,
   exchangeTitle,
   labelOf,
   requestText,
@@ -53,6 +59,13 @@ details.check > .body { padding: 0 .9rem .8rem; }
 .msg { white-space: pre-wrap; word-break: break-word; margin: .5rem 0; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12.5px; }
 .exchange { border-top: 1px dashed var(--line); margin-top: .6rem; } .pair { display: grid; grid-template-columns: 1fr 1fr; gap: .6rem; } @media (max-width: 900px) { .pair { grid-template-columns: 1fr; } }
 ul.violations { margin: .4rem 0; padding-left: 1.2rem; color: var(--fail); }
+details.finding { border: 1px solid var(--line); border-left-width: 5px; border-radius: 6px; margin: .4rem 0; scroll-margin-top: 4rem; }
+details.finding > summary { padding: .35rem .6rem; cursor: pointer; display: flex; gap: .6rem; align-items: baseline; flex-wrap: wrap; }
+details.finding > .body { padding: 0 .9rem .8rem; }
+.l-MUST { border-left-color: var(--fail); color: var(--fail); } .l-SHOULD { border-left-color: var(--warn); color: var(--warn); } .l-MAY { border-left-color: var(--notice); color: var(--notice); }
+details.finding.l-MUST, details.finding.l-SHOULD, details.finding.l-MAY { color: var(--fg); }
+.reach { color: var(--muted); font-size: 12px; } ul.words { margin: .3rem 0; padding-left: 1.2rem; }
+#ffilters { display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; align-items: center; margin: .4rem 0; } #fshown { color: var(--muted); margin-left: auto; }
 .muted { color: var(--muted); }
 ${STATUS_ORDER.map((s) => `.s-${s} { border-left-color: var(--${s}); } .badge.s-${s}, .c-${s} { color: var(--${s}); }`).join("\n")}
 @media print { #filters { display: none; } details.check { break-inside: avoid; } pre { max-height: none; } }
@@ -84,6 +97,24 @@ const JS = `
   profile.addEventListener("change", apply);
   level.addEventListener("change", apply);
   text.addEventListener("input", apply);
+  var findings = Array.prototype.slice.call(document.querySelectorAll("details.finding"));
+  var flevel = document.getElementById("g-level");
+  var ftext = document.getElementById("g-text");
+  var fshown = document.getElementById("fshown");
+  function applyFindings() {
+    var l = flevel.value, q = ftext.value.trim().toLowerCase(), n = 0;
+    findings.forEach(function (f) {
+      var ok = (!l || f.dataset.level === l) && (!q || f.dataset.search.indexOf(q) >= 0);
+      f.hidden = !ok;
+      if (ok) n++;
+    });
+    fshown.textContent = n + " of " + findings.length + " findings shown";
+  }
+  if (flevel) {
+    flevel.addEventListener("change", applyFindings);
+    ftext.addEventListener("input", applyFindings);
+    applyFindings();
+  }
   document.getElementById("f-all").addEventListener("click", function () { boxes.forEach(function (b) { b.checked = true; }); profile.value = ""; level.value = ""; text.value = ""; apply(); });
   document.getElementById("f-failures").addEventListener("click", function () { boxes.forEach(function (b) { b.checked = b.dataset.attention === "1"; }); apply(); });
   document.getElementById("f-expand").addEventListener("click", function () { checks.forEach(function (c) { if (!c.hidden) c.open = true; }); });
@@ -186,6 +217,37 @@ function exchange(x: ReportCheck["evidence"]["exchanges"][number], full: boolean
   return parts.join("");
 }
 
+/** A fragment link to a check or finding of this report; an id of another form is shown, not linked. */
+function idLink(id: string): string {
+  return LINKABLE_ID.test(id) ? `<a href="#${id}"><code>${h(id)}</code></a>` : `<code>${h(id)}</code>`;
+}
+
+function findingEntry(f: Finding): string {
+  const x = f.example.exchange;
+  const body = [
+    `<p class="reach">${h(findingReach(f))}</p>`,
+    f.words.length ? `<h5>The words it breaks</h5><ul class="words">${f.words.map((w) => `<li>${h(citationText(w))}</li>`).join("")}</ul>` : "",
+    `<dl class="facts"><dt>operations</dt><dd class="mono">${h(f.operations.join(", ") || "–")}</dd><dt>seen by</dt><dd>${h(f.seenBy.join(", "))}</dd>${
+      f.failed.length ? `<dt>checks it fails</dt><dd>${f.failed.map((c) => idLink(c.id)).join(" ")}</dd>` : ""
+    }${f.met.length ? `<dt>met on the wire by</dt><dd>${f.met.map(idLink).join(" ")}</dd>` : ""}<dt>signature</dt><dd class="mono">${h(f.signature)}</dd></dl>`,
+    `<h5>One sighting: ${idLink(f.example.check)}</h5><p class="msg">${h(f.example.message)}</p>`,
+    x ? exchange(x, true) : "",
+  ].join("");
+  const search = `${f.id} ${f.title} ${f.operations.join(" ")} ${f.failed.map((c) => c.id).join(" ")}`.toLowerCase();
+  return `<details class="finding l-${f.level}" id="${h(f.id)}" data-level="${f.level}" data-search="${h(search)}"><summary><span class="badge l-${f.level}">${h(f.level)}${f.baseline ? " (expected)" : ""}</span><code>${h(f.id)}</code><span class="title">${h(f.title)}</span><span class="reach">${f.failed.length} check(s) failed, ${f.operations.length} operation(s)</span></summary><div class="body">${body}</div></details>`;
+}
+
+function findingsView(r: Report): string {
+  const list = findingsOf(r);
+  if (list.length === 0) return `<section id="findings"><h2>Fix list</h2><p>No finding: the target did nothing the contract's words forbid, on the wire or in a check.</p></section>`;
+  const c = r.findingCounts;
+  return `<section id="findings"><h2>${h(`Fix list: ${list.length} finding(s)${c ? ` (${c.MUST} MUST, ${c.SHOULD} SHOULD, ${c.MAY} MAY)` : ""}`)}</h2>
+<p class="muted">Each finding is one deviation of the target, reported once however many checks and operations meet it. Most binding first, then the ones that explain most checks. Ids stay the same across runs while the cause is the same.</p>
+<div id="ffilters"><label>level <select id="g-level"><option value="">all</option>${LEVELS.map((l) => `<option value="${l}">${l}</option>`).join("")}</select></label><label>find <input type="search" id="g-text" placeholder="id, title, operation or check"></label><span id="fshown" aria-live="polite"></span></div>
+${list.map(findingEntry).join("\n")}
+</section>`;
+}
+
 function checkEntry(c: ReportCheck): string {
   const s = statusOf(c);
   const full = s !== "pass" && s !== "skip";
@@ -195,6 +257,8 @@ function checkEntry(c: ReportCheck): string {
     `<dl class="facts"><dt>operations</dt><dd class="mono">${h(c.operations.join(", "))}</dd><dt>spec</dt><dd>${h(specText(c.spec))}</dd><dt>level</dt><dd>${h(c.level)}</dd><dt>outcome</dt><dd>${h(c.outcome)}${c.baseline ? h(` (${STATUS_LABEL[s]}, by the baseline)`) : ""}</dd><dt>duration</dt><dd>${c.durationMs} ms</dd>${
       ev.seed !== undefined ? `<dt>seed</dt><dd>${ev.seed}</dd>` : ""
     }${c.requires?.length ? `<dt>requires</dt><dd>${h(c.requires.join(", "))}</dd>` : ""}</dl>`,
+    c.finding ? `<p>finding: ${idLink(c.finding)}</p>` : "",
+    c.met?.length ? `<p class="muted">met on the wire: ${c.met.map(idLink).join(" ")}</p>` : "",
     ...(ev.notes ?? []).map((n) => `<p class="muted">note: ${h(n)}</p>`),
     ...ev.exchanges.map((x) => exchange(x, full)),
     ev.omittedExchanges ? `<p class="muted">${ev.omittedExchanges} exchange(s) left out of the evidence to keep it bounded.</p>` : "",
@@ -243,6 +307,7 @@ export function renderHtml(r: Report): string {
 <div class="verdict v${v.exitCode}" id="verdict">${h(`Verdict: ${v.text} (exit code ${v.exitCode})`)}</div>
 ${facts(r)}
 </header>
+${findingsView(r)}
 ${scores(r)}
 <h2>Checks</h2>
 ${filters(r)}
@@ -251,7 +316,7 @@ ${checks.map(checkEntry).join("\n")}
 </section>
 ${tail(r)}
 <footer><p class="muted">${h(
-    `Written by ${r.suite.name} ${r.suite.version}. Outcomes: pass; fail (a MUST broken, or a response that breaks the contract's schemas); warn (a SHOULD broken); notice (a MAY not met); skip (with the reason); error (the suite itself broke). Expected failures and stale entries come from the baseline.`,
+    `Written by ${r.suite.name} ${r.suite.version}. A check is judged on its own claim: pass; fail (a MUST broken); warn (a SHOULD broken); notice (a MAY not met); skip (with the reason); error (the suite itself broke). What else a response breaks on the wire is a finding, reported once. Expected failures and stale entries come from the baseline.`,
   )}</p></footer>
 <script>${JS}</script>
 </body>

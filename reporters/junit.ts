@@ -12,11 +12,16 @@
 //                                run, so they must not turn a CI dashboard red
 //   fail expected by baseline -> <skipped type="expected-failure"> (as pytest maps xfail)
 //   pass listed in baseline   -> <failure type="stale-baseline"> (it fails the run)
+//
+// The findings come first, as their own <testsuite name="langgraph-conformance.findings">:
+// one <testcase> per finding (the fix list), a MUST finding a <failure type="finding">
+// (it fails the run), a SHOULD or MAY finding passed with its text in <system-out>, a
+// finding the baseline expects <skipped type="expected-failure">.
 
 import { PROFILES, specText } from "../harness/model";
 import { escapeXml as x } from "./escape";
-import type { Report } from "./report";
-import { keyExchanges, requestText, responseText, statusOf, type ReportCheck } from "./view";
+import type { Finding, Report } from "./report";
+import { citationText, findingReach, findingsOf, keyExchanges, requestText, responseText, statusOf, type ReportCheck } from "./view";
 
 const a = (s: string | number) => x(String(s), true);
 const secs = (ms: number) => (ms / 1000).toFixed(3);
@@ -57,8 +62,49 @@ function testcase(c: ReportCheck): string {
   return [open, properties, ...(child ? [child] : []), "    </testcase>"].join("\n");
 }
 
+function findingDetail(f: Finding): string {
+  const lines = [f.title, findingReach(f), "", `operations: ${f.operations.join(", ")}`];
+  if (f.failed.length) lines.push(`checks it fails: ${f.failed.map((c) => c.id).join(", ")}`);
+  if (f.met.length) lines.push(`met on the wire by: ${f.met.join(", ")}`);
+  for (const w of f.words) lines.push(`words: ${citationText(w)}`);
+  lines.push("", `one sighting (${f.example.check}): ${f.example.message}`);
+  const ex = f.example.exchange;
+  if (ex) lines.push("", requestText(ex).slice(0, 2000), "", responseText(ex).slice(0, 2000), "", `repeat: ${ex.curl}`);
+  return lines.join("\n");
+}
+
+function findingCase(f: Finding): string {
+  const props = [
+    ["finding", f.id],
+    ["level", f.level],
+    ["signature", f.signature],
+    ["checks_failed", f.failed.map((c) => c.id).join(", ")],
+    ["operations", f.operations.join(", ")],
+    ...(f.baseline ? [["baseline", f.baseline]] : []),
+  ];
+  const open = `    <testcase name="${a(`${f.id} ${f.title}`)}" classname="${a(`langgraph-conformance.findings.${f.level}`)}" time="0">`;
+  const properties = `      <properties>\n${props.map(([n, v]) => `        <property name="${a(n!)}" value="${a(v!)}"/>`).join("\n")}\n      </properties>`;
+  let child: string;
+  if (f.baseline === "expected") child = `      <skipped message="${a(`expected by the baseline: ${f.title}`)}" type="expected-failure"/>`;
+  else if (f.level === "MUST") child = `      <failure message="${a(f.title.slice(0, 1000))}" type="finding">${x(findingDetail(f))}</failure>`;
+  else child = `      <system-out>${x(`${f.level} finding (does not fail the run): ${findingDetail(f)}`)}</system-out>`;
+  return [open, properties, child, "    </testcase>"].join("\n");
+}
+
 export function renderJunit(r: Report): string {
   const suites: string[] = [];
+  const findings = findingsOf(r);
+  const failingFindings = findings.filter((f) => f.level === "MUST" && f.baseline !== "expected").length;
+  const skippedFindings = findings.filter((f) => f.baseline === "expected").length;
+  if (findings.length) {
+    suites.push(
+      [
+        `  <testsuite name="langgraph-conformance.findings" tests="${findings.length}" failures="${failingFindings}" errors="0" skipped="${skippedFindings}" time="0" timestamp="${a(r.startedAt.replace(/\.\d+Z$/, ""))}">`,
+        ...findings.map(findingCase),
+        "  </testsuite>",
+      ].join("\n"),
+    );
+  }
   const tally = (list: ReportCheck[]) => ({
     tests: list.length,
     failures: list.filter((c) => ["fail", "stale"].includes(statusOf(c))).length,
@@ -106,10 +152,10 @@ export function renderJunit(r: Report): string {
       "  </testsuite>",
     );
   }
-  const extra = r.problems.length + phantoms.length;
+  const extra = r.problems.length + phantoms.length + findings.length;
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="${a(`langgraph-conformance ${r.suite.version} against ${r.target.label ?? r.target.url}`)}" tests="${t.tests + extra}" failures="${t.failures + phantoms.length}" errors="${t.errors + r.problems.length}" skipped="${t.skipped}" time="${secs(r.durationMs)}" timestamp="${a(r.startedAt.replace(/\.\d+Z$/, ""))}">`,
+    `<testsuites name="${a(`langgraph-conformance ${r.suite.version} against ${r.target.label ?? r.target.url}`)}" tests="${t.tests + extra}" failures="${t.failures + phantoms.length + failingFindings}" errors="${t.errors + r.problems.length}" skipped="${t.skipped + skippedFindings}" time="${secs(r.durationMs)}" timestamp="${a(r.startedAt.replace(/\.\d+Z$/, ""))}">`,
     ...suites,
     ...problems,
     "</testsuites>",

@@ -1,17 +1,22 @@
 // report.md: the report as Markdown, for a pull request's step summary
-// ($GITHUB_STEP_SUMMARY) and for committing next to an implementation. Grouped
-// by profile and level, what fails first, each failure's evidence folded.
+// ($GITHUB_STEP_SUMMARY) and for committing next to an implementation. The fix
+// list (the findings, one per cause) leads; then the checks that did not pass,
+// grouped by profile and level, each failure's evidence folded.
 //
 // GitHub takes at most 1 MiB of step summary per step; the document is bounded
 // (MARKDOWN_MAX_BYTES) and says what it left out to stay under it.
 
 import { LEVELS, PROFILES, specText } from "../harness/model";
 import { clip, codeBlock, escapeHtml, escapeMarkdown as md } from "./escape";
-import { formatScore, verdictOf, type Report, type Score } from "./report";
+import { formatScore, verdictOf, type Finding, type Report, type Score } from "./report";
 import {
   ATTENTION,
   bySeverity,
+  citationText,
   declaredText,
+  findingReach,
+  findingsOf,
+  LINKABLE_ID,
   exchangeTitle,
   keyExchanges,
   labelOf,
@@ -96,6 +101,46 @@ function scoreTable(r: Report): string {
   return lines.join("\n");
 }
 
+const LEVEL_ICON = { MUST: "❌", SHOULD: "⚠️", MAY: "ℹ️" } as const;
+
+/** The fix list: one row per finding, then each finding with its words, checks and one exchange. */
+function findingsSection(r: Report): { table: string; blocks: string[] } {
+  const list = findingsOf(r);
+  const counts = r.findingCounts;
+  if (list.length === 0) return { table: "## Fix list\n\nNo finding: the target did nothing the contract's words forbid, on the wire or in a check.", blocks: [] };
+  const head = [
+    `## Fix list: ${list.length} finding${list.length === 1 ? "" : "s"}${counts ? ` (${counts.MUST} MUST, ${counts.SHOULD} SHOULD, ${counts.MAY} MAY)` : ""}`,
+    "",
+    "Each finding is one deviation of the target, reported once however many checks and operations meet it: fix it once. Most binding first, then the ones that explain most checks. Ids stay the same across runs while the cause is the same (a baseline may list them).",
+    "",
+    "| # | finding | level | what | checks failed | operations | sightings |",
+    "|--:|---|---|---|--:|--:|--:|",
+    ...list.map((f, i) => `| ${i + 1} | [${f.id}](#${f.id.toLowerCase()}) | ${LEVEL_ICON[f.level]} ${f.level}${f.baseline ? " (expected)" : ""} | ${cell(f.title)} | ${f.failed.length} | ${f.operations.length} | ${f.occurrences} |`),
+  ];
+  return { table: head.join("\n"), blocks: list.map(findingBlock) };
+}
+
+function checkList(ids: string[]): string {
+  return ids.map((id) => (LINKABLE_ID.test(id) ? id : md(id))).join(", ");
+}
+
+function findingBlock(f: Finding): string {
+  const lines = [`### ${f.id}`, "", `**${LEVEL_ICON[f.level]} ${f.level} · ${md(f.title)}**${f.baseline ? " (expected by the baseline)" : ""}`, "", `${md(findingReach(f))}.`, ""];
+  if (f.words.length) lines.push("The words it breaks:", "", ...f.words.map((w) => `- ${md(citationText(w))}`), "");
+  lines.push(`Operations: ${f.operations.map(code).join(", ") || "–"}`, "");
+  if (f.failed.length) lines.push(`Checks it fails: ${checkList(f.failed.map((c) => c.id))}`, "");
+  if (f.met.length) lines.push(`Checks that met it on the wire (judged on other claims): ${checkList(f.met)}`, "");
+  const x = f.example.exchange;
+  lines.push(`<details><summary>One sighting: ${escapeHtml(f.example.check)}</summary>`, "", `> ${md(clip(f.example.message, 1500), true)}`, "");
+  if (x) {
+    lines.push(`**${md(exchangeTitle(x))}**`, "", codeBlock(clip(requestText(x), BODY_CHARS), "http"), "", codeBlock(clip(responseText(x), BODY_CHARS), "http"), "");
+    if (x.stream) lines.push(codeBlock(clip(x.stream.transcript, TRANSCRIPT_CHARS), "text"), "");
+    lines.push("Repeat it:", "", codeBlock(x.curl, "sh"), "");
+  }
+  lines.push("</details>", "");
+  return lines.join("\n");
+}
+
 function checkLine(c: ReportCheck): string {
   const status = statusOf(c);
   return `**${STATUS_ICON[status]} ${c.id}** · ${c.level} · ${STATUS_LABEL[status]} · ${md(c.title)}`;
@@ -104,6 +149,7 @@ function checkLine(c: ReportCheck): string {
 function checkBlock(c: ReportCheck): string {
   const lines = [checkLine(c), ""];
   if (c.message) lines.push(`> ${md(clip(c.message, 2000), true)}`, "");
+  if (c.finding) lines.push(`Finding: [${c.finding}](#${c.finding.toLowerCase()})`, "");
   lines.push(`<sub>${md(`${c.operations.join(", ")} · spec: ${specText(c.spec)}`)}</sub>`, "");
   return lines.join("\n");
 }
@@ -165,7 +211,8 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   const skipped = r.checks.filter((c) => c.outcome === "skip");
 
   // The parts that are always written, and those that give way to the limit.
-  const head: string[] = [header(r), scoreTable(r)];
+  const fixList = findingsSection(r);
+  const head: string[] = [header(r), fixList.table];
   const problems: string[] = [];
   if (r.problems.length > 0) {
     problems.push(["## Harness problems", "", "Errors of the suite itself, outside any check: the results are incomplete.", "", ...r.problems.map((p) => `- ${md(p.where)}: ${md(clip(p.message, 1000))}`)].join("\n"));
@@ -189,7 +236,7 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   const attentionHead =
     attention.length === 0
       ? "## Failures\n\nNone: every check that ran passed, skipped, or failed as the baseline expects."
-      : `## Failures and warnings (${attention.length})\n\n${ATTENTION.filter((s) => counts.has(s)).map((s) => `${counts.get(s)!.length} ${STATUS_LABEL[s]}`).join(", ")}; grouped by profile and level, evidence folded.`;
+      : `## Checks that did not pass (${attention.length})\n\n${ATTENTION.filter((s) => counts.has(s)).map((s) => `${counts.get(s)!.length} ${STATUS_LABEL[s]}`).join(", ")}; grouped by profile and level, evidence folded. Each names the finding its failure is.`;
 
   const tail: string[] = [];
   if (expected.length > 0) tail.push(`## Expected failures (${expected.length})\n\nListed in the baseline ${code(r.baseline?.file ?? "")}; they do not fail the run.\n\n${simpleTable(expected, true)}`);
@@ -210,12 +257,23 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
     ),
   ].join("\n");
 
-  // Assemble within the limit: evidence gives way first (least severe last in
-  // line), then the table of all checks, then the failures past the limit.
-  const fixed = [...head, ...problems, attentionHead, ...tail, uncovered, cleanup].join("\n\n");
-  const budget = max - bytes(fixed) - 2048; // room for joins and the note on what was left out
+  // Assemble within the limit: the fix list's table always; each finding's
+  // details next, most binding first; then the checks' evidence gives way first
+  // (least severe last in line), then the table of all checks, then the
+  // failures past the limit.
+  const scores = scoreTable(r);
+  const fixed = [...head, scores, ...problems, attentionHead, ...tail, uncovered, cleanup].join("\n\n");
+  let budget = max - bytes(fixed) - 2048; // room for joins and the note on what was left out
+  const findingBlocks: string[] = [];
+  let findingsLeft = 0;
+  for (const b of fixList.blocks) {
+    if (bytes(b) <= budget) {
+      findingBlocks.push(b);
+      budget -= bytes(b);
+    } else findingsLeft++;
+  }
   let used = 0;
-  const left = { evidence: 0, checks: 0, table: false };
+  const left = { evidence: 0, checks: 0, table: false, findings: findingsLeft };
   const blocksOut: string[] = [];
   const allBlocks = sections.flatMap((s) => s.blocks);
   const evidenceOrder = [...allBlocks].sort((a, b) => bySeverity(a.check, b.check));
@@ -253,15 +311,16 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
     table = `## All checks (${r.checks.length})\n\nLeft out to stay under the size limit; see report.html or report.json.`;
   }
 
-  const out = [...head, ...problems, attentionHead, ...blocksOut, ...tail, table, uncovered, cleanup];
-  if (left.evidence || left.checks || left.table) {
+  const out = [...head, ...findingBlocks, scores, ...problems, attentionHead, ...blocksOut, ...tail, table, uncovered, cleanup];
+  if (left.evidence || left.checks || left.table || left.findings) {
     const what = [
+      left.findings ? `the details of ${left.findings} finding(s)` : "",
       left.checks ? `${left.checks} failure(s) and warning(s)` : "",
       left.evidence ? `the evidence of ${left.evidence} check(s)` : "",
       left.table ? "the table of all checks" : "",
     ].filter(Boolean);
     out.push(`## Left out\n\nTo stay under ${Math.round(max / 1024)} KiB (GitHub takes at most 1 MiB of step summary), this document leaves out ${what.join(", ")}. report.html and report.json have everything.`);
   }
-  out.push(`<sub>Written by ${md(r.suite.name)} ${md(r.suite.version)}. Outcomes: pass; fail (a MUST broken, or a response that breaks the contract's schemas); warn (a SHOULD broken); notice (a MAY not met); skip (with the reason); error (the suite itself broke).</sub>`);
+  out.push(`<sub>Written by ${md(r.suite.name)} ${md(r.suite.version)}. A check is judged on its own claim: pass; fail (a MUST broken); warn (a SHOULD broken); notice (a MAY not met); skip (with the reason); error (the suite itself broke). What else a response breaks on the wire is a finding, reported once.</sub>`);
   return `${out.join("\n\n")}\n`;
 }

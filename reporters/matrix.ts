@@ -1,6 +1,9 @@
-// The compatibility matrix: checks by implementation, from two or more
-// report.json files, as Markdown and as one self-contained HTML file. A score
-// row per profile heads each profile's checks. Reads reports only.
+// The compatibility matrix: findings and checks by implementation, from two or
+// more report.json files, as Markdown and as one self-contained HTML file. The
+// findings come first: for two reports (a release against the one before), the
+// findings new in the second, fixed in it and unchanged, the regression view;
+// for any number, which finding each report has. Then a score row per profile
+// heads each profile's checks. Reads reports only.
 
 import { createHash } from "node:crypto";
 import { LEVELS, PROFILES, type Level, type Outcome, type Profile } from "../harness/model";
@@ -21,6 +24,28 @@ export interface ComparedReport {
   verdict?: { exitCode: number; text: string };
   claims?: Partial<Record<string, { claimed: boolean; reason: string }>>;
   checks: Array<{ id: string; level: Level; profile: Profile; title: string; outcome: Outcome; message?: string; baseline?: "expected" | "stale" }>;
+  /** Absent in reports made before findings existed. */
+  findings?: Array<{ id: string; level: Level; title: string; failed: Array<{ id: string }>; operations: string[] }>;
+}
+
+type ComparedFinding = NonNullable<ComparedReport["findings"]>[number];
+
+/** A finding across the reports: its cell in each (absent where the report does not have it). */
+export interface FindingRow {
+  id: string;
+  title: string;
+  cells: Array<ComparedFinding | undefined>;
+}
+
+/** Between two consecutive reports: what the second has that the first had not, and the rest. */
+export interface FindingDiff {
+  from: string;
+  to: string;
+  new: ComparedFinding[];
+  fixed: ComparedFinding[];
+  /** In both, at another level. */
+  changed: Array<{ before: ComparedFinding; after: ComparedFinding }>;
+  unchanged: ComparedFinding[];
 }
 
 interface Row {
@@ -34,6 +59,10 @@ interface Row {
 
 export interface Matrix {
   reports: ComparedReport[];
+  /** Every finding of any report (when every report has findings), most binding first. */
+  findings?: FindingRow[];
+  /** For each report after the first: how its findings differ from the one before it. */
+  diffs?: FindingDiff[];
   profiles: Array<{ profile: Profile; scores: Array<Score | undefined>; rows: Row[] }>;
   totals: Array<Score>;
   warnings: string[];
@@ -54,11 +83,13 @@ export function buildMatrix(reports: ComparedReport[], warnings: string[] = []):
     const seen = new Set(row.cells.map((c) => (c ? c.outcome : "none")));
     row.differs = seen.size > 1;
   }
+  const findings = findingRows(reports);
   const order = (p: Profile) => (PROFILES.indexOf(p) < 0 ? PROFILES.length : PROFILES.indexOf(p));
   const profiles = [...new Set([...rows.values()].map((r) => r.profile))].sort((a, b) => order(a) - order(b));
   return {
     reports,
     warnings,
+    ...(findings ? { findings, diffs: reports.slice(1).map((r, i) => diffFindings(reports[i]!, r)) } : {}),
     profiles: profiles.map((profile) => {
       const mine = [...rows.values()].filter((r) => r.profile === profile).sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
       return {
@@ -73,6 +104,43 @@ export function buildMatrix(reports: ComparedReport[], warnings: string[] = []):
     totals: reports.map((r) => scoreOf(r.checks)),
   };
 }
+
+const LEVEL_RANK = (l: Level) => LEVELS.indexOf(l);
+
+function findingRows(reports: ComparedReport[]): FindingRow[] | undefined {
+  if (!reports.every((r) => Array.isArray(r.findings))) return undefined;
+  const rows = new Map<string, FindingRow>();
+  reports.forEach((r, i) => {
+    for (const f of r.findings!) {
+      let row = rows.get(f.id);
+      if (!row) rows.set(f.id, (row = { id: f.id, title: f.title, cells: reports.map(() => undefined) }));
+      row.cells[i] = f;
+    }
+  });
+  const best = (row: FindingRow) => Math.min(...row.cells.map((c) => (c ? LEVEL_RANK(c.level) : 9)));
+  const reach = (row: FindingRow) => Math.max(...row.cells.map((c) => c?.failed.length ?? 0));
+  return [...rows.values()].sort((a, b) => best(a) - best(b) || reach(b) - reach(a) || a.id.localeCompare(b.id));
+}
+
+export function diffFindings(a: ComparedReport, b: ComparedReport): FindingDiff {
+  const before = new Map((a.findings ?? []).map((f) => [f.id, f]));
+  const after = new Map((b.findings ?? []).map((f) => [f.id, f]));
+  const byLevel = (x: ComparedFinding, y: ComparedFinding) => LEVEL_RANK(x.level) - LEVEL_RANK(y.level) || y.failed.length - x.failed.length || x.id.localeCompare(y.id);
+  const d: FindingDiff = { from: a.label, to: b.label, new: [], fixed: [], changed: [], unchanged: [] };
+  for (const f of after.values()) {
+    const old = before.get(f.id);
+    if (!old) d.new.push(f);
+    else if (old.level !== f.level) d.changed.push({ before: old, after: f });
+    else d.unchanged.push(f);
+  }
+  for (const f of before.values()) if (!after.has(f.id)) d.fixed.push(f);
+  d.new.sort(byLevel);
+  d.fixed.sort(byLevel);
+  d.unchanged.sort(byLevel);
+  return d;
+}
+
+const findingLine = (f: ComparedFinding) => `${f.id} [${f.level}] ${f.title} (${f.failed.length} check${f.failed.length === 1 ? "" : "s"} failed)`;
 
 const scoreText = (s: Score | undefined) => (s ? formatScore(s) : "not run");
 
@@ -104,6 +172,7 @@ export function renderMatrixMarkdown(m: Matrix): string {
     `| **all** | ${m.totals.map((s) => `**${formatScore(s)}**`).join(" | ")} |`,
     `| MUST failures | ${m.reports.map((r) => r.checks.filter((c) => c.outcome === "fail").length).join(" | ")} |`,
   );
+  out.push(...findingsMarkdown(m, head));
   for (const p of m.profiles) {
     out.push("", `## ${p.profile}`, "", head("check"));
     out.push(`| **score** | ${p.scores.map((s) => `**${scoreText(s)}**`).join(" | ")} |`);
@@ -115,6 +184,24 @@ export function renderMatrixMarkdown(m: Matrix): string {
   }
   out.push("", "◆ marks a check whose outcome differs between implementations.", "");
   return out.join("\n");
+}
+
+function findingsMarkdown(m: Matrix, head: (first: string) => string): string[] {
+  if (!m.findings) return ["", "## Findings", "", "Not compared: a report was made before findings existed (report format 1)."];
+  const out: string[] = [];
+  for (const d of m.diffs ?? []) {
+    out.push("", `## Findings: ${md(d.to)} against ${md(d.from)}`, "");
+    out.push(`${d.new.length} new, ${d.fixed.length} fixed, ${d.changed.length} at another level, ${d.unchanged.length} unchanged. A finding keeps its id while its cause is the same, so a new id is a new deviation (a regression), and a fixed one is gone.`, "");
+    const list = (title: string, items: string[]) => (items.length ? [`**${title} (${items.length})**`, "", ...items.map((i) => `- ${md(i)}`), ""] : []);
+    out.push(...list(`New in ${d.to}`, d.new.map(findingLine)));
+    out.push(...list(`Fixed in ${d.to}`, d.fixed.map(findingLine)));
+    out.push(...list("At another level", d.changed.map((c) => `${c.after.id} ${c.before.level} → ${c.after.level}: ${c.after.title}`)));
+    if (d.unchanged.length) out.push(`<details><summary>Unchanged (${d.unchanged.length})</summary>`, "", ...d.unchanged.map((f) => `- ${md(findingLine(f))}`), "", "</details>", "");
+  }
+  out.push("", "## Findings by implementation", "", head("finding"));
+  for (const row of m.findings) out.push(`| ${row.id} ${md(row.title)} | ${row.cells.map((c) => (c ? `${c.level} (${c.failed.length})` : "–")).join(" | ")} |`);
+  out.push("", "A cell gives the finding's level and the number of checks it fails in that report; – : the report does not have it.");
+  return out;
 }
 
 const CSS = `
@@ -153,6 +240,24 @@ const JS = `
 `;
 
 const sha256 = (s: string) => `'sha256-${createHash("sha256").update(s, "utf8").digest("base64")}'`;
+
+function findingsHtml(m: Matrix, heads: string): string {
+  if (!m.findings) return `<h2>Findings</h2><p class="muted">Not compared: a report was made before findings existed (report format 1).</p>`;
+  const li = (f: ComparedFinding) => `<li><code>${h(f.id)}</code> ${h(`[${f.level}] ${f.title} (${f.failed.length} check(s) failed)`)}</li>`;
+  const diffs = (m.diffs ?? []).map(
+    (d) => `<h2>${h(`Findings: ${d.to} against ${d.from}`)}</h2>
+<p>${h(`${d.new.length} new, ${d.fixed.length} fixed, ${d.changed.length} at another level, ${d.unchanged.length} unchanged.`)}</p>
+${d.new.length ? `<h3>${h(`New in ${d.to}`)}</h3><ul>${d.new.map(li).join("")}</ul>` : ""}
+${d.fixed.length ? `<h3>${h(`Fixed in ${d.to}`)}</h3><ul>${d.fixed.map(li).join("")}</ul>` : ""}
+${d.changed.length ? `<h3>At another level</h3><ul>${d.changed.map((c) => `<li><code>${h(c.after.id)}</code> ${h(`${c.before.level} → ${c.after.level}: ${c.after.title}`)}</li>`).join("")}</ul>` : ""}
+${d.unchanged.length ? `<details><summary>${h(`Unchanged (${d.unchanged.length})`)}</summary><ul>${d.unchanged.map(li).join("")}</ul></details>` : ""}`,
+  );
+  return `${diffs.join("\n")}
+<h2>Findings by implementation</h2>
+<table><thead><tr><th>finding</th>${heads}</tr></thead><tbody>
+${m.findings.map((row) => `<tr><td><code>${h(row.id)}</code> ${h(row.title)}</td>${row.cells.map((c) => `<td>${c ? h(`${c.level} (${c.failed.length})`) : `<span class="muted">–</span>`}</td>`).join("")}</tr>`).join("\n")}
+</tbody></table>`;
+}
 
 export function renderMatrixHtml(m: Matrix): string {
   const heads = m.reports.map((r) => `<th>${h(r.label)}</th>`).join("");
@@ -197,6 +302,7 @@ ${m.profiles.map((p) => `<tr><td>${h(p.profile)}</td>${p.scores.map(scoreCell).j
 <tr class="score"><td>all</td>${m.totals.map((s) => scoreCell(s)).join("")}</tr>
 <tr><td>MUST failures</td>${m.reports.map((r) => `<td>${r.checks.filter((c) => c.outcome === "fail").length}</td>`).join("")}</tr>
 </tbody></table>
+${findingsHtml(m, heads)}
 <p><label><input type="checkbox" id="differs"> only checks whose outcome differs</label>
 <label>level <select id="level"><option value="">all</option>${LEVELS.map((l) => `<option value="${l}">${l}</option>`).join("")}</select></label>
 <span id="shown" class="muted"></span></p>

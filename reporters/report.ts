@@ -10,11 +10,14 @@ import { redactText, REDACTED } from "../harness/evidence";
 import { LEVELS, OUTCOMES, PROFILES, type Level, type Outcome, type Profile } from "../harness/model";
 import type { Claim, Selection } from "../harness/run-context";
 import type { CheckResult, HarnessProblem } from "./collect";
+import type { Finding } from "./findings";
+
+export type { Finding };
 
 export type Counts = Record<Outcome, number> & { total: number };
 
 /** The version of the report's own format (schemas/report.schema.json); bumped when a field changes meaning. */
-export const REPORT_FORMAT = 1;
+export const REPORT_FORMAT = 2;
 
 /**
  * The score of a set of checks. A check is scored when it ran to a verdict about
@@ -49,8 +52,10 @@ export interface BaselineSummary {
   file: string;
   /** How many check ids the file lists. */
   entries: number;
-  /** Listed, and did not pass: known failures that do not fail the run. */
+  /** Listed (a check id), and did not pass: known failures that do not fail the run. */
   expected: string[];
+  /** Finding ids the baseline expects (listed by id, or every check they failed listed). */
+  expectedFindings?: string[];
   /** Listed, and passed (or not a check of this suite): the run fails until the line is removed. */
   stale: Array<{ id: string; reason: string }>;
   /** Listed, and not run to a verdict (left out by a filter, skipped, or a harness error): judged neither way. */
@@ -99,7 +104,11 @@ export interface Report {
   summary: Counts;
   /** The score of every check of the run, and per level. */
   score?: ScoreCard;
-  checks: Array<CheckResult & { baseline?: "expected" | "stale" }>;
+  /** Every distinct deviation, once: the fix list, most binding and far-reaching first. */
+  findings?: Finding[];
+  /** Findings counted by level. */
+  findingCounts?: Record<Level, number> & { total: number };
+  checks: ReportedCheck[];
   /** Harness errors that belong to no single check. */
   problems: HarnessProblem[];
   cleanup: SweepResult;
@@ -109,6 +118,15 @@ export interface Report {
   /** The run's verdict: the exit code of the command line, and why. */
   verdict?: { exitCode: 0 | 1 | 2; text: string };
 }
+
+/** A check as the report holds it: its result, how the baseline judged it, and its links to the findings. */
+export type ReportedCheck = CheckResult & {
+  baseline?: "expected" | "stale";
+  /** The finding its failure is an instance of (fail, warn, notice). */
+  finding?: string;
+  /** Findings it met on the wire without failing on them. */
+  met?: string[];
+};
 
 export function emptyCounts(): Counts {
   const c = { total: 0 } as Counts;
@@ -168,32 +186,51 @@ export function profileTable(checks: CheckResult[], claims: Partial<Record<Profi
   return out;
 }
 
+/** The MUST findings a baseline does not expect: each fails the run. */
+export function unexpectedMustFindings(report: Partial<Pick<Report, "findings">>): Finding[] {
+  return (report.findings ?? []).filter((f) => f.level === "MUST" && f.baseline !== "expected");
+}
+
 /**
- * 0: no MUST broken (failures a baseline expects excepted); 1: a MUST broken, or
- * a stale baseline entry; 2: the harness broke (the verdict cannot be trusted).
+ * 0: no MUST broken (what a baseline expects excepted); 1: a MUST broken, or a
+ * stale baseline entry; 2: the harness broke (the verdict cannot be trusted).
+ * A MUST is broken by a MUST finding: a failed MUST check, or an answer that
+ * breaks the documents' MUST words on the wire. A report without findings (an
+ * older format) is judged by its failed checks.
  */
-export function exitCodeOf(report: Pick<Report, "summary" | "problems"> & Partial<Pick<Report, "checks" | "baseline">>): 0 | 1 | 2 {
+export function exitCodeOf(report: Pick<Report, "summary" | "problems"> & Partial<Pick<Report, "checks" | "baseline" | "findings">>): 0 | 1 | 2 {
   if (report.summary.error > 0 || report.problems.length > 0) return 2;
   if ((report.baseline?.stale.length ?? 0) > 0) return 1;
+  if (report.findings) return unexpectedMustFindings(report).length > 0 ? 1 : 0;
   const failures = report.checks ? report.checks.filter((c) => c.outcome === "fail" && c.baseline !== "expected").length : report.summary.fail;
   return failures > 0 ? 1 : 0;
 }
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 /** One sentence for the exit code: printed at the end of a run and kept in the report. */
-export function verdictOf(report: Pick<Report, "summary" | "problems" | "durationMs"> & Partial<Pick<Report, "checks" | "baseline">>): NonNullable<Report["verdict"]> {
+export function verdictOf(report: Pick<Report, "summary" | "problems" | "durationMs"> & Partial<Pick<Report, "checks" | "baseline" | "findings">>): NonNullable<Report["verdict"]> {
   const exitCode = exitCodeOf(report);
   const s = report.summary;
-  const expected = report.baseline?.expected.length ?? 0;
+  const expected = (report.baseline?.expected.length ?? 0) + (report.baseline?.expectedFindings?.length ?? 0);
   const stale = report.baseline?.stale.length ?? 0;
-  const unexpected = report.checks ? report.checks.filter((c) => c.outcome === "fail" && c.baseline !== "expected").length : s.fail;
+  const failedMust = report.checks ? report.checks.filter((c) => c.outcome === "fail" && c.baseline !== "expected").length : s.fail;
   const parts: string[] = [];
   if (exitCode === 2) {
     parts.push(`the harness broke (${s.error} check error(s), ${report.problems.length} other problem(s)); the results are incomplete`);
   } else {
-    parts.push(unexpected === 0 ? "no MUST check failed" : `${unexpected} MUST check(s) failed`);
-    if (expected > 0) parts.push(`${expected} failure(s) expected by the baseline`);
-    if (stale > 0) parts.push(`${stale} stale baseline entr${stale === 1 ? "y" : "ies"} (listed, but the check passes: remove ${stale === 1 ? "it" : "them"})`);
-    parts.push(`${s.pass}/${s.total} passed`);
+    if (report.findings) {
+      const must = unexpectedMustFindings(report).length;
+      const should = report.findings.filter((f) => f.level === "SHOULD" && f.baseline !== "expected").length;
+      parts.push(must === 0 ? "no MUST finding" : plural(must, "MUST finding"));
+      parts.push(failedMust === 0 ? "no MUST check failed" : `${plural(failedMust, "MUST check")} failed`);
+      if (should > 0) parts.push(plural(should, "SHOULD finding"));
+    } else {
+      parts.push(failedMust === 0 ? "no MUST check failed" : `${plural(failedMust, "MUST check")} failed`);
+    }
+    if (expected > 0) parts.push(`${expected} expected by the baseline`);
+    if (stale > 0) parts.push(`${stale} stale baseline entr${stale === 1 ? "y" : "ies"} (listed, but no longer seen: remove ${stale === 1 ? "it" : "them"})`);
+    parts.push(`${s.pass}/${s.total} checks passed`);
   }
   return { exitCode, text: parts.join("; ") };
 }

@@ -2,8 +2,8 @@
 // the order of outcomes, their labels, and the evidence as plain text. The
 // formats escape this text themselves; nothing here is markup.
 
-import type { ExchangeRecord, Outcome } from "../harness/model";
-import type { Report } from "./report";
+import type { Citation, ExchangeRecord, Outcome } from "../harness/model";
+import type { Finding, Report } from "./report";
 
 export type ReportCheck = Report["checks"][number];
 
@@ -134,3 +134,31 @@ export function declaredText(t: Report["target"]): string {
 export function labelOf(r: Pick<Report, "target">): string {
   return r.target.label ?? r.target.started ?? r.target.url;
 }
+
+/** The findings of a report in the order of the fix list (most binding and far-reaching first). */
+export function findingsOf(r: Pick<Report, "findings">): Finding[] {
+  return r.findings ?? [];
+}
+
+/** One line that says what a finding touches: "fails 74 checks (MUST), met by 22 more; 30 operations; 118 sightings". */
+export function findingReach(f: Finding): string {
+  const parts: string[] = [];
+  if (f.failed.length) parts.push(`fails ${f.failed.length} check${f.failed.length === 1 ? "" : "s"}`);
+  if (f.met.length) parts.push(`${f.failed.length ? "met by" : "seen on the wire by"} ${f.met.length}${f.failed.length ? " more" : ""} check${f.met.length === 1 ? "" : "s"}`);
+  parts.push(`${f.operations.length} operation${f.operations.length === 1 ? "" : "s"}`);
+  parts.push(`${f.occurrences} sighting${f.occurrences === 1 ? "" : "s"}`);
+  return parts.join("; ");
+}
+
+/** A citation as text: `source, section: "quote" (note)`. */
+export function citationText(c: Citation): string {
+  return `${c.source}, ${c.section}${c.quote ? `: “${c.quote}”` : ""}${c.note ? ` (${c.note})` : ""}`;
+}
+
+/** The finding id a check's failure is, or "" when it passed. */
+export function findingOfCheck(c: ReportCheck): string {
+  return c.finding ?? "";
+}
+
+/** Check and finding ids are safe in a fragment link; anything else is not linked. */
+export const LINKABLE_ID = /^(?:[A-Z]{2,5}-[0-9]{3}|F-[0-9a-f]{8})$/;

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Profile } from "../harness/model";
 import type { Claim } from "../harness/run-context";
 import { applyBaseline, type Baseline } from "./baseline";
+import { buildFindings, findingCounts, findingsOfCheck } from "./findings";
 import { renderHtml } from "./html";
 import { renderJunit } from "./junit";
 import { renderMarkdown } from "./markdown";
@@ -53,7 +54,7 @@ export function finishReport(report: Report, opts: FinishOptions): Report {
   let r: Report = {
     ...{ reportFormat: REPORT_FORMAT, suite: report.suite, contract: report.contract, target, runId: report.runId, seed: report.seed },
     ...{ startedAt: report.startedAt, finishedAt: "", durationMs: report.durationMs, selection: report.selection, claims: opts.claims },
-    ...{ profiles: report.profiles, summary: report.summary, score: undefined, verdict: undefined, baseline: undefined },
+    ...{ profiles: report.profiles, summary: report.summary, score: undefined, findingCounts: undefined, verdict: undefined, baseline: undefined, findings: undefined },
     ...report,
     target,
     finishedAt: (opts.finishedAt ?? new Date()).toISOString(),
@@ -61,9 +62,30 @@ export function finishReport(report: Report, opts: FinishOptions): Report {
     profiles: profileTable(report.checks, opts.claims),
     score: scoreCard(report.checks),
   };
+  r = withFindings(r);
   if (opts.baseline) r = applyBaseline(r, opts.baseline, opts.catalogIds);
   r.verdict = verdictOf(r);
   return redactReport(r, secrets);
+}
+
+/**
+ * The findings of the report's checks, and each check's links to them. The
+ * exchange of each sighting is kept once, as its finding's example; the
+ * checks keep what was seen, not the whole exchange again.
+ */
+export function withFindings(r: Report): Report {
+  const findings = buildFindings(r.checks, r.findings);
+  const checks = r.checks.map((c) => {
+    const links = findingsOfCheck(c);
+    const observations = c.observations?.map(({ exchange: _dropped, ...o }) => o);
+    return {
+      ...c,
+      ...(observations ? { observations } : {}),
+      ...(links.cause ? { finding: links.cause } : {}),
+      ...(links.met.length ? { met: links.met } : {}),
+    };
+  });
+  return { ...r, checks, findings, findingCounts: findingCounts(findings) };
 }
 
 /** Writes report.json, report.md, report.html and junit.xml; returns their paths. */

@@ -29,6 +29,14 @@ const COMPARABLE = {
       properties: { url: { type: "string" }, label: { type: "string" }, started: { type: "string" } },
     },
     startedAt: { type: "string" },
+    findings: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["id", "level", "title", "failed", "operations"],
+        properties: { id: { type: "string", pattern: "^F-[0-9a-f]{8}$" }, level: { enum: [...LEVELS] }, title: { type: "string" }, failed: { type: "array" }, operations: { type: "array" } },
+      },
+    },
     checks: {
       type: "array",
       items: {
@@ -85,6 +93,7 @@ export async function readComparable(path: string): Promise<Omit<ComparedReport,
     ...(typeof json.startedAt === "string" ? { startedAt: json.startedAt } : {}),
     ...(json.verdict && typeof json.verdict.exitCode === "number" ? { verdict: json.verdict } : {}),
     checks: json.checks,
+    ...(Array.isArray(json.findings) ? { findings: json.findings } : {}),
   };
 }
 

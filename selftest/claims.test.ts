@@ -3,7 +3,7 @@
 // with the reason, never as failures.
 
 import { describe, expect, it } from "vitest";
-import { CRONS_DECLARED_OFF, decideClaims } from "../harness/target";
+import { CRONS_DECLARED_OFF, MCP_ABSENT, decideClaims } from "../harness/target";
 
 describe("decideClaims", () => {
   it("follows flags.crons: false is not claimed, true is claimed, each with the reason", () => {
@@ -21,6 +21,9 @@ describe("decideClaims", () => {
 
   it("claims mcp (nothing in GET /info declares it) unless --disclaim mcp", () => {
     expect(decideClaims({ flags: { crons: false } }, {}).mcp).toMatchObject({ claimed: true, reason: expect.stringMatching(/--disclaim mcp/) });
+    // A target whose POST /mcp/ answers 404 has no endpoint: not offered, as crons are.
+    expect(decideClaims({}, {}, { mcp: false }).mcp).toEqual({ claimed: false, reason: MCP_ABSENT });
+    expect(decideClaims({}, { claim: ["mcp"] }, { mcp: false }).mcp).toEqual({ claimed: true, reason: "claimed with --claim" });
     expect(decideClaims({}, { disclaim: ["mcp"] }).mcp).toEqual({ claimed: false, reason: "not claimed, by --disclaim" });
   });
 

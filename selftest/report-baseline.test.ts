@@ -1,6 +1,7 @@
-// Baselines: the file format, how a run judges it (expected, stale, not run),
-// writing one from a run; and, through the command line against the reference
-// server, that a run writes all four reports and exits by the baseline.
+// Baselines: the file format (finding and check ids), how a run judges it
+// (expected, stale, not run), writing one from a run; and, through the command
+// line against the reference server, that a run writes all four reports and
+// exits by the baseline.
 
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UsageError } from "../harness/target";
 import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
 import { applyBaseline, baselineFromReport, formatBaseline, parseBaseline } from "../reporters/baseline";
+import { findingId } from "../reporters/findings";
 import type { Report } from "../reporters/report";
 import { runCli } from "./support/cli";
 import { fixture, reportValidator, withOutcome } from "./support/reports";
@@ -34,41 +36,68 @@ describe("the baseline file", () => {
   });
 
   it("refuses anything else, with the file and line", () => {
-    expect(usageError(() => parseBaseline("SYS-003\nSYS-004 AST-001\n", "b.txt"))).toBe("baseline b.txt, line 2: 'SYS-004 AST-001' holds more than one word (one check id per line, '#' for comments)");
+    expect(usageError(() => parseBaseline("SYS-003\nSYS-004 AST-001\n", "b.txt"))).toBe("baseline b.txt, line 2: 'SYS-004 AST-001' holds more than one word (one finding or check id per line, '#' for comments)");
     expect(usageError(() => parseBaseline('{"checks": []}', "r.json"))).toMatch(/^baseline r\.json, line 1: '\{"checks": \[\]\}' holds more than one word/);
-    expect(usageError(() => parseBaseline("sys-003\n", "b.txt"))).toBe("baseline b.txt, line 1: 'sys-003' is not a check id (expected e.g. AST-004; one id per line, '#' for comments)");
+    expect(usageError(() => parseBaseline("sys-003\n", "b.txt"))).toBe("baseline b.txt, line 1: 'sys-003' is neither a finding id (e.g. F-1a2b3c4d) nor a check id (e.g. AST-004); one id per line, '#' for comments");
+    expect(usageError(() => parseBaseline("F-XYZ\n", "b.txt"))).toMatch(/'F-XYZ' is neither a finding id/);
+    expect(parseBaseline("F-05b4a4cd  # [MUST] ServerInfo lacks langgraph_py_version\nAST-004\n", "b.txt").ids).toEqual(["F-05b4a4cd", "AST-004"]);
     expect(usageError(() => parseBaseline("a\0b", "bin"))).toBe("baseline bin: not a text file");
   });
 
-  it("turns listed failures into expected ones, listed passes into stale ones, and leaves what did not run alone", () => {
-    const b = parseBaseline("SYS-003\nSYS-001\nAST-001\nAST-002\nZZZ-999\n", "b.txt");
+  it("turns listed failures and findings into expected ones, listed passes into stale ones, and leaves what did not run alone", () => {
+    const py = findingId("schema ServerInfo required langgraph_py_version");
+    const b = parseBaseline(`SYS-003\nSYS-001\nAST-001\nAST-002\nZZZ-999\n${py}\nF-00000000\n`, "b.txt");
     const r = applyBaseline(hostile, b, catalogIds);
     expect(r.baseline).toEqual({
       file: "b.txt",
-      entries: 5,
+      entries: 7,
       expected: ["SYS-003"],
+      expectedFindings: [py],
       stale: [
         { id: "SYS-001", reason: "listed in the baseline, but the check passes: remove its line" },
         { id: "ZZZ-999", reason: expect.stringMatching(/no check of suite .* has this id/) },
       ],
-      notRun: ["AST-001", "AST-002"],
+      // A finding this partial run (--id) did not see may be out of its reach: judged neither way.
+      notRun: ["AST-001", "AST-002", "F-00000000"],
     });
     expect(r.checks.find((c) => c.id === "SYS-003")?.baseline).toBe("expected");
     expect(r.checks.find((c) => c.id === "SYS-001")?.baseline).toBe("stale");
     expect(r.checks.find((c) => c.id === "SYS-004")?.baseline).toBeUndefined();
+    expect(r.findings?.find((f) => f.id === py)?.baseline).toBe("expected");
     // The outcome itself is never rewritten.
     expect(r.checks.find((c) => c.id === "SYS-003")?.outcome).toBe("fail");
   });
 
-  it("is written from a run's failures (not its warnings), keeping entries the run did not judge, and reads back the same", () => {
+  it("expects every check a listed finding fails, and a finding that only failed checks showed, when every one is listed", () => {
+    const ref = fixture("reference");
+    const sorting = ref.findings!.find((f) => f.signature === "POST /assistants/search does not sort as sort_by and sort_order ask")!;
+    expect(sorting.failed.length).toBeGreaterThan(1);
+    const byFinding = applyBaseline(ref, parseBaseline(`${sorting.id}\n`, "b.txt"), []);
+    for (const c of sorting.failed) expect(byFinding.checks.find((x) => x.id === c.id)?.baseline, c.id).toBe("expected");
+    expect(byFinding.baseline?.expected).toEqual([]);
+    const ids = ref.checks.map((c) => c.id);
+    const byChecks = applyBaseline(ref, parseBaseline(sorting.failed.map((c) => c.id).join("\n"), "b.txt"), ids);
+    expect(byChecks.baseline?.expectedFindings).toEqual([sorting.id]);
+    // One of its checks left out: the finding is not expected.
+    const partly = applyBaseline(ref, parseBaseline(sorting.failed.slice(1).map((c) => c.id).join("\n"), "b.txt"), ids);
+    expect(partly.baseline?.expectedFindings).toEqual([]);
+    // A finding also seen on the wire is expected only by its id: its checks say nothing of the other sightings.
+    const metadata = hostile.findings!.find((f) => f.signature === "schema ServerInfo required metadata")!;
+    expect(metadata.seenBy).toEqual(["wire", "checks"]);
+    expect(applyBaseline(hostile, parseBaseline("SYS-003\n", "b.txt"), catalogIds).baseline?.expectedFindings).toEqual([]);
+  });
+
+  it("is written from a run's MUST findings (not its SHOULD ones), keeping entries the run did not judge, and reads back the same", () => {
     const run: Report = withOutcome(hostile, "SYS-002", "warn");
     const previous = parseBaseline("AST-001  # kept: assistants were not claimed\nSYS-001  # fixed since\nAST-002\n", "b.txt");
     const b = baselineFromReport(run, previous);
-    expect(b.ids).toEqual(["SYS-003", "SYS-004", "AST-001", "FIX-002", "AST-002"]);
+    const must = hostile.findings!.filter((f) => f.level === "MUST").map((f) => f.id);
+    expect(must.length).toBeGreaterThan(0);
+    expect(b.ids).toEqual([...must, "AST-001", "AST-002"]);
     const text = formatBaseline(b, run);
     expect(text).toMatch(/^# langgraph-conformance baseline/);
-    expect(text).toMatch(/^SYS-003  # \[MUST\] GET \/info answers 200/m);
-    expect(text).toMatch(/^AST-001  # kept: assistants were not claimed$/m);
+    expect(text).toContain(`${findingId("schema ServerInfo required metadata")}  # [MUST] ServerInfo answers lack 'metadata'`);
+    expect(text).toMatch(/^AST-001 {5}# kept: assistants were not claimed$/m);
     expect(parseBaseline(text, "again").ids).toEqual(b.ids);
   });
 });
@@ -89,7 +118,7 @@ describe("a run with reports and a baseline (command line, reference server)", (
     runCli(["run", "--url", server.url, "--profile", "system", "--seed", "5", "--report-dir", join(dir, name), ...args], { timeoutMs: 120_000 });
   const report = async (name: string): Promise<Report> => JSON.parse(await readFile(join(dir, name, "report.json"), "utf8"));
 
-  it("writes report.json (valid against its schema), report.md, report.html and junit.xml; --update-baseline writes the failures", async () => {
+  it("writes report.json (valid against its schema), report.md, report.html and junit.xml; --update-baseline writes the MUST findings", async () => {
     const r = await run("plain", "--update-baseline", join(dir, "written.txt"), "--label", "reference");
     expect(r.code, r.stderr).toBe(1);
     const rep = await report("plain");
@@ -100,7 +129,9 @@ describe("a run with reports and a baseline (command line, reference server)", (
     for (const f of ["report.md", "report.html", "junit.xml"]) expect((await readFile(join(dir, "plain", f), "utf8")).length, f).toBeGreaterThan(500);
     expect(r.stdout).toMatch(/Reports: .*report\.json, .*report\.md, .*report\.html, .*junit\.xml/);
     const written = parseBaseline(await readFile(join(dir, "written.txt"), "utf8"), "written.txt");
-    expect(written.ids).toEqual(failing);
+    expect(written.ids).toEqual(rep.findings!.filter((f) => f.level === "MUST").map((f) => f.id));
+    // Every failing check is in a finding the baseline lists.
+    for (const id of failing) expect(written.ids, id).toContain(rep.checks.find((c) => c.id === id)!.finding);
     expect(r.stdout).toContain(`Baseline written: ${join(dir, "written.txt")}`);
   });
 
@@ -108,10 +139,10 @@ describe("a run with reports and a baseline (command line, reference server)", (
     const r = await run("expected", "--baseline", join(dir, "written.txt"));
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const rep = await report("expected");
-    expect(rep.baseline?.expected.length).toBeGreaterThan(0);
+    expect(rep.baseline?.expectedFindings?.length).toBeGreaterThan(0);
     expect(rep.baseline?.stale).toEqual([]);
-    expect(rep.verdict).toEqual({ exitCode: 0, text: expect.stringMatching(/^no MUST check failed; \d+ failure\(s\) expected by the baseline/) });
-    expect(r.stdout).toMatch(/failure\(s\) expected by the baseline/);
+    expect(rep.verdict).toEqual({ exitCode: 0, text: expect.stringMatching(/^no MUST finding; no MUST check failed; .*\d+ expected by the baseline/) });
+    expect(r.stdout).toMatch(/expected by the baseline/);
   });
 
   it("a listed check that passes is stale and fails the run, and so does an id that is no check", async () => {
@@ -143,10 +174,12 @@ describe("a run with reports and a baseline (command line, reference server)", (
     }
   });
 
-  it("--reporter github annotates each failure and turns workflow commands off for the rest", async () => {
+  it("--reporter github annotates each finding and turns workflow commands off for the rest", async () => {
     const r = await run("github", "--reporter", "github", "--id", "SYS-003");
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^::error title=SYS-003 \[MUST\] GET \/info answers 200 with the server's version%2C flags and metadata::GET \/info 200 body/m);
+    // SYS-003 fails on its own claim (no metadata), in the finding the wire gives the same gap.
+    expect(r.stdout).toContain(`::error title=${findingId("schema ServerInfo required metadata")} [MUST] ServerInfo answers lack 'metadata'%2C which the contract requires::`);
+    expect(r.stdout).toMatch(/checks: SYS-003; e\.g\. SYS-003: GET \/info answered ServerInfo without 'metadata'/);
     expect(r.stdout).toMatch(/^::stop-commands::lgc-[0-9a-f]{16}$/m);
     const token = /^::stop-commands::(.+)$/m.exec(r.stdout)![1];
     expect(r.stdout).toContain(`\n::${token}::`);

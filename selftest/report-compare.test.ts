@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildMatrix, renderMatrixMarkdown } from "../reporters/matrix";
+import { formatScore } from "../reporters/report";
 import { compare } from "../scripts/compare";
 import { runCli } from "./support/cli";
 import { fixture, withOutcome } from "./support/reports";
@@ -36,11 +37,23 @@ describe("compare", () => {
     expect(r.stderr).toBe("");
     const md = await readFile(join(out, "compare.md"), "utf8");
     expect(md).toMatch(/^# Compatibility matrix: @langchain\/langgraph-api@[\d.]+ · hostile server \(fixture\)/);
-    expect(md).toMatch(/^\| system \| 50% \(2\/4\) \| 50% \(2\/4\) \|$/m);
-    expect(md).toMatch(/^\| assistants \| \d+(\.\d)?% \(\d+\/\d+\) \| – \|$/m);
     const ref = fixture("reference");
-    expect(md).toContain(`| MUST failures | ${ref.summary.fail} | 3 |`);
-    expect(md).toMatch(/## system\n\n\| check \| .* \|\n\|---\|---\|---\|\n\| \*\*score\*\* \| \*\*50% \(2\/4\)\*\* \| \*\*50% \(2\/4\)\*\* \|/);
+    const hos = fixture("hostile");
+    const sys = (r: typeof ref) => formatScore(r.profiles.system!.score!);
+    expect(md).toContain(`| system | ${sys(ref)} | ${sys(hos)} |`);
+    expect(md).toMatch(/^\| assistants \| \d+(\.\d)?% \(\d+\/\d+\) \| – \|$/m);
+    expect(md).toContain(`| MUST failures | ${ref.summary.fail} | ${hos.summary.fail} |`);
+    expect(md).toContain(`## system\n\n| check | ${ref.target.label} | hostile server (fixture) |\n|---|---|---|\n| **score** | **${sys(ref)}** | **${sys(hos)}** |`);
+    // The findings first: what the second report has that the first has not, and what it no longer has.
+    const refIds = new Set(ref.findings!.map((f) => f.id));
+    const hosIds = new Set(hos.findings!.map((f) => f.id));
+    const fresh = [...hosIds].filter((id) => !refIds.has(id));
+    const gone = [...refIds].filter((id) => !hosIds.has(id));
+    expect(md).toContain(`## Findings: hostile server (fixture) against ${ref.target.label}`);
+    expect(md).toMatch(new RegExp(`^${fresh.length} new, ${gone.length} fixed, \\d+ at another level, \\d+ unchanged\\.`, "m"));
+    for (const id of fresh) expect(md).toMatch(new RegExp(`\\*\\*New in hostile server \\(fixture\\)[\\s\\S]*- ${id} `));
+    expect(md.indexOf("## Findings: ")).toBeLessThan(md.indexOf("## system"));
+    expect(md).toContain("## Findings by implementation");
     expect(md).toMatch(/^\| AST-001 MUST .* \| ✅ pass \| ⏭️ skip \|$/m);
     expect(md).toMatch(/^\| AST-002 MUST .* ◆ \| (✅|❌) \w+ \| – not run \|$/m);
     // Both fixtures' own checks, one row each, in their profile.

@@ -39,7 +39,7 @@ describe("report.json", () => {
     expect(Object.keys(ref.target.implementation?.runtimes ?? {})).toContain("langgraph_js_version");
     expect(Date.parse(ref.finishedAt!) - Date.parse(ref.startedAt)).toBeGreaterThanOrEqual(ref.durationMs - 1000);
     expect(ref.claims?.crons).toEqual({ claimed: false, reason: expect.stringContaining("flags.crons") });
-    expect(ref.uncovered.map((u) => u.operation)).toContain("GET /metrics");
+    expect(Array.isArray(ref.uncovered)).toBe(true);
     for (const c of ref.checks) {
       for (const k of ["id", "level", "profile", "operations", "spec", "title", "outcome", "message", "evidence", "durationMs"]) expect(c, `${c.id}.${k}`).toHaveProperty(k);
     }
@@ -103,8 +103,19 @@ describe("the exit code (reporters/report.ts exitCodeOf)", () => {
     // Without checks (the old call), the summary decides.
     expect(exitCodeOf({ summary: { ...base.summary, fail: 0 }, problems: [] })).toBe(0);
     expect(verdictOf({ ...base, durationMs: 1, checks: expected, baseline: { ...stale, expected: ["SYS-003", "SYS-004", "FIX-002"] } }).text).toMatch(
-      /no MUST check failed; 3 failure\(s\) expected by the baseline; 1 stale baseline entry/,
+      /no MUST check failed; 3 expected by the baseline; 1 stale baseline entr/,
     );
+  });
+
+  it("with findings: 1 for a MUST finding the baseline does not expect, even when every check passed; SHOULD findings never fail a run", () => {
+    const findings = hostile.findings!;
+    const wireOnly = findings.filter((f) => f.failed.length === 0 && f.level === "MUST");
+    expect(wireOnly.length).toBeGreaterThan(0);
+    const passing = hostile.checks.map((c) => ({ ...c, outcome: c.outcome === "fail" ? ("pass" as const) : c.outcome }));
+    expect(exitCodeOf({ ...base, checks: passing, findings: wireOnly })).toBe(1);
+    expect(exitCodeOf({ ...base, checks: passing, findings: wireOnly.map((f) => ({ ...f, baseline: "expected" as const })) })).toBe(0);
+    expect(exitCodeOf({ ...base, checks: passing, findings: wireOnly.map((f) => ({ ...f, level: "SHOULD" as const })) })).toBe(0);
+    expect(verdictOf({ ...base, durationMs: 1, checks: passing, findings }).text).toMatch(/^\d+ MUST findings?; no MUST check failed; /);
   });
 });
 
@@ -137,14 +148,32 @@ describe("report.md", () => {
 
   it("starts with the verdict and the target, then the score by profile and level", () => {
     expect(mdRef).toMatch(/^# Conformance report: @langchain\/langgraph-api@/);
-    expect(mdRef).toMatch(/\*\*Verdict:\*\* ❌ \d+ MUST check\(s\) failed/);
-    expect(mdRef).toMatch(/\| system \| yes \| 50% \(2\/4\) \| 66\.7% \(2\/3\) \| 0% \(0\/1\) \| – \|/);
+    expect(mdRef).toMatch(/\*\*Verdict:\*\* ❌ \d+ MUST findings?; \d+ MUST checks? failed/);
+    const sys = ref.profiles.system!.score!;
+    expect(mdRef).toContain(`| system | yes | ${formatScore(sys)} | ${formatScore(sys.levels.MUST)} | ${formatScore(sys.levels.SHOULD)} | – |`);
     expect(mdRef).toContain("Not claimed by the target (their checks skip): crons");
+  });
+
+  it("leads with the fix list: every finding once, most binding first, each with its words, checks and one exchange", () => {
+    const at = (s: string) => mdRef.indexOf(s);
+    expect(at("## Fix list: ")).toBeGreaterThan(0);
+    expect(at("## Fix list: ")).toBeLessThan(at("## Score by profile"));
+    for (const f of ref.findings!) {
+      expect(mdRef, f.id).toContain(`### ${f.id}`);
+      expect(mdRef, f.id).toContain(`[${f.id}](#${f.id.toLowerCase()})`);
+    }
+    const first = ref.findings![0]!;
+    const block = mdRef.slice(at(`### ${first.id}`));
+    expect(block).toContain("The words it breaks:");
+    expect(block).toMatch(/```sh\ncurl -sS -N -X /);
+    // A check that did not pass names its finding.
+    const failing = ref.checks.find((c) => c.outcome === "fail")!;
+    expect(mdRef).toContain(`Finding: [${failing.finding}](#${failing.finding!.toLowerCase()})`);
   });
 
   it("puts failures first, grouped by profile then level, each with its evidence folded", () => {
     const at = (s: string) => mdRef.indexOf(s);
-    expect(at("## Failures and warnings")).toBeGreaterThan(at("## Score by profile"));
+    expect(at("## Checks that did not pass")).toBeGreaterThan(at("## Score by profile"));
     expect(at("### system · MUST")).toBeLessThan(at("### system · SHOULD"));
     expect(at("### system · SHOULD")).toBeLessThan(at("### assistants · MUST"));
     expect(at("### assistants · SHOULD")).toBeLessThan(at("### streaming · MUST"));
@@ -163,9 +192,11 @@ describe("report.md", () => {
 
   it("lists the skipped checks with their reason, and what no check covers", () => {
     expect(mdHostile).toMatch(/## Skipped \(1\)[\s\S]*\| AST-001 \| MUST \| assistants \|.*not claimed/);
-    expect(ref.uncovered.length).toBeGreaterThan(0);
-    expect(mdRef).toContain(`## Not covered by any check (${ref.uncovered.length})\n\n- \`${ref.uncovered[0]!.operation}\`: `);
-    for (const u of ref.uncovered) expect(mdRef).toContain(`\`${u.operation}\``);
+    // Every operation has a check today: an operation no check covers is shown as the report would.
+    const uncovered = [{ operation: "GET /metrics", reason: "no check exercises it (a test)" }];
+    const md = renderMarkdown({ ...ref, uncovered });
+    expect(md).toContain("## Not covered by any check (1)\n\n- `GET /metrics`: no check exercises it (a test)");
+    expect(mdRef).toContain("Every operation of the contract is exercised by a check.");
   });
 
   it("shows what a hostile target sends as text: no raw markup, no broken fence, no escape sequence", () => {
@@ -192,7 +223,9 @@ describe("report.md", () => {
     expect(small).toContain("**❌ SYS-003**");
     const tiny = renderMarkdown(ref, { maxBytes: 12_000 });
     expect(Buffer.byteLength(tiny)).toBeLessThanOrEqual(12_000);
-    expect(tiny).toMatch(/leaves out \d+ failure\(s\) and warning\(s\)/);
+    // The fix list's table stays; the findings' details give way first, then the checks.
+    expect(tiny).toContain("## Fix list: ");
+    expect(tiny).toMatch(/leaves out the details of \d+ finding\(s\), \d+ failure\(s\) and warning\(s\)/);
   });
 
   it("shows a baseline: expected failures in their own table, stale entries first", () => {
@@ -201,7 +234,7 @@ describe("report.md", () => {
     r = { ...r, baseline: { file: "known.txt", entries: 3, expected: ["SYS-003"], stale: [{ id: "SYS-001", reason: "passes" }, { id: "ZZZ-999", reason: "no such check" }], notRun: [] } };
     const md = renderMarkdown(r);
     expect(md).toMatch(/## Expected failures \(1\)[\s\S]*\| SYS-003 \|/);
-    expect(md.indexOf("**🧹 SYS-001**")).toBeLessThan(md.indexOf("**❌ SYS-004**"));
+    expect(md.indexOf("**🧹 SYS-001**")).toBeLessThan(md.indexOf("**❌ SYS-010**"));
     expect(md).toContain("ZZZ-999");
     expect(md).toMatch(/\| baseline \| `known\.txt`: 3 entries, 1 expected, 2 stale/);
   });
@@ -211,10 +244,16 @@ describe("junit.xml", () => {
   const xml = renderJunit(ref);
   const cases = (s: string) => s.match(/<testcase [\s\S]*?<\/testcase>/g) ?? [];
 
-  it("has one test case per check, in one test suite per profile, with id, level and profile as properties", () => {
-    expect(xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);
-    expect(cases(xml)).toHaveLength(ref.checks.length);
-    expect(xml.match(/<testsuite /g)).toHaveLength(Object.keys(ref.profiles).length);
+  it("has one test case per check, in one test suite per profile, with id, level and profile as properties; the findings first, in a suite of their own", () => {
+    expect(xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites [^>]*>\n {2}<testsuite name="langgraph-conformance\.findings" /);
+    expect(cases(xml)).toHaveLength(ref.checks.length + ref.findings!.length);
+    expect(xml.match(/<testsuite /g)).toHaveLength(Object.keys(ref.profiles).length + 1);
+    const must = ref.findings!.find((f) => f.level === "MUST")!;
+    const fc = cases(xml).find((c) => c.includes(`name="${must.id} `))!;
+    expect(fc).toContain(`<property name="finding" value="${must.id}"/>`);
+    expect(fc).toMatch(/<failure message="[^"]+" type="finding">/);
+    const should = cases(xml).find((c) => c.includes(`name="${ref.findings!.find((f) => f.level === "SHOULD")!.id} `))!;
+    expect(should).toMatch(/<system-out>SHOULD finding \(does not fail the run\)/);
     const sys1 = cases(xml).find((c) => c.includes('name="SYS-001 '))!;
     expect(sys1).toContain('<property name="id" value="SYS-001"/>');
     expect(sys1).toContain('<property name="level" value="MUST"/>');
@@ -224,8 +263,9 @@ describe("junit.xml", () => {
   });
 
   it("maps fail to <failure> with the evidence, warn and notice to passed cases with the message in system-out", () => {
-    expect(xml.match(/<failure /g)).toHaveLength(ref.summary.fail);
-    expect(xml).toMatch(new RegExp(`<testsuites [^>]*failures="${ref.summary.fail}"`));
+    const mustFindings = ref.findings!.filter((f) => f.level === "MUST").length;
+    expect(xml.match(/<failure /g)).toHaveLength(ref.summary.fail + mustFindings);
+    expect(xml).toMatch(new RegExp(`<testsuites [^>]*failures="${ref.summary.fail + mustFindings}"`));
     const warn = cases(xml).find((c) => c.includes('name="AST-011 '))!;
     expect(warn).toContain('<property name="outcome" value="warn"/>');
     expect(warn).not.toMatch(/<failure|<error/);
@@ -248,7 +288,9 @@ describe("junit.xml", () => {
     expect(c("SYS-003")).toMatch(/<skipped message="expected failure \(baseline\): [^"]*" type="expected-failure"\/>/);
     expect(c("SYS-004")).toMatch(/<system-out>notice/);
     expect(c("AST-001")).toMatch(/<skipped message="profile &#39;assistants&#39; not claimed|<skipped message="profile 'assistants' not claimed/);
-    expect(x).toMatch(/<testsuites [^>]*failures="2" errors="1" skipped="2"/);
+    // Checks: the stale entry and FIX-002 fail; findings: the MUST ones of the hostile report.
+    const mustFindings = hostile.findings!.filter((f) => f.level === "MUST").length;
+    expect(x).toMatch(new RegExp(`<testsuites [^>]*failures="${2 + mustFindings}" errors="1" skipped="2"`));
   });
 
   it("carries nothing XML cannot hold and no markup from the target", () => {
@@ -263,7 +305,8 @@ describe("junit.xml", () => {
 describe("report.html (as text; tests/report-html.test.ts loads it in Chromium)", () => {
   const html = renderHtml(hostile);
   it("is one file: no external resource, one script and one style, both allowed by hash in its Content-Security-Policy", () => {
-    expect(html).not.toMatch(/<[a-z]+[^>]*\s(src|href)=/i);
+    // Links only within the page, to a check or a finding by its id.
+    expect(html).not.toMatch(/<[a-z]+[^>]*\s(src|href)=(?!"#(?:[A-Z]{2,5}-[0-9]{3}|F-[0-9a-f]{8})")/i);
     expect(html.match(/<script>/g)).toHaveLength(1);
     expect(html.match(/<style>/g)).toHaveLength(1);
     expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; script-src 'sha256-[A-Za-z0-9+/=]+';/);
@@ -274,13 +317,16 @@ describe("report.html (as text; tests/report-html.test.ts loads it in Chromium)"
 describe("the terminal", () => {
   it("prints a summary by profile with the failures' ids and titles, and nothing a target can use to drive a terminal or a CI log", () => {
     const out = formatSummary(hostile, { colour: false });
-    expect(out).toMatch(/^system\s+4\s+2\s+2\s+0\s+0\s+0\s+0\s+50% \(2\/4\)$/m);
+    expect(out).toMatch(/^system\s+4\s+2\s+1\s+1\s+0\s+0\s+0\s+50% \(2\/4\)$/m);
     expect(out).toMatch(/^assistants\s+1\s+0\s+0\s+0\s+0\s+1\s+0\s+–\s+\(not claimed: not claimed, by --disclaim\)$/m);
-    expect(out).toMatch(/^system: 2 fail\n {2}fail {5}SYS-003 \[MUST\] GET \/info answers/m);
+    expect(out).toMatch(/^system: 1 fail, 1 warn\n {2}fail {5}SYS-003 \[MUST\] GET \/info answers/m);
+    // The fix list: each finding once, with the checks it fails.
+    expect(out).toMatch(/^Fix list: 4 finding\(s\) \(3 MUST, 1 SHOULD, 0 MAY\)/m);
+    expect(out).toMatch(/^ {2}MUST {3}F-4abb9c1b ServerInfo answers lack 'metadata', which the contract requires\n {11}fails 1 check; seen on the wire by|^ {2}MUST {3}F-4abb9c1b ServerInfo answers lack 'metadata', which the contract requires\n {11}fails 1 check; met by/m);
     expect(out).toMatch(/^streaming: 1 fail\n {2}fail {5}FIX-002/m);
     expect(out).not.toMatch(/[\u001b\u0007\u202e]/);
     for (const line of out.split("\n")) expect(line.trimStart().startsWith("::"), line).toBe(false);
-    expect(out).toMatch(/Verdict: 3 MUST check\(s\) failed; 2\/6 passed/);
+    expect(out).toMatch(/Verdict: 3 MUST findings; 2 MUST checks failed; 1 SHOULD finding; 2\/6 checks passed/);
   });
 
   it("uses colour only when asked: never with NO_COLOR, always with FORCE_COLOR, else on a terminal", () => {
@@ -293,12 +339,13 @@ describe("the terminal", () => {
     expect(paint(false).red("x")).toBe("x");
   });
 
-  it("--reporter github: one annotation per failure, escaped, and the rest of the log with workflow commands off", () => {
+  it("--reporter github: one annotation per finding, escaped, and the rest of the log with workflow commands off", () => {
     const out = formatGithub(hostile, { token: "tok123" });
     const lines = out.split("\n");
     const annotations = lines.filter((l) => l.startsWith("::error ") || l.startsWith("::warning ") || l.startsWith("::notice "));
-    expect(annotations).toHaveLength(3);
-    expect(annotations[0]).toMatch(/^::error title=SYS-003 \[MUST\] GET \/info answers 200 with the server's version%2C flags and metadata::/);
+    expect(annotations).toHaveLength(hostile.findings!.length);
+    const first = hostile.findings![0]!;
+    expect(annotations[0]).toContain(`::error title=${first.id} [MUST] ${first.title.replace(/,/g, "%2C").replace(/:/g, "%3A")}::`);
     const stop = lines.indexOf("::stop-commands::tok123");
     expect(stop).toBe(annotations.length);
     expect(lines.at(-1)).toBe("::tok123::");
@@ -313,7 +360,7 @@ describe("the terminal", () => {
     const d = createProgress({ reporter: "dots", write: (t) => (dots += t), tty: false, colour: false, baseline: new Set(["SYS-003", "SYS-001"]) });
     for (const r of results) d.check(r);
     d.end?.();
-    expect(dots).toBe("S.xFsF 6\n");
+    expect(dots).toBe("S.xWsF 6\n");
 
     let log = "";
     let clock = 0;
@@ -323,11 +370,11 @@ describe("the terminal", () => {
     for (const r of results.filter((r) => r.profile === "system")) p.check(r);
     expect(log).not.toContain("✔ system");
     p.fileEnded?.("suites/system/a.check.ts");
-    expect(log).toMatch(/✔ system: 4 checks done: 2 pass, 2 fail \(score 50%\)\n$/);
+    expect(log).toMatch(/✔ system: 4 checks done: 2 pass, 1 fail, 1 warn \(score 50%\)\n$/);
     clock = 20_000;
     p.planned?.(results.filter((r) => r.profile !== "system"));
     p.check(results.find((r) => r.id === "AST-001")!);
-    expect(log).toMatch(/ {2}… 5\/6\+ checks · assistants 1\/1 · streaming 0\/1 · 2 pass, 2 fail, 1 skip\n$/);
+    expect(log).toMatch(/ {2}… 5\/6\+ checks · assistants 1\/1 · streaming 0\/1 · 2 pass, 1 fail, 1 warn, 1 skip\n$/);
     p.allPlanned?.();
     p.check(results.find((r) => r.id === "FIX-002")!);
     p.end?.();

@@ -31,9 +31,27 @@ export async function createAssistant(c: CheckContext, body: Record<string, unkn
 export function expectRefused(res: HttpResponse, statuses: number[], rule: string): void {
   const op = res.record.operation ?? res.record.request.url;
   const want = statuses.join(" or ");
-  ensure(res.status < 500, `${op} answered ${res.status}, a server error, to a request that breaks '${rule}'; the contract wants ${want}`, res);
-  ensure(res.status < 200 || res.status >= 300, `${op} accepted with ${res.status} a request that breaks '${rule}'; the contract wants ${want}`, res);
+  ensure(res.status < 500, `${op} answered ${res.status}, a server error, to a request that breaks '${rule}'; the contract wants ${want}`, res, {
+    status: { wanted: statuses, got: res.status },
+  });
+  // Each rule a server does not enforce is a cause of its own, whichever operation takes it.
+  ensure(res.status < 200 || res.status >= 300, `${op} accepted with ${res.status} a request that breaks '${rule}'; the contract wants ${want}`, res, {
+    cause: { signature: `accepts requests that break '${rule}'`, title: `Requests that break '${rule}' are accepted` },
+  });
   expectStatus(res, statuses, `the request breaks '${rule}'`);
+}
+
+/**
+ * The results of a search are in the order sort_by and sort_order ask for. One
+ * cause whichever field was asked: a search that does not sort as asked.
+ */
+export function expectSortedBy(res: HttpResponse, list: Array<Record<string, any>>, sortBy: string, order: "asc" | "desc"): void {
+  const key = (x: Record<string, any>) => (sortBy.endsWith("_at") ? Date.parse(x[sortBy]) : String(x[sortBy]));
+  const bad = firstOutOfOrder(list, key, order);
+  const op = res.record.operation ?? res.record.request.url;
+  ensure(bad === -1, `results are not in ${order} order of ${sortBy}: ${JSON.stringify(list[bad - 1]?.[sortBy])} comes before ${JSON.stringify(list[bad]?.[sortBy])}`, res, {
+    cause: { signature: `${op} does not sort as sort_by and sort_order ask`, title: `${op} does not return its results in the order sort_by and sort_order ask for` },
+  });
 }
 
 /** Is `list` ordered by `key` (ties allowed)? Returns the first offending index. */

@@ -346,3 +346,19 @@ export const RUN_TIMEOUT_MS = 90_000;
 export async function settleThread(c: CheckContext, threadId: string, timeoutMs = 20_000): Promise<void> {
   await settleRuns(createApi({ target: c.run.target, recorder: newRecorder("check") }), threadId, timeoutMs);
 }
+
+/**
+ * One deviation, whichever check meets it: a server whose default strategy is
+ * not enqueue records another one on the run and refuses (or stops) a second
+ * run on a busy thread instead of queuing it.
+ */
+export const DEFAULT_STRATEGY_CAUSE = {
+  signature: "default multitask_strategy is not enqueue",
+  title: "A run created without multitask_strategy is not enqueued (enqueue is the default the newest documents give)",
+};
+
+/** The run a create answered records multitask_strategy enqueue, the default it was not given. */
+export function expectDefaultStrategy(res: HttpResponse): void {
+  const got = expectJsonObject(res).multitask_strategy;
+  ensure(got === "enqueue", `multitask_strategy of a run created without one: expected "enqueue", got ${JSON.stringify(got)}`, res, { cause: DEFAULT_STRATEGY_CAUSE });
+}

@@ -1,6 +1,6 @@
 import { check, scenario } from "../../harness/check";
 import { ensure, expectEqual, expectJsonArray, expectSameMembers, expectStatus } from "../../harness/expect";
-import { createAssistant, firstOutOfOrder, uuid } from "../_support/resources";
+import { createAssistant, expectSortedBy, uuid } from "../_support/resources";
 
 const NAMES = ["delta-conf", "alpha-conf", "echo-conf", "charlie-conf", "bravo-conf"];
 const OTHER_GRAPH = "interrupt";
@@ -11,6 +11,10 @@ const family = scenario("five tagged assistants", async (c) => {
   const members = [];
   for (const name of NAMES) members.push(await createAssistant(c, { name, metadata: { ...marker, parity: members.length % 2 ? "odd" : "even" } }));
   const other = await createAssistant(c, { graph_id: OTHER_GRAPH, name: "other-graph-conf", metadata: marker });
+  // The oldest member is updated last, so that the order of updated_at is not the
+  // order of creation: a search that ignores sort_by=updated_at cannot pass by luck.
+  const touched = await c.api.patch(`/assistants/${members[0]!.assistant_id}`, { metadata: { ...members[0]!.metadata, touched: true } });
+  expectStatus(touched, 200, "updating the oldest assistant of the family last");
   return { filter: { ...c.tag(), ...marker }, members, other, all: [...members, other] };
 });
 
@@ -121,9 +125,7 @@ for (const [id, sortBy, order] of [
       const f = await family(c);
       const { res, list } = await search(c, { metadata: f.filter, limit: 100, sort_by: sortBy, sort_order: order });
       ensure(list.length === f.all.length, `the sorted search returned ${list.length} of the ${f.all.length} matching assistants`, res);
-      const key = (a: any) => (sortBy.endsWith("_at") ? Date.parse(a[sortBy]) : String(a[sortBy]));
-      const bad = firstOutOfOrder(list, key, order);
-      ensure(bad === -1, `results are not in ${order} order of ${sortBy}: ${JSON.stringify(list[bad - 1]?.[sortBy])} comes before ${JSON.stringify(list[bad]?.[sortBy])}`, res);
+      expectSortedBy(res, list, sortBy, order);
     },
   );
 }

@@ -12,10 +12,10 @@
 // start, sleep, start, sleep: two runs read the same checkpoint).
 
 import type { CheckContext } from "../../harness/check";
-import { ensure, expectEqual, expectJsonObject, expectStatus, fail } from "../../harness/expect";
+import { CheckFailure, ensure, expectEqual, expectJsonObject, expectStatus, fail } from "../../harness/expect";
 import type { HttpResponse, StreamResponse } from "../../harness/http";
 import { uuid } from "../_support/resources";
-import { assistantFor, createThread, eventData, settleThread } from "../_support/runs";
+import { assistantFor, createThread, DEFAULT_STRATEGY_CAUSE, eventData, settleThread } from "../_support/runs";
 import {
   executionOrder,
   explained,
@@ -281,12 +281,16 @@ export function expectRefusedWith409(d: DoubleText, op: CreateOp): void {
     `${OPERATION[op]} with multitask_strategy=reject on a thread busy with run A answered ${a.status}${a.status >= 200 && a.status < 300 ? " (accepted the run)" : ""}; ` +
       `the contract wants 409 Conflict (x-decision of create_run: "reject on a thread that is already running a run answers 409 Conflict; 422 (\"Validation Error\") is for an invalid request only")`,
     a.res,
+    { status: { wanted: [409], got: a.status } },
   );
 }
 
 export function expectAccepted(d: DoubleText, op: CreateOp, strategy: Strategy | undefined): void {
   const a = d.answer;
-  if (a.status !== 200) fail(`${OPERATION[op]} with ${describeStrategy(strategy)} on a thread busy with run A answered ${a.status}; the run should have been accepted (200)`, a.res);
+  if (a.status !== 200) {
+    // Without a strategy the default decides: a refusal says the default is not enqueue.
+    fail(`${OPERATION[op]} with ${describeStrategy(strategy)} on a thread busy with run A answered ${a.status}; the run should have been accepted (200)`, a.res, strategy ? { status: { wanted: [200], got: a.status } } : { cause: DEFAULT_STRATEGY_CAUSE });
+  }
   if (op === "stream" && !(a.res as StreamResponse).sse) fail(`${OPERATION[op]} answered 200 but not with an event stream`, a.res);
   if (!d.secondId) fail(`the second run could not be identified: the answer named no run and the thread lists ${d.snapshots.at(-1) ? Object.keys(d.snapshots.at(-1)!.statuses).length : 0} runs`, a.res);
 }
@@ -336,14 +340,22 @@ export function expectFirstWorkKept(d: DoubleText): void {
   expectEqual(d.values.trail, ["start", "start", "sleep"], "the thread's `trail`: run A's `start`, then run B's `start` and `sleep`");
 }
 
+/** Rollback leaves the run it stops (or its work) in place: one deviation, seen by several checks. */
+const ROLLBACK_KEEPS = { signature: "rollback keeps the run it stops", title: "multitask_strategy=rollback does not delete the run it stops, nor its checkpoints" };
+
 export async function expectFirstDeleted(c: CheckContext, d: DoubleText): Promise<void> {
   // Deleting may trail the end of the run a little (run B has run since): bounded wait for the 404.
-  await pollRunUntil(watched(c, d.tl), d.tl, d.threadId, d.firstId, (r) => r === undefined, { timeoutMs: 5_000, what: "answer 404 (deleted: rollback deletes the run it stops)" });
+  try {
+    await pollRunUntil(watched(c, d.tl), d.tl, d.threadId, d.firstId, (r) => r === undefined, { timeoutMs: 5_000, what: "answer 404 (deleted: rollback deletes the run it stops)" });
+  } catch (e) {
+    if (e instanceof CheckFailure && !e.detail.cause && !e.detail.status) throw new CheckFailure(e.message, e.exchange, { cause: ROLLBACK_KEEPS });
+    throw e;
+  }
 }
 
 /** With rollback, nothing run A did is left in state or history. */
 export function expectFirstWorkGone(d: DoubleText): void {
-  ensure(!historyMentions(d.history, d.first), `the thread's history still carries run A's checkpoint (started = ${d.first}); rollback deletes the checkpoints of the run it stops`);
+  ensure(!historyMentions(d.history, d.first), `the thread's history still carries run A's checkpoint (started = ${d.first}); rollback deletes the checkpoints of the run it stops`, undefined, { cause: ROLLBACK_KEEPS });
   expectEqual(d.values.trail, ["start", "sleep"], "the thread's `trail` after rollback: run B's `start` and `sleep` only");
 }
 

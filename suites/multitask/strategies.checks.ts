@@ -6,7 +6,7 @@
 
 import { check } from "../../harness/check";
 import { expectEqual, expectJsonObject, expectStatus } from "../../harness/expect";
-import { assistantFor, createThread, settleThread } from "../_support/runs";
+import { assistantFor, createThread, expectDefaultStrategy, settleThread } from "../_support/runs";
 import {
   DOUBLE_TEXT_TIMEOUT_MS,
   doubleText,
@@ -168,7 +168,7 @@ check(
     try {
       const res = await c.api.post(`/threads/${thread.thread_id}/runs`, { assistant_id: assistantId, input: { value: "default" } });
       expectStatus(res, 200, "a run on an idle thread");
-      expectEqual(expectJsonObject(res).multitask_strategy, "enqueue", "multitask_strategy of a run created without one", res);
+      expectDefaultStrategy(res);
     } finally {
       await settleThread(c, thread.thread_id);
     }

@@ -12,7 +12,7 @@ import { ensure, expectJsonObject, expectStatus, fail } from "../../harness/expe
 import type { Api, HttpResponse, StreamResponse } from "../../harness/http";
 import type { OperationKey } from "../../harness/model";
 import { createAssistant } from "../_support/resources";
-import { createThread, pollRun } from "../_support/runs";
+import { createThread, pollRun, settleThread } from "../_support/runs";
 
 /** What a property works on, made once per property. */
 export interface Fixture {
@@ -57,6 +57,12 @@ export interface BodyOperation {
   register?: (c: CheckContext, api: Api, body: any, res: HttpResponse | StreamResponse) => Promise<void>;
   /** State a refused body must leave as it was (read before and after each invalid case). */
   trace?: Trace;
+  /**
+   * The cases share one thread: a run a case leaves running would make the next
+   * case meet a busy thread (its refusal is the suite's doing, not the target's),
+   * so each case ends with the thread's runs settled.
+   */
+  settleThread?: boolean;
 }
 
 const isObject = (v: unknown): v is Record<string, any> => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -329,6 +335,7 @@ export const BODY_OPERATIONS: BodyOperation[] = [
       business: [404, 409],
       stream: key.endsWith("/stream"),
       trace: runsTrace,
+      settleThread: true,
     }),
   ),
   {
@@ -531,6 +538,11 @@ export function invalidBodies(c: CheckContext, op: BodyOperation, f: Fixture): f
 }
 
 /** Sends a body to the operation, as JSON or as given text. */
+/** Ends a case: the runs it left on the shared thread are settled, where the operation asks for it. */
+export async function endCase(c: CheckContext, op: BodyOperation, f: Fixture): Promise<void> {
+  if (op.settleThread && f.threadId) await settleThread(c, f.threadId);
+}
+
 export async function send(api: Api, op: BodyOperation, f: Fixture, body: { json: unknown } | { text: string; contentType: string }, expectSchema?: string): Promise<HttpResponse | StreamResponse> {
   const [method] = op.key.split(" ");
   const path = concretePath(op, f);

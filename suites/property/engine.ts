@@ -3,14 +3,20 @@
 // hundreds of exchanges do not flood the evidence), and when a case fails, the
 // shrunk counterexample is replayed through the check's own client: its
 // exchanges, with their curl lines, are the evidence, and the message says what
-// was sent and what came back, once.
+// was sent and what came back, once. The case's own failure is the verdict; the
+// replay only confirms it (a replay runs on the state the case left).
+//
+// A property fails only on its own claim. What else its cases meet (answers
+// that break the contract on the wire, a refusal with another 4xx than the
+// contract's) is observed: each is reported once, in the finding of its cause,
+// with the case's exchange, and the cases go on.
 
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import type { CheckContext } from "../../harness/check";
-import { CheckFailure } from "../../harness/expect";
+import { CheckFailure, type FailureDetail } from "../../harness/expect";
 import { createApi, newRecorder, TransportError, type Api, type HttpRequest, type HttpResponse, type StreamResponse } from "../../harness/http";
-import type { ExchangeRecord, OperationKey } from "../../harness/model";
+import type { Cause, ExchangeRecord, Level, OperationKey } from "../../harness/model";
 import { checkEvents } from "../../harness/streams";
 
 /**
@@ -68,11 +74,11 @@ export interface PropertyCase<T> {
   /** True when this is the replay of the counterexample through the check's own client. */
   replay: boolean;
   /**
-   * A lesser deviation (a 4xx other than the contract's, an error body of the
-   * wrong form): noted, and the cases go on looking for worse (a 2xx, a 5xx,
-   * something created); reported when nothing worse turns up. Throws on the replay.
+   * A deviation the property does not claim (a 4xx other than the contract's
+   * for an invalid body, a 200 the contract answers otherwise): observed, in
+   * the finding of its cause, and the cases go on.
    */
-  soft: (message: string, res?: HttpResponse | StreamResponse) => void;
+  soft: (message: string, res: HttpResponse | StreamResponse | undefined, o: { cause: Cause; level: Level }) => void;
 }
 
 export interface PropertyRun<T> {
@@ -88,18 +94,6 @@ export interface PropertyRun<T> {
   digestOf?: (value: T) => string;
   /** Strings to mask in the digest (the run id, ids the target made in the setup). */
   mask?: string[];
-  /** Contract violations on the wire are lesser deviations (see PropertyCase.soft), not failures of the case. */
-  wireIsSoft?: boolean;
-  /** What held in every case when only lesser deviations were found ("none was accepted, …"). */
-  softSummary?: string;
-}
-
-class SoftDeviation extends CheckFailure {}
-
-function violationsOf(records: ExchangeRecord[]): string | undefined {
-  const v = records.flatMap((r) => r.violations);
-  if (v.length === 0) return undefined;
-  return v.length === 1 ? v[0]!.message : `${v[0]!.message} (and ${v.length - 1} more)`;
 }
 
 /** Where each status was seen, as "200×9, 404×3". */
@@ -123,26 +117,19 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
   const digest = createHash("sha256");
   const mask = (s: string) => (p.mask ?? []).filter(Boolean).reduce((acc, m) => acc.split(m).join("<masked>"), s);
   let generated = 0;
-  let lastFailure: { message: string; exchange?: ExchangeRecord } | undefined;
+  let lastFailure: { message: string; exchange?: ExchangeRecord; detail?: FailureDetail } | undefined;
+  let observed = 0;
 
-  const softs: Array<{ value: T; message: string; exchange?: ExchangeRecord }> = [];
-
-  // One case: the property's own judgement, then the contract on the wire.
+  // One case: the property's own judgement; what its answers break on the wire is observed.
   const runCase = async (api: CaseApi, value: T, replay: boolean) => {
-    let softSeen = false;
-    const soft = (message: string, res?: HttpResponse | StreamResponse) => {
-      if (replay) throw new SoftDeviation(message, res?.record);
-      if (!softSeen) softs.push({ value, message, ...(res ? { exchange: res.record } : {}) });
-      softSeen = true;
+    const soft: PropertyCase<T>["soft"] = (message, res, o) => {
+      observed++;
+      c.observe({ ...o, message }, res);
     };
-    await p.run({ api, value, replay, soft });
-    const wire = violationsOf(api.records);
-    if (wire) {
-      const focus = api.records.find((r) => r.violations.length > 0);
-      // On the replay the harness adds the violations' own words to the message.
-      const message = `${focus?.operation ?? p.operation.key} answered ${focus?.response?.status ?? "?"} with a response that breaks the contract${replay ? "" : `: ${wire}`}`;
-      if (p.wireIsSoft && !replay) return soft(message);
-      throw new CheckFailure(message, focus);
+    try {
+      await p.run({ api, value, replay, soft });
+    } finally {
+      for (const r of api.records) for (const v of r.violations) c.observe({ cause: v, level: v.level, message: v.message }, { record: r });
     }
   };
 
@@ -155,7 +142,11 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
     try {
       await runCase(api, value, false);
     } catch (e) {
-      lastFailure = { message: e instanceof Error ? e.message : String(e), ...(e instanceof CheckFailure && e.exchange ? { exchange: e.exchange } : e instanceof TransportError ? { exchange: e.record } : {}) };
+      lastFailure = {
+        message: e instanceof Error ? e.message : String(e),
+        ...(e instanceof CheckFailure && e.exchange ? { exchange: e.exchange } : e instanceof TransportError ? { exchange: e.record } : {}),
+        ...(e instanceof CheckFailure ? { detail: e.detail } : {}),
+      };
       if (!shrinking) for (const r of api.records) if (r.operation && ownOps.has(r.operation)) statuses.push(r.response ? r.response.status : 0);
       shrinking = true;
       throw e;
@@ -189,38 +180,32 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
   }
   c.note(`generated cases digest: sha256:${digest.digest("hex").slice(0, 16)} (${numRuns} case(s) drawn from the seed; run id and setup ids masked)`);
   const summary = `${casesRun} case(s), seed ${seed}`;
-  if (!details.failed && softs.length === 0) {
+  if (observed > 0) c.note(`${observed} deviation(s) the property does not claim were observed in the cases (each in the finding of its cause)`);
+  if (!details.failed) {
     if (casesRun === 0) throw new CheckFailure(`${opLabel}: no case ran within the time limit (${propertyTimeLimitMs(numRuns)} ms)`);
     return;
   }
-  // A hard failure (shrunk), or else the shortest lesser deviation (the cases went on past it).
-  const hard = details.failed;
-  softs.sort((a, b) => p.show(a.value).length - p.show(b.value).length);
-  const counterexample = (hard ? details.counterexample?.[0] : softs[0]!.value) as T;
-  const original = hard ? (lastFailure?.message ?? String(details.errorInstance ?? "the property failed")) : softs[0]!.message;
-  const tally = hard ? "" : `; ${softs.length} of ${casesRun} case(s) deviated like this or otherwise${p.softSummary ? `; ${p.softSummary}` : ""}`;
-  c.note(hard ? `counterexample (after ${details.numShrinks} shrink step(s)): ${p.show(counterexample)}` : `shortest deviating case: ${p.show(counterexample)}`);
-  for (const s of softs.slice(1, 4)) c.note(`also: ${s.message.slice(0, 300)}`);
-  // The counterexample again, through the check's own client: its exchanges are the evidence.
+  const counterexample = details.counterexample?.[0] as T;
+  const original = lastFailure?.message ?? String(details.errorInstance ?? "the property failed");
+  c.note(`counterexample (after ${details.numShrinks} shrink step(s)): ${p.show(counterexample)}`);
+  // The counterexample again, through the check's own client: its exchanges, with
+  // their curl lines, join the evidence. The case's own failure stays the verdict:
+  // the replay runs on the state the case left (a body wrongly accepted under a
+  // client-chosen id meets, the second time, the resource it made).
   let replayError: unknown;
   try {
     await runCase(tracking(c.api), counterexample, true);
   } catch (e) {
     replayError = e;
   }
-  const where = `${opLabel}; case: ${p.show(counterexample)}; ${summary}${tally}`;
-  // The replay runs on the state the case left: a body that was wrongly accepted
-  // under a client-chosen id meets, the second time, the resource it made (409).
-  // Such a lesser deviation of the replay is the suite's doing, not a finding:
-  // the case's own failure is reported, with its exchange in the notes.
-  if (hard && replayError instanceof SoftDeviation) {
-    const x = lastFailure?.exchange;
-    if (x) c.note(`the case's own exchange (the finding): ${x.curl} → ${x.response ? `${x.response.status} ${(x.response.body ?? "").slice(0, 300)}` : (x.error ?? "no answer")}`);
-    throw new CheckFailure(`${original} [${where}; its replay met the state the case left and answered otherwise: ${replayError.message.slice(0, 300)}]`, lastFailure?.exchange);
-  }
-  if (replayError instanceof CheckFailure) throw new CheckFailure(`${replayError.message} [${where}]`, replayError.exchange);
-  if (replayError instanceof TransportError) throw new CheckFailure(`${p.operation.key}: ${replayError.message} [${where}]`, replayError.record);
-  if (replayError !== undefined) throw replayError;
-  // The replay passed: the target answered differently the second time.
-  throw new CheckFailure(`${original} [${where}; the replay of this case did not fail the same way]`, lastFailure?.exchange);
+  const where = `${opLabel}; case: ${p.show(counterexample)}; ${summary}`;
+  const replay =
+    replayError === undefined
+      ? "the replay of this case did not fail"
+      : replayError instanceof CheckFailure || replayError instanceof TransportError
+        ? `the replay failed ${replayError.message === original ? "the same way" : `otherwise: ${replayError.message.slice(0, 300)}`}`
+        : undefined;
+  if (replay === undefined) throw replayError;
+  c.note(replay);
+  throw new CheckFailure(`${original} [${where}]`, lastFailure?.exchange, lastFailure?.detail);
 }

@@ -2,7 +2,7 @@
 // ended, with its final output as JSON (or the error it ended with).
 
 import { check, scenario } from "../../harness/check";
-import { ensure, expectEqual, expectJsonArray, expectJsonObject, expectStatus, expectSubset } from "../../harness/expect";
+import { ensure, expectEqual, expectJsonArray, expectJsonMediaType, expectJsonObject, expectStatus, expectSubset } from "../../harness/expect";
 import { expectRefused, uuid } from "../_support/resources";
 import { assistantFor, createThread, expectLocationNamesRun, expectLocationPresent, expectReadableError, FIXTURE_ERROR_TEXT } from "../_support/runs";
 
@@ -31,6 +31,7 @@ check(
   async (c) => {
     const s = await waited(c);
     expectStatus(s.res, 200);
+    expectJsonMediaType(s.res);
     const out = expectJsonObject(s.res, "final output");
     expectSubset(out, { value: s.value, echoed: s.value, trail: ["first", "second"] }, "final values of the echo run", s.res);
   },

@@ -2,7 +2,7 @@
 // final output (or the error it ended with).
 
 import { check, scenario } from "../../harness/check";
-import { ensure, expectJsonObject, expectStatus, expectSubset } from "../../harness/expect";
+import { ensure, expectJsonMediaType, expectJsonObject, expectStatus, expectSubset } from "../../harness/expect";
 import { uuid } from "../_support/resources";
 import { assistantFor, expectLocationPresent, expectReadableError, GRAPH, locationPath } from "../_support/runs";
 
@@ -30,6 +30,7 @@ check(
   async (c) => {
     const s = await waited(c);
     expectStatus(s.res, 200);
+    expectJsonMediaType(s.res);
     expectSubset(expectJsonObject(s.res, "final output"), { value: s.value, echoed: s.value, trail: ["first", "second"] }, "final values of the stateless echo run", s.res);
   },
 );

@@ -49,9 +49,12 @@ function expectOnlyModes(res: OpenedStream, modes: string[], what: string): void
   const allowed = new Set([...modes.flatMap(eventsOfMode), ...everyStreamEvents()]);
   const extra = res.sse.events.filter((e) => !allowed.has(baseName(e.event)));
   if (extra.length > 0) {
+    // The cause is the event that should not be there, whichever stream and modes met it.
+    const first = baseName(extra[0]!.event);
     fail(
       `${what} carries events of modes that were not requested: ${counts(extra.map((e) => e.event.split("|")[0]!))} (first: #${extra[0]!.index} '${extra[0]!.event}'); requested ${modes.join(", ")}, which give ${[...allowed].join(", ")}`,
       res,
+      { cause: { signature: `streams carry unrequested ${first} events`, title: `Streams carry '${first}' events although no requested stream mode produces them` } },
     );
   }
 }
@@ -64,6 +67,7 @@ function expectEachMode(res: OpenedStream, modes: string[], what: string): void 
     fail(
       `${what} carries no event of ${silent.map((m) => `mode '${m}' (${eventsOfMode(m).join(" or ")})`).join(", ")}; it carried ${counts(res.sse.events.map((e) => e.event))}`,
       res,
+      { cause: { signature: `streams lack events of mode ${silent[0]}`, title: `Streams of stream_mode '${silent[0]}' carry none of its events` } },
     );
   }
 }

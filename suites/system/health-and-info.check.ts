@@ -1,5 +1,5 @@
 import { check } from "../../harness/check";
-import { ensure, expectJsonObject, expectStatus } from "../../harness/expect";
+import { ensure, expectJsonObject, expectRequired, expectStatus } from "../../harness/expect";
 
 check(
   {
@@ -45,8 +45,12 @@ check(
   async ({ api }) => {
     const res = await api.get("/info");
     expectStatus(res, 200);
-    expectJsonObject(res);
-    // The fields and their types are judged by the contract's ServerInfo schema.
+    const info = expectJsonObject(res);
+    // The three the title names; the rest of ServerInfo (langgraph_py_version) is judged on the wire.
+    expectRequired(res, info, "ServerInfo", ["version", "flags", "metadata"]);
+    ensure(typeof info.version === "string", `GET /info version is ${JSON.stringify(info.version)}, not a string`, res);
+    ensure(info.flags !== null && typeof info.flags === "object" && !Array.isArray(info.flags), `GET /info flags is ${JSON.stringify(info.flags)}, not an object`, res);
+    ensure(info.metadata !== null && typeof info.metadata === "object" && !Array.isArray(info.metadata), `GET /info metadata is ${JSON.stringify(info.metadata)}, not an object`, res);
   },
 );
 

@@ -1,6 +1,6 @@
 import { check, scenario, type CheckContext } from "../../harness/check";
 import { ensure, expectEqual, expectJsonArray, expectSameMembers, expectStatus } from "../../harness/expect";
-import { firstOutOfOrder, uuid } from "../_support/resources";
+import { expectSortedBy, uuid } from "../_support/resources";
 import { assistantFor, createThread, pollThread, runToEnd, RUN_TIMEOUT_MS } from "../_support/runs";
 
 const REQUIRES = ["graph:echo", "graph:interrupt", "graph:error"];
@@ -30,6 +30,10 @@ const family = scenario("five tagged threads in four states", async (c) => {
   // checks that filter on status compare with the statuses the threads report.
   await pollThread(c, interrupted.thread_id, (t) => t.status === "interrupted", { timeoutMs: 30_000, what: "status interrupted" }).catch(() => undefined);
   await pollThread(c, failed.thread_id, (t) => t.status === "error", { timeoutMs: 30_000, what: "status error" }).catch(() => undefined);
+  // The thread created first is updated last, so that the order of updated_at is
+  // not the order of creation: a search that ignores sort_by=updated_at cannot pass by luck.
+  const touched = await c.api.patch(`/threads/${fresh.thread_id}`, { metadata: { ...meta(0), touched: true } });
+  expectStatus(touched, 200, "updating the oldest thread of the family last");
   const ids = threads.map((t) => t.thread_id as string);
   const statuses: Record<string, string> = {};
   for (const id of ids) {
@@ -189,9 +193,7 @@ for (const [id, sortBy, order] of [
       const f = await family(c);
       const { res, list } = await search(c, { metadata: f.filter, limit: 100, sort_by: sortBy, sort_order: order });
       ensure(list.length === f.ids.length, `the sorted search returned ${list.length} of the ${f.ids.length} matching threads`, res);
-      const key = (t: any) => (sortBy.endsWith("_at") ? Date.parse(t[sortBy]) : String(t[sortBy]));
-      const bad = firstOutOfOrder(list, key, order);
-      ensure(bad === -1, `results are not in ${order} order of ${sortBy}: ${JSON.stringify(list[bad - 1]?.[sortBy])} comes before ${JSON.stringify(list[bad]?.[sortBy])}`, res);
+      expectSortedBy(res, list, sortBy, order);
     },
   );
 }

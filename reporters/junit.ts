@@ -13,7 +13,8 @@
 //   fail expected by baseline -> <skipped type="expected-failure"> (as pytest maps xfail)
 //   pass listed in baseline   -> <failure type="stale-baseline"> (it fails the run)
 
-import { PROFILES, specText } from "../harness/model";
+import { specText } from "../harness/citations";
+import { PROFILES } from "../harness/model";
 import { escapeXml as x } from "./escape";
 import type { Report } from "./report";
 import { keyExchanges, requestText, responseText, statusOf, type ReportCheck } from "./view";

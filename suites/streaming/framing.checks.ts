@@ -161,6 +161,8 @@ framingCheck(
     { source: "streams", section: "$defs.end", quote: "The last event of a run stream, when a server sends one" },
     { source: "streams", section: "description", quote: "ends when the run ends; a run that fails sends `error`", note: "the JS SDK marks the run ended on either event; a subgraph's namespaced error is not final" },
     { source: "contract", section: "POST /threads/{thread_id}/runs/stream", quote: "The stream ends when the run ends." },
+    { source: "sdk-py", section: "RunsClient.stream, example", quote: "StreamPart(event='end', data=None)", note: "the last part of the example stream" },
+    { source: "openapi", section: "POST /threads/{thread_id}/runs/stream (Create Run, Stream Output)", quote: "Create a run in existing thread. Stream the output.", note: "a run that has ended, by end or by an error (Run.status error), has no more output" },
   ],
   "send events after their final event",
 );

@@ -111,6 +111,7 @@ check(
     spec: [
       { source: "streams", section: "description", quote: "A stream starts with `metadata`" },
       { source: "streams", section: "$defs.metadata", quote: "says which run it is" },
+      { source: "sdk-py", section: "RunsClient.stream, example", quote: "StreamPart(event='metadata', data={'run_id':", note: "the first part of the example stream names the run; with thread_id None, a stateless run" },
       { source: "contract", section: "RunLocation", note: "Content-Location, when present, names the created run" },
     ],
     title: "The first event of a stateless run stream is `metadata` naming the run (the one in Content-Location when given)",

@@ -155,11 +155,12 @@ export const CRONS_DECLARED_OFF = "GET /info declares flags.crons = false";
  * of this API; optional ones follow what the server declares in /info; flags on
  * the command line override both.
  *
- * - crons: the documents make them an optional tier (seed 001 "Crons
- *   (Enterprise-only)", seed 002 "Crons (Plus tier)"), and GET /info's
+ * - crons: the documents make them an optional tier (the LangGraph Cloud API
+ *   reference, api-ref-legacy: "Crons (Enterprise-only)"; the API reference,
+ *   api-ref: "Crons (Plus tier)"), and GET /info's
  *   flags.crons says whether they are offered: false is "not claimed"; true, or
  *   no flag at all, is claimed (a server that says nothing is judged on them).
- * - mcp: seed 002 lists the MCP endpoint with the rest of the API, with no tier
+ * - mcp: the API reference lists the MCP endpoint with the rest of the API, with no tier
  *   and no flag, and nothing in GET /info can declare its absence. It is
  *   claimed, like every part of the API no document marks optional; a server
  *   that does not offer it is run with --disclaim mcp (its checks' failures say
@@ -174,7 +175,7 @@ export function decideClaims(info: Record<string, any> | undefined, overrides: {
   } else {
     claims.crons = { claimed: true, reason: "GET /info does not declare flags.crons: an optional tier the server does not disclaim (--disclaim crons)" };
   }
-  claims.mcp = { claimed: true, reason: "part of the API (seed 002); nothing in GET /info declares it (--disclaim mcp for a server without it)" };
+  claims.mcp = { claimed: true, reason: "part of the API (the API reference lists it); nothing in GET /info declares it (--disclaim mcp for a server without it)" };
   if (flags && typeof flags === "object" && typeof flags.assistants === "boolean" && !flags.assistants) {
     claims.assistants = { claimed: false, reason: "GET /info declares flags.assistants = false" };
   }

@@ -22,7 +22,7 @@ const initialize = (id: number | string) => ({
 /** A server that answers 404 here most likely does not offer MCP at all: say so. */
 function hintIfAbsent(res: StreamResponse): void {
   if (res.status === 404) {
-    fail(`${res.record.request.method} /mcp/ answered 404: the target does not offer the MCP endpoint. MCP is part of the API (seed 002 lists it) and nothing in GET /info can declare its absence; a server that does not offer it is run with --disclaim mcp`, res);
+    fail(`${res.record.request.method} /mcp/ answered 404: the target does not offer the MCP endpoint. MCP is part of the API (the API reference lists it) and nothing in GET /info can declare its absence; a server that does not offer it is run with --disclaim mcp`, res);
   }
 }
 

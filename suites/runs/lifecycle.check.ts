@@ -19,8 +19,6 @@ import {
 
 const CREATE = "POST /threads/{thread_id}/runs";
 const GET = "GET /threads/{thread_id}/runs/{run_id}";
-const STATES_SPEC =
-  "seed 002, Run.status \"One of 'pending', 'running', 'error', 'success', 'timeout', 'interrupted'\"; contract RunStatus: pending is waiting to start, running, then an end (success, error, timeout, interrupted); the documents give no diagram, the order is the meaning of the words";
 
 /** A run of the slow graph, polled from its creation to its end. */
 const observed = scenario("a slow run polled from creation to its end", async (c) => {

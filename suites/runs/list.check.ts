@@ -11,7 +11,6 @@ import { expectRefused, uuid } from "../_support/resources";
 import { assistantFor, createRun, createThread, describeSeen, pollRun } from "../_support/runs";
 
 const LIST = "GET /threads/{thread_id}/runs";
-const LIST_SPEC = "seed 000, List Runs (limit default 10, offset default 0); public documents and Python SDK runs.list: limit \"The maximum number of results to return\", offset \"The number of results to skip\"";
 
 /** Runs one after the other (each ended before the next starts), returning their ids by status. */
 async function runsInTurn(c: CheckContext, threadId: string, graphs: Array<{ assistantId: string; expect: string }>) {

@@ -104,7 +104,8 @@ describe("the framing checks, each against a corpus with one stream that breaks 
 
   it("SSE-007 judges the events of the same corpus: the non-JSON data of the broken stream is among its findings", () => {
     const c = checks.get("SSE-007");
-    expect(c?.outcome).toBe("fail");
+    // SHOULD: the event names and schemas are the contract's, built from the SDKs' types.
+    expect(c?.outcome).toBe("warn");
     expect(c!.evidence.notes?.some((n) => /thread run of 'interrupt'.*not JSON/.test(n)), c!.message).toBe(true);
   });
 });
@@ -121,6 +122,7 @@ const CHECK_FAULTS: Record<string, { mutant: string; message: RegExp }> = {
   "STR-024": { mutant: "stream-events-reordered", message: /custom events/ },
   "STR-021": { mutant: "stream-last-event-dropped", message: /last values event/ },
   "STR-023": { mutant: "stream-cut-midway", message: /chunks/ },
+  // STR-016 is SHOULD, but the stream's non-JSON data breaks the contract on the wire, which fails it.
   "STR-016": { mutant: "stream-data-not-json", message: /not JSON/ },
   "STR-010": { mutant: "stream-never-ends", message: /did not end: it was still open when the stream time limit ran out/ },
   "STR-011": { mutant: "stream-stalls", message: /did not end/ },

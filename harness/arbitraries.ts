@@ -9,11 +9,15 @@
 // recursive ones included, and boolean schemas), and bounds what it makes:
 // strings, arrays, free objects and recursion are kept small.
 //
-// Two contract conventions are honoured: a schema with `x-valid-subset: true`
+// Three contract conventions are honoured: a schema with `x-valid-subset: true`
 // describes a safe subset of valid values (values outside it are not thereby
-// invalid), so no mutation is ever made inside one; and URLs (formats uri,
-// uri-reference) point at hosts under `.invalid` (RFC 6761), which no resolver
-// answers, so that a server calling a generated webhook reaches nobody.
+// invalid), so no mutation is ever made inside one; a property marked
+// `x-level: SHOULD` (its constraints rest only on the newest document or on an
+// SDK, see schemas/README.md) is neither generated in valid values nor broken in
+// invalid ones, as the properties built from these arbitraries are MUST; and
+// URLs (formats uri, uri-reference) point at hosts under `.invalid` (RFC 6761),
+// which no resolver answers, so that a server calling a generated webhook
+// reaches nobody.
 
 import fc from "fast-check";
 
@@ -445,6 +449,18 @@ function arrayArb(s: Record<string, any>, path: Path, st: BuildState, stack: rea
   return fc.tuple(fc.tuple(...(prefixArbs as fc.Arbitrary<unknown>[])), rest).map(([a, b]) => [...a, ...b]);
 }
 
+/**
+ * A property the contract judges at SHOULD only (`x-level: SHOULD`, on the
+ * property or on the schema it refers to): left out of what MUST properties
+ * generate and break.
+ */
+export function isShouldOnly(node: Schema | undefined, root: unknown): boolean {
+  if (node === undefined || typeof node === "boolean") return false;
+  if (node["x-level"] === "SHOULD") return true;
+  const s = flatten(node, root);
+  return typeof s === "object" && s["x-level"] === "SHOULD";
+}
+
 function objectArb(s: Record<string, any>, path: Path, st: BuildState, stack: readonly object[]): fc.Arbitrary<Record<string, unknown>> | undefined {
   const props: Record<string, Schema> = s.properties ?? {};
   const forced = forcedNext(st, path);
@@ -452,6 +468,7 @@ function objectArb(s: Record<string, any>, path: Path, st: BuildState, stack: re
   if (st.o.forcePresent) for (const k of Object.keys(props)) if (st.o.forcePresent([...path, k])) required.add(k);
   const model: Record<string, fc.Arbitrary<unknown>> = {};
   for (const k of new Set([...Object.keys(props), ...required])) {
+    if (!required.has(k) && isShouldOnly(props[k], st.o.root)) continue;
     const a = build(props[k] ?? (typeof s.additionalProperties === "object" ? s.additionalProperties : true), [...path, k], st, stack);
     if (a) model[k] = a;
     else if (required.has(k)) return undefined;
@@ -531,7 +548,8 @@ function describeTypes(t: Set<string>): string {
 
 /**
  * Every place where `schema` can be broken, with how. Nothing is broken inside
- * an `x-valid-subset` schema, nor inside the branches of anyOf/oneOf (breaking a
+ * an `x-valid-subset` schema, nor under an `x-level: SHOULD` property, nor inside
+ * the branches of anyOf/oneOf (breaking a
  * branch may still match another one); the whole value of such a node can get a
  * type no branch accepts.
  */
@@ -546,6 +564,7 @@ export function mutationSites(schema: Schema, opts: ArbitraryOptions & { maxDept
     const s = flatten(node, root);
     if (typeof s === "boolean") return;
     if (s["x-valid-subset"] === true) return;
+    if (s["x-level"] === "SHOULD") return;
     const where = showPath(path);
 
     const accepted = acceptedTypes(s, root);

@@ -1,5 +1,6 @@
-// The vocabulary shared by harness, suites, reporters and CLI. One name per idea
-// (see ../shared/CONVENTIONS.md): check, level, profile, outcome, evidence.
+// The vocabulary shared by harness, suites, reporters and CLI. One name per idea:
+// check, level, profile, operation, outcome, evidence, citation (see README.md:
+// "Profiles", "The report"; the sources a citation names are schemas/sources.yaml).
 
 export const LEVELS = ["MUST", "SHOULD", "MAY"] as const;
 export type Level = (typeof LEVELS)[number];
@@ -50,10 +51,10 @@ export interface CheckMeta {
   operations: OperationKey[];
   /**
    * Where the requirement comes from: the documents' words (see Citation), and
-   * where they are silent or disagree, the contract's decision and why.
-   * A plain string is the older form, kept until every check cites structurally.
+   * where they are silent or disagree, the contract's decision and why. At least
+   * one citation; harness/citations.ts resolves and formats them.
    */
-  spec: string | Citation | Citation[];
+  spec: Citation[];
   /** Reads as the requirement. */
   title: string;
   /** What the target must offer for the check to be meaningful (fixture graphs and the like). */
@@ -178,16 +179,3 @@ export interface Verdict {
   observations?: Observation[];
 }
 
-/** A check's citations, always as a list. */
-export function citationsOf(spec: CheckMeta["spec"]): Citation[] {
-  if (typeof spec === "string") return [{ source: "unstructured", section: spec }];
-  return Array.isArray(spec) ? spec : [spec];
-}
-
-/** One line of text for a spec reference: `source, section: "quote" (note)`, joined by "; ". */
-export function specText(spec: CheckMeta["spec"]): string {
-  if (typeof spec === "string") return spec;
-  return citationsOf(spec)
-    .map((c) => `${c.source}, ${c.section}${c.quote ? `: "${c.quote}"` : ""}${c.note ? ` (${c.note})` : ""}`)
-    .join("; ");
-}

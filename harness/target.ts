@@ -173,8 +173,9 @@ export const CRONS_DECLARED_OFF = "GET /info declares flags.crons = false";
  * of this API; optional ones follow what the server declares in /info; flags on
  * the command line override both.
  *
- * - crons: the documents make them an optional tier (seed 001 "Crons
- *   (Enterprise-only)", seed 002 "Crons (Plus tier)"), and GET /info's
+ * - crons: the documents make them an optional tier (the LangGraph Cloud API
+ *   reference, api-ref-legacy: "Crons (Enterprise-only)"; the API reference,
+ *   api-ref: "Crons (Plus tier)"), and GET /info's
  *   flags.crons says whether they are offered: false is "not claimed"; true, or
  *   no flag at all, is claimed (a server that says nothing is judged on them).
  * - mcp: the API reference lists the MCP endpoint with the rest of the API,

@@ -7,7 +7,7 @@
 
 import { createHash } from "node:crypto";
 import { ownCause, stricter } from "../harness/causes";
-import { citationsOf, type Cause, type Citation, type ExchangeRecord, type Level, type Observation, type Outcome } from "../harness/model";
+import { type Cause, type Citation, type ExchangeRecord, type Level, type Observation, type Outcome } from "../harness/model";
 import type { CheckResult } from "./collect";
 
 export interface Finding {
@@ -124,7 +124,7 @@ export function buildFindings(checks: ReadonlyArray<CheckResult>, previous: Read
     if (focus?.operation) a.ops.add(focus.operation);
     // The cause's own words where it knows them; else the words of the checks it fails.
     addWords(a, cause.words);
-    if (!cause.words?.length && a.words.size < CHECK_WORDS) for (const w of citationsOf(c.spec).slice(0, CHECK_WORDS - a.words.size)) addWords(a, [w]);
+    if (!cause.words?.length && a.words.size < CHECK_WORDS) for (const w of c.spec.slice(0, CHECK_WORDS - a.words.size)) addWords(a, [w]);
     // A failing check shows the cause better than a passing one that met it on the wire.
     if (!a.f.example.check || !a.f.failed.slice(0, -1).length) {
       a.f.example = { check: c.id, message: c.message, ...(focus ? { exchange: focus } : a.f.example.exchange ? { exchange: a.f.example.exchange } : {}) };

@@ -10,7 +10,8 @@
 // script (by hash) and nothing from the network backs that up.
 
 import { createHash } from "node:crypto";
-import { LEVELS, PROFILES, specText } from "../harness/model";
+import { specText } from "../harness/citations";
+import { LEVELS, PROFILES } from "../harness/model";
 import { escapeHtml as h } from "./escape";
 import { formatScore, verdictOf, type Finding, type Report, type Score } from "./report";
 import {

@@ -18,7 +18,8 @@
 // (it fails the run), a SHOULD or MAY finding passed with its text in <system-out>, a
 // finding the baseline expects <skipped type="expected-failure">.
 
-import { PROFILES, specText } from "../harness/model";
+import { specText } from "../harness/citations";
+import { PROFILES } from "../harness/model";
 import { escapeXml as x } from "./escape";
 import type { Finding, Report } from "./report";
 import { citationText, findingReach, findingsOf, keyExchanges, requestText, responseText, statusOf, type ReportCheck } from "./view";

@@ -6,7 +6,8 @@
 // GitHub takes at most 1 MiB of step summary per step; the document is bounded
 // (MARKDOWN_MAX_BYTES) and says what it left out to stay under it.
 
-import { LEVELS, PROFILES, specText } from "../harness/model";
+import { specText } from "../harness/citations";
+import { LEVELS, PROFILES } from "../harness/model";
 import { clip, codeBlock, escapeHtml, escapeMarkdown as md } from "./escape";
 import { formatScore, verdictOf, type Finding, type Report, type Score } from "./report";
 import {

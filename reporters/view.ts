@@ -2,7 +2,7 @@
 // the order of outcomes, their labels, and the evidence as plain text. The
 // formats escape this text themselves; nothing here is markup.
 
-import type { Citation, ExchangeRecord, Outcome } from "../harness/model";
+import type { ExchangeRecord, Outcome } from "../harness/model";
 import type { Finding, Report } from "./report";
 
 export type ReportCheck = Report["checks"][number];
@@ -150,10 +150,8 @@ export function findingReach(f: Finding): string {
   return parts.join("; ");
 }
 
-/** A citation as text: `source, section: "quote" (note)`. */
-export function citationText(c: Citation): string {
-  return `${c.source}, ${c.section}${c.quote ? `: “${c.quote}”` : ""}${c.note ? ` (${c.note})` : ""}`;
-}
+/** A citation as text: the source's title, the section, the quote and the note. */
+export { formatCitation as citationText } from "../harness/citations";
 
 /** The finding id a check's failure is, or "" when it passed. */
 export function findingOfCheck(c: ReportCheck): string {

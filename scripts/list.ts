@@ -3,7 +3,8 @@
 import { loadContract, normalizeOperation } from "../harness/contract";
 import type { CheckMeta, Profile } from "../harness/model";
 import { NOT_YET_COVERED } from "../suites/uncovered";
-import { PROFILES, specText } from "../harness/model";
+import { specText } from "../harness/citations";
+import { PROFILES } from "../harness/model";
 import { collectSuites } from "./vitest-runner";
 
 export interface CatalogProblem {

@@ -117,6 +117,39 @@ describe("keywords", () => {
     for (const x of valid(schema) as Array<{ schedule: string }>) expect(x.schedule).toBe("* *");
   });
 
+  it("neither generates nor breaks a property marked x-level: SHOULD (the properties are MUST)", () => {
+    const doc = { components: { schemas: { Ttl: { type: "object", required: ["ttl"], properties: { ttl: { type: "number" } } } } } };
+    const schema = {
+      type: "object",
+      properties: {
+        ttl: { $ref: "#/components/schemas/Ttl", "x-level": "SHOULD" },
+        flag: { type: "boolean", "x-level": "SHOULD" },
+        n: { type: "integer", minimum: 0 },
+      },
+    };
+    const sites = mutationSites(schema, { root: doc });
+    expect(sites.filter((s) => s.path[0] === "ttl" || s.path[0] === "flag")).toEqual([]);
+    expect(sites.map((s) => s.rule)).toContain("n minimum 0");
+    for (const x of valid(schema, { root: doc }) as Array<Record<string, unknown>>) {
+      expect("ttl" in x || "flag" in x, JSON.stringify(x)).toBe(false);
+    }
+  });
+
+  it("the contract marks the fields only the newest document or an SDK gives as x-level: SHOULD", () => {
+    const at = (pointer: string) => resolvePointer(root, pointer) as Record<string, any>;
+    for (const p of [
+      "/components/schemas/StorePutRequest/properties/index",
+      "/components/schemas/StorePutRequest/properties/ttl",
+      "/components/schemas/StoreSearchRequest/properties/refresh_ttl",
+      "/components/schemas/ThreadCreate/properties/ttl",
+      "/components/schemas/ThreadPatch/properties/ttl",
+      "/components/schemas/RunCreateStateless/properties/durability",
+    ]) {
+      expect(at(p)["x-level"], p).toBe("SHOULD");
+      expect(typeof at(p)["x-level-reason"], p).toBe("string");
+    }
+  });
+
   it("URLs point at hosts nobody answers", () => {
     for (const u of valid({ type: "string", format: "uri-reference" }) as string[]) {
       if (/^[a-z]+:/.test(u)) expect(new URL(u).hostname).toMatch(/\.invalid$/);

@@ -4,7 +4,8 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadContract } from "../harness/contract";
-import { LEVELS, PROFILES, specText, type CheckMeta } from "../harness/model";
+import { specText } from "../harness/citations";
+import { LEVELS, PROFILES, type CheckMeta } from "../harness/model";
 import { NOT_YET_COVERED } from "../suites/uncovered";
 import { runCli } from "./support/cli";
 

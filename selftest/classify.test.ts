@@ -6,7 +6,7 @@ import { CheckFailure } from "../harness/expect";
 import { TransportError } from "../harness/http";
 import type { CheckMeta, WireViolation } from "../harness/model";
 
-const meta = (level: CheckMeta["level"]): CheckMeta => ({ id: "T-001", level, profile: "system", operations: [], spec: "", title: "" });
+const meta = (level: CheckMeta["level"]): CheckMeta => ({ id: "T-001", level, profile: "system", operations: [], spec: [{ source: "contract", section: "selftest" }], title: "" });
 const violation: WireViolation = {
   kind: "schema",
   message: "GET /ok 200 body does not match the contract",

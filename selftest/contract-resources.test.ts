@@ -217,7 +217,7 @@ describe("conventions of these sections", () => {
   // The thread stream is ours too (profile streaming, like the run streams of the runs sections).
   const ours = () => contract.operations.filter((o) => PROFILES.includes(o.profile ?? "") || o.key === "GET /threads/{thread_id}/stream");
 
-  it("covers the 27 operations of seed 002 for threads, crons, store and MCP, and no other", () => {
+  it("covers the 27 operations of the API reference (api-ref) for threads, crons, store and MCP, and no other", () => {
     expect(ours().map((o) => o.key).sort()).toEqual(
       [
         "POST /threads", "POST /threads/search", "POST /threads/count", "GET /threads/{thread_id}", "PATCH /threads/{thread_id}",

@@ -104,7 +104,8 @@ describe("the framing checks, each against a corpus with one stream that breaks 
 
   it("SSE-007 judges the events of the same corpus: the non-JSON data of the broken stream is among its findings", () => {
     const c = checks.get("SSE-007");
-    expect(c?.outcome).toBe("fail");
+    // SHOULD: the event names and schemas are the contract's, built from the SDKs' types.
+    expect(c?.outcome).toBe("warn");
     expect(c!.evidence.notes?.some((n) => /thread run of 'interrupt'.*not JSON/.test(n)), c!.message).toBe(true);
   });
 });

@@ -5,11 +5,16 @@
 
 import { check } from "../../harness/check";
 import type { CheckContext } from "../../harness/check";
+import type { Citation } from "../../harness/model";
 import { expectEqual, expectJsonObject, expectStatus } from "../../harness/expect";
+import { MALFORMED_BODY, UNSUPPORTED_MEDIA_TYPE } from "../_support/citations";
 import { ASSISTANT, expectNoneWith } from "../_support/lifecycle";
 import { createAssistant, ECHO, expectRefused, uuid } from "../_support/resources";
 
 const CREATE = ["POST /assistants"];
+
+/** The status the documents give an invalid request of `operation` (a section of api-ref). */
+const validationError = (operation: string): Citation => ({ source: "api-ref", section: `${operation}, responses`, quote: "Validation Error", note: "422" });
 
 async function refusedCreate(c: CheckContext, body: (metadata: Record<string, unknown>) => unknown, why: string) {
   const marker = c.tag({ label: `refused-${uuid()}` });
@@ -19,23 +24,24 @@ async function refusedCreate(c: CheckContext, body: (metadata: Record<string, un
   await expectNoneWith(c, ASSISTANT, marker);
 }
 
-const createCases: Array<[string, string, (m: Record<string, unknown>) => unknown, string]> = [
-  ["AST-130", "without graph_id", (m) => ({ metadata: m }), "graph_id is required"],
-  ["AST-131", "with a graph_id that is not a string", (m) => ({ graph_id: 42, metadata: m }), "graph_id is a string"],
-  ["AST-132", "with an if_exists outside raise and do_nothing", (m) => ({ graph_id: ECHO, if_exists: "overwrite", metadata: m }), "if_exists is one of raise, do_nothing"],
-  ["AST-133", "with an assistant_id that is not a UUID", (m) => ({ graph_id: ECHO, assistant_id: "not-a-uuid", metadata: m }), "assistant_id has format uuid"],
-  ["AST-134", "with metadata that is not an object", (m) => ({ graph_id: ECHO, metadata: "label", config: { configurable: m } }), "metadata is an object"],
-  ["AST-135", "with config that is not an object", (m) => ({ graph_id: ECHO, config: ["not", "an", "object"], metadata: m }), "config is an object"],
+// id, what the request breaks, the body, the rule, and where the documents state the rule.
+const createCases: Array<[string, string, (m: Record<string, unknown>) => unknown, string, Citation]> = [
+  ["AST-130", "without graph_id", (m) => ({ metadata: m }), "graph_id is required", { source: "api-ref", section: "AssistantCreate.graph_id", note: "required" }],
+  ["AST-131", "with a graph_id that is not a string", (m) => ({ graph_id: 42, metadata: m }), "graph_id is a string", { source: "api-ref", section: "AssistantCreate.graph_id", note: "Type: Graph Id, a string" }],
+  ["AST-132", "with an if_exists outside raise and do_nothing", (m) => ({ graph_id: ECHO, if_exists: "overwrite", metadata: m }), "if_exists is one of raise, do_nothing", { source: "api-ref", section: "AssistantCreate.if_exists", quote: "Must be either 'raise' (raise error if duplicate), or 'do_nothing' (return existing assistant)." }],
+  ["AST-133", "with an assistant_id that is not a UUID", (m) => ({ graph_id: ECHO, assistant_id: "not-a-uuid", metadata: m }), "assistant_id has format uuid", { source: "api-ref", section: "AssistantCreate.assistant_id", note: "Format:uuid" }],
+  ["AST-134", "with metadata that is not an object", (m) => ({ graph_id: ECHO, metadata: "label", config: { configurable: m } }), "metadata is an object", { source: "api-ref", section: "AssistantCreate.metadata", quote: "Metadata to add to assistant.", note: "an object" }],
+  ["AST-135", "with config that is not an object", (m) => ({ graph_id: ECHO, config: ["not", "an", "object"], metadata: m }), "config is an object", { source: "api-ref", section: "AssistantCreate.config", note: "Type: Config, an object" }],
 ];
 
-for (const [id, what, body, why] of createCases) {
+for (const [id, what, body, why, rule] of createCases) {
   check(
     {
       id,
       level: "MUST",
       profile: "assistants",
       operations: CREATE,
-      spec: `seed 002, Create Assistant (AssistantCreate: ${why}); 422 Validation Error`,
+      spec: [rule, validationError("Create Assistant")],
       title: `POST /assistants ${what} answers 422 and creates nothing`,
     },
     (c) => refusedCreate(c, body, why),
@@ -48,7 +54,7 @@ check(
     level: "MUST",
     profile: "assistants",
     operations: CREATE,
-    spec: "seed 002, Create Assistant: body required application/json; RFC 9110 15.5.1 gives 400 to malformed syntax and 15.5.21 reserves 422 for content whose syntax is correct; the documents say nothing of unparseable bodies: 400 or 422 (the contract's MalformedBody decision)",
+    spec: [{ source: "api-ref", section: "Create Assistant, body", note: "required, application/json" }, ...MALFORMED_BODY],
     title: "POST /assistants with a body that is not valid JSON answers 400 or 422",
   },
   async (c) => {
@@ -63,7 +69,7 @@ check(
     level: "SHOULD",
     profile: "assistants",
     operations: CREATE,
-    spec: "seed 002, Create Assistant: request body application/json only, and no document says that a body in another media type is refused; RFC 9110 15.5.16 names 415 for such a refusal (contract UnsupportedMediaType: 415 or 422). SHOULD, as no document requires it; a server that reads text/plain as JSON also takes cross-origin requests that browsers send without a CORS preflight",
+    spec: [{ source: "api-ref", section: "Create Assistant, body", note: "application/json only" }, ...UNSUPPORTED_MEDIA_TYPE],
     title: "POST /assistants with a JSON text sent as text/plain answers 415 or 422 and creates nothing",
   },
   async (c) => {
@@ -75,24 +81,24 @@ check(
   },
 );
 
-const searchCases: Array<[string, string, Record<string, unknown>, string]> = [
-  ["AST-138", "limit=0", { limit: 0 }, "limit minimum 1"],
-  ["AST-139", "limit=1001", { limit: 1001 }, "limit maximum 1000"],
-  ["AST-140", "offset=-1", { offset: -1 }, "offset minimum 0"],
-  ["AST-141", "sort_by=color", { sort_by: "color" }, "sort_by is one of assistant_id, created_at, updated_at, name, graph_id"],
-  ["AST-142", "sort_order=up", { sort_order: "up" }, "sort_order is asc or desc"],
-  ["AST-143", "select=[\"secret\"]", { select: ["secret"] }, "select items are field names of Assistant"],
-  ["AST-144", "limit=\"ten\"", { limit: "ten" }, "limit is an integer"],
+const searchCases: Array<[string, string, Record<string, unknown>, string, Citation]> = [
+  ["AST-138", "limit=0", { limit: 0 }, "limit minimum 1", { source: "api-ref", section: "Search Assistants, body limit", note: "min 1" }],
+  ["AST-139", "limit=1001", { limit: 1001 }, "limit maximum 1000", { source: "api-ref", section: "Search Assistants, body limit", note: "max 1000" }],
+  ["AST-140", "offset=-1", { offset: -1 }, "offset minimum 0", { source: "api-ref", section: "Search Assistants, body offset", note: "min 0" }],
+  ["AST-141", "sort_by=color", { sort_by: "color" }, "sort_by is one of assistant_id, created_at, updated_at, name, graph_id", { source: "api-ref", section: "Search Assistants, body sort_by", note: "an enum: assistant_id, created_at, updated_at, name, graph_id" }],
+  ["AST-142", "sort_order=up", { sort_order: "up" }, "sort_order is asc or desc", { source: "api-ref", section: "Search Assistants, body sort_order", note: "an enum: asc, desc" }],
+  ["AST-143", "select=[\"secret\"]", { select: ["secret"] }, "select items are field names of Assistant", { source: "api-ref", section: "Search Assistants, body select", note: "an array of an enum of the fields of Assistant" }],
+  ["AST-144", "limit=\"ten\"", { limit: "ten" }, "limit is an integer", { source: "api-ref", section: "Search Assistants, body limit", note: "an integer" }],
 ];
 
-for (const [id, what, body, why] of searchCases) {
+for (const [id, what, body, why, rule] of searchCases) {
   check(
     {
       id,
       level: "MUST",
       profile: "assistants",
       operations: ["POST /assistants/search"],
-      spec: `seed 002, Search Assistants (${why}); 422 Validation Error`,
+      spec: [rule, validationError("Search Assistants")],
       title: `POST /assistants/search with ${what} answers 422`,
     },
     async (c) => {
@@ -109,7 +115,7 @@ check(
     level: "MUST",
     profile: "assistants",
     operations: ["POST /assistants/count"],
-    spec: "seed 002, Count Assistants (metadata is an object); 422 Validation Error",
+    spec: [{ source: "api-ref", section: "AssistantCountRequest.metadata", quote: "Metadata to filter by. Exact match filter for each KV pair.", note: "an object" }, validationError("Count Assistants")],
     title: "POST /assistants/count with metadata that is not an object answers 422",
   },
   async (c) => {
@@ -124,7 +130,7 @@ check(
     level: "MUST",
     profile: "assistants",
     operations: ["PATCH /assistants/{assistant_id}", "GET /assistants/{assistant_id}"],
-    spec: "seed 002, Patch Assistant (AssistantPatch: metadata is an object, name is a string); 422 Validation Error",
+    spec: [{ source: "api-ref", section: "AssistantPatch.metadata, AssistantPatch.name", note: "metadata an object, name a string" }, validationError("Patch Assistant")],
     title: "PATCH /assistants/{assistant_id} with fields of the wrong type answers 422 and changes nothing",
     requires: ["graph:echo"],
   },

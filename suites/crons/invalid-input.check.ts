@@ -5,10 +5,15 @@
 
 import { check, type CheckContext } from "../../harness/check";
 import { ensure, expectJsonArray, expectStatus } from "../../harness/expect";
+import type { Citation } from "../../harness/model";
+import { MALFORMED_BODY } from "../_support/citations";
 import { expectRefused } from "../_support/resources";
 import { assistantFor, createThread } from "../_support/runs";
 
 const ECHO = ["graph:echo"];
+
+const validationError = (op: string): Citation => ({ source: "openapi", section: `${op}, responses`, quote: "Validation Error", note: "422; the same in openapi-prev" });
+const rule = (model: string, field: string, note: string, quote?: string): Citation => ({ source: "api-ref", section: `${model}.${field}`, ...(quote ? { quote } : {}), note });
 
 /** No cron of `assistant` exists: a refused request created nothing. */
 async function expectNoCronOf(c: CheckContext, assistant: string): Promise<void> {
@@ -35,7 +40,11 @@ for (const [i, [id, schedule, what]] of SCHEDULES.entries()) {
       level: "MUST",
       profile: "crons",
       operations: [stateless ? "POST /runs/crons" : "POST /threads/{thread_id}/runs/crons"],
-      spec: `seed 002, CronCreate.schedule: "The cron schedule to execute this job on" ("cron format"); "${schedule}" (${what}) is invalid in every cron dialect; both public documents: 422`,
+      spec: [
+        rule("CronCreate", "schedule", `"${schedule}" (${what}) is invalid in every cron dialect`, "The cron schedule to execute this job on."),
+        { source: "api-ref", section: "Cron.schedule", quote: "The schedule to run, cron format." },
+        validationError(stateless ? "POST /runs/crons" : "POST /threads/{thread_id}/runs/crons"),
+      ],
       title: `${stateless ? "POST /runs/crons" : "POST /threads/{thread_id}/runs/crons"} with the schedule "${schedule}" answers 422 and creates nothing`,
       requires: ECHO,
     },
@@ -50,21 +59,21 @@ for (const [i, [id, schedule, what]] of SCHEDULES.entries()) {
   );
 }
 
-const BODIES: Array<[string, string, (assistant: string) => Record<string, unknown>, string]> = [
-  ["CRN-103", "without a schedule", (a) => ({ assistant_id: a }), "schedule is required"],
-  ["CRN-104", "with a schedule that is not a string", (a) => ({ assistant_id: a, schedule: 5 }), "schedule is a string"],
-  ["CRN-105", "with a multitask_strategy outside reject, rollback, interrupt and enqueue", (a) => ({ assistant_id: a, schedule: "0 0 1 1 *", multitask_strategy: "sometimes" }), "multitask_strategy is one of reject, rollback, interrupt, enqueue"],
-  ["CRN-106", "with an end_time that is not a date-time", (a) => ({ assistant_id: a, schedule: "0 0 1 1 *", end_time: "next year" }), "end_time has format date-time"],
+const BODIES: Array<[string, string, (assistant: string) => Record<string, unknown>, string, Citation]> = [
+  ["CRN-103", "without a schedule", (a) => ({ assistant_id: a }), "schedule is required", rule("CronCreate", "schedule", "required", "The cron schedule to execute this job on.")],
+  ["CRN-104", "with a schedule that is not a string", (a) => ({ assistant_id: a, schedule: 5 }), "schedule is a string", rule("CronCreate", "schedule", "a string", "The cron schedule to execute this job on.")],
+  ["CRN-105", "with a multitask_strategy outside reject, rollback, interrupt and enqueue", (a) => ({ assistant_id: a, schedule: "0 0 1 1 *", multitask_strategy: "sometimes" }), "multitask_strategy is one of reject, rollback, interrupt, enqueue", rule("CronCreate", "multitask_strategy", "an enum", "Must be one of 'reject', 'interrupt', 'rollback', or 'enqueue'.")],
+  ["CRN-106", "with an end_time that is not a date-time", (a) => ({ assistant_id: a, schedule: "0 0 1 1 *", end_time: "next year" }), "end_time has format date-time", rule("CronCreate", "end_time", "Format:date-time", "The end date to stop running the cron.")],
 ];
 
-for (const [id, what, body, why] of BODIES) {
+for (const [id, what, body, why, where] of BODIES) {
   check(
     {
       id,
       level: "MUST",
       profile: "crons",
       operations: ["POST /threads/{thread_id}/runs/crons"],
-      spec: `seed 002, CronCreate (${why}); both public documents: 422`,
+      spec: [where, validationError("POST /threads/{thread_id}/runs/crons")],
       title: `POST /threads/{thread_id}/runs/crons ${what} answers 422 and creates nothing`,
       requires: ECHO,
     },
@@ -85,7 +94,10 @@ check(
     level: "MUST",
     profile: "crons",
     operations: ["POST /runs/crons"],
-    spec: "seed 002, CronCreate.assistant_id \"required\"; both public documents: 422",
+    spec: [
+      { source: "api-ref", section: "CronCreate.assistant_id", quote: "The assistant ID or graph name to run.", note: "required" },
+      { source: "openapi", section: "POST /runs/crons, responses", quote: "Validation Error", note: "422; the same in openapi-prev" },
+    ],
     title: "POST /runs/crons without an assistant_id answers 422",
   },
   async (c) => {
@@ -101,7 +113,7 @@ check(
     level: "MUST",
     profile: "crons",
     operations: ["POST /runs/crons"],
-    spec: "both public documents, Create Cron: body application/json; RFC 9110 15.5.1 gives 400 to malformed syntax and 15.5.21 reserves 422 for content whose syntax is correct; the documents say nothing of unparseable bodies: 400 or 422 (the contract's MalformedBody decision)",
+    spec: [{ source: "openapi", section: "POST /runs/crons (Create Cron), requestBody", note: "application/json; the same in openapi-prev" }, ...MALFORMED_BODY],
     title: "POST /runs/crons with a body that is not valid JSON answers 400 or 422",
   },
   async (c) => {
@@ -110,21 +122,21 @@ check(
   },
 );
 
-const SEARCHES: Array<[string, string, Record<string, unknown>, string]> = [
-  ["CRN-110", "limit=0", { limit: 0 }, "limit minimum 1"],
-  ["CRN-111", "sort_by=color", { sort_by: "color" }, "sort_by is one of cron_id, assistant_id, thread_id, next_run_date, end_time, created_at, updated_at"],
-  ["CRN-112", "sort_order=up", { sort_order: "up" }, "sort_order is asc or desc"],
-  ["CRN-113", "a thread_id that is not a UUID", { thread_id: "not-a-uuid" }, "thread_id has format uuid"],
+const SEARCHES: Array<[string, string, Record<string, unknown>, string, Citation]> = [
+  ["CRN-110", "limit=0", { limit: 0 }, "limit minimum 1", rule("CronSearch", "limit", "min 1", "The maximum number of results to return.")],
+  ["CRN-111", "sort_by=color", { sort_by: "color" }, "sort_by is one of cron_id, assistant_id, thread_id, next_run_date, end_time, created_at, updated_at", rule("CronSearch", "sort_by", "an enum: cron_id, assistant_id, thread_id, next_run_date, end_time, created_at, updated_at", "The field to sort by.")],
+  ["CRN-112", "sort_order=up", { sort_order: "up" }, "sort_order is asc or desc", rule("CronSearch", "sort_order", "an enum: asc, desc", "The order to sort by.")],
+  ["CRN-113", "a thread_id that is not a UUID", { thread_id: "not-a-uuid" }, "thread_id has format uuid", rule("CronSearch", "thread_id", "Format:uuid", "The thread ID to search for.")],
 ];
 
-for (const [id, what, body, why] of SEARCHES) {
+for (const [id, what, body, why, where] of SEARCHES) {
   check(
     {
       id,
       level: "MUST",
       profile: "crons",
       operations: ["POST /runs/crons/search"],
-      spec: `seed 002, CronSearch (${why}); both public documents: 422`,
+      spec: [where, validationError("POST /runs/crons/search")],
       title: `POST /runs/crons/search with ${what} answers 422`,
     },
     async (c) => {
@@ -139,7 +151,10 @@ check(
     level: "MUST",
     profile: "crons",
     operations: ["POST /runs/crons/count"],
-    spec: "seed 002, CronCountRequest.thread_id (format uuid); both public documents: 422",
+    spec: [
+      { source: "api-ref", section: "CronCountRequest.thread_id", quote: "The thread ID to search for.", note: "format uuid" },
+      { source: "openapi", section: "POST /runs/crons/count, responses", quote: "Validation Error", note: "422; the same in openapi-prev" },
+    ],
     title: "POST /runs/crons/count with a thread_id that is not a UUID answers 422",
   },
   async (c) => {

@@ -4,13 +4,22 @@
 // framing checks but that the real client cannot read fails here.
 
 import { check } from "../../harness/check";
+import type { Citation } from "../../harness/model";
 import { ensure, expectEqual } from "../../harness/expect";
 import { assistantFor, createThread, runIdFromLocation, streamCheckTimeout, streamTimeoutMs } from "../_support/runs";
 import { CHAT_INPUT, startBackgroundRun } from "../streaming/support";
 import { drain, expectAgreement, SDK_VERSION, tappedClient } from "./sdk";
 
 const TIMEOUT = streamCheckTimeout(1) + 10_000;
-const SPEC = `the issue's interop requirement: the official JS client (${SDK_VERSION}) reads the target's streams and sees the same events as a WHATWG reader of the same bytes (HTML 9.2.6); streams.yaml: the events and their JSON data`;
+const SPEC: Citation[] = [
+  {
+    source: "sdk-js",
+    section: "Client.runs.stream, runs.joinStream, threads.joinStream",
+    note: `the interop profile's requirement: the official JS client (${SDK_VERSION}) reads the target's streams and sees the same events as a standard reader of the same bytes. A requirement of this suite (a server official clients cannot read is of no use to them), not words of the API's documents`,
+  },
+  { source: "whatwg-html", section: "9.2.6 Interpreting an event stream", quote: "Lines must be processed, in the order they are received, as follows:", note: "the standard reader the suite compares with" },
+  { source: "streams", section: "$defs", note: "the events and their JSON data" },
+];
 
 check(
   {
@@ -133,7 +142,7 @@ check(
     level: "MUST",
     profile: "interop",
     operations: ["GET /threads/{thread_id}/runs/{run_id}/stream", "POST /threads/{thread_id}/runs/stream"],
-    spec: `${SPEC}; public documents: a resumable run's stream is replayed with Last-Event-ID -1`,
+    spec: [...SPEC, { source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id}/stream, header Last-Event-ID", quote: "Set to -1 if you want to stream all events." }],
     title: "The official JS client replays a resumable run's stream (runs.joinStream with lastEventId -1) and sees the same events as the suite's reader",
     requires: ["graph:echo"],
     timeoutMs: TIMEOUT + streamCheckTimeout(1),
@@ -169,7 +178,11 @@ check(
     level: "SHOULD",
     profile: "interop",
     operations: ["POST /threads/{thread_id}/runs/stream"],
-    spec: `${SPEC}; the JS SDK learns the created run from Content-Location (onRunCreated), which no document marks required (openapi.yaml ThreadRunLocation x-decision): SHOULD`,
+    spec: [
+      ...SPEC,
+      { source: "openapi", section: "POST /threads/{thread_id}/runs/stream, 200 headers Content-Location", quote: "The URL of the run that was created. Can be used to later join the stream.", note: "the JS SDK learns the created run from it (onRunCreated); no document marks it required" },
+      { source: "contract", section: "ThreadRunLocation x-decision", quote: "checks of its presence are SHOULD" },
+    ],
     title: "The official JS client learns the streamed run's id from the response (onRunCreated), the id the metadata event gives",
     requires: ["graph:echo"],
     timeoutMs: TIMEOUT,

@@ -22,7 +22,7 @@ const initialize = (id: number | string) => ({
 /** A server that answers 404 here most likely does not offer MCP at all: say so. */
 function hintIfAbsent(res: StreamResponse): void {
   if (res.status === 404) {
-    fail(`${res.record.request.method} /mcp/ answered 404: the target does not offer the MCP endpoint. MCP is part of the API (seed 002 lists it) and nothing in GET /info can declare its absence; a server that does not offer it is run with --disclaim mcp`, res);
+    fail(`${res.record.request.method} /mcp/ answered 404: the target does not offer the MCP endpoint. MCP is part of the API (the API reference lists it) and nothing in GET /info can declare its absence; a server that does not offer it is run with --disclaim mcp`, res);
   }
 }
 
@@ -62,7 +62,11 @@ check(
     level: "MUST",
     profile: "mcp",
     operations: [POST],
-    spec: "newest public document, MCP Post: \"Implemented according to the Streamable HTTP Transport specification\", an initialize request as example, 200 \"Successful JSON-RPC response\"; MCP specification, InitializeResult (protocolVersion, capabilities, serverInfo)",
+    spec: [
+      { source: "openapi", section: "POST /mcp/ (MCP Post)", quote: "Implemented according to the Streamable HTTP Transport specification.", note: "an initialize request as its example; the same in openapi-prev" },
+      { source: "openapi", section: "POST /mcp/, responses", quote: "Successful JSON-RPC response." },
+      { source: "mcp", section: "Basic, Lifecycle, Initialization", note: "the InitializeResult: protocolVersion, capabilities, serverInfo" },
+    ],
     title: "POST /mcp/ answers an initialize request with a JSON-RPC result: protocol version, capabilities and server info",
   },
   async (c) => {
@@ -87,7 +91,10 @@ check(
     level: "MUST",
     profile: "mcp",
     operations: [POST],
-    spec: "newest public document, MCP Post: 202 \"Notification or response accepted; no content body\"",
+    spec: [
+      { source: "openapi", section: "POST /mcp/, responses", quote: "Notification or response accepted; no content body.", note: "202; the same in openapi-prev" },
+      { source: "mcp", section: "Basic, Transports, Streamable HTTP, Sending Messages to the Server", quote: "If the server accepts the input, the server MUST return HTTP status code 202 Accepted with no body." },
+    ],
     title: "POST /mcp/ answers a notification (notifications/initialized) with 202 and no body",
   },
   async (c) => {
@@ -104,7 +111,10 @@ check(
     level: "SHOULD",
     profile: "mcp",
     operations: [POST],
-    spec: "JSON-RPC 2.0 specification, 5.1: -32601 \"Method not found\"; newest public document, MCP Post: \"Returns a JSON-RPC response\"",
+    spec: [
+      { source: "jsonrpc", section: "5.1 Error object", quote: "-32601 Method not found The method does not exist / is not available." },
+      { source: "openapi", section: "POST /mcp/ (MCP Post)", quote: "Returns a JSON-RPC response or acknowledgment." },
+    ],
     title: "POST /mcp/ answers a request for a method it does not have with a JSON-RPC error -32601",
   },
   async (c) => {
@@ -123,7 +133,7 @@ check(
     level: "MUST",
     profile: "mcp",
     operations: [POST],
-    spec: "newest public document, MCP Post: 400 \"Bad request: invalid JSON or message format\"",
+    spec: [{ source: "openapi", section: "POST /mcp/, responses", quote: "Bad request: invalid JSON or message format, or unacceptable Accept header.", note: "400; the same in openapi-prev" }],
     title: "POST /mcp/ with a body that is not valid JSON answers 400",
   },
   async (c) => {
@@ -140,7 +150,11 @@ check(
     level: "MUST",
     profile: "mcp",
     operations: [POST],
-    spec: "newest public document, MCP Post: Accept \"must include both 'application/json' and 'text/event-stream'\", 400 for an \"unacceptable Accept header\"; the contract also accepts 406 (RFC 9110 15.5.7)",
+    spec: [
+      { source: "openapi", section: "POST /mcp/, header Accept", quote: "Accept header must include both 'application/json' and 'text/event-stream' media types." },
+      { source: "openapi", section: "POST /mcp/, responses", quote: "Bad request: invalid JSON or message format, or unacceptable Accept header.", note: "400" },
+      { source: "rfc9110", section: "15.5.7 406 Not Acceptable", quote: "does not have a current representation that would be acceptable to the user agent", note: "the contract also accepts 406" },
+    ],
     title: "POST /mcp/ with an Accept header that lacks text/event-stream answers 400 or 406",
   },
   async (c) => {
@@ -157,7 +171,10 @@ check(
     level: "MUST",
     profile: "mcp",
     operations: ["GET /mcp/"],
-    spec: "both public documents, MCP Get: 405 \"GET method not allowed; streaming not supported\"",
+    spec: [
+      { source: "openapi", section: "GET /mcp/ (MCP Get), responses", quote: "GET method not allowed; streaming not supported.", note: "405; the same in openapi-prev" },
+      { source: "mcp", section: "Basic, Transports, Streamable HTTP, Listening for Messages from the Server", quote: "or else return HTTP 405 Method Not Allowed, indicating that the server does not offer an SSE stream at this endpoint" },
+    ],
     title: "GET /mcp/ answers 405",
   },
   async (c) => {
@@ -172,7 +189,10 @@ check(
     level: "MUST",
     profile: "mcp",
     operations: ["DELETE /mcp/"],
-    spec: "both public documents, Terminate Session: 404 \"Session not found\" (\"The server implementation is stateless, so this is a no-op\"); the contract also accepts 405 (Streamable HTTP transport)",
+    spec: [
+      { source: "openapi", section: "DELETE /mcp/ (Terminate Session)", quote: "Terminate an MCP session. The server implementation is stateless, so this is a no-op.", note: "404 \"Session not found\"; openapi-prev declares the 404 too" },
+      { source: "mcp", section: "Basic, Transports, Streamable HTTP, Session Management", quote: "The server MAY respond to this request with HTTP 405 Method Not Allowed, indicating that the server does not allow clients to terminate sessions.", note: "the contract also accepts 405" },
+    ],
     title: "DELETE /mcp/ answers 404 or 405 (there is no session to end)",
   },
   async (c) => {

@@ -9,6 +9,7 @@
 // did not create.
 
 import { check, type CheckContext } from "../../harness/check";
+import type { Citation, Level } from "../../harness/model";
 import type { HttpResponse } from "../../harness/http";
 import { ensure, expectEqual, expectJsonObject, expectStatus, fail } from "../../harness/expect";
 import { uuid } from "../_support/resources";
@@ -18,8 +19,15 @@ import { explained, historyMentions, historyOldestFirst, isInFlight, pollRunUnti
 
 const CANCEL = "POST /threads/{thread_id}/runs/{run_id}/cancel";
 const GET_RUN = "GET /threads/{thread_id}/runs/{run_id}";
-const CANCEL_SPEC =
-  "contract cancel_run: `wait` \"Answer only once the run has ended\"; CancelAction: \"interrupt: stop the run (status interrupted). rollback: stop the run, then delete it and the checkpoints it made\"; public documents: \"`rollback` will cancel the run and delete the run and associated checkpoints afterwards\"";
+const CANCEL_SPEC: Citation[] = [
+  { source: "openapi", section: "POST /threads/{thread_id}/runs/{run_id}/cancel, query action", quote: "`interrupt` will simply cancel the run. `rollback` will cancel the run and delete the run and associated checkpoints afterwards.", note: "the same in openapi-prev" },
+  { source: "contract", section: "CancelAction", quote: "interrupt: stop the run (status interrupted). rollback: stop the run, then delete it and the checkpoints it made" },
+];
+/** The words on `wait`, which only the Python SDK's docstring gives: the checks with wait=true are SHOULD. */
+const WAIT_SPEC: Citation[] = [
+  { source: "sdk-py", section: "RunsClient.cancel, wait", quote: "Whether to wait until run has completed.", note: "the public documents declare the wait parameter without a word on it, hence SHOULD" },
+  { source: "contract", section: "POST /threads/{thread_id}/runs/{run_id}/cancel, query wait", quote: "Answer only once the run has ended" },
+];
 /** A run kept pending by after_seconds far beyond the check's own life. */
 const PENDING_AFTER_SECONDS = 120;
 const BUSY_MS = 30_000;
@@ -42,16 +50,16 @@ async function pendingRun(c: CheckContext, tl: Timeline, threadId: string, assis
   return run.run_id;
 }
 
-function cancelCheck(id: string, target: Target, action: Action, wait: boolean): void {
+function cancelCheck(id: string, level: Level, target: Target, action: Action, wait: boolean): void {
   const how = `action=${action}${wait ? " and wait=true" : ""}`;
   const outcome = action === "interrupt" ? "ends interrupted and stays readable" : "is deleted (GET answers 404)";
   check(
     {
       id,
-      level: "MUST",
+      level,
       profile: "runs",
       operations: [CANCEL, GET_RUN, "POST /threads/{thread_id}/runs"],
-      spec: CANCEL_SPEC,
+      spec: wait ? [...CANCEL_SPEC, ...WAIT_SPEC] : CANCEL_SPEC,
       title: `Cancelling a ${target} run with ${how}: the run ${outcome}${wait ? ", already when the cancel answers" : ""}`,
       requires: ["graph:slow"],
       timeoutMs: 90_000,
@@ -93,18 +101,28 @@ function cancelCheck(id: string, target: Target, action: Action, wait: boolean):
   );
 }
 
-let n = 30;
-for (const target of ["running", "pending"] as Target[]) {
-  for (const action of ["interrupt", "rollback"] as Action[]) {
-    for (const wait of [false, true]) cancelCheck(`MTK-0${n++}`, target, action, wait);
-  }
+// id, level, the run cancelled, the action, wait=true.
+const CANCEL_CASES: Array<[string, Level, Target, Action, boolean]> = [
+  ["MTK-030", "MUST", "running", "interrupt", false],
+  ["MTK-031", "SHOULD", "running", "interrupt", true],
+  ["MTK-032", "MUST", "running", "rollback", false],
+  ["MTK-033", "SHOULD", "running", "rollback", true],
+  ["MTK-034", "MUST", "pending", "interrupt", false],
+  ["MTK-035", "SHOULD", "pending", "interrupt", true],
+  ["MTK-036", "MUST", "pending", "rollback", false],
+  ["MTK-037", "SHOULD", "pending", "rollback", true],
+];
+for (const [id, level, target, action, wait] of CANCEL_CASES) {
+  cancelCheck(id, level, target, action, wait);
 }
 
 // ----------------------------------------------------------- POST /runs/cancel
 
 const CANCEL_MANY = "POST /runs/cancel";
-const MANY_SPEC =
-  "contract cancel_runs: RunsCancel \"the runs run_ids of thread thread_id\", 204 \"The runs are cancelled\"; public documents: \"Cancel one or more runs. Can cancel runs by thread ID and run IDs\"";
+const MANY_SPEC: Citation[] = [
+  { source: "openapi", section: "POST /runs/cancel (Cancel Runs)", quote: "Cancel one or more runs. Can cancel runs by thread ID and run IDs", note: "204 Success - Runs cancelled" },
+  { source: "contract", section: "RunsCancel", note: "the runs run_ids of thread thread_id" },
+];
 
 for (const [id, action] of [
   ["MTK-038", "interrupt"],
@@ -116,7 +134,7 @@ for (const [id, action] of [
       level: "MUST",
       profile: "runs",
       operations: [CANCEL_MANY, GET_RUN],
-      spec: `${MANY_SPEC}; ${CANCEL_SPEC}`,
+      spec: [...MANY_SPEC, ...CANCEL_SPEC],
       title:
         action === "interrupt"
           ? "POST /runs/cancel with a thread_id and run_ids answers 204 and stops each run named: a running and a pending run both end interrupted"
@@ -162,7 +180,7 @@ check(
     level: "SHOULD",
     profile: "runs",
     operations: [CANCEL, GET_RUN],
-    spec: "the documents do not say what cancelling a run that has ended does; contract RunStatus: interrupted means \"cancelled, or replaced by a newer run\", which a run that succeeded was not. Documents silent: SHOULD",
+    spec: [{ source: "contract", section: "RunStatus", quote: "interrupted: cancelled, or replaced by a newer run.", note: "which a run that succeeded was not; the documents do not say what cancelling a run that has ended does: SHOULD" }],
     title: "Cancelling a run that has already succeeded leaves it as it ended: status success, its output on the thread",
     requires: ["graph:echo"],
   },
@@ -219,7 +237,10 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [CANCEL],
-    spec: "contract cancel_run: 404; NotFound: \"The resource named in the path … does not exist\"",
+    spec: [
+      { source: "openapi", section: "POST /threads/{thread_id}/runs/{run_id}/cancel (Cancel Run), responses", quote: "Not Found", note: "404; the same in openapi-prev" },
+      { source: "contract", section: "components.responses.NotFound", quote: "The resource named in the path" },
+    ],
     title: "POST /threads/{thread_id}/runs/{run_id}/cancel for a run_id the thread does not have answers 404",
     requires: ["graph:echo"],
   },
@@ -243,7 +264,10 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [CANCEL_MANY],
-    spec: "contract cancel_runs 404 x-decision: \"a run named in run_ids does not exist on thread_id, or the thread does not exist\"",
+    spec: [
+      { source: "openapi", section: "POST /runs/cancel (Cancel Runs), responses", quote: "Not Found", note: "404; the same in openapi-prev" },
+      { source: "contract", section: "POST /runs/cancel, 404 x-decision", note: "a run named in run_ids does not exist on thread_id, or the thread does not exist" },
+    ],
     title: "POST /runs/cancel naming a run the thread does not have answers 404",
     requires: ["graph:echo"],
   },

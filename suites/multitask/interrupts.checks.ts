@@ -8,6 +8,7 @@
 // does not say), the thread's state is.
 
 import { check, type CheckContext } from "../../harness/check";
+import type { Citation } from "../../harness/model";
 import { ensure, expectEqual, expectJsonObject, expectStatus } from "../../harness/expect";
 import { assistantFor, createThread, settleThread, type FixtureGraph } from "../_support/runs";
 import { explained, isInFlight, pollRunUntil, Timeline, watched } from "./timeline";
@@ -63,8 +64,11 @@ function expectPaused(p: Paused, next: string[], trail: string[], why: string): 
   expectEqual(p.thread.status, "interrupted", `the thread's status (${why})`);
 }
 
-const BREAKPOINT_SPEC =
-  "public documents: interrupt_before \"Nodes to interrupt immediately before they get executed\", interrupt_after \"Nodes to interrupt immediately after they get executed\"; contract InterruptNodes: '\"*\" for every node, or a list of node names'; ThreadState.next: \"The nodes to run next\"; ThreadStatus interrupted";
+const BREAKPOINT_SPEC: Citation[] = [
+  { source: "api-ref", section: "RunCreateStateful.interrupt_before", quote: "Nodes to interrupt immediately before they get executed." },
+  { source: "api-ref", section: "RunCreateStateful.interrupt_after", quote: "Nodes to interrupt immediately after they get executed.", note: "each the const \"*\" or a list of node names" },
+  { source: "contract", section: "ThreadStatus", quote: "interrupted: the last run stopped at an interrupt" },
+];
 
 for (const [id, field, nodes, next, trail, what] of [
   ["MTK-080", "interrupt_before", ["second"], ["second"], ["first"], "before node `second`: `first` has run, `second` is next"],
@@ -95,7 +99,10 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [...OPS, "GET /threads/{thread_id}"],
-    spec: "how-to breakpoints: \"Resume execution using invoke/ainvoke/stream/astream passing a None as the argument for the inputs\"; how-to \"Set breakpoints using Server API\" (runs.wait with interrupt_before, then a run to resume); contract RunInput: \"null for none\"",
+    spec: [
+      { source: "guide-human-in-the-loop", section: "Static interrupts (through the API: runs.wait with interrupt_before, then a run to resume)", quote: "The graph is resumed by passing in None for the input. This will run the graph until the next breakpoint is hit." },
+      { source: "contract", section: "RunInput", quote: "null for none" },
+    ],
     title: "A run with input null on a thread paused at a breakpoint continues from it to the end; the thread reads idle",
     requires: ["graph:echo"],
   },
@@ -115,8 +122,10 @@ check(
 // --------------------------------------------------------------- interrupt()
 
 const QUESTION = "May the run continue?";
-const INTERRUPT_SPEC =
-  "docs.langchain.com add-human-in-the-loop: \"When the graph hits the interrupt, it returns an interrupt object with the payload\"; contract ThreadState.next, ThreadTask.interrupts, Interrupt.value (\"The value given to interrupt()\"); ThreadStatus interrupted";
+const INTERRUPT_SPEC: Citation[] = [
+  { source: "guide-human-in-the-loop", section: "Dynamic interrupts", quote: "When the graph hits the interrupt, it returns an interrupt object with the payload and metadata." },
+  { source: "contract", section: "Interrupt.value", quote: "The value given to interrupt()", note: "in ThreadState.tasks[].interrupts; ThreadState.next names the interrupted node; ThreadStatus interrupted" },
+];
 
 /** The interrupt fixture on a new thread, paused in `ask`. */
 const pausedInAsk = (c: CheckContext) => runAndRead(c, "interrupt", { input: { value: "q" } });
@@ -155,7 +164,10 @@ check(
     level: "SHOULD",
     profile: "runs",
     operations: ["GET /threads/{thread_id}"],
-    spec: "contract Thread.interrupts: \"The pending interrupts, by the id of the task that raised them (seed 003)\"; public documents: Thread.interrupts \"The current interrupts of the thread\" (not required: SHOULD)",
+    spec: [
+      { source: "api-ref", section: "Thread.interrupts", quote: "The current interrupts of the thread.", note: "not required, hence SHOULD" },
+      { source: "contract", section: "Thread.interrupts", quote: "The pending interrupts, by the id of the task that raised them" },
+    ],
     title: "GET /threads/{thread_id} of a thread paused at interrupt() lists the pending interrupt under interrupts",
     requires: ["graph:interrupt"],
   },
@@ -171,8 +183,12 @@ check(
   },
 );
 
-const COMMAND_SPEC =
-  "contract Command: \"`resume` gives a value to the interrupted node, `update` changes the state, `goto` names the node(s) to run next\"; public documents: resume \"A value to pass to an interrupted node\"; docs.langchain.com add-human-in-the-loop: \"The graph is resumed with a Command(resume=...), injecting the human's input and continuing execution\"";
+const COMMAND_SPEC: Citation[] = [
+  { source: "api-ref", section: "Command.resume", quote: "A value to pass to an interrupted node." },
+  { source: "api-ref", section: "Command.update", quote: "An update to the state." },
+  { source: "guide-human-in-the-loop", section: "Dynamic interrupts", quote: "The graph is resumed with a Command(resume=...), injecting the human's input and continuing execution." },
+  { source: "contract", section: "Command", quote: "`goto` names the node(s) to run next" },
+];
 
 check(
   {

@@ -5,6 +5,7 @@
 // of its runs), never from when responses arrived.
 
 import { check, type CheckContext } from "../../harness/check";
+import type { Citation } from "../../harness/model";
 import { ensure, expectEqual, fail } from "../../harness/expect";
 import type { HttpResponse } from "../../harness/http";
 import { uuid } from "../_support/resources";
@@ -23,7 +24,10 @@ check(
     level: "MUST",
     profile: "multitask",
     operations: OPS,
-    spec: "contract MultitaskStrategy: reject, \"the new run is refused\" while the thread is running one; docs.langchain.com double-texting: reject \"rejects any additional incoming runs while a current run is in progress and prevents concurrent execution\"",
+    spec: [
+      { source: "guide-double-texting", section: "Reject", quote: "This option rejects any additional incoming runs while a current run is in progress and prevents concurrent execution or double texting." },
+      { source: "contract", section: "MultitaskStrategy", quote: "reject (the new run is refused with 409)", note: "while the thread is running one" },
+    ],
     title: `Of ${CLIENTS} runs created at the same moment with multitask_strategy=reject on an idle thread, exactly one is accepted and the others are refused`,
     requires: ["graph:slow"],
     timeoutMs: 150_000,
@@ -129,8 +133,10 @@ async function queueRace(c: CheckContext): Promise<QueueRace> {
   }, { onlyWhenThrown: true }); // the checks judge the race, and note the timeline, themselves
 }
 
-const ENQUEUE_SPEC =
-  "docs.langchain.com double-texting: enqueue \"Incoming requests are queued and executed sequentially once prior runs complete\"; contract MultitaskStrategy: enqueue, \"the new run waits its turn\"";
+const ENQUEUE_SPEC: Citation[] = [
+  { source: "guide-double-texting", section: "Enqueue", quote: "Incoming requests are queued and executed sequentially once prior runs complete." },
+  { source: "contract", section: "MultitaskStrategy", quote: "enqueue (the new run waits its turn)" },
+];
 
 check(
   {
@@ -162,7 +168,7 @@ check(
     level: "MUST",
     profile: "multitask",
     operations: OPS,
-    spec: `${ENQUEUE_SPEC}; the order of acceptance is the runs' created_at (runs created within the same clock tick may run in either order)`,
+    spec: [...ENQUEUE_SPEC, { source: "api-ref", section: "Run.created_at", quote: "The time the run was created.", note: "the order of acceptance is the runs' created_at (runs created within the same clock tick may run in either order)" }],
     title: `${QUEUED} runs created at the same moment with multitask_strategy=enqueue run in the order the server accepted them (their created_at)`,
     requires: ["graph:slow"],
     timeoutMs: 120_000,

@@ -4,6 +4,7 @@
 // checkpoint_id which state of the thread it starts from.
 
 import { check, type CheckContext } from "../../harness/check";
+import type { Citation } from "../../harness/model";
 import { ensure, expectEqual, expectJsonObject, expectStatus, fail } from "../../harness/expect";
 import type { HttpResponse, StreamResponse } from "../../harness/http";
 import { uuid } from "../_support/resources";
@@ -22,7 +23,10 @@ check(
     level: "MUST",
     profile: "runs",
     operations: ["POST /threads/{thread_id}/runs", "GET /threads/{thread_id}/runs/{run_id}"],
-    spec: "contract create_run: \"The run starts when the thread is free … and `after_seconds` have passed\"; RunCreateStateful.after_seconds: \"Seconds to wait before the run starts\"; RunStatus pending: \"waiting to start (queued, or after_seconds not yet passed)\"",
+    spec: [
+      { source: "api-ref", section: "RunCreateStateful.after_seconds", quote: "The number of seconds to wait before starting the run. Use to schedule future runs." },
+      { source: "contract", section: "RunStatus", quote: "pending: waiting to start (queued, or after_seconds not yet passed)" },
+    ],
     title: `A run created with after_seconds=${AFTER_SECONDS} is pending and does not start before ${AFTER_SECONDS} s have passed; then it runs to success`,
     requires: ["graph:slow"],
     timeoutMs: 90_000,
@@ -79,8 +83,10 @@ check(
 
 // ------------------------------------------------------------------ if_not_exists
 
-const IF_NOT_EXISTS_SPEC =
-  "contract RunCreateStateful.if_not_exists: \"A thread that does not exist: reject (404) or create it\", default reject; create_run 404 x-decision; public documents: \"How to handle missing thread. Must be either 'reject' (raise error if missing), or 'create' (create new thread)\"";
+const IF_NOT_EXISTS_SPEC: Citation[] = [
+  { source: "api-ref", section: "RunCreateStateful.if_not_exists", quote: "How to handle missing thread. Must be either 'reject' (raise error if missing), or 'create' (create new thread).", note: "default \"reject\"" },
+  { source: "contract", section: "POST /threads/{thread_id}/runs, 404 x-decision", note: "the thread does not exist (and if_not_exists is reject, the default)" },
+];
 
 check(
   {
@@ -180,7 +186,7 @@ check(
     level: "MUST",
     profile: "runs",
     operations: ["POST /threads/{thread_id}/runs", "GET /threads/{thread_id}"],
-    spec: `${IF_NOT_EXISTS_SPEC}; multitask_strategy concerns a thread that is running a run, which an unknown thread is not`,
+    spec: [...IF_NOT_EXISTS_SPEC, { source: "api-ref", section: "RunCreateStateful.multitask_strategy", quote: "Multitask strategy to use.", note: "it concerns a thread that is running a run, which an unknown thread is not" }],
     title: "POST /threads/{thread_id}/runs with multitask_strategy=enqueue on an unknown thread_id answers 404 and creates no thread",
     requires: ["graph:echo"],
   },
@@ -197,8 +203,9 @@ check(
 
 // ------------------------------------------------------------------ on_completion
 
-const ON_COMPLETION_SPEC =
-  "contract: stateless runs run \"on a thread of its own that the server creates and, unless on_completion is `keep`, deletes when the run ends\"; RunCreateStateless.on_completion: \"Delete or keep the run's thread when the run ends\", default delete";
+const ON_COMPLETION_SPEC: Citation[] = [
+  { source: "api-ref", section: "RunCreateStateless.on_completion", quote: "Whether to delete or keep the thread created for a stateless run. Must be one of 'delete' or 'keep'.", note: "default \"delete\"" },
+];
 
 /** A stateless run in the background; returns its thread once the run has ended (or the thread is gone). */
 async function statelessRun(c: CheckContext, tl: Timeline, extra: Record<string, unknown>) {
@@ -309,7 +316,7 @@ async function threadWithHistory(c: CheckContext, tl: Timeline) {
   return { threadId, checkpointId: checkpointId as string, wait };
 }
 
-const CHECKPOINT_SPEC = "contract RunCreateStateful.checkpoint: \"The checkpoint a run starts from\"; checkpoint_id: \"The checkpoint of the thread to start from\"";
+const CHECKPOINT_SPEC: Citation[] = [{ source: "api-ref", section: "RunCreateStateful.checkpoint", quote: "The checkpoint to resume from." }];
 
 check(
   {
@@ -338,7 +345,11 @@ check(
     level: "SHOULD",
     profile: "runs",
     operations: ["POST /threads/{thread_id}/runs", "GET /threads/{thread_id}/state"],
-    spec: `${CHECKPOINT_SPEC}; x-decision: checkpoint_id is the older form (seed 000, both SDKs still send it), the newer documents give only checkpoint: SHOULD`,
+    spec: [
+      { source: "api-ref-2024", section: "RunCreateStateful.checkpoint_id", note: "the older form, which both SDKs still send; the newer documents give only checkpoint, hence SHOULD" },
+      { source: "sdk-py", section: "RunsClient.wait, checkpoint_id", note: "a parameter of the SDK" },
+      ...CHECKPOINT_SPEC,
+    ],
     title: "A run created with checkpoint_id starts from that earlier checkpoint, not from the latest state",
     requires: ["graph:echo"],
   },
@@ -358,7 +369,11 @@ check(
     level: "MUST",
     profile: "runs",
     operations: ["POST /threads/{thread_id}/runs", "GET /threads/{thread_id}/state"],
-    spec: `${CHECKPOINT_SPEC} (of that run); seed 002: \"A thread contains the accumulated outputs of a group of runs\", and a run \"updates the state of the thread\" — a run that names no checkpoint starts from the thread's latest state, not from a checkpoint an earlier run named`,
+    spec: [
+      { ...CHECKPOINT_SPEC[0]!, note: "of that run" },
+      { source: "api-ref", section: "Threads", quote: "A thread contains the accumulated outputs of a group of runs." },
+      { source: "api-ref", section: "Thread Runs", quote: "A run is an invocation of a graph / assistant on a thread. It updates the state of the thread.", note: "a run that names no checkpoint starts from the thread's latest state, not from a checkpoint an earlier run named" },
+    ],
     title: "After a run from an earlier checkpoint, a run that names none starts from the thread's latest state",
     requires: ["graph:echo"],
   },

@@ -5,6 +5,7 @@
 // a fixed sleep).
 
 import { check } from "../../harness/check";
+import type { Citation } from "../../harness/model";
 import { expectEqual, expectJsonObject, expectStatus } from "../../harness/expect";
 import { assistantFor, createThread, expectDefaultStrategy, settleThread } from "../_support/runs";
 import {
@@ -29,17 +30,30 @@ import {
 const READS = ["GET /threads/{thread_id}/runs", "GET /threads/{thread_id}/runs/{run_id}"];
 const REQUIRES = ["graph:slow"];
 
-const SPEC = {
-  reject:
-    "contract: create_run 409 x-decision (reject on a busy thread answers 409 Conflict); docs.langchain.com reject-concurrent: the reject option \"rejects the new run of the graph by throwing an error and continues with the original run until completion\"",
-  interrupt:
-    "docs.langchain.com interrupt-concurrent: the interrupt option \"does not delete the first run, but rather keeps it in the database but sets its status to interrupted\"; double-texting: it \"halts the current execution and preserves the progress made up to the interruption point\"",
-  rollback:
-    "docs.langchain.com rollback-concurrent: \"the first run is completely deleted from the database and cannot be restarted\"; double-texting: rollback \"reverts all progress—including the initial run input\"; contract MultitaskStrategy: \"the running run is stopped and deleted\"",
-  enqueue:
-    "docs.langchain.com double-texting: enqueue \"allows the current run to finish before processing any new input. Incoming requests are queued and executed sequentially once prior runs complete\"; contract RunStatus pending: \"waiting to start (queued …)\"",
-  default:
-    "contract: RunCreateStateful.multitask_strategy default enqueue, x-decision (the default changed from reject to enqueue; checks of it no stronger than SHOULD); docs.langchain.com double-texting: \"Enqueue is the default double texting (multi-tasking) strategy when creating runs in the Agent Server\"",
+const SPEC: Record<"reject" | "interrupt" | "rollback" | "enqueue" | "default", Citation[]> = {
+  reject: [
+    { source: "guide-reject-concurrent", section: "Reject concurrent", quote: "which rejects the new run of the graph by throwing an error and continues with the original run until completion", note: "its example prints a 409 Conflict" },
+    { source: "openapi", section: "POST /threads/{thread_id}/runs, /runs/stream, /runs/wait: responses", quote: "Conflict", note: "409; the same in openapi-prev" },
+    { source: "contract", section: "POST /threads/{thread_id}/runs, 409 x-decision", note: "reject on a busy thread answers 409 Conflict" },
+  ],
+  interrupt: [
+    { source: "guide-interrupt-concurrent", section: "Interrupt concurrent", quote: "This option does not delete the first run, but rather keeps it in the database but sets its status to interrupted." },
+    { source: "guide-double-texting", section: "Interrupt", quote: "This option halts the current execution and preserves the progress made up to the interruption point." },
+  ],
+  rollback: [
+    { source: "guide-rollback-concurrent", section: "Rollback concurrent", quote: "in this case the first run is completely deleted from the database and cannot be restarted" },
+    { source: "guide-double-texting", section: "Rollback", quote: "This option halts the current execution and reverts all progress—including the initial run input—before processing the new user input." },
+    { source: "contract", section: "MultitaskStrategy", quote: "the running run is stopped and deleted" },
+  ],
+  enqueue: [
+    { source: "guide-double-texting", section: "Enqueue", quote: "This option allows the current run to finish before processing any new input. Incoming requests are queued and executed sequentially once prior runs complete." },
+    { source: "contract", section: "RunStatus", quote: "pending: waiting to start (queued" },
+  ],
+  default: [
+    { source: "guide-double-texting", section: "Enqueue", quote: "If not specified, enqueue is the default double texting (multi-tasking) strategy when creating runs in the Agent Server." },
+    { source: "api-ref", section: "RunCreateStateful.multitask_strategy", note: "default \"enqueue\"; api-ref-2024 gives \"reject\"" },
+    { source: "contract", section: "RunCreateStateful.multitask_strategy x-decision", note: "the default changed from reject to enqueue: checks of it are no stronger than SHOULD" },
+  ],
 };
 
 // ------------------------------------------------- POST /threads/{thread_id}/runs
@@ -179,17 +193,17 @@ check(
 // The same requirements, one check per strategy, through the operations that
 // answer with a stream of the run or with its final output.
 
-const FORMS: Array<{ op: CreateOp; first: number; what: string }> = [
-  { op: "stream", first: 12, what: "its event stream" },
-  { op: "wait", first: 17, what: "its final output" },
+// The ids of each form's checks: reject, interrupt, rollback, enqueue, default.
+const FORMS: Array<{ op: CreateOp; ids: [string, string, string, string, string]; what: string }> = [
+  { op: "stream", ids: ["MTK-012", "MTK-013", "MTK-014", "MTK-015", "MTK-016"], what: "its event stream" },
+  { op: "wait", ids: ["MTK-017", "MTK-018", "MTK-019", "MTK-020", "MTK-021"], what: "its final output" },
 ];
 
-for (const { op, first, what } of FORMS) {
+for (const { op, ids, what } of FORMS) {
   const OP = OPERATION[op];
-  const id = (n: number) => `MTK-${String(first + n).padStart(3, "0")}`;
 
   check(
-    { ...base, id: id(0), level: "MUST", operations: [OP, ...READS], spec: SPEC.reject, title: `${OP} with multitask_strategy=reject on a busy thread answers 409, and the running run ends success untouched with nothing of the refused run on the thread` },
+    { ...base, id: ids[0], level: "MUST", operations: [OP, ...READS], spec: SPEC.reject, title: `${OP} with multitask_strategy=reject on a busy thread answers 409, and the running run ends success untouched with nothing of the refused run on the thread` },
     async (c) => {
       const d = await doubleText(c, op, "reject");
       await explainedBy(c, d, () => {
@@ -201,7 +215,7 @@ for (const { op, first, what } of FORMS) {
   );
 
   check(
-    { ...base, id: id(1), level: "MUST", operations: [OP, ...READS], spec: SPEC.interrupt, title: `${OP} with multitask_strategy=interrupt on a busy thread answers with ${what}: the running run ends interrupted, its work kept, the new run succeeds` },
+    { ...base, id: ids[1], level: "MUST", operations: [OP, ...READS], spec: SPEC.interrupt, title: `${OP} with multitask_strategy=interrupt on a busy thread answers with ${what}: the running run ends interrupted, its work kept, the new run succeeds` },
     async (c) => {
       const d = await doubleText(c, op, "interrupt");
       await explainedBy(c, d, () => {
@@ -214,7 +228,7 @@ for (const { op, first, what } of FORMS) {
   );
 
   check(
-    { ...base, id: id(2), level: "MUST", operations: [OP, ...READS], spec: SPEC.rollback, title: `${OP} with multitask_strategy=rollback on a busy thread answers with ${what}: the running run is deleted with its work, the new run succeeds` },
+    { ...base, id: ids[2], level: "MUST", operations: [OP, ...READS], spec: SPEC.rollback, title: `${OP} with multitask_strategy=rollback on a busy thread answers with ${what}: the running run is deleted with its work, the new run succeeds` },
     async (c) => {
       const d = await doubleText(c, op, "rollback");
       await explainedBy(c, d, async () => {
@@ -227,7 +241,7 @@ for (const { op, first, what } of FORMS) {
   );
 
   check(
-    { ...base, id: id(3), level: "MUST", operations: [OP, ...READS], spec: SPEC.enqueue, title: `${OP} with multitask_strategy=enqueue on a busy thread answers with ${what} once the queued run has run, after the running one` },
+    { ...base, id: ids[3], level: "MUST", operations: [OP, ...READS], spec: SPEC.enqueue, title: `${OP} with multitask_strategy=enqueue on a busy thread answers with ${what} once the queued run has run, after the running one` },
     async (c) => {
       const d = await doubleText(c, op, "enqueue");
       await explainedBy(c, d, () => {
@@ -240,7 +254,7 @@ for (const { op, first, what } of FORMS) {
   );
 
   check(
-    { ...base, id: id(4), level: "SHOULD", operations: [OP, ...READS], spec: SPEC.default, title: `${OP} without multitask_strategy on a busy thread enqueues the run (the contract's default)` },
+    { ...base, id: ids[4], level: "SHOULD", operations: [OP, ...READS], spec: SPEC.default, title: `${OP} without multitask_strategy on a busy thread enqueues the run (the contract's default)` },
     async (c) => {
       const d = await doubleText(c, op, undefined);
       await explainedBy(c, d, () => {

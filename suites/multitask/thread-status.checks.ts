@@ -3,14 +3,17 @@
 // refuses a state update that its running run would overwrite.
 
 import { check, type CheckContext } from "../../harness/check";
+import type { Citation } from "../../harness/model";
 import { ensure, expectEqual, expectJsonObject, expectStatus, fail } from "../../harness/expect";
 import { uuid } from "../_support/resources";
 import { assistantFor, createThread, settleThread, type FixtureGraph } from "../_support/runs";
 import { startBusyRun } from "./double-text";
 import { explained, Inconclusive, isInFlight, pollRunUntil, readRun, Timeline, withLongerRuns, watched } from "./timeline";
 
-const STATUS_SPEC =
-  "contract ThreadStatus: \"idle: no run in progress; busy: a run is in progress; interrupted: the last run stopped at an interrupt; error: the last run failed\"";
+const STATUS_SPEC: Citation[] = [
+  { source: "api-ref", section: "Thread.status", quote: "The status of the thread.", note: "one of idle, busy, interrupted, error" },
+  { source: "contract", section: "ThreadStatus", quote: "idle: no run in progress; busy: a run is in progress; interrupted: the last run stopped at an interrupt; error: the last run failed." },
+];
 const THREAD_OPS = ["GET /threads/{thread_id}", "POST /threads/{thread_id}/runs", "GET /threads/{thread_id}/runs/{run_id}"];
 
 async function threadStatus(c: CheckContext, tl: Timeline, threadId: string): Promise<string> {
@@ -115,7 +118,9 @@ check(
     level: "SHOULD",
     profile: "runs",
     operations: ["POST /threads/{thread_id}/state", "GET /threads/{thread_id}/state"],
-    spec: "contract update_thread_state 409 x-decision (an update of a busy thread is refused with 409; the API documents are silent, so SHOULD); LangChain client reference RemoteAgent.aupdate_state: \"On HTTP 409 (ConflictError) the server still considers the thread busy\"",
+    spec: [
+      { source: "contract", section: "POST /threads/{thread_id}/state, 409 x-decision", quote: "The API documents declare no 409 here", note: "an update of a busy thread is refused with 409, as the official servers do and LangChain's client reference (RemoteAgent.aupdate_state) describes; the API documents are silent, so SHOULD" },
+    ],
     title: "POST /threads/{thread_id}/state on a thread busy with a run answers 409 and leaves the state as it was",
     requires: ["graph:slow"],
     timeoutMs: 90_000,

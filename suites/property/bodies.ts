@@ -10,9 +10,24 @@ import { invalidArbitrary, resolvePointer, validArbitrary, type MutationSite, ty
 import type { CheckContext } from "../../harness/check";
 import { ensure, expectJsonObject, expectStatus, fail } from "../../harness/expect";
 import type { Api, HttpResponse, StreamResponse } from "../../harness/http";
-import type { OperationKey } from "../../harness/model";
+import type { Citation, OperationKey } from "../../harness/model";
 import { createAssistant } from "../_support/resources";
 import { createThread, pollRun, settleThread } from "../_support/runs";
+
+/** The contract's 422, cited by every body property. */
+export const VALIDATION_ERROR: Citation = {
+  source: "contract",
+  section: "components.responses.ValidationError",
+  quote: "The request does not match the request schema (or its parameters theirs).",
+  note: "every API document gives 422 (Validation Error) to an invalid request",
+};
+
+/** Why fields the contract judges at SHOULD are not in these MUST properties (harness/arbitraries.ts honours it). */
+export const REQUEST_SCHEMA_LEVEL: Citation = {
+  source: "contract",
+  section: "request schemas, x-level",
+  note: "fields marked x-level: SHOULD (their constraints rest only on the newest document or on an SDK, or the official server does not check them) are neither generated nor broken in these MUST properties",
+};
 
 /** What a property works on, made once per property. */
 export interface Fixture {
@@ -319,11 +334,17 @@ export const BODY_OPERATIONS: BodyOperation[] = [
   { key: "POST /threads/{thread_id}/state/checkpoint", valid: "PBT-012", invalid: "PBT-112", requires: ["graph:echo"], setup: threadWithState, business: [404] },
   { key: "POST /threads/{thread_id}/history", valid: "PBT-013", invalid: "PBT-113", requires: ["graph:echo"], setup: threadWithState, business: [404] },
   // ---------------------------------------------------------------------- runs
-  ...(["POST /threads/{thread_id}/runs", "POST /threads/{thread_id}/runs/stream", "POST /threads/{thread_id}/runs/wait"] as const).map(
-    (key, i): BodyOperation => ({
+  ...(
+    [
+      ["POST /threads/{thread_id}/runs", "PBT-014", "PBT-114"],
+      ["POST /threads/{thread_id}/runs/stream", "PBT-015", "PBT-115"],
+      ["POST /threads/{thread_id}/runs/wait", "PBT-016", "PBT-116"],
+    ] as const
+  ).map(
+    ([key, valid, invalid]): BodyOperation => ({
       key,
-      valid: `PBT-0${14 + i}`,
-      invalid: `PBT-1${14 + i}`,
+      valid,
+      invalid,
       requires: ["graph:echo"],
       setup: async (c) => {
         const a = await echoAssistant(c);
@@ -348,11 +369,17 @@ export const BODY_OPERATIONS: BodyOperation[] = [
     overrides: (_c, f) => ({ thread_id: fc.constant(f.threadId!) }),
     business: [404],
   },
-  ...(["POST /runs", "POST /runs/stream", "POST /runs/wait"] as const).map(
-    (key, i): BodyOperation => ({
+  ...(
+    [
+      ["POST /runs", "PBT-018", "PBT-118"],
+      ["POST /runs/stream", "PBT-019", "PBT-119"],
+      ["POST /runs/wait", "PBT-020", "PBT-120"],
+    ] as const
+  ).map(
+    ([key, valid, invalid]): BodyOperation => ({
       key,
-      valid: `PBT-0${18 + i}`,
-      invalid: `PBT-1${18 + i}`,
+      valid,
+      invalid,
       requires: ["graph:echo"],
       setup: echoAssistant,
       overrides: runOverrides(""),

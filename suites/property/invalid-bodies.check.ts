@@ -12,6 +12,8 @@
 
 import { statusCause, statusClass } from "../../harness/causes";
 import { check } from "../../harness/check";
+import { MALFORMED_BODY } from "../_support/citations";
+import { REQUEST_SCHEMA_LEVEL, VALIDATION_ERROR } from "./bodies";
 import { runContext } from "../../harness/run-context";
 import { answer, BODY_OPERATIONS, endCase, fail, fixtureFor, invalidBodies, send, shortJson, type InvalidBody } from "./bodies";
 import { DEFAULT_RUNS, propertyCheckTimeoutMs, runProperty } from "./engine";
@@ -32,7 +34,12 @@ for (const op of BODY_OPERATIONS) {
       level: "MUST",
       profile: "property",
       operations: [op.key],
-      spec: `contract: ${op.key} request schema; ValidationError (422, "does not match the request schema"); MalformedBody (400 or 422 for a body that is not JSON, RFC 9110 15.5.1); ErrorBody`,
+      spec: [
+        { source: "contract", section: `${op.key}, request schema`, note: "a body that breaks one of its rules is invalid; the error body is the contract's ErrorBody" },
+        VALIDATION_ERROR,
+        ...MALFORMED_BODY,
+        REQUEST_SCHEMA_LEVEL,
+      ],
       title: `${op.key} refuses generated invalid bodies (a 4xx, never 2xx or 5xx), and they create nothing`,
       ...(op.requires ? { requires: op.requires } : {}),
       timeoutMs: propertyCheckTimeoutMs(runs),

@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { statusCause } from "../../harness/causes";
 import { check, type CheckContext } from "../../harness/check";
+import type { Citation } from "../../harness/model";
 import { ensure, expectEqual, expectJsonArray, expectJsonObject, expectStatus, fail } from "../../harness/expect";
 import type { HttpResponse } from "../../harness/http";
 import { runContext } from "../../harness/run-context";
@@ -310,7 +311,7 @@ function storeCommands(): fc.Arbitrary<Cmd<StoreModel>>[] {
 // ------------------------------------------------------------------ the checks
 
 function modelCheck<M extends object>(
-  def: { id: string; operations: string[]; title: string; spec: string; profile: string; requires?: string[] },
+  def: { id: string; operations: string[]; title: string; spec: Citation[]; profile: string; requires?: string[] },
   commands: () => fc.Arbitrary<Cmd<M>>[],
   initial: () => M,
 ) {
@@ -351,7 +352,13 @@ modelCheck<ResourceModel>(
     id: "PBT-201",
     profile: "threads",
     operations: ["POST /threads", "GET /threads/{thread_id}", "PATCH /threads/{thread_id}", "DELETE /threads/{thread_id}", "POST /threads/search", "POST /threads/count"],
-    spec: "contract: threads (ThreadCreate.thread_id, ThreadPatch.metadata 'merged into the existing metadata', ThreadSearchRequest metadata filter, limit, offset, sort_by, sort_order; ThreadCountRequest; 404 after DELETE)",
+    spec: [
+      { source: "api-ref", section: "ThreadCreate.thread_id", quote: "The ID of the thread. If not provided, a random UUID will be generated." },
+      { source: "api-ref", section: "ThreadPatch.metadata", quote: "Metadata to merge with existing thread metadata." },
+      { source: "api-ref", section: "ThreadSearchRequest, ThreadCountRequest", note: "the metadata filter, limit, offset, sort_by and sort_order" },
+      { source: "openapi", section: "GET /threads/{thread_id} (Get Thread), responses", quote: "Not Found", note: "404 after DELETE" },
+      { source: "contract", section: "the threads operations", note: "the model the commands are judged against" },
+    ],
     title: "Threads agree with a model through generated sequences of create, get, patch, delete, search and count",
   },
   () => resourceCommands(THREADS),
@@ -363,7 +370,14 @@ modelCheck<ResourceModel>(
     id: "PBT-202",
     profile: "assistants",
     operations: ["POST /assistants", "GET /assistants/{assistant_id}", "PATCH /assistants/{assistant_id}", "DELETE /assistants/{assistant_id}", "POST /assistants/search", "POST /assistants/count"],
-    spec: "contract: assistants (AssistantCreate.assistant_id; PATCH 'metadata is merged', 'every update creates a new version and makes it the latest'; AssistantSearchRequest metadata filter, limit, offset, sort_by, sort_order; AssistantCountRequest; 404 after DELETE)",
+    spec: [
+      { source: "api-ref", section: "AssistantCreate.assistant_id", quote: "The ID of the assistant. If not provided, a random UUID will be generated." },
+      { source: "api-ref", section: "Patch Assistant, body metadata", quote: "Metadata to merge with existing assistant metadata." },
+      { source: "guide-assistants", section: "Create a new version for your assistant", quote: "This will create a new version of the assistant with the provided edits." },
+      { source: "api-ref", section: "AssistantSearchRequest, AssistantCountRequest", note: "the metadata filter, limit, offset, sort_by and sort_order" },
+      { source: "api-ref", section: "Get Assistant, responses", quote: "Not Found", note: "404 after DELETE" },
+      { source: "contract", section: "the assistants operations", note: "the model the commands are judged against" },
+    ],
     title: "Assistants agree with a model through generated sequences of create, get, patch, delete, search and count",
     requires: ["graph:echo"],
   },
@@ -376,7 +390,12 @@ modelCheck<StoreModel>(
     id: "PBT-203",
     profile: "store",
     operations: ["PUT /store/items", "GET /store/items", "DELETE /store/items", "POST /store/items/search"],
-    spec: "contract: store (StorePutRequest, GET /store/items by namespace and key, no item (a 4xx; 404 is STO-004's, SHOULD) for an item that is not there, StoreDeleteRequest, StoreSearchRequest namespace_prefix, limit, offset)",
+    spec: [
+      { source: "api-ref", section: "StorePutRequest", quote: "Request to store or update an item." },
+      { source: "api-ref", section: "StoreDeleteRequest", quote: "Request to delete an item." },
+      { source: "api-ref", section: "StoreSearchRequest", quote: "Request to search for items within a namespace prefix.", note: "namespace_prefix, limit, offset" },
+      { source: "contract", section: "the store operations", note: "GET /store/items by namespace and key; no item (a 4xx; 404 is STO-004's, SHOULD) for an item that is not there" },
+    ],
     title: "Store items agree with a model through generated sequences of put, get, delete and search",
   },
   () => storeCommands(),

@@ -5,6 +5,7 @@
 // breaks the contract there is reported once, in the finding of its cause.
 
 import { check } from "../../harness/check";
+import { REQUEST_SCHEMA_LEVEL, VALIDATION_ERROR } from "./bodies";
 import { runContext } from "../../harness/run-context";
 import { answer, BODY_OPERATIONS, endCase, fail, fixtureFor, send, shortJson, validBodies } from "./bodies";
 import { propertyCheckTimeoutMs, DEFAULT_RUNS, runProperty } from "./engine";
@@ -19,7 +20,11 @@ for (const op of BODY_OPERATIONS) {
       level: "MUST",
       profile: "property",
       operations: [op.key],
-      spec: `contract: ${op.key} request schema (generated valid bodies); ValidationError: 422 is for a request that "does not match the request schema"; a 5xx is never an answer to a valid request`,
+      spec: [
+        { source: "contract", section: `${op.key}, request schema`, note: "bodies generated from it are valid; a 5xx is never an answer to a valid request" },
+        VALIDATION_ERROR,
+        REQUEST_SCHEMA_LEVEL,
+      ],
       title: `${op.key} accepts generated valid bodies (2xx${op.business?.length ? ` or ${op.business.join("/")}` : ""}, never 400, 422 or 5xx)`,
       ...(op.requires ? { requires: op.requires } : {}),
       timeoutMs: propertyCheckTimeoutMs(runs),

@@ -16,7 +16,11 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [DELETE, GET, LIST],
-    spec: "seed 000 and public documents, Delete Run: 200 (\"Delete a run by ID\"); the official JS server answers 204 and no client reads either body (contract, DELETE /threads/{thread_id}/runs/{run_id} 204 x-decision: both accepted); public documents, Get Run: 404 Not Found",
+    spec: [
+      { source: "api-ref-2024", section: "DELETE /threads/{thread_id}/runs/{run_id} (Delete Run)", quote: "Delete a run by ID.", note: "200" },
+      { source: "contract", section: "DELETE /threads/{thread_id}/runs/{run_id}, 204 x-decision", note: "the official JS server answers 204 and no SDK reads either body: both accepted" },
+      { source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id} (Get Run), responses", quote: "Not Found", note: "404; the same in openapi-prev" },
+    ],
     title: "DELETE /threads/{thread_id}/runs/{run_id} of an ended run answers 200 (or 204); GET then answers 404 and the thread no longer lists it",
     requires: ["graph:echo"],
   },
@@ -41,7 +45,7 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [DELETE],
-    spec: "public documents, Delete Run: 404 Not Found",
+    spec: [{ source: "openapi", section: "DELETE /threads/{thread_id}/runs/{run_id} (Delete Run), responses", quote: "Not Found", note: "404; the same in openapi-prev" }],
     title: "DELETE /threads/{thread_id}/runs/{run_id} answers 404 for a run that does not exist",
   },
   async (c) => {
@@ -56,7 +60,10 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [GET],
-    spec: "public documents, Get Run: 404 Not Found (seed 000 declares only 200 and 422)",
+    spec: [
+      { source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id} (Get Run), responses", quote: "Not Found", note: "404; the same in openapi-prev" },
+      { source: "api-ref-2024", section: "GET /threads/{thread_id}/runs/{run_id}, responses", note: "200 and 422 only: the newer documents add the 404" },
+    ],
     title: "GET /threads/{thread_id}/runs/{run_id} answers 404 for a run that does not exist",
   },
   async (c) => {
@@ -71,7 +78,10 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [GET, DELETE],
-    spec: "seed 002: \"A run is an invocation of a graph / assistant on a thread\"; Get Run and Delete Run name a run by thread_id and run_id, 404 Not Found",
+    spec: [
+      { source: "api-ref", section: "Thread Runs", quote: "A run is an invocation of a graph / assistant on a thread." },
+      { source: "openapi", section: "GET and DELETE /threads/{thread_id}/runs/{run_id}", note: "a run is named by thread_id and run_id; both declare 404" },
+    ],
     title: "A run is found only under its own thread: GET and DELETE under another thread answer 404, and the run survives",
     requires: ["graph:echo"],
   },
@@ -92,7 +102,7 @@ check(
     level: "MUST",
     profile: "runs",
     operations: ["POST /threads/{thread_id}/runs/{run_id}/cancel"],
-    spec: "public documents, Cancel Run: 404 Not Found",
+    spec: [{ source: "openapi", section: "POST /threads/{thread_id}/runs/{run_id}/cancel (Cancel Run), responses", quote: "Not Found", note: "404; the same in openapi-prev" }],
     title: "POST /threads/{thread_id}/runs/{run_id}/cancel answers 404 for a run that does not exist",
   },
   async (c) => {
@@ -107,7 +117,10 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [GET, "GET /threads/{thread_id}/runs"],
-    spec: "contract: thread_id and run_id are uuids; the documents declare 404 and 422 and do not say which a malformed id gets",
+    spec: [
+      { source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id}, path thread_id and run_id", note: "format uuid; the operation declares 404 and 422" },
+      { source: "contract", section: "GET /threads/{thread_id}/runs/{run_id}", note: "the documents do not say which of 404 and 422 a malformed id gets: either is taken" },
+    ],
     title: "GET of a run or of a thread's runs with an id that is not a UUID answers 404 or 422",
   },
   async (c) => {

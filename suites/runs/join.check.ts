@@ -3,6 +3,7 @@
 // for one still running.
 
 import { check } from "../../harness/check";
+import type { Citation } from "../../harness/model";
 import { ensure, expectEqual, expectJsonObject, expectStatus, expectSubset } from "../../harness/expect";
 import { uuid } from "../_support/resources";
 import { assistantFor, createRun, createThread, describeSeen, expectReadableError, isTerminalRunStatus, pollRun, SLOW_RUN_MS } from "../_support/runs";
@@ -10,10 +11,13 @@ import { assistantFor, createRun, createThread, describeSeen, expectReadableErro
 const JOIN = "GET /threads/{thread_id}/runs/{run_id}/join";
 const CREATE = "POST /threads/{thread_id}/runs";
 const GET = "GET /threads/{thread_id}/runs/{run_id}";
-const JOIN_ERROR_SPEC =
-  "contract RunOutput (the body of wait and of join): \"A run that ended in an error gives an object whose __error__ holds the error\"; the documents say so of no operation in words (the JS SDK reads __error__ from wait only), hence SHOULD";
-const JOIN_SPEC =
-  "seed 000, Join Run; public documents: \"Wait for a run to finish\"; Python SDK runs.join: \"Block until a run is done. Returns the final state of the thread\" (contract RunOutput: the thread's values when the run ended)";
+const JOIN_ERROR_SPEC: Citation[] = [
+  { source: "contract", section: "RunOutput (the body of wait and of join)", quote: "A run that ended in an error gives an object whose `__error__` holds the error.", note: "the documents say so of no operation in words (the JS SDK reads __error__ from wait only), hence SHOULD" },
+];
+const JOIN_SPEC: Citation[] = [
+  { source: "api-ref-2024", section: "GET /threads/{thread_id}/runs/{run_id}/join (Join Run)", quote: "Wait for a run to finish." },
+  { source: "sdk-py", section: "RunsClient.join", quote: "Block until a run is done. Returns the final state of the thread.", note: "the contract's RunOutput: the thread's values when the run ended" },
+];
 
 check(
   {
@@ -95,7 +99,7 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [JOIN],
-    spec: "public documents, Join Run: 404 Not Found",
+    spec: [{ source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id}/join (Join Run), responses", quote: "Not Found", note: "404; the same in openapi-prev" }],
     title: "GET /threads/{thread_id}/runs/{run_id}/join answers 404 for a run that does not exist",
   },
   async (c) => {
@@ -111,7 +115,10 @@ check(
     level: "SHOULD",
     profile: "runs",
     operations: [CREATE, JOIN],
-    spec: "Python SDK runs.join: \"Returns the final state of the thread\"; contract RunOutput: the thread's values when the run ended. The documents do not discuss runs stopped by interrupt() (the JS SDK's wait returns \"the last values chunk\"), hence SHOULD",
+    spec: [
+      { source: "sdk-py", section: "RunsClient.join", quote: "Block until a run is done. Returns the final state of the thread." },
+      { source: "contract", section: "RunOutput", quote: "the state values of its thread when it ended", note: "the documents do not discuss runs stopped by interrupt() (the JS SDK's wait returns \"the last values chunk of the thread\"), hence SHOULD" },
+    ],
     title: "GET /threads/{thread_id}/runs/{run_id}/join of a run stopped by interrupt() answers with the thread's values at the interrupt",
     requires: ["graph:interrupt"],
   },
@@ -134,7 +141,7 @@ check(
     level: "SHOULD",
     profile: "runs",
     operations: [CREATE, JOIN],
-    spec: `${JOIN_ERROR_SPEC}; the run's output does not change once it has ended, so a client that joins late, or again, reads the same error`,
+    spec: [...JOIN_ERROR_SPEC, { source: "contract", section: "RunOutput", note: "the run's output does not change once it has ended, so a client that joins late, or again, reads the same error" }],
     title: "GET /threads/{thread_id}/runs/{run_id}/join of a run that has ended in an error answers with __error__ every time it is asked",
     requires: ["graph:error"],
   },

@@ -19,8 +19,6 @@ import {
 
 const CREATE = "POST /threads/{thread_id}/runs";
 const GET = "GET /threads/{thread_id}/runs/{run_id}";
-const STATES_SPEC =
-  "seed 002, Run.status \"One of 'pending', 'running', 'error', 'success', 'timeout', 'interrupted'\"; contract RunStatus: pending is waiting to start, running, then an end (success, error, timeout, interrupted); the documents give no diagram, the order is the meaning of the words";
 
 /** A run of the slow graph, polled from its creation to its end. */
 const observed = scenario("a slow run polled from creation to its end", async (c) => {
@@ -43,7 +41,10 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [CREATE, GET],
-    spec: STATES_SPEC,
+    spec: [
+      { source: "api-ref", section: "Run.status", quote: "The status of the run. One of 'pending', 'running', 'error', 'success', 'timeout', 'interrupted'." },
+      { source: "contract", section: "RunStatus", quote: "pending: waiting to start", note: "then running, then an end (success, error, timeout, interrupted); the documents give no diagram, the order is the meaning of the words" },
+    ],
     title: "A run's status moves only forward, from pending to running to an end status, never back",
     requires: ["graph:slow"],
   },
@@ -61,7 +62,10 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [CREATE, GET],
-    spec: `${STATES_SPEC}; a run whose graph sleeps ${SLOW_RUN_MS} ms is polled every 100 ms`,
+    spec: [
+      { source: "api-ref", section: "Run.status", quote: "The status of the run. One of 'pending', 'running', 'error', 'success', 'timeout', 'interrupted'.", note: "a run whose graph sleeps 2500 ms is polled every 100 ms" },
+      { source: "contract", section: "RunStatus", quote: "pending: waiting to start (queued, or after_seconds not yet passed); running" },
+    ],
     title: `A run is reported running while its graph runs (a run of ${SLOW_RUN_MS} ms is seen running)`,
     requires: ["graph:slow"],
   },
@@ -78,7 +82,10 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [GET, "GET /threads/{thread_id}/runs"],
-    spec: `${STATES_SPEC}; an end status is final`,
+    spec: [
+      { source: "api-ref", section: "Run.status", quote: "The status of the run. One of 'pending', 'running', 'error', 'success', 'timeout', 'interrupted'.", note: "an end status is final" },
+      { source: "contract", section: "RunStatus", note: "success, error, timeout and interrupted end a run" },
+    ],
     title: "A run of a graph that returns ends with status success and keeps it: GET and the thread's run list say success afterwards",
     requires: ["graph:slow"],
   },
@@ -103,7 +110,10 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [CREATE, GET],
-    spec: "seed 002, Run.status 'error'; contract RunStatus: \"error: ended by an error\"",
+    spec: [
+      { source: "api-ref", section: "Run.status", quote: "One of 'pending', 'running', 'error', 'success', 'timeout', 'interrupted'." },
+      { source: "contract", section: "RunStatus", quote: "error: ended by an error" },
+    ],
     title: "A run whose graph raises ends with status error",
     requires: ["graph:error"],
   },
@@ -128,7 +138,10 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [CREATE, GET],
-    spec: "seed 002, RunCreateStateful.after_seconds \"The number of seconds to wait before starting the run\"; contract RunStatus: \"pending: waiting to start (queued, or after_seconds not yet passed)\"",
+    spec: [
+      { source: "api-ref", section: "RunCreateStateful.after_seconds", quote: "The number of seconds to wait before starting the run. Use to schedule future runs." },
+      { source: "contract", section: "RunStatus", quote: "pending: waiting to start (queued, or after_seconds not yet passed)" },
+    ],
     title: `A run created with after_seconds=${AFTER_S} stays pending until then, and runs afterwards`,
     requires: ["graph:echo"],
   },

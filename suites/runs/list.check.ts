@@ -6,11 +6,11 @@ import { check, scenario } from "../../harness/check";
 import type { CheckContext } from "../../harness/check";
 import { ensure, expectEqual, expectJsonArray, expectSameMembers, expectStatus } from "../../harness/expect";
 import type { QueryValue } from "../../harness/http";
+import type { Citation, Level } from "../../harness/model";
 import { expectRefused, uuid } from "../_support/resources";
 import { assistantFor, createRun, createThread, describeSeen, pollRun } from "../_support/runs";
 
 const LIST = "GET /threads/{thread_id}/runs";
-const LIST_SPEC = "seed 000, List Runs (limit default 10, offset default 0); public documents and Python SDK runs.list: limit \"The maximum number of results to return\", offset \"The number of results to skip\"";
 
 /** Runs one after the other (each ended before the next starts), returning their ids by status. */
 async function runsInTurn(c: CheckContext, threadId: string, graphs: Array<{ assistantId: string; expect: string }>) {
@@ -50,7 +50,7 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [LIST],
-    spec: "seed 000, List Runs: \"List all runs for a thread\"",
+    spec: [{ source: "api-ref-2024", section: "GET /threads/{thread_id}/runs (List Runs)", quote: "List all runs for a thread." }],
     title: "GET /threads/{thread_id}/runs lists every run of the thread, and only those",
     requires: ["graph:echo", "graph:error"],
   },
@@ -68,7 +68,10 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [LIST],
-    spec: LIST_SPEC,
+    spec: [
+      { source: "api-ref-2024", section: "GET /threads/{thread_id}/runs, query limit and offset", note: "limit default 10, offset default 0" },
+      { source: "sdk-py", section: "RunsClient.list, limit", quote: "The maximum number of results to return." },
+    ],
     title: "GET /threads/{thread_id}/runs?limit=2 returns 2 of the thread's 3 runs",
     requires: ["graph:echo", "graph:error"],
   },
@@ -87,7 +90,10 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [LIST],
-    spec: `${LIST_SPEC}; no document gives an order, but offset means the same list each time: pages must neither repeat nor miss a run`,
+    spec: [
+      { source: "sdk-py", section: "RunsClient.list, limit and offset", quote: "The number of results to skip.", note: "no document gives an order, but an offset means the same list each time: pages neither repeat nor miss a run" },
+      { source: "api-ref-2024", section: "GET /threads/{thread_id}/runs, query limit and offset", note: "limit default 10, offset default 0" },
+    ],
     title: "GET /threads/{thread_id}/runs pages (limit=2 at offset 0 and 2) return each of the thread's runs exactly once",
     requires: ["graph:echo", "graph:error"],
   },
@@ -107,7 +113,7 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [LIST],
-    spec: LIST_SPEC,
+    spec: [{ source: "sdk-py", section: "RunsClient.list, offset", quote: "The number of results to skip." }],
     title: "GET /threads/{thread_id}/runs with offset=1 skips exactly one run, and with an offset past the end returns an empty list",
     requires: ["graph:echo", "graph:error"],
   },
@@ -126,7 +132,10 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [LIST],
-    spec: "public documents, List Runs: status (RunStatus); Python SDK runs.list: status \"The status of the run to filter by\"",
+    spec: [
+      { source: "openapi", section: "GET /threads/{thread_id}/runs (List Runs), query status", note: "a RunStatus" },
+      { source: "sdk-py", section: "RunsClient.list, status", quote: "The status of the run to filter by." },
+    ],
     title: "GET /threads/{thread_id}/runs?status=... returns only the thread's runs with that status",
     requires: ["graph:echo", "graph:error"],
   },
@@ -147,7 +156,7 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [LIST],
-    spec: "both public documents, List Runs: select \"Specify which fields to return. If not provided, all fields are returned\"; Python SDK runs.list(select=...)",
+    spec: [{ source: "openapi", section: "GET /threads/{thread_id}/runs (List Runs), query select", quote: "Specify which fields to return. If not provided, all fields are returned.", note: "the same in openapi-prev; the Python SDK's runs.list takes select" }],
     title: "GET /threads/{thread_id}/runs?select=run_id&select=status returns only those fields of each run",
     requires: ["graph:echo", "graph:error"],
   },
@@ -169,7 +178,10 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [LIST],
-    spec: "seed 000 and the public documents, List Runs: limit default 10",
+    spec: [
+      { source: "api-ref-2024", section: "GET /threads/{thread_id}/runs, query limit", note: "default 10" },
+      { source: "openapi", section: "GET /threads/{thread_id}/runs, query limit", note: "default 10; the same in openapi-prev" },
+    ],
     title: "GET /threads/{thread_id}/runs without limit returns at most 10 runs (of 11)",
     requires: ["graph:echo"],
     timeoutMs: 60_000,
@@ -189,7 +201,7 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [LIST],
-    spec: "public documents, List Runs: 404 Not Found",
+    spec: [{ source: "openapi", section: "GET /threads/{thread_id}/runs (List Runs), responses", quote: "Not Found", note: "404; the same in openapi-prev" }],
     title: "GET /threads/{thread_id}/runs answers 404 for a thread that does not exist",
   },
   async (c) => {
@@ -198,22 +210,31 @@ check(
   },
 );
 
-const badQueries: Array<[string, Record<string, QueryValue>, string]> = [
-  ["RUN-150", { limit: "ten" }, "limit is an integer"],
-  ["RUN-151", { offset: "two" }, "offset is an integer"],
-  ["RUN-152", { status: "finished" }, "status is a RunStatus (pending, running, error, success, timeout, interrupted)"],
-  ["RUN-153", { select: ["secret"] }, "select items are field names of Run"],
+const LIST_422: Citation = { source: "openapi", section: "GET /threads/{thread_id}/runs (List Runs), responses", quote: "Validation Error", note: "422; the same in openapi-prev" };
+
+// id, level, query, rule broken, where the documents state the rule.
+const badQueries: Array<[string, Level, Record<string, QueryValue>, string, Citation[]]> = [
+  ["RUN-150", "MUST", { limit: "ten" }, "limit is an integer", [{ source: "api-ref-2024", section: "GET /threads/{thread_id}/runs (List Runs), query limit", note: "an integer, as in both public documents and the Go client" }]],
+  ["RUN-151", "MUST", { offset: "two" }, "offset is an integer", [{ source: "api-ref-2024", section: "GET /threads/{thread_id}/runs (List Runs), query offset", note: "an integer, as in both public documents and the Go client" }]],
+  // The status filter's values are constrained only by the public OpenAPI documents, whose enums differ;
+  // the Go client types status as a free string and api-ref-2024 has no status filter: SHOULD.
+  ["RUN-152", "SHOULD", { status: "finished" }, "status is a RunStatus (pending, running, error, success, timeout, interrupted)", [
+    { source: "openapi", section: "GET /threads/{thread_id}/runs (List Runs), query status", note: "an enum: pending, running, error, success, timeout, interrupted" },
+    { source: "openapi-prev", section: "GET /threads/{thread_id}/runs (List Runs), query status", note: "an enum without running" },
+    { source: "go-client", section: "ListRunsHttpThreadsThreadIdRunsGet, status", note: "a string, no enum; api-ref-2024 has no status parameter: the documents disagree on whether the value is constrained" },
+  ]],
+  ["RUN-153", "MUST", { select: ["secret"] }, "select items are field names of Run", [{ source: "openapi", section: "GET /threads/{thread_id}/runs (List Runs), query select", quote: "Specify which fields to return.", note: "an array of an enum of the fields of Run; the same in openapi-prev" }]],
 ];
 
-for (const [id, query, why] of badQueries) {
+for (const [id, level, query, why, rule] of badQueries) {
   const shown = Object.entries(query).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : v}`).join("&");
   check(
     {
       id,
-      level: "MUST",
+      level,
       profile: "runs",
       operations: [LIST],
-      spec: `public documents, List Runs (${why}); 422 Validation Error`,
+      spec: [...rule, LIST_422],
       title: `GET /threads/{thread_id}/runs?${shown} answers 422`,
     },
     async (c) => {
@@ -230,7 +251,9 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [LIST],
-    spec: "public documents, List Runs: limit and offset are integers with no bounds declared (200 or 422 are both declared answers); a 5xx is declared for no input",
+    spec: [
+      { source: "openapi", section: "GET /threads/{thread_id}/runs (List Runs), query limit and offset", note: "integers with no bounds declared; 200 and 422 are both declared answers, a 5xx is declared for no input; the same in openapi-prev" },
+    ],
     title: "GET /threads/{thread_id}/runs with limit or offset of 0, -1 or 10^9 answers 200 or 422, never a server error",
   },
   async (c) => {

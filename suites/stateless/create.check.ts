@@ -4,12 +4,17 @@
 import { check, scenario } from "../../harness/check";
 import type { CheckContext } from "../../harness/check";
 import { ensure, expectEqual, expectJsonObject, expectStatus, expectSubset } from "../../harness/expect";
+import type { Citation } from "../../harness/model";
 import { uuid } from "../_support/resources";
 import { assistantFor, describeSeen, expectLocationNamesRun, expectLocationPresent, pollGone, pollRun } from "../_support/runs";
 
 const CREATE = "POST /runs";
-const ON_COMPLETION =
-  "seed 002, RunCreateStateless.on_completion: \"Whether to delete or keep the thread created for a stateless run. Must be one of 'delete' or 'keep'\", default \"delete\"";
+const ON_COMPLETION: Citation = {
+  source: "api-ref",
+  section: "RunCreateStateless.on_completion",
+  quote: "Whether to delete or keep the thread created for a stateless run. Must be one of 'delete' or 'keep'.",
+  note: "default \"delete\"",
+};
 
 /** Creates a stateless run; the thread it reports is registered for deletion whatever happens. */
 async function createStateless(c: CheckContext, body: Record<string, unknown>) {
@@ -29,10 +34,14 @@ const created = scenario("a stateless run of echo, kept", async (c) => {
 check(
   {
     id: "SRN-001",
-    level: "MUST",
+    level: "SHOULD",
     profile: "stateless",
     operations: [CREATE],
-    spec: "public documents, Create Background Run (POST /runs): \"Create a run and return the run ID immediately\"; Python SDK runs.create with thread_id None returns the Run (contract x-decision); Run.thread_id: the thread the server made for it",
+    spec: [
+      { source: "openapi", section: "POST /runs (Create Background Run)", quote: "Create a run and return the run ID immediately.", note: "its 200 has the empty schema, as in openapi-prev" },
+      { source: "sdk-py", section: "RunsClient.create", quote: "Create a background run.", note: "returns Run; with thread_id None, the Run of a stateless run" },
+      { source: "contract", section: "POST /runs, 200 x-decision", quote: "the Python SDK's runs.create (with no thread) returns a Run", note: "that the answer is a Run (with the thread made for it and the metadata given) rests on the SDK's type only, hence SHOULD" },
+    ],
     title: "POST /runs answers 200 with a Run of the given assistant, naming the thread made for it and carrying the metadata given",
     requires: ["graph:echo"],
   },
@@ -52,7 +61,10 @@ check(
     level: "SHOULD",
     profile: "stateless",
     operations: [CREATE],
-    spec: "public documents, Create Background Run (POST /runs): header Content-Location \"The URL of the run that was created\", not marked required (contract RunLocation; presence is SHOULD)",
+    spec: [
+      { source: "openapi", section: "POST /runs, 200 headers Content-Location", quote: "The URL of the run that was created.", note: "declared, not marked required; the same in openapi-prev" },
+      { source: "contract", section: "RunLocation", note: "presence is SHOULD" },
+    ],
     title: "POST /runs answers with a Content-Location header",
     requires: ["graph:echo"],
   },
@@ -69,7 +81,10 @@ check(
     level: "MUST",
     profile: "stateless",
     operations: [CREATE],
-    spec: "public documents: Content-Location \"The URL of the run that was created\"; contract RunLocation: a path ending in /runs/{run_id}, with or without /threads/{thread_id}",
+    spec: [
+      { source: "openapi", section: "POST /runs, 200 headers Content-Location", quote: "The URL of the run that was created.", note: "the same in openapi-prev" },
+      { source: "contract", section: "RunLocation", note: "a path ending in /runs/{run_id}, with or without /threads/{thread_id}" },
+    ],
     title: "The Content-Location of POST /runs, when present, names the created run",
     requires: ["graph:echo"],
   },
@@ -87,7 +102,7 @@ check(
     level: "MUST",
     profile: "stateless",
     operations: [CREATE, "GET /threads/{thread_id}/runs/{run_id}", "GET /threads/{thread_id}"],
-    spec: `${ON_COMPLETION} ('keep')`,
+    spec: [{ ...ON_COMPLETION, note: "'keep'" }],
     title: "A stateless run with on_completion=keep keeps its thread when it ends, holding the run's final values",
     requires: ["graph:echo"],
   },
@@ -121,7 +136,7 @@ check(
     level: "MUST",
     profile: "stateless",
     operations: [CREATE, "GET /threads/{thread_id}"],
-    spec: `${ON_COMPLETION} ('delete'); the documents give no delay: the suite waits up to 20 s after creating a run of about a second`,
+    spec: [{ ...ON_COMPLETION, note: "'delete'; the documents give no delay: the suite waits up to 20 s after creating a run of about a second" }],
     title: "A stateless run with on_completion=delete deletes its thread when it ends",
     requires: ["graph:echo"],
   },
@@ -134,7 +149,7 @@ check(
     level: "MUST",
     profile: "stateless",
     operations: [CREATE, "GET /threads/{thread_id}"],
-    spec: `${ON_COMPLETION}; seed 002 and both public documents agree on the default`,
+    spec: [{ ...ON_COMPLETION, note: "default \"delete\"; both public documents agree on the default" }],
     title: "A stateless run without on_completion deletes its thread when it ends (the default is delete)",
     requires: ["graph:echo"],
   },
@@ -147,7 +162,10 @@ check(
     level: "MUST",
     profile: "stateless",
     operations: [CREATE],
-    spec: "seed 002, Stateless Runs: \"A run is an invocation of a graph / assistant, with no state or memory persistence\"; contract: a stateless run runs on a thread of its own that the server creates",
+    spec: [
+      { source: "api-ref", section: "Stateless Runs", quote: "A run is an invocation of a graph / assistant, with no state or memory persistence." },
+      { source: "api-ref", section: "RunCreateStateless.on_completion", quote: "the thread created for a stateless run", note: "each stateless run has a thread of its own" },
+    ],
     title: "Two stateless runs run on two different threads",
     requires: ["graph:echo"],
   },

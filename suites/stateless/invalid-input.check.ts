@@ -3,6 +3,8 @@
 // 2xx or a 5xx, and nothing is run.
 
 import { check } from "../../harness/check";
+import type { Citation } from "../../harness/model";
+import { MALFORMED_BODY, UNSUPPORTED_MEDIA_TYPE } from "../_support/citations";
 import { expectRefused, uuid } from "../_support/resources";
 import { GRAPH } from "../_support/runs";
 import { expectNothingRan, statelessThreadsWith } from "./support";
@@ -11,26 +13,30 @@ const CREATE = "POST /runs";
 const WAIT = "POST /runs/wait";
 const pathOf = (op: string) => op.split(" ")[1]!;
 
-type Case = [id: string, op: string, what: string, body: (marker: Record<string, unknown>) => Record<string, unknown>, why: string];
+type Case = [id: string, op: string, what: string, body: (marker: Record<string, unknown>) => Record<string, unknown>, why: string, rule: Citation];
+
+/** Where api-ref states a rule of RunCreateStateless. */
+const rule = (field: string, note: string, quote?: string): Citation => ({ source: "api-ref", section: `RunCreateStateless.${field}`, ...(quote ? { quote } : {}), note });
+const VALIDATION_ERROR: Citation = { source: "openapi", section: "POST /runs and /runs/wait, responses", quote: "Validation Error", note: "422; the same in openapi-prev" };
 const echo = (marker: Record<string, unknown>) => ({ assistant_id: GRAPH.echo, input: { value: 1 }, metadata: marker, on_completion: "keep" });
 
 const cases: Case[] = [
-  ["SRN-100", CREATE, "without assistant_id", (m) => ({ input: { value: 1 }, metadata: m, on_completion: "keep" }), "assistant_id is required"],
-  ["SRN-101", CREATE, "with an on_completion outside delete and keep", (m) => ({ ...echo(m), on_completion: "archive" }), "on_completion is delete or keep"],
-  ["SRN-102", CREATE, "with an unknown stream_mode", (m) => ({ ...echo(m), stream_mode: "everything" }), "stream_mode is a StreamMode or a list of them"],
-  ["SRN-103", CREATE, "with metadata that is not an object", (m) => ({ ...echo(m), metadata: "label", config: { configurable: m } }), "metadata is an object"],
-  ["SRN-104", WAIT, "without assistant_id", (m) => ({ input: { value: 1 }, metadata: m, on_completion: "keep" }), "assistant_id is required"],
-  ["SRN-105", WAIT, "with an on_completion outside delete and keep", (m) => ({ ...echo(m), on_completion: "archive" }), "on_completion is delete or keep"],
+  ["SRN-100", CREATE, "without assistant_id", (m) => ({ input: { value: 1 }, metadata: m, on_completion: "keep" }), "assistant_id is required", rule("assistant_id", "required")],
+  ["SRN-101", CREATE, "with an on_completion outside delete and keep", (m) => ({ ...echo(m), on_completion: "archive" }), "on_completion is delete or keep", rule("on_completion", "an enum", "Must be one of 'delete' or 'keep'.")],
+  ["SRN-102", CREATE, "with an unknown stream_mode", (m) => ({ ...echo(m), stream_mode: "everything" }), "stream_mode is a StreamMode or a list of them", rule("stream_mode", "an enum, or an array of it", "The stream mode(s) to use.")],
+  ["SRN-103", CREATE, "with metadata that is not an object", (m) => ({ ...echo(m), metadata: "label", config: { configurable: m } }), "metadata is an object", rule("metadata", "an object", "Metadata to assign to the run.")],
+  ["SRN-104", WAIT, "without assistant_id", (m) => ({ input: { value: 1 }, metadata: m, on_completion: "keep" }), "assistant_id is required", rule("assistant_id", "required")],
+  ["SRN-105", WAIT, "with an on_completion outside delete and keep", (m) => ({ ...echo(m), on_completion: "archive" }), "on_completion is delete or keep", rule("on_completion", "an enum", "Must be one of 'delete' or 'keep'.")],
 ];
 
-for (const [id, op, what, body, why] of cases) {
+for (const [id, op, what, body, why, where] of cases) {
   check(
     {
       id,
       level: "MUST",
       profile: "stateless",
       operations: [op],
-      spec: `seed 002, RunCreateStateless (${why}); 422 Validation Error`,
+      spec: [where, VALIDATION_ERROR],
       title: `${op} ${what} answers 422 and runs nothing`,
       requires: ["graph:echo"],
     },
@@ -53,7 +59,7 @@ for (const [id, op] of [["SRN-110", CREATE], ["SRN-111", WAIT]] as const) {
       level: "MUST",
       profile: "stateless",
       operations: [op],
-      spec: "seed 002: request body required, application/json; RFC 9110 15.5.1 gives 400 to malformed syntax and 15.5.21 reserves 422 for content whose syntax is correct; the documents say nothing of unparseable bodies: 400 or 422 (the contract's MalformedBody decision)",
+      spec: [{ source: "openapi", section: `${op}, requestBody`, note: "required, application/json; the same in openapi-prev" }, ...MALFORMED_BODY],
       title: `${op} with a body that is not valid JSON answers 400 or 422`,
     },
     async (c) => {
@@ -70,7 +76,7 @@ for (const [id, op] of [["SRN-112", CREATE], ["SRN-113", WAIT]] as const) {
       level: "SHOULD",
       profile: "stateless",
       operations: [op],
-      spec: "seed 002: request body application/json only, and no document says that a body in another media type is refused; RFC 9110 15.5.16 names 415 for such a refusal (contract UnsupportedMediaType: 415 or 422). SHOULD, as no document requires it; a server that reads text/plain as JSON also takes cross-origin requests that browsers send without a CORS preflight",
+      spec: [{ source: "openapi", section: `${op}, requestBody`, note: "application/json only; the same in openapi-prev" }, ...UNSUPPORTED_MEDIA_TYPE],
       title: `${op} with a JSON text sent as text/plain answers 415 or 422 and runs nothing`,
       requires: ["graph:echo"],
     },
@@ -100,7 +106,10 @@ for (const [id, op, what, assistantId] of unknown) {
       level: "MUST",
       profile: "stateless",
       operations: [op],
-      spec: `public documents, ${op}: 404 Not Found (contract x-decision on run creation: no assistant or graph has the id given as assistant_id)`,
+      spec: [
+        { source: "openapi", section: `${op}, responses`, quote: "Not Found", note: "404; the same in openapi-prev" },
+        { source: "contract", section: `${op}, 404 x-decision`, note: "no assistant or graph has the id given as assistant_id" },
+      ],
       title: `${op} with ${what} answers 404 and runs nothing`,
     },
     async (c) => {

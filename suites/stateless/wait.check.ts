@@ -3,12 +3,15 @@
 
 import { check, scenario } from "../../harness/check";
 import { ensure, expectJsonMediaType, expectJsonObject, expectStatus, expectSubset } from "../../harness/expect";
+import type { Citation } from "../../harness/model";
 import { uuid } from "../_support/resources";
 import { assistantFor, expectLocationPresent, expectReadableError, GRAPH, locationPath } from "../_support/runs";
 
 const WAIT = "POST /runs/wait";
-const WAIT_SPEC =
-  "seed 000, POST /runs/wait; public documents: \"Create a run, wait for the final output and then return it\"; Python SDK runs.wait (thread_id None) returns \"The output of the run\" (contract RunOutput, application/json)";
+const WAIT_SPEC: Citation[] = [
+  { source: "openapi", section: "POST /runs/wait (Create Run, Wait for Output)", quote: "Create a run, wait for the final output and then return it.", note: "the same in openapi-prev; api-ref-2024 has the operation too" },
+  { source: "sdk-py", section: "RunsClient.wait, returns", quote: "The output of the run.", note: "with thread_id None; the contract's RunOutput, application/json" },
+];
 
 const waited = scenario("a stateless run of echo created with wait", async (c) => {
   const assistantId = await assistantFor(c, "echo");
@@ -41,7 +44,10 @@ check(
     level: "SHOULD",
     profile: "stateless",
     operations: [WAIT],
-    spec: "public documents, POST /runs/wait: header Content-Location \"The URL of the run that was created\", not marked required (contract RunLocation; presence is SHOULD)",
+    spec: [
+      { source: "openapi", section: "POST /runs/wait, 200 headers Content-Location", quote: "The URL of the run that was created.", note: "declared, not marked required; the same in openapi-prev" },
+      { source: "contract", section: "RunLocation", note: "presence is SHOULD" },
+    ],
     title: "POST /runs/wait answers with a Content-Location header",
     requires: ["graph:echo"],
   },
@@ -58,7 +64,10 @@ check(
     level: "MUST",
     profile: "stateless",
     operations: [WAIT],
-    spec: "public documents: Content-Location \"The URL of the run that was created\"; contract RunLocation: a path ending in /runs/{run_id} (a uuid), with or without /threads/{thread_id}. The run's id is known only from this header, so its form is what can be judged",
+    spec: [
+      { source: "openapi", section: "POST /runs/wait, 200 headers Content-Location", quote: "The URL of the run that was created.", note: "the same in openapi-prev" },
+      { source: "contract", section: "RunLocation", note: "a path ending in /runs/{run_id} (a uuid), with or without /threads/{thread_id}; the run's id is known only from this header, so its form is what can be judged" },
+    ],
     title: "The Content-Location of POST /runs/wait, when present, is a URL ending in /runs/{run_id}",
     requires: ["graph:echo"],
   },
@@ -78,7 +87,7 @@ check(
     level: "MUST",
     profile: "stateless",
     operations: [WAIT],
-    spec: `${WAIT_SPEC}; seed 002, RunCreateStateless.assistant_id: \"The assistant ID or graph name to run. If using graph name, will default to first assistant created from that graph\"`,
+    spec: [...WAIT_SPEC, { source: "api-ref", section: "RunCreateStateless.assistant_id", quote: "The assistant ID or graph name to run. If using graph name, will default to first assistant created from that graph." }],
     title: "POST /runs/wait with a graph id as assistant_id runs that graph and answers its final values",
     requires: ["graph:echo"],
   },
@@ -93,10 +102,13 @@ check(
 check(
   {
     id: "SRN-013",
-    level: "MUST",
+    level: "SHOULD",
     profile: "stateless",
     operations: [WAIT],
-    spec: "contract RunOutput: \"A run that ended in an error gives an object whose __error__ holds the error\" with error and message (JS SDK runs.wait reads __error__.error and __error__.message and throws)",
+    spec: [
+      { source: "contract", section: "RunOutput", quote: "A run that ended in an error gives an object whose `__error__` holds the error.", note: "with error and message" },
+      { source: "sdk-js", section: "Client.runs.wait", quote: "Create a run and wait for it to complete.", note: "its code reads __error__.error and __error__.message and throws; no document says so in words, hence SHOULD" },
+    ],
     title: "POST /runs/wait of a graph that raises answers 200 with __error__ holding the error's message",
     requires: ["graph:error"],
   },

@@ -5,6 +5,8 @@
 
 import { check, type CheckContext } from "../../harness/check";
 import { ensure, expectEqual, expectStatus } from "../../harness/expect";
+import type { Citation } from "../../harness/model";
+import { MALFORMED_BODY, UNSUPPORTED_MEDIA_TYPE } from "../_support/citations";
 import { expectRefused, getItem, putItem, uuid } from "../_support/resources";
 
 const PUT = ["PUT /store/items"];
@@ -29,25 +31,31 @@ async function expectNothingUnder(c: CheckContext, root: string[]): Promise<void
 // field breaks the documents, hence MUST.
 const DECIDED = "the documents give no such rule: the contract's decision, hence SHOULD";
 
-const putCases: Array<[string, "MUST" | "SHOULD", string, (root: string[]) => unknown, string]> = [
-  ["STO-100", "SHOULD", "with an empty namespace", (r) => ({ namespace: [], key: `k-${r.at(-1)}`, value: { v: 1 } }), `namespace has at least one label (${DECIDED}, StorePutRequest.namespace)`],
-  ["STO-101", "SHOULD", "with a namespace label that contains a period", (r) => ({ namespace: [...r, "a.b"], key: "k", value: { v: 1 } }), `namespace labels contain no period (${DECIDED}, StoreNamespaceLabel)`],
-  ["STO-102", "SHOULD", "with an empty namespace label", (r) => ({ namespace: [...r, ""], key: "k", value: { v: 1 } }), `namespace labels are not empty (${DECIDED}, StoreNamespaceLabel)`],
-  ["STO-103", "MUST", "with a namespace that is a string, not a list", (r) => ({ namespace: r.join("."), key: "k", value: { v: 1 } }), "namespace is an array of strings"],
-  ["STO-104", "MUST", "without a key", (r) => ({ namespace: r, value: { v: 1 } }), "key is required"],
-  ["STO-105", "MUST", "with a key that is not a string", (r) => ({ namespace: r, key: 42, value: { v: 1 } }), "key is a string"],
-  ["STO-106", "MUST", "without a value", (r) => ({ namespace: r, key: "k" }), "value is required"],
-  ["STO-107", "MUST", "with a value that is not an object", (r) => ({ namespace: r, key: "k", value: ["not", "an", "object"] }), "value is an object"],
+/** Where api-ref states a rule of a store request, and the 422 the public documents declare. */
+const rule = (model: string, field: string, note: string, quote?: string): Citation => ({ source: "api-ref", section: `${model}.${field}`, ...(quote ? { quote } : {}), note });
+const decided = (schema: string): Citation => ({ source: "contract", section: schema, note: DECIDED });
+const validationError = (op: string): Citation => ({ source: "openapi", section: `${op}, responses`, quote: "Validation Error", note: "422; the same in openapi-prev" });
+const NAMESPACE = "A list of strings representing the namespace path.";
+
+const putCases: Array<[string, "MUST" | "SHOULD", string, (root: string[]) => unknown, string, Citation[]]> = [
+  ["STO-100", "SHOULD", "with an empty namespace", (r) => ({ namespace: [], key: `k-${r.at(-1)}`, value: { v: 1 } }), `namespace has at least one label (${DECIDED}, StorePutRequest.namespace)`, [rule("StorePutRequest", "namespace", "no bound on its length", NAMESPACE), decided("StorePutRequest.namespace")]],
+  ["STO-101", "SHOULD", "with a namespace label that contains a period", (r) => ({ namespace: [...r, "a.b"], key: "k", value: { v: 1 } }), `namespace labels contain no period (${DECIDED}, StoreNamespaceLabel)`, [rule("StorePutRequest", "namespace", "no grammar for its labels", NAMESPACE), decided("StoreNamespaceLabel")]],
+  ["STO-102", "SHOULD", "with an empty namespace label", (r) => ({ namespace: [...r, ""], key: "k", value: { v: 1 } }), `namespace labels are not empty (${DECIDED}, StoreNamespaceLabel)`, [rule("StorePutRequest", "namespace", "no grammar for its labels", NAMESPACE), decided("StoreNamespaceLabel")]],
+  ["STO-103", "MUST", "with a namespace that is a string, not a list", (r) => ({ namespace: r.join("."), key: "k", value: { v: 1 } }), "namespace is an array of strings", [rule("StorePutRequest", "namespace", "an array of strings, required", NAMESPACE)]],
+  ["STO-104", "MUST", "without a key", (r) => ({ namespace: r, value: { v: 1 } }), "key is required", [rule("StorePutRequest", "key", "required", "The unique identifier for the item within the namespace.")]],
+  ["STO-105", "MUST", "with a key that is not a string", (r) => ({ namespace: r, key: 42, value: { v: 1 } }), "key is a string", [rule("StorePutRequest", "key", "a string", "The unique identifier for the item within the namespace.")]],
+  ["STO-106", "MUST", "without a value", (r) => ({ namespace: r, key: "k" }), "value is required", [rule("StorePutRequest", "value", "required", "A dictionary containing the item's data.")]],
+  ["STO-107", "MUST", "with a value that is not an object", (r) => ({ namespace: r, key: "k", value: ["not", "an", "object"] }), "value is an object", [rule("StorePutRequest", "value", "an object", "A dictionary containing the item's data.")]],
 ];
 
-for (const [id, level, what, body, why] of putCases) {
+for (const [id, level, what, body, why, where] of putCases) {
   check(
     {
       id,
       level,
       profile: "store",
       operations: [...PUT, "POST /store/items/search"],
-      spec: `seed 002, StorePutRequest (${why}); both public documents: 422 Validation Error`,
+      spec: [...where, validationError("PUT /store/items")],
       title: `PUT /store/items ${what} answers 422 and stores nothing`,
     },
     async (c) => {
@@ -71,7 +79,7 @@ check(
     level: "MUST",
     profile: "store",
     operations: PUT,
-    spec: "both public documents, Store or update an item: body required application/json; RFC 9110 15.5.1 gives 400 to malformed syntax and 15.5.21 reserves 422 for content whose syntax is correct; the documents say nothing of unparseable bodies: 400 or 422 (the contract's MalformedBody decision)",
+    spec: [{ source: "openapi", section: "PUT /store/items (Store or update an item.), requestBody", note: "required, application/json; the same in openapi-prev" }, ...MALFORMED_BODY],
     title: "PUT /store/items with a body that is not valid JSON answers 400 or 422 and stores nothing",
   },
   async (c) => {
@@ -88,7 +96,7 @@ check(
     level: "SHOULD",
     profile: "store",
     operations: PUT,
-    spec: "both public documents, Store or update an item: request body application/json only, and no document says that a body in another media type is refused; RFC 9110 15.5.16 names 415 for such a refusal (contract UnsupportedMediaType: 415 or 422). SHOULD, as no document requires it; a server that reads text/plain as JSON also takes cross-origin requests that browsers send without a CORS preflight",
+    spec: [{ source: "openapi", section: "PUT /store/items (Store or update an item.), requestBody", note: "application/json only; the same in openapi-prev" }, ...UNSUPPORTED_MEDIA_TYPE],
     title: "PUT /store/items with a JSON text sent as text/plain answers 415 or 422 and stores nothing",
   },
   async (c) => {
@@ -106,7 +114,10 @@ check(
     level: "MUST",
     profile: "store",
     operations: ["GET /store/items"],
-    spec: "seed 003, get_item: key \"The unique identifier for the item\"; the contract: key is a required query parameter; both public documents: 422",
+    spec: [
+      { source: "openapi", section: "GET /store/items, query key", note: "required; the same in openapi-prev; the operation declares 400 and 422" },
+      { source: "sdk-py", section: "StoreClient.get_item, key", quote: "The unique identifier for the item." },
+    ],
     title: "GET /store/items without a key answers 422 (400 is also declared for this operation)",
   },
   async (c) => {
@@ -121,7 +132,10 @@ check(
     level: "MUST",
     profile: "store",
     operations: ["DELETE /store/items", "GET /store/items"],
-    spec: "seed 002, StoreDeleteRequest.key \"required\"; both public documents: 422 Validation Error",
+    spec: [
+      { source: "api-ref", section: "StoreDeleteRequest.key", quote: "The unique identifier for the item.", note: "required" },
+      { source: "openapi", section: "DELETE /store/items, responses", quote: "Validation Error", note: "422; the same in openapi-prev" },
+    ],
     title: "DELETE /store/items without a key answers 422 and deletes nothing",
   },
   async (c) => {
@@ -141,7 +155,11 @@ check(
     level: "SHOULD",
     profile: "store",
     operations: ["DELETE /store/items"],
-    spec: "the contract, StoreDeleteRequest.namespace: labels are non-empty and contain no period (StoreNamespaceLabel; the documents give no such rule: the contract's decision, hence SHOULD); both public documents: 422",
+    spec: [
+      { source: "api-ref", section: "StoreDeleteRequest.namespace", quote: "A list of strings representing the namespace path." },
+      { source: "contract", section: "StoreNamespaceLabel", note: "labels are non-empty and contain no period: the documents give no such rule, the contract's decision, hence SHOULD" },
+      { source: "openapi", section: "DELETE /store/items, responses", quote: "Validation Error", note: "422; the same in openapi-prev" },
+    ],
     title: "DELETE /store/items with a namespace label that contains a period answers 422",
   },
   async (c) => {
@@ -156,22 +174,24 @@ check(
 // contract's choice, hence SHOULD; a wrong type breaks the documents, hence MUST.
 const BOUND = "the documents give no bounds; the contract's decision requires them";
 
-const searchCases: Array<[string, "MUST" | "SHOULD", string, (root: string[]) => Record<string, unknown>, string]> = [
-  ["STO-113", "SHOULD", "limit=0", (r) => ({ namespace_prefix: r, limit: 0 }), `limit minimum 1 (${BOUND})`],
-  ["STO-114", "SHOULD", "offset=-1", (r) => ({ namespace_prefix: r, offset: -1 }), `offset minimum 0 (${BOUND})`],
-  ["STO-115", "MUST", "limit=\"ten\"", (r) => ({ namespace_prefix: r, limit: "ten" }), "limit is an integer"],
-  ["STO-116", "SHOULD", "a namespace_prefix label that contains a period", (r) => ({ namespace_prefix: [...r, "a.b"] }), `namespace labels contain no period (${DECIDED}, StoreNamespaceLabel)`],
-  ["STO-117", "MUST", "a filter that is not an object", (r) => ({ namespace_prefix: r, filter: "kind=fruit" }), "filter is an object or null"],
+const bound = (schema: string): Citation => ({ source: "contract", section: schema, note: `${BOUND}, hence SHOULD` });
+
+const searchCases: Array<[string, "MUST" | "SHOULD", string, (root: string[]) => Record<string, unknown>, string, Citation[]]> = [
+  ["STO-113", "SHOULD", "limit=0", (r) => ({ namespace_prefix: r, limit: 0 }), `limit minimum 1 (${BOUND})`, [rule("StoreSearchRequest", "limit", "an integer, no bounds", "Maximum number of items to return (default is 10)."), bound("StoreSearchRequest.limit")]],
+  ["STO-114", "SHOULD", "offset=-1", (r) => ({ namespace_prefix: r, offset: -1 }), `offset minimum 0 (${BOUND})`, [rule("StoreSearchRequest", "offset", "an integer, no bounds", "Number of items to skip before returning results (default is 0)."), bound("StoreSearchRequest.offset")]],
+  ["STO-115", "MUST", "limit=\"ten\"", (r) => ({ namespace_prefix: r, limit: "ten" }), "limit is an integer", [rule("StoreSearchRequest", "limit", "an integer", "Maximum number of items to return (default is 10).")]],
+  ["STO-116", "SHOULD", "a namespace_prefix label that contains a period", (r) => ({ namespace_prefix: [...r, "a.b"] }), `namespace labels contain no period (${DECIDED}, StoreNamespaceLabel)`, [rule("StoreSearchRequest", "namespace_prefix", "no grammar for its labels", "List of strings representing the namespace prefix."), decided("StoreNamespaceLabel")]],
+  ["STO-117", "MUST", "a filter that is not an object", (r) => ({ namespace_prefix: r, filter: "kind=fruit" }), "filter is an object or null", [rule("StoreSearchRequest", "filter", "an object or null", "Optional dictionary of key-value pairs to filter results.")]],
 ];
 
-for (const [id, level, what, body, why] of searchCases) {
+for (const [id, level, what, body, why, where] of searchCases) {
   check(
     {
       id,
       level,
       profile: "store",
       operations: ["POST /store/items/search"],
-      spec: `seed 002, StoreSearchRequest (${why}); both public documents: 422`,
+      spec: [...where, validationError("POST /store/items/search")],
       title: `POST /store/items/search with ${what} answers 422`,
     },
     async (c) => {
@@ -181,20 +201,20 @@ for (const [id, level, what, body, why] of searchCases) {
   );
 }
 
-const namespaceCases: Array<[string, "MUST" | "SHOULD", string, Record<string, unknown>, string]> = [
-  ["STO-118", "SHOULD", "max_depth=0", { max_depth: 0 }, `max_depth minimum 1 (${BOUND})`],
-  ["STO-119", "SHOULD", "limit=0", { limit: 0 }, `limit minimum 1 (${BOUND})`],
-  ["STO-120", "MUST", "a prefix that is not a list", { prefix: "conformance" }, "prefix is an array of strings"],
+const namespaceCases: Array<[string, "MUST" | "SHOULD", string, Record<string, unknown>, string, Citation[]]> = [
+  ["STO-118", "SHOULD", "max_depth=0", { max_depth: 0 }, `max_depth minimum 1 (${BOUND})`, [rule("StoreListNamespacesRequest", "max_depth", "an integer, no bounds", "Optional integer specifying the maximum depth of namespaces to return."), bound("StoreListNamespacesRequest.max_depth")]],
+  ["STO-119", "SHOULD", "limit=0", { limit: 0 }, `limit minimum 1 (${BOUND})`, [rule("StoreListNamespacesRequest", "limit", "an integer, no bounds", "Maximum number of namespaces to return (default is 100)."), bound("StoreListNamespacesRequest.limit")]],
+  ["STO-120", "MUST", "a prefix that is not a list", { prefix: "conformance" }, "prefix is an array of strings", [rule("StoreListNamespacesRequest", "prefix", "an array of strings", "Optional list of strings representing the prefix to filter namespaces.")]],
 ];
 
-for (const [id, level, what, body, why] of namespaceCases) {
+for (const [id, level, what, body, why, where] of namespaceCases) {
   check(
     {
       id,
       level,
       profile: "store",
       operations: ["POST /store/namespaces"],
-      spec: `seed 002, StoreListNamespacesRequest (${why}); both public documents: 422`,
+      spec: [...where, validationError("POST /store/namespaces")],
       title: `POST /store/namespaces with ${what} answers 422`,
     },
     async (c) => {

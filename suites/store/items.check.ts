@@ -15,7 +15,11 @@ check(
     level: "MUST",
     profile: "store",
     operations: [PUT, GET],
-    spec: "seed 002, StorePutRequest (\"Request to store or update an item\") and Item; both public documents: PUT answers 204",
+    spec: [
+      { source: "api-ref", section: "StorePutRequest", quote: "Request to store or update an item." },
+      { source: "api-ref", section: "Item", quote: "Represents a single document or data entry in the graph's Store." },
+      { source: "openapi", section: "PUT /store/items, responses", note: "204; the same in openapi-prev" },
+    ],
     title: "PUT /store/items answers 204, and GET /store/items then returns the item with its namespace, key and value",
   },
   async (c) => {
@@ -37,7 +41,10 @@ check(
     level: "MUST",
     profile: "store",
     operations: [PUT, GET],
-    spec: "seed 002, StorePutRequest: \"Request to store or update an item\"; seed 003, put_item: \"Store or update an item\"",
+    spec: [
+      { source: "api-ref", section: "StorePutRequest", quote: "Request to store or update an item." },
+      { source: "sdk-py", section: "StoreClient.put_item", quote: "Store or update an item." },
+    ],
     title: "PUT /store/items on an existing key replaces the item's value",
   },
   async (c) => {
@@ -56,7 +63,10 @@ check(
     level: "SHOULD",
     profile: "store",
     operations: [PUT, GET],
-    spec: "seed 002, Item: created_at \"The timestamp when the item was created\", updated_at \"The timestamp when the item was last updated\"",
+    spec: [
+      { source: "api-ref", section: "Item.created_at", quote: "The timestamp when the item was created." },
+      { source: "api-ref", section: "Item.updated_at", quote: "The timestamp when the item was last updated." },
+    ],
     title: "Replacing an item moves its updated_at forward and keeps its created_at",
   },
   async (c) => {
@@ -81,7 +91,10 @@ check(
     level: "SHOULD",
     profile: "store",
     operations: [GET],
-    spec: "the contract's choice (GET /store/items 404): \"A 200 body is an Item, and `null` is not one: a missing item answers 404\". Both public documents declare 200 (an Item), 400 and 422 and no 404 for this operation, hence SHOULD, as for every 404 the documents do not declare (THR-110, AST-082); a 200 with a body that is not an Item breaks the documents' 200 and fails on the wire",
+    spec: [
+      { source: "openapi", section: "GET /store/items, responses", note: "200 (an Item), 400 and 422, no 404; the same in openapi-prev" },
+      { source: "contract", section: "GET /store/items, 404 x-decision", quote: "A 200 body is an Item, and `null` is not one: a missing item answers 404", note: "the contract's choice, hence SHOULD, as for every 404 the documents do not declare (THR-110, AST-082); a 200 with a body that is not an Item breaks the documents' 200" },
+    ],
     title: "GET /store/items answers 404 for a key that is not stored",
   },
   async (c) => {
@@ -96,7 +109,10 @@ check(
     level: "MUST",
     profile: "store",
     operations: [DELETE, GET, "POST /store/items/search"],
-    spec: "seed 002, StoreDeleteRequest (\"Request to delete an item\"); both public documents: DELETE answers 204",
+    spec: [
+      { source: "api-ref", section: "StoreDeleteRequest", quote: "Request to delete an item." },
+      { source: "openapi", section: "DELETE /store/items, responses", note: "204; the same in openapi-prev" },
+    ],
     title: "DELETE /store/items answers 204; the item is gone: GET no longer returns it and search no longer finds it",
   },
   async (c) => {
@@ -121,7 +137,10 @@ check(
     level: "MUST",
     profile: "store",
     operations: [DELETE],
-    spec: "both public documents, Delete an item: 204 and 422 only (no 404); the contract: \"deleting a key that is not stored is not an error\"",
+    spec: [
+      { source: "openapi", section: "DELETE /store/items (Delete an item.), responses", note: "204 and 422 only, no 404; the same in openapi-prev" },
+      { source: "contract", section: "DELETE /store/items, 204 x-decision", quote: "deleting a key that is not stored is not an error" },
+    ],
     title: "DELETE /store/items for a key that is not stored answers 204",
   },
   async (c) => {
@@ -136,7 +155,7 @@ check(
     level: "MUST",
     profile: "store",
     operations: [PUT, GET, DELETE],
-    spec: "seed 002, Item.key: \"The unique identifier of the item within its namespace. In general, keys needn't be globally unique\"",
+    spec: [{ source: "api-ref", section: "Item.key", quote: "The unique identifier of the item within its namespace. In general, keys needn't be globally unique." }],
     title: "The same key in two namespaces names two items: each is read, replaced and deleted apart",
   },
   async (c) => {

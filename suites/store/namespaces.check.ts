@@ -38,7 +38,7 @@ check(
     level: "MUST",
     profile: "store",
     operations: LIST,
-    spec: "seed 002, StoreListNamespacesRequest.prefix: \"Optional list of strings representing the prefix to filter namespaces\"",
+    spec: [{ source: "api-ref", section: "StoreListNamespacesRequest.prefix", quote: "Optional list of strings representing the prefix to filter namespaces." }],
     title: "POST /store/namespaces with a prefix lists exactly the namespaces under it",
   },
   async (c) => {
@@ -54,7 +54,7 @@ check(
     level: "MUST",
     profile: "store",
     operations: LIST,
-    spec: "seed 002, StoreListNamespacesRequest.suffix: \"Optional list of strings representing the suffix to filter namespaces\"",
+    spec: [{ source: "api-ref", section: "StoreListNamespacesRequest.suffix", quote: "Optional list of strings representing the suffix to filter namespaces." }],
     title: "POST /store/namespaces with a suffix lists only the namespaces that end with it",
   },
   async (c) => {
@@ -70,7 +70,10 @@ check(
     level: "MUST",
     profile: "store",
     operations: LIST,
-    spec: "seed 002, StoreListNamespacesRequest.max_depth: \"Optional integer specifying the maximum depth of namespaces to return\"; the contract: \"Namespaces longer than this are cut to this many labels\"",
+    spec: [
+      { source: "api-ref", section: "StoreListNamespacesRequest.max_depth", quote: "Optional integer specifying the maximum depth of namespaces to return." },
+      { source: "contract", section: "StoreListNamespacesRequest.max_depth", quote: "Namespaces longer than this are cut to this many labels." },
+    ],
     title: "POST /store/namespaces with max_depth lists the namespaces cut to that many labels",
   },
   async (c) => {
@@ -90,7 +93,7 @@ check(
     level: "MUST",
     profile: "store",
     operations: LIST,
-    spec: "seed 002, StoreListNamespacesRequest.limit: \"Maximum number of namespaces to return\"",
+    spec: [{ source: "api-ref", section: "StoreListNamespacesRequest.limit", quote: "Maximum number of namespaces to return (default is 100)." }],
     title: "POST /store/namespaces returns at most `limit` namespaces",
   },
   async (c) => {
@@ -106,7 +109,7 @@ check(
     level: "MUST",
     profile: "store",
     operations: LIST,
-    spec: "seed 002, StoreListNamespacesRequest.offset: \"Number of namespaces to skip before returning results\"",
+    spec: [{ source: "api-ref", section: "StoreListNamespacesRequest.offset", quote: "Number of namespaces to skip before returning results (default is 0)." }],
     title: "POST /store/namespaces pages with offset: consecutive pages are disjoint and together are all the namespaces",
   },
   async (c) => {
@@ -127,7 +130,7 @@ check(
     level: "MAY",
     profile: "store",
     operations: [...LIST, "DELETE /store/items"],
-    spec: "seed 002, Item.namespace: \"A namespace is analogous to a document's directory\"; the documents do not say whether an emptied namespace is still listed (a directory may outlive its files), hence MAY",
+    spec: [{ source: "api-ref", section: "Item.namespace", quote: "A namespace is analogous to a document's directory.", note: "the documents do not say whether an emptied namespace is still listed (a directory may outlive its files), hence MAY" }],
     title: "A namespace whose only item was deleted is no longer listed",
   },
   async (c) => {

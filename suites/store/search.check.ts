@@ -38,7 +38,10 @@ check(
     level: "MUST",
     profile: "store",
     operations: SEARCH,
-    spec: "seed 002, StoreSearchRequest (\"Request to search for items within a namespace prefix\"): namespace_prefix \"List of strings representing the namespace prefix\"",
+    spec: [
+      { source: "api-ref", section: "StoreSearchRequest", quote: "Request to search for items within a namespace prefix." },
+      { source: "api-ref", section: "StoreSearchRequest.namespace_prefix", quote: "List of strings representing the namespace prefix." },
+    ],
     title: "POST /store/items/search returns exactly the items under namespace_prefix, as they were stored",
   },
   async (c) => {
@@ -61,7 +64,10 @@ check(
     level: "MUST",
     profile: "store",
     operations: SEARCH,
-    spec: "seed 002, StoreSearchRequest.filter: \"Optional dictionary of key-value pairs to filter results\"; the contract: \"keeps the items whose value matches each key/value pair\"",
+    spec: [
+      { source: "api-ref", section: "StoreSearchRequest.filter", quote: "Optional dictionary of key-value pairs to filter results." },
+      { source: "contract", section: "POST /store/items/search", quote: "`filter` keeps the items whose value matches each key/value pair." },
+    ],
     title: "POST /store/items/search with a filter returns exactly the items whose value matches each pair",
   },
   async (c) => {
@@ -79,7 +85,7 @@ check(
     level: "MUST",
     profile: "store",
     operations: SEARCH,
-    spec: "seed 002, StoreSearchRequest.limit: \"Maximum number of items to return\"",
+    spec: [{ source: "api-ref", section: "StoreSearchRequest.limit", quote: "Maximum number of items to return (default is 10)." }],
     title: "POST /store/items/search returns at most `limit` items",
   },
   async (c) => {
@@ -95,7 +101,7 @@ check(
     level: "MUST",
     profile: "store",
     operations: SEARCH,
-    spec: "seed 002, StoreSearchRequest.offset: \"Number of items to skip before returning results\"",
+    spec: [{ source: "api-ref", section: "StoreSearchRequest.offset", quote: "Number of items to skip before returning results (default is 0)." }],
     title: "POST /store/items/search pages with offset: consecutive pages are disjoint and together are all the items",
   },
   async (c) => {
@@ -118,7 +124,7 @@ check(
     level: "MUST",
     profile: "store",
     operations: SEARCH,
-    spec: "seed 002, StoreSearchRequest.limit: \"default is 10\"",
+    spec: [{ source: "api-ref", section: "StoreSearchRequest.limit", quote: "Maximum number of items to return (default is 10)." }],
     title: "POST /store/items/search without limit returns at most 10 items",
   },
   async (c) => {
@@ -135,7 +141,10 @@ check(
     level: "SHOULD",
     profile: "store",
     operations: SEARCH,
-    spec: "newest public document, StoreSearchRequest.query: \"If not provided, items are returned ordered by last updated time (listing mode)\" (the direction is not given: either is taken); seed 002 is silent on the order, hence SHOULD",
+    spec: [
+      { source: "openapi", section: "StoreSearchRequest.query", quote: "If not provided, items are returned ordered by last updated time (listing mode).", note: "the direction is not given: either is taken" },
+      { source: "api-ref", section: "StoreSearchRequest", note: "silent on the order, hence SHOULD" },
+    ],
     title: "POST /store/items/search without a query lists the items in the order of their last update",
   },
   async (c) => {

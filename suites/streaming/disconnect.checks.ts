@@ -5,6 +5,7 @@
 // machine, and a run left to continue always does.
 
 import { check, type CheckContext } from "../../harness/check";
+import type { Citation } from "../../harness/model";
 import { ensure } from "../../harness/expect";
 import { assistantFor, createThread, openStream, pollRun, runIdFromLocation, streamCheckTimeout, streamTimeoutMs, type OpenedStream } from "../_support/runs";
 import { startBackgroundRun } from "./support";
@@ -13,10 +14,15 @@ const STREAM = "POST /threads/{thread_id}/runs/stream";
 const JOIN = "GET /threads/{thread_id}/runs/{run_id}/stream";
 const SLEEP_MS = 3000;
 const TIMEOUT = streamCheckTimeout(2) + 10_000;
-const ON_DISCONNECT =
-  "seed 002 on_disconnect: 'The disconnect mode to use. Must be one of 'cancel' or 'continue''; seed 003 runs.stream on_disconnect; openapi.yaml OnDisconnect: what happens to the run when the client of its stream disconnects";
-const CANCEL_ON_DISCONNECT =
-  "seed 003 runs.join_stream cancel_on_disconnect: 'Whether to cancel the run when the stream is disconnected' (default False); public documents: 'If true, the run will be cancelled if the client disconnects' (default false)";
+const ON_DISCONNECT: Citation[] = [
+  { source: "api-ref", section: "RunCreateStateful.on_disconnect", quote: "The disconnect mode to use. Must be one of 'cancel' or 'continue'." },
+  { source: "sdk-py", section: "DisconnectMode", quote: "\"cancel\": Cancel the operation on disconnection. - \"continue\": Continue the operation even if disconnected." },
+  { source: "contract", section: "OnDisconnect", quote: "What happens to the run when the client of its stream (or wait) disconnects." },
+];
+const CANCEL_ON_DISCONNECT: Citation[] = [
+  { source: "sdk-py", section: "RunsClient.join_stream, cancel_on_disconnect", quote: "Whether to cancel the run when the stream is disconnected.", note: "default False" },
+  { source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id}/stream, query cancel_on_disconnect", quote: "If true, the run will be cancelled if the client disconnects.", note: "default false" },
+];
 
 /**
  * Leaves a stream once the run is seen running in `sleep`: at its first custom
@@ -135,7 +141,7 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [JOIN, "POST /threads/{thread_id}/runs", "GET /threads/{thread_id}/runs/{run_id}"],
-    spec: `${CANCEL_ON_DISCONNECT}. Leaving a joined stream without it is no reason to stop a run the client did not start by streaming`,
+    spec: [...CANCEL_ON_DISCONNECT, { source: "contract", section: "CancelOnDisconnect", note: "leaving a joined stream without it is no reason to stop a run the client did not start by streaming" }],
     title: "A run whose joined stream is left without cancel_on_disconnect runs to success",
     requires: ["graph:slow"],
     timeoutMs: TIMEOUT,
@@ -153,7 +159,11 @@ check(
     level: "SHOULD",
     profile: "streaming",
     operations: [STREAM, "GET /threads/{thread_id}/runs/{run_id}"],
-    spec: "openapi.yaml OnDisconnect x-decision: seed 002 and the earlier public document give the default `cancel`, the newest public document `continue`; the contract takes `cancel`, and checks of the default are no stronger than SHOULD",
+    spec: [
+      { source: "api-ref", section: "RunCreateStateful.on_disconnect", quote: "The disconnect mode to use. Must be one of 'cancel' or 'continue'.", note: "default \"cancel\", as in openapi-prev" },
+      { source: "openapi", section: "RunCreateStreamingStateful.on_disconnect", note: "default \"continue\"" },
+      { source: "contract", section: "OnDisconnect x-decision", note: "the documents disagree on the default; the contract takes cancel, and checks of the default are no stronger than SHOULD" },
+    ],
     title: "A run streamed without on_disconnect is cancelled when the client leaves (the default is cancel)",
     requires: ["graph:slow"],
     timeoutMs: TIMEOUT,

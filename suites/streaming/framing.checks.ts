@@ -6,7 +6,7 @@
 
 import { check, type CheckContext } from "../../harness/check";
 import { fail } from "../../harness/expect";
-import type { Level } from "../../harness/model";
+import type { Citation, Level } from "../../harness/model";
 import { judgeFraming, type FramingRule } from "../../harness/sse-judge";
 import { loadStreams } from "../../harness/streams";
 import { streamTimeoutMs } from "../_support/runs";
@@ -46,7 +46,7 @@ function report(c: CheckContext, corpus: Corpus, findings: Finding[], what: stri
 }
 
 /** One framing check: one rule of the judge over the whole corpus. */
-function framingCheck(id: string, level: Level, rule: FramingRule, title: string, spec: string, what: string): void {
+function framingCheck(id: string, level: Level, rule: FramingRule, title: string, spec: Citation[], what: string): void {
   check({ id, level, profile: "streaming", operations: STREAM_OPERATIONS, spec, title, requires: REQUIRES, timeoutMs: TIMEOUT }, async (c) => {
     const corpus = await framingCorpus(c);
     const findings: Finding[] = [];
@@ -71,7 +71,11 @@ framingCheck(
   "MUST",
   "content-type",
   "Every stream is served as text/event-stream (and, if a charset is given, as UTF-8)",
-  "WHATWG HTML 9.2.5: the event stream format's MIME type is text/event-stream, and event streams are always UTF-8; 9.2.3: EventSource fails the connection when the Content-Type is not text/event-stream. Contract: every stream operation answers 200 text/event-stream (openapi.yaml)",
+  [
+    { source: "whatwg-html", section: "9.2.5 Parsing an event stream", quote: "This event stream format's MIME type is text/event-stream." },
+    { source: "whatwg-html", section: "9.2.2 The EventSource interface", quote: "if res's `Content-Type` is not `text/event-stream`, then fail the connection", note: "a browser's EventSource does not read such a response" },
+    { source: "contract", section: "the stream operations, 200", note: "every stream operation answers 200 text/event-stream" },
+  ],
   "are not served as text/event-stream",
 );
 
@@ -80,7 +84,11 @@ framingCheck(
   "MUST",
   "utf8",
   "Every stream is valid UTF-8",
-  "WHATWG HTML 9.2.5: 'Event streams are always decoded as UTF-8'; the stream grammar is of Unicode scalar values. A browser replaces invalid bytes with U+FFFD, which corrupts the JSON data the contract requires (streams.yaml x-event-data)",
+  [
+    { source: "whatwg-html", section: "9.2.5 Parsing an event stream", quote: "Event streams in this format must always be encoded as UTF-8." },
+    { source: "whatwg-html", section: "9.2.6 Interpreting an event stream", quote: "Streams must be decoded using the UTF-8 decode algorithm." },
+    { source: "streams", section: "x-event-data", note: "a browser replaces invalid bytes with U+FFFD, which corrupts the JSON data the contract requires" },
+  ],
   "are not valid UTF-8",
 );
 
@@ -89,7 +97,10 @@ framingCheck(
   "SHOULD",
   "line-fields",
   "Every line of a stream is a comment or one of the fields event, data, id, retry (retry with digits only)",
-  "WHATWG HTML 9.2.5/9.2.6: the grammar allows any field name, and a field other than event, data, id and retry (or a retry that is not digits) is ignored, so such a line is conforming but carries nothing a client reads: a misspelt field silently loses what it held. SHOULD, because the standard allows it",
+  [
+    { source: "whatwg-html", section: "9.2.5 Parsing an event stream", quote: "field         = 1*name-char [ colon [ space ] *any-char ] end-of-line", note: "the grammar allows any field name" },
+    { source: "whatwg-html", section: "9.2.6 Interpreting an event stream", quote: "Otherwise The field is ignored.", note: "a field other than event, data, id and retry (or a retry that is not digits) is ignored, so such a line is conforming but carries nothing a client reads: a misspelt field silently loses what it held. SHOULD, because the standard allows it" },
+  ],
   "have lines that no client reads",
 );
 
@@ -98,7 +109,9 @@ framingCheck(
   "MAY",
   "line-endings",
   "Every stream uses one kind of line ending throughout",
-  "WHATWG HTML 9.2.5: end-of-line is CRLF, LF or CR, each allowed on any line, so mixing them is conforming. Consistency is not required by the standard or the API documents; a mix is noted because clients that split on one kind of line ending (rather than following the standard) misread it. MAY: a notice, never a failure",
+  [
+    { source: "whatwg-html", section: "9.2.5 Parsing an event stream", quote: "Lines must be separated by either a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF) character pair, a single U+000A LINE FEED (LF) character, or a single U+000D CARRIAGE RETURN (CR) character.", note: "each allowed on any line, so mixing them is conforming; a mix is noted because clients that split on one kind of line ending (rather than following the standard) misread it. MAY: a notice, never a failure" },
+  ],
   "mix line endings",
 );
 
@@ -107,7 +120,10 @@ framingCheck(
   "MUST",
   "event-terminated",
   "Every event of a stream, the last one too, is terminated by a blank line",
-  "WHATWG HTML 9.2.5: event = *( comment / field ) end-of-line, so every event ends with an empty line; 9.2.6: 'if the file ends in the middle of an event, before the final empty line, the incomplete event is not dispatched'. A run stream whose last event is unterminated loses that event in a browser",
+  [
+    { source: "whatwg-html", section: "9.2.5 Parsing an event stream", quote: "event         = *( comment / field ) end-of-line", note: "so every event ends with an empty line" },
+    { source: "whatwg-html", section: "9.2.6 Interpreting an event stream", quote: "If the file ends in the middle of an event, before the final empty line, the incomplete event is not dispatched.", note: "a run stream whose last event is unterminated loses that event in a browser" },
+  ],
   "end an event without a blank line",
 );
 
@@ -116,7 +132,11 @@ framingCheck(
   "MUST",
   "data-json",
   "The data of every event, its data lines joined with line feeds as WHATWG joins them, is JSON",
-  "streams.yaml x-event-data: an event's data is its data lines joined with line feeds (the WHATWG reading, HTML 9.2.6) and must be one JSON value; empty or white-space data reads as null. Public documents: every stream operation 'will send a stream of events in SSE format'; both SDKs parse each event's data as JSON",
+  [
+    { source: "streams", section: "x-event-data", quote: "An event's data is the value of its `data:` lines joined with line feeds (the WHATWG reading), and it must be one JSON value.", note: "empty or white-space data reads as null" },
+    { source: "whatwg-html", section: "9.2.6 Interpreting an event stream", quote: "Append the field value to the data buffer, then append a single U+000A LINE FEED (LF) character to the data buffer." },
+    { source: "openapi", section: "POST /threads/{thread_id}/runs/stream, 200 text/event-stream", quote: "The server will send a stream of events in SSE format.", note: "its example event has the data {}; both SDKs parse each event's data as JSON" },
+  ],
   "have event data that is not JSON",
 );
 
@@ -125,7 +145,10 @@ framingCheck(
   "SHOULD",
   "ids-increase",
   "Event ids, where a stream gives them, are unique and increase, and never contain U+0000",
-  "Contract: Last-Event-ID resumes a stream 'after' the event it names (openapi.yaml, GET /threads/{thread_id}/runs/{run_id}/stream and GET /threads/{thread_id}/stream), which needs ids that name one event each, in order. WHATWG HTML 9.2.6 leaves ids opaque and ignores an id containing U+0000. Neither the standard nor the API documents require increasing ids: SHOULD",
+  [
+    { source: "contract", section: "GET /threads/{thread_id}/runs/{run_id}/stream and GET /threads/{thread_id}/stream, header Last-Event-ID", quote: "the stream resumes after it", note: "which needs ids that name one event each, in order" },
+    { source: "whatwg-html", section: "9.2.6 Interpreting an event stream", quote: "If the field value does not contain U+0000 NULL, then set the last event ID buffer to the field value. Otherwise, ignore the field.", note: "ids are otherwise opaque: neither the standard nor the API documents require increasing ids, hence SHOULD" },
+  ],
   "have event ids that repeat, go backwards or are ignored",
 );
 
@@ -134,7 +157,13 @@ framingCheck(
   "MUST",
   "nothing-after-final",
   "Nothing follows the final event of a run stream: no event after `end`, and only `end` after a run's `error`",
-  "streams.yaml: `end` is 'the last event of a run stream, when a server sends one'; a run that fails sends `error`, and the stream 'ends when the run ends' (openapi.yaml, POST /threads/{thread_id}/runs/stream). The JS SDK marks the run ended on either event. A subgraph's namespaced error is not final",
+  [
+    { source: "streams", section: "$defs.end", quote: "The last event of a run stream, when a server sends one" },
+    { source: "streams", section: "description", quote: "ends when the run ends; a run that fails sends `error`", note: "the JS SDK marks the run ended on either event; a subgraph's namespaced error is not final" },
+    { source: "contract", section: "POST /threads/{thread_id}/runs/stream", quote: "The stream ends when the run ends." },
+    { source: "sdk-py", section: "RunsClient.stream, example", quote: "StreamPart(event='end', data=None)", note: "the last part of the example stream" },
+    { source: "openapi", section: "POST /threads/{thread_id}/runs/stream (Create Run, Stream Output)", quote: "Create a run in existing thread. Stream the output.", note: "a run that has ended, by end or by an error (Run.status error), has no more output" },
+  ],
   "send events after their final event",
 );
 
@@ -143,17 +172,23 @@ framingCheck(
   "SHOULD",
   "heartbeats",
   "Heartbeats are comments, not blocks named by an event field without data",
-  "WHATWG HTML 9.2.7: to keep a connection alive authors 'can include a comment line (one starting with a ':' character)'; a block with an event name and no data is dispatched by no browser but delivered by the SDKs as an event with null data. An undocumented event with data is judged by SSE-007 (the stream contract), not here; this check is SHOULD because the standard allows data-less blocks",
+  [
+    { source: "whatwg-html", section: "9.2.7 Authoring notes", quote: "authors can include a comment line (one starting with a ':' character) every 15 seconds or so" },
+    { source: "whatwg-html", section: "9.2.6 Interpreting an event stream", quote: "If the data buffer is an empty string, set the data buffer and the event type buffer to the empty string and return.", note: "a block with an event name and no data is dispatched by no browser but delivered by the SDKs as an event with null data; an undocumented event with data is judged by SSE-007, not here. SHOULD, because the standard allows data-less blocks" },
+  ],
   "send heartbeats that clients see as events",
 );
 
 check(
   {
     id: "SSE-007",
-    level: "MUST",
+    level: "SHOULD",
     profile: "streaming",
     operations: STREAM_OPERATIONS,
-    spec: "streams.yaml: every event has a name the contract defines for its stream (base name, and a namespace only where x-namespace allows one) and data valid against the schema of that name; the thread stream also accepts names the contract does not define, with JSON data",
+    spec: [
+      { source: "streams", section: "header", quote: "its name must be one this file defines, in the grammar", note: "below; its data must be JSON and valid against the schema of its base name. The thread stream also accepts names the contract does not define, with JSON data" },
+      { source: "openapi", section: "the stream operations, 200 text/event-stream", quote: "The server will send a stream of events in SSE format.", note: "no API document gives the names or schemas of the events: streams.yaml builds them from the SDKs' types and the guides' examples, hence SHOULD" },
+    ],
     title: "Every event of every stream has a name of the contract and data valid against that event's schema",
     requires: REQUIRES,
     timeoutMs: TIMEOUT,

@@ -3,6 +3,7 @@
 // with nothing lost or repeated.
 
 import { check } from "../../harness/check";
+import type { Citation } from "../../harness/model";
 import { ensure, expectEqual, expectSubset, fail } from "../../harness/expect";
 import { uuid } from "../_support/resources";
 import { assistantFor, createThread, expectStreamEnded, openStream, openStreamWith, pollRun, streamCheckTimeout, streamTimeoutMs, TERMINAL_RUN_STATUSES } from "../_support/runs";
@@ -11,8 +12,12 @@ import { events, expectExactlyModes, metadataRunId, startBackgroundRun } from ".
 const JOIN = "GET /threads/{thread_id}/runs/{run_id}/stream";
 const THREAD_STREAM = "POST /threads/{thread_id}/runs/stream";
 const CREATE = "POST /threads/{thread_id}/runs";
-const RESUME_SPEC =
-  "seed 002 stream_resumable 'Whether to persist the stream chunks in order to resume the stream later'; seed 003 runs.stream: 'If true, the stream can be resumed and replayed in its entirety even after disconnection'; public documents, join stream: 'If the run has been created with stream_resumable=true, the stream can be resumed from the last seen event ID', Last-Event-ID 'Set to -1 if you want to stream all events'";
+const RESUME_SPEC: Citation[] = [
+  { source: "api-ref", section: "RunCreateStateful.stream_resumable", quote: "Whether to persist the stream chunks in order to resume the stream later." },
+  { source: "sdk-py", section: "RunsClient.stream, stream_resumable", quote: "If true, the stream can be resumed and replayed in its entirety even after disconnection." },
+  { source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id}/stream (Join Run Stream)", quote: "If the run has been created with `stream_resumable=true`, the stream can be resumed from the last seen event ID." },
+  { source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id}/stream, header Last-Event-ID", quote: "The ID of the last event received. Set to -1 if you want to stream all events." },
+];
 
 /** The ticks of the 'slow' graph: sleep_ms / 100 custom events {tick, of}. */
 function ticksOf(list: Array<{ event: string; data: any }>): number[] {
@@ -25,7 +30,10 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [JOIN, CREATE],
-    spec: "seed 003 runs.join_stream: 'Stream output from a run in real-time, until the run is done'; public documents: 'streams output in real-time from a run similar to the /threads/{thread_id}/runs/stream endpoint'",
+    spec: [
+      { source: "sdk-py", section: "RunsClient.join_stream", quote: "Stream output from a run in real-time, until the run is done." },
+      { source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id}/stream (Join Run Stream)", quote: "This endpoint streams output in real-time from a run similar to the /threads/__THREAD_ID__/runs/stream endpoint." },
+    ],
     title: "Joining a running run's stream carries its events to its end and ends when the run ends",
     requires: ["graph:slow"],
     timeoutMs: streamCheckTimeout(2),
@@ -52,7 +60,10 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [JOIN, CREATE],
-    spec: "seed 003 runs.join_stream: 'until the run is done'; openapi.yaml: the join stream streams 'until the run ends'. A run that has ended has nothing more to stream",
+    spec: [
+      { source: "sdk-py", section: "RunsClient.join_stream", quote: "Stream output from a run in real-time, until the run is done.", note: "a run that has ended has nothing more to stream" },
+      { source: "contract", section: "GET /threads/{thread_id}/runs/{run_id}/stream", quote: "until the run ends" },
+    ],
     title: "Joining the stream of a run that has ended ends the stream (it does not stay open)",
     requires: ["graph:echo"],
     timeoutMs: streamCheckTimeout(1) + 10_000,
@@ -73,7 +84,7 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [JOIN],
-    spec: "public documents and openapi.yaml: GET /threads/{thread_id}/runs/{run_id}/stream declares 404 Not Found; a run that does not exist has no stream to join",
+    spec: [{ source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id}/stream (Join Run Stream), responses", quote: "Not Found", note: "404; the same in openapi-prev: a run that does not exist has no stream to join" }],
     title: "Joining the stream of a run that does not exist answers 404",
     timeoutMs: streamCheckTimeout(1),
   },
@@ -94,7 +105,10 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [JOIN, CREATE],
-    spec: "public documents: join stream_mode 'The mode to stream the run in'; seed 003 runs.join_stream stream_mode: 'Must be a subset of the stream modes passed when creating the run'",
+    spec: [
+      { source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id}/stream, query stream_mode", quote: "The mode to stream the run in." },
+      { source: "sdk-py", section: "RunsClient.join_stream, stream_mode", quote: "The stream mode(s) to use. Must be a subset of the stream modes passed when creating the run." },
+    ],
     title: "Joining with stream_mode carries only the events of that mode (a subset of the run's modes)",
     requires: ["graph:slow"],
     timeoutMs: streamCheckTimeout(1) + 10_000,
@@ -116,7 +130,10 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: `${RESUME_SPEC}. A client resumes from the id of the last event it received (Last-Event-ID, WHATWG HTML 9.2.4), so each event of a resumable stream needs one`,
+    spec: [
+      ...RESUME_SPEC,
+      { source: "whatwg-html", section: "9.2.4 The `Last-Event-ID` header", quote: "The `Last-Event-ID` HTTP request header reports an object's last event ID string to the server when the user agent is to reestablish the connection.", note: "a client resumes from the id of the last event it received, so each event of a resumable stream needs one" },
+    ],
     title: "Every event of a stream created with stream_resumable carries an id",
     requires: ["graph:echo"],
     timeoutMs: streamCheckTimeout(1),
@@ -140,7 +157,7 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [THREAD_STREAM, JOIN],
-    spec: `${RESUME_SPEC}; openapi.yaml Last-Event-ID: 'the stream resumes after it'`,
+    spec: [...RESUME_SPEC, { source: "contract", section: "GET /threads/{thread_id}/runs/{run_id}/stream, header Last-Event-ID", quote: "the stream resumes after it" }],
     title: "A resumable stream, left after a few events and joined with Last-Event-ID, resumes after that event with no event lost or repeated",
     requires: ["graph:slow"],
     timeoutMs: streamCheckTimeout(2) + 10_000,

@@ -4,6 +4,7 @@
 // shows in it. Every event read is also judged against streams.yaml.
 
 import { check } from "../../harness/check";
+import type { Citation, Level } from "../../harness/model";
 import { ensure, expectEqual, expectSubset, fail } from "../../harness/expect";
 import { REPLY_TOKENS } from "../../fixtures/graphs/chat";
 import { ERROR_MESSAGE } from "../../fixtures/graphs/error";
@@ -24,7 +25,11 @@ import type { FixtureGraph } from "../_support/runs";
 const THREAD_STREAM = "POST /threads/{thread_id}/runs/stream";
 const STATELESS_STREAM = "POST /runs/stream";
 const TIMEOUT = streamCheckTimeout(1);
-const MODES_SPEC = "seed 002 and the public documents: stream_mode, 'The stream mode(s) to use'; streams.yaml x-stream-modes gives the events of each mode, and metadata, error, end and feedback on every stream";
+const MODES_SPEC: Citation[] = [
+  { source: "api-ref", section: "RunCreateStateful.stream_mode", quote: "The stream mode(s) to use.", note: "an enum of nine modes, or a list of them; the same in both public documents" },
+  { source: "guide-streaming", section: "Stream multiple modes", quote: "The streamed outputs will be tuples of (mode, chunk) where mode is the name of the stream mode and chunk is the data streamed by that mode." },
+  { source: "streams", section: "x-stream-modes", note: "the events of each mode, and metadata, error, end and feedback on every stream" },
+];
 
 // ------------------------------------------------------------ metadata first
 
@@ -34,7 +39,10 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: "streams.yaml: 'A stream starts with metadata'; seed 003 (runs.stream example): the first StreamPart is event='metadata' with the run_id",
+    spec: [
+      { source: "streams", section: "description", quote: "A stream starts with `metadata`" },
+      { source: "sdk-py", section: "RunsClient.stream, example", quote: "StreamPart(event='metadata'", note: "the first part of the example stream, with the run_id" },
+    ],
     title: "The first event of a run stream is `metadata`",
     requires: ["graph:echo"],
     timeoutMs: TIMEOUT,
@@ -53,7 +61,11 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [THREAD_STREAM, "GET /threads/{thread_id}/runs/{run_id}"],
-    spec: "streams.yaml metadata: 'says which run it is' (run_id); seed 003 StreamPart(event='metadata', data={'run_id': ...}); openapi.yaml ThreadRunLocation: Content-Location, when present, names the created run",
+    spec: [
+      { source: "streams", section: "$defs.metadata", quote: "First event of a run stream; says which run it is." },
+      { source: "sdk-py", section: "RunsClient.stream, example", quote: "StreamPart(event='metadata', data={'run_id':", note: "the metadata event carries the run_id" },
+      { source: "contract", section: "ThreadRunLocation", note: "Content-Location, when present, names the created run" },
+    ],
     title: "The `metadata` event of a run stream names the run it streams (a run of the thread, the one in Content-Location when given)",
     requires: ["graph:echo"],
     timeoutMs: TIMEOUT,
@@ -74,7 +86,10 @@ check(
     level: "SHOULD",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: "public documents: the 200 of POST /threads/{thread_id}/runs/stream has Content-Location, 'The URL of the run that was created. Can be used to later join the stream.'; no document marks it required (openapi.yaml ThreadRunLocation x-decision): SHOULD",
+    spec: [
+      { source: "openapi", section: "POST /threads/{thread_id}/runs/stream, 200 headers Content-Location", quote: "The URL of the run that was created. Can be used to later join the stream.", note: "declared, not marked required; the same in openapi-prev" },
+      { source: "contract", section: "ThreadRunLocation x-decision", quote: "checks of its presence are SHOULD" },
+    ],
     title: "POST /threads/{thread_id}/runs/stream answers with a Content-Location that names the run",
     requires: ["graph:echo"],
     timeoutMs: TIMEOUT,
@@ -93,7 +108,12 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [STATELESS_STREAM],
-    spec: "streams.yaml: 'A stream starts with metadata' naming the run; openapi.yaml RunLocation: Content-Location, when present, names the created run",
+    spec: [
+      { source: "streams", section: "description", quote: "A stream starts with `metadata`" },
+      { source: "streams", section: "$defs.metadata", quote: "says which run it is" },
+      { source: "sdk-py", section: "RunsClient.stream, example", quote: "StreamPart(event='metadata', data={'run_id':", note: "the first part of the example stream names the run; with thread_id None, a stateless run" },
+      { source: "contract", section: "RunLocation", note: "Content-Location, when present, names the created run" },
+    ],
     title: "The first event of a stateless run stream is `metadata` naming the run (the one in Content-Location when given)",
     requires: ["graph:echo"],
     timeoutMs: TIMEOUT,
@@ -114,7 +134,10 @@ check(
     level: "SHOULD",
     profile: "streaming",
     operations: [STATELESS_STREAM],
-    spec: "public documents: the 200 of POST /runs/stream has Content-Location, 'The URL of the run that was created'; not marked required (openapi.yaml RunLocation x-decision): SHOULD",
+    spec: [
+      { source: "openapi", section: "POST /runs/stream, 200 headers Content-Location", quote: "The URL of the run that was created.", note: "declared, not marked required; the same in openapi-prev" },
+      { source: "contract", section: "RunLocation", note: "presence is SHOULD" },
+    ],
     title: "POST /runs/stream answers with a Content-Location that names the run",
     requires: ["graph:echo"],
     timeoutMs: TIMEOUT,
@@ -134,18 +157,37 @@ interface ModeCase {
   mode: string;
   graph: FixtureGraph;
   input: unknown;
+  /** MUST where a document says what the mode streams; SHOULD where only an SDK does. */
+  level: Level;
+  /** The words on what the mode streams. */
+  words: Citation;
 }
 
+const guide = (mode: string, quote: string): Citation => ({ source: "guide-streaming", section: `Supported stream modes, ${mode}`, quote });
+const sdkOnly = (mode: string, quote: string): Citation => ({
+  source: "sdk-py",
+  section: `StreamMode, "${mode}"`,
+  quote,
+  note: "no API document or guide says what this mode streams; only the SDKs' docstrings and types do (the event names are the JS SDK's), hence SHOULD",
+});
+
 const MODE_CASES: ModeCase[] = [
-  { id: "STR-010", mode: "values", graph: "echo", input: { value: "mode" } },
-  { id: "STR-011", mode: "updates", graph: "echo", input: { value: "mode" } },
-  { id: "STR-012", mode: "messages-tuple", graph: "chat", input: CHAT_INPUT },
-  { id: "STR-013", mode: "messages", graph: "chat", input: CHAT_INPUT },
-  { id: "STR-014", mode: "custom", graph: "slow", input: { value: "mode", sleep_ms: 300 } },
-  { id: "STR-015", mode: "debug", graph: "echo", input: { value: "mode" } },
-  { id: "STR-016", mode: "tasks", graph: "echo", input: { value: "mode" } },
-  { id: "STR-017", mode: "checkpoints", graph: "echo", input: { value: "mode" } },
-  { id: "STR-018", mode: "events", graph: "echo", input: { value: "mode" } },
+  { id: "STR-010", mode: "values", graph: "echo", input: { value: "mode" }, level: "MUST", words: guide("values", "Stream the full graph state after each super-step.") },
+  { id: "STR-011", mode: "updates", graph: "echo", input: { value: "mode" }, level: "MUST", words: guide("updates", "Streams the updates to the state after each step of the graph.") },
+  {
+    id: "STR-012",
+    mode: "messages-tuple",
+    graph: "chat",
+    input: CHAT_INPUT,
+    level: "MUST",
+    words: { ...guide("messages-tuple", "Streams LLM tokens and metadata for the graph node where the LLM is invoked (useful for chat apps)."), note: "its events are named `messages` (the JS SDK's MessagesTupleStreamEvent)" },
+  },
+  { id: "STR-013", mode: "messages", graph: "chat", input: CHAT_INPUT, level: "SHOULD", words: sdkOnly("messages", "Stream complete messages.") },
+  { id: "STR-014", mode: "custom", graph: "slow", input: { value: "mode", sleep_ms: 300 }, level: "MUST", words: guide("custom", "Streams custom data from inside your graph") },
+  { id: "STR-015", mode: "debug", graph: "echo", input: { value: "mode" }, level: "MUST", words: guide("debug", "Streams as much information as possible throughout the execution of the graph.") },
+  { id: "STR-016", mode: "tasks", graph: "echo", input: { value: "mode" }, level: "SHOULD", words: sdkOnly("tasks", "Stream task start and finish events.") },
+  { id: "STR-017", mode: "checkpoints", graph: "echo", input: { value: "mode" }, level: "SHOULD", words: sdkOnly("checkpoints", "Stream checkpoints as they are created.") },
+  { id: "STR-018", mode: "events", graph: "echo", input: { value: "mode" }, level: "MUST", words: guide("events", "Stream all events (including the state of the graph)") },
 ];
 
 for (const m of MODE_CASES) {
@@ -153,10 +195,10 @@ for (const m of MODE_CASES) {
   check(
     {
       id: m.id,
-      level: "MUST",
+      level: m.level,
       profile: "streaming",
       operations: [THREAD_STREAM],
-      spec: `${MODES_SPEC}: ${m.mode} → ${names.join(", ")}`,
+      spec: [...MODES_SPEC, m.words, { source: "streams", section: `x-stream-modes.${m.mode}`, note: `${m.mode} → ${names.join(", ")}` }],
       title: `stream_mode ${m.mode} streams ${names.map((n) => `\`${n}\``).join(" / ")} events, and no event of another mode`,
       requires: [`graph:${m.graph}`],
       timeoutMs: TIMEOUT,
@@ -175,13 +217,16 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: `${MODES_SPEC}; seed 002 stream_mode is a list ('Stream Mode[]')`,
-    title: "Several stream modes at once (values, updates, custom, debug, tasks) each stream their events, and no other mode's",
+    spec: [
+      ...MODES_SPEC,
+      { source: "guide-streaming", section: "Stream multiple modes", quote: "You can pass a list as the stream_mode parameter to stream multiple modes at once.", note: "the modes whose events a guide describes; tasks, described by the SDKs only, is judged at SHOULD by STR-016" },
+    ],
+    title: "Several stream modes at once (values, updates, custom, debug) each stream their events, and no other mode's",
     requires: ["graph:slow"],
     timeoutMs: TIMEOUT,
   },
   async (c) => {
-    const modes = ["values", "updates", "custom", "debug", "tasks"];
+    const modes = ["values", "updates", "custom", "debug"];
     const { res } = await streamThreadRun(c, "slow", { input: { value: "modes", sleep_ms: 300 }, stream_mode: modes });
     const what = `the stream of a run with stream_mode [${modes.join(", ")}]`;
     expectExactlyModes(res, modes, what);
@@ -194,13 +239,17 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [STATELESS_STREAM],
-    spec: `${MODES_SPEC}; RunCreateStateless takes the same stream_mode as a thread run. Not checkpoints: seed 002 describes stateless runs as having 'no state or memory persistence' (the thread is deleted by default), so whether they save, and stream, checkpoints is not said`,
-    title: "A stateless run streams the events of each requested mode (values, updates, custom, tasks, debug), and no other mode's",
+    spec: [
+      ...MODES_SPEC,
+      { source: "api-ref", section: "RunCreateStateless.stream_mode", quote: "The stream mode(s) to use.", note: "the same stream_mode as a thread run" },
+      { source: "api-ref", section: "Stateless Runs", quote: "with no state or memory persistence", note: "so whether a stateless run saves, and streams, checkpoints is not said: not asked here; nor tasks, which only the SDKs describe (STR-016)" },
+    ],
+    title: "A stateless run streams the events of each requested mode (values, updates, custom, debug), and no other mode's",
     requires: ["graph:slow"],
     timeoutMs: TIMEOUT,
   },
   async (c) => {
-    const modes = ["values", "updates", "custom", "tasks", "debug"];
+    const modes = ["values", "updates", "custom", "debug"];
     const { res } = await streamStatelessRun(c, "slow", { input: { value: "stateless", sleep_ms: 300 }, stream_mode: modes });
     const what = `the stream of a stateless run with stream_mode [${modes.join(", ")}]`;
     expectExactlyModes(res, modes, what);
@@ -215,7 +264,10 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: "how-to streaming: values 'Stream the full graph state after each super-step'; streams.yaml values",
+    spec: [
+      guide("values", "Stream the full graph state after each super-step."),
+      { source: "streams", section: "$defs.values" },
+    ],
     title: "The last `values` event of a run is the run's final state",
     requires: ["graph:echo"],
     timeoutMs: TIMEOUT,
@@ -234,7 +286,10 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: "how-to streaming: updates 'include the name of the node as well as the update'; streams.yaml updates: an object whose keys are node names",
+    spec: [
+      { source: "guide-streaming", section: "Stream graph state, Stream Mode: updates", quote: "The streamed outputs include the name of the node as well as the update." },
+      { source: "streams", section: "$defs.updates", quote: "an object whose keys are node names and whose values are the updates they returned" },
+    ],
     title: "`updates` events give each node's update under its name, in the order the nodes ran",
     requires: ["graph:echo"],
     timeoutMs: TIMEOUT,
@@ -252,7 +307,10 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: "how-to streaming and stream_messages: messages-tuple streams 'a tuple (message_chunk, metadata)' of the LLM's tokens as they are generated; streams.yaml messages",
+    spec: [
+      { source: "guide-streaming", section: "LLM tokens", quote: "The streamed output from messages-tuple mode is a tuple (message_chunk, metadata) where: message_chunk: the token or message segment from the LLM." },
+      { source: "streams", section: "$defs.messages" },
+    ],
     title: "stream_mode messages-tuple streams the model's reply as message chunks whose contents, joined, are the reply",
     requires: ["graph:chat"],
     timeoutMs: TIMEOUT,
@@ -273,7 +331,10 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: "how-to streaming: custom 'Streams custom data from inside your graph'; streams.yaml custom: what a node wrote, any JSON value",
+    spec: [
+      guide("custom", "Streams custom data from inside your graph"),
+      { source: "streams", section: "$defs.custom", note: "what a node wrote, any JSON value" },
+    ],
     title: "stream_mode custom carries what a node wrote to the stream, in order",
     requires: ["graph:slow"],
     timeoutMs: TIMEOUT,
@@ -290,10 +351,14 @@ check(
 check(
   {
     id: "STR-025",
-    level: "MUST",
+    level: "SHOULD",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: "seed 002 stream_subgraphs 'Whether to stream output from subgraphs'; streams.yaml x-event-names: a subgraph's events are named mode|node:task_id",
+    spec: [
+      { source: "api-ref", section: "RunCreateStateful.stream_subgraphs", quote: "Whether to stream output from subgraphs." },
+      { source: "guide-streaming", section: "Subgraphs", quote: "Note that we are receiving not just the node updates, but we also the namespaces which tell us what graph (or subgraph) we are streaming from." },
+      { source: "streams", section: "x-event-names x-decision", quote: "No document gives a grammar for the namespace.", note: "the form mode|node:task_id is the contract's decision (the JS SDK says only that the name is the base name, \"|\", and more), hence SHOULD" },
+    ],
     title: "With stream_subgraphs, the events of a subgraph are named `mode|<node>:<task id>`",
     requires: ["graph:subgraph"],
     timeoutMs: TIMEOUT,
@@ -315,7 +380,10 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: "streams.yaml x-event-names: 'A namespace appears only on events that come from a subgraph, which a run streams only with stream_subgraphs: true'; stream_subgraphs defaults to false (seed 002)",
+    spec: [
+      { source: "api-ref", section: "RunCreateStateful.stream_subgraphs", quote: "Whether to stream output from subgraphs.", note: "default false" },
+      { source: "streams", section: "x-event-names", quote: "A namespace appears only on events that come from a subgraph, which a run streams only with `stream_subgraphs: true`." },
+    ],
     title: "Without stream_subgraphs, no event of a run with a subgraph carries a namespace",
     requires: ["graph:subgraph"],
     timeoutMs: TIMEOUT,
@@ -333,7 +401,7 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: `${MODES_SPEC}; streams.yaml x-event-names: with stream_subgraphs a subgraph's events carry its namespace, each still the event of a requested mode`,
+    spec: [...MODES_SPEC, { source: "streams", section: "x-event-names", note: "with stream_subgraphs a subgraph's events carry its namespace, each still the event of a requested mode" }],
     title: "With stream_subgraphs, a run streams only the events of the requested modes (values, updates), from the graph and its subgraph",
     requires: ["graph:subgraph"],
     timeoutMs: TIMEOUT,
@@ -352,7 +420,7 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [STATELESS_STREAM],
-    spec: `${MODES_SPEC}; streams.yaml x-event-names: with stream_subgraphs a subgraph's events carry its namespace, each still the event of a requested mode`,
+    spec: [...MODES_SPEC, { source: "streams", section: "x-event-names", note: "with stream_subgraphs a subgraph's events carry its namespace, each still the event of a requested mode" }],
     title: "A stateless run with stream_subgraphs streams only the events of the requested modes (values, updates)",
     requires: ["graph:subgraph"],
     timeoutMs: TIMEOUT,
@@ -370,10 +438,14 @@ check(
 check(
   {
     id: "STR-060",
-    level: "MUST",
+    level: "SHOULD",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: "streams.yaml: 'a run that fails sends error' ({error, message}); openapi.yaml: the stream 'ends when the run ends'; JS SDK ErrorStreamEvent",
+    spec: [
+      { source: "streams", section: "description", quote: "a run that fails sends `error`" },
+      { source: "streams", section: "$defs.error", quote: "The run failed: the error's type (`error`) and its `message`." },
+      { source: "sdk-js", section: "ErrorStreamEvent (dist/types.stream.d.ts)", note: "the JS SDK's type of the event; no API document or guide names an error event, hence SHOULD" },
+    ],
     title: "A failing node gives an `error` event, and the stream ends with it (only `end` may follow)",
     requires: ["graph:error"],
     timeoutMs: TIMEOUT,
@@ -394,7 +466,9 @@ check(
     level: "SHOULD",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: "streams.yaml error: 'the error's type (error) and its message'; the issue's requirement that a failing graph gives 'an error the client can read'. The documents do not say the message must be the node's own: SHOULD",
+    spec: [
+      { source: "streams", section: "$defs.error", quote: "The run failed: the error's type (`error`) and its `message`.", note: "a failing graph should give an error the client can read; the documents do not say the message must be the node's own: SHOULD" },
+    ],
     title: "The `error` event's message carries what the failing node raised",
     requires: ["graph:error"],
     timeoutMs: TIMEOUT,
@@ -414,7 +488,10 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: "streams.yaml updates: 'An interrupt is reported under the key __interrupt__' (with the interrupt's value); the stream ends when the run stops at the interrupt",
+    spec: [
+      { source: "guide-human-in-the-loop", section: "Dynamic interrupts", quote: "When the graph hits the interrupt, it returns an interrupt object with the payload and metadata.", note: "the library streams it as an update under __interrupt__" },
+      { source: "streams", section: "$defs.updates", quote: "An interrupt is reported under the key `__interrupt__`." },
+    ],
     title: "An interrupt shows in the stream: an `updates` event with `__interrupt__` carrying the value the node gave, and the stream ends without error",
     requires: ["graph:interrupt"],
     timeoutMs: TIMEOUT,

@@ -4,13 +4,17 @@
 
 import { check, type CheckContext } from "../../harness/check";
 import { ensure, expectStatus, fail } from "../../harness/expect";
+import type { Citation } from "../../harness/model";
 import type { SseEvent } from "../../harness/sse";
 import { assistantFor, createThread, pollRun, streamCheckTimeout, streamTimeoutMs, type OpenedStream } from "../_support/runs";
 import { baseName, eventsOfMode, startBackgroundRun } from "./support";
 
 const OP = "GET /threads/{thread_id}/stream";
-const SPEC =
-  "public documents, GET /threads/{thread_id}/stream: 'streams output in real-time from a thread. The stream will include the output of each run executed sequentially on the thread and will remain open indefinitely'; stream_modes: 'lifecycle returns only run start/end events, run_modes returns all run events (default behavior), state_update returns only state update events'; seed 003 threads.join_stream";
+const SPEC: Citation[] = [
+  { source: "openapi", section: "GET /threads/{thread_id}/stream (Join Thread Stream)", quote: "This endpoint streams output in real-time from a thread. The stream will include the output of each run executed sequentially on the thread and will remain open indefinitely." },
+  { source: "openapi", section: "GET /threads/{thread_id}/stream, query stream_modes", quote: "'lifecycle' returns only run start/end events, 'run_modes' returns all run events (default behavior), 'state_update' returns only state update events." },
+  { source: "sdk-py", section: "ThreadsClient.join_stream", quote: "Get a stream of events for a thread." },
+];
 const IDLE_MS = Math.min(10_000, streamTimeoutMs());
 const NOT_OFFERED = [404, 405, 501];
 
@@ -91,7 +95,7 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [OP, "POST /threads/{thread_id}/runs"],
-    spec: `${SPEC}. The documents do not name the lifecycle events; the check requires at least one event and none of the run modes' events (streams.yaml x-stream-modes)`,
+    spec: [...SPEC, { source: "streams", section: "x-operations, GET /threads/{thread_id}/stream", note: "the documents do not name the lifecycle events; the check requires at least one event and none of the run modes' events" }],
     title: "The thread stream with stream_modes=lifecycle carries run start/end events and none of the runs' own events",
     requires: ["graph:echo"],
     timeoutMs: streamCheckTimeout(1) + 10_000,
@@ -113,7 +117,10 @@ check(
     level: "SHOULD",
     profile: "streaming",
     operations: [OP, "POST /threads/{thread_id}/runs"],
-    spec: "public documents, GET /threads/{thread_id}/stream Last-Event-ID: 'Used to resume streaming from a specific point. Pass '-' to resume from the beginning.' Only the public documents say so (seed 003 gives last_event_id without its values): SHOULD",
+    spec: [
+      { source: "openapi", section: "GET /threads/{thread_id}/stream, header Last-Event-ID", quote: "Used to resume streaming from a specific point. Pass '-' to resume from the beginning." },
+      { source: "sdk-py", section: "ThreadsClient.join_stream, last_event_id", quote: "The ID of the last event to get.", note: "without its values: only the public documents give '-', hence SHOULD" },
+    ],
     title: "The thread stream opened with Last-Event-ID '-' replays the events of a run that already ended on the thread",
     requires: ["graph:echo"],
     timeoutMs: streamCheckTimeout(1) + 15_000,

@@ -19,7 +19,12 @@ check(
     level: "MUST",
     profile: "system",
     operations: ["POST /runs/crons", "POST /threads/{thread_id}/runs/crons", "POST /runs/crons/count"],
-    spec: "seed 002, \"Crons (Plus tier)\" (seed 001: \"Enterprise-only\"): an optional part of the API; both public documents, ServerInfo.flags: \"Enabled features and capabilities\" (the contract: \"A `crons` flag set to false means crons are not offered\"); these operations declare 404 and no 5xx. No document says how a server that does not offer crons answers: a success would contradict its flag and a 5xx is declared nowhere, hence MUST for a refusal; 404 is the contract's choice, judged on the wire with the declared statuses",
+    spec: [
+      { source: "api-ref", section: "Crons (Plus tier)", note: "crons are an optional tier of the API" },
+      { source: "api-ref-legacy", section: "Crons (Enterprise-only)" },
+      { source: "openapi", section: "ServerInfo.flags", quote: "Enabled features and capabilities", note: "the same in openapi-prev; the cron operations declare no 5xx" },
+      { source: "contract", section: "ServerInfo.flags", quote: "A `crons` flag set to false means crons are not offered.", note: "no document says how a server that does not offer crons answers: a success would contradict its flag and a 5xx is declared nowhere, hence MUST for a refusal; 404 is the contract's choice, judged on the wire with the declared statuses" },
+    ],
     title: "When GET /info declares flags.crons = false, the cron operations refuse with a client error (the contract's 404), never a success or a server error",
     requires: ["graph:echo"],
   },

@@ -7,7 +7,10 @@ check(
     level: "MUST",
     profile: "system",
     operations: ["GET /ok"],
-    spec: "seed 002, Health Check: 200 {\"ok\": true}",
+    spec: [
+      { source: "api-ref", section: "Health Check", quote: "Check the health status of the server.", note: "its 200 example is {\"ok\": true}" },
+      { source: "openapi", section: "GET /ok, 200 HealthResponse.ok", quote: "Indicates the server is healthy", note: "a required boolean, const true" },
+    ],
     title: "GET /ok answers 200 with {\"ok\": true}",
   },
   async ({ api }) => {
@@ -23,7 +26,10 @@ check(
     level: "MUST",
     profile: "system",
     operations: ["GET /ok"],
-    spec: "seed 002, Health Check: check_db (0, 1); 200 healthy, 500 unhealthy",
+    spec: [
+      { source: "api-ref", section: "Health Check, query check_db", quote: "Whether to check database connectivity (0=false, 1=true)", note: "responses 200 Success and 500 Internal Server Error" },
+      { source: "openapi", section: "GET /ok, responses", quote: "Internal Server Error", note: "200 HealthResponse or 500 ErrorResponse; no other status is declared" },
+    ],
     title: "GET /ok?check_db=1 answers 200 {\"ok\": true} or 500 with an error body, never anything else",
   },
   async ({ api }) => {
@@ -39,7 +45,10 @@ check(
     level: "MUST",
     profile: "system",
     operations: ["GET /info"],
-    spec: "both public documents, Server Information: ServerInfo \"required\": version, langgraph_py_version, flags, metadata; seed 002 shows the four in its example",
+    spec: [
+      { source: "openapi", section: "GET /info, 200 ServerInfo", quote: "Get server version information, feature flags, and metadata.", note: "ServerInfo requires version, langgraph_py_version, flags and metadata; the same in openapi-prev" },
+      { source: "api-ref", section: "Server Information", note: "its 200 example shows the four fields" },
+    ],
     title: "GET /info answers 200 with the server's version, flags and metadata",
   },
   async ({ api }) => {
@@ -60,7 +69,11 @@ check(
     level: "SHOULD",
     profile: "system",
     operations: ["GET /info"],
-    spec: "seed 002, Server Information: \"feature flags\"; the public documents: flags.crons tells whether crons are offered",
+    spec: [
+      { source: "api-ref", section: "Server Information", quote: "Get server version information, feature flags, and metadata." },
+      { source: "openapi", section: "ServerInfo.flags", quote: "Enabled features and capabilities", note: "typed only as an object: that each flag is a boolean is the contract's reading, hence SHOULD" },
+      { source: "contract", section: "ServerInfo.flags", quote: "A `crons` flag set to false means crons are not offered." },
+    ],
     title: "GET /info flags are booleans, so that a client can tell which features are offered",
   },
   async ({ api }) => {
@@ -79,7 +92,10 @@ check(
     level: "MUST",
     profile: "system",
     operations: ["GET /ok"],
-    spec: "seed 002, Health Check: check_db (0, 1), default 0; 200 {\"ok\": true}",
+    spec: [
+      { source: "api-ref", section: "Health Check, query check_db", quote: "Whether to check database connectivity (0=false, 1=true)", note: "default 0; the 200 example is {\"ok\": true}" },
+      { source: "openapi", section: "GET /ok, 200 HealthResponse.ok", quote: "Indicates the server is healthy" },
+    ],
     title: "GET /ok?check_db=0 (no database check) answers 200 with {\"ok\": true}",
   },
   async ({ api }) => {

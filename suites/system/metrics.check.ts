@@ -24,7 +24,11 @@ check(
     level: "MUST",
     profile: "system",
     operations: OPS,
-    spec: "seed 002, System Metrics: format default \"prometheus\"; both public documents: 200 text/plain \"Metrics in Prometheus exposition format\"",
+    spec: [
+      { source: "api-ref", section: "System Metrics, query format", quote: "Response format: prometheus (default) or json" },
+      { source: "openapi", section: "GET /metrics, 200 text/plain", quote: "Metrics in Prometheus exposition format", note: "the same in openapi-prev" },
+      { source: "prometheus", section: "Text format details", quote: "Prometheus' text-based format is line oriented." },
+    ],
     title: "GET /metrics without format answers 200 with Prometheus exposition text (text/plain)",
   },
   async ({ api }) => {
@@ -38,7 +42,11 @@ check(
     level: "MUST",
     profile: "system",
     operations: OPS,
-    spec: "seed 002, System Metrics: format \"prometheus\"; both public documents: 200 text/plain \"Metrics in Prometheus exposition format\"",
+    spec: [
+      { source: "api-ref", section: "System Metrics, query format", quote: "Response format: prometheus (default) or json" },
+      { source: "openapi", section: "GET /metrics, 200 text/plain", quote: "Metrics in Prometheus exposition format", note: "the same in openapi-prev" },
+      { source: "prometheus", section: "Text format details", quote: "Prometheus' text-based format is line oriented." },
+    ],
     title: "GET /metrics?format=prometheus answers 200 with Prometheus exposition text (text/plain)",
   },
   async ({ api }) => {
@@ -52,7 +60,9 @@ check(
     level: "SHOULD",
     profile: "system",
     operations: OPS,
-    spec: "seed 002, System Metrics: \"Get system metrics ... for monitoring and observability\"; the documents name no metric, so an empty text is not ruled out",
+    spec: [
+      { source: "api-ref", section: "System Metrics", quote: "Get system metrics in Prometheus or JSON format for monitoring and observability.", note: "the documents name no metric, so an empty text is not ruled out: SHOULD" },
+    ],
     title: "GET /metrics in Prometheus format carries at least one sample",
   },
   async ({ api }) => {
@@ -69,7 +79,10 @@ check(
     level: "MUST",
     profile: "system",
     operations: OPS,
-    spec: "seed 002, System Metrics: format \"json\"; both public documents: 200 application/json \"Metrics in JSON format including queue stats, worker stats, and HTTP metrics\"",
+    spec: [
+      { source: "api-ref", section: "System Metrics, query format", quote: "Response format: prometheus (default) or json" },
+      { source: "openapi", section: "GET /metrics, 200 application/json", quote: "Metrics in JSON format including queue stats, worker stats, and HTTP metrics", note: "the same in openapi-prev" },
+    ],
     title: "GET /metrics?format=json answers 200 with a JSON object",
   },
   async ({ api }) => {
@@ -86,7 +99,10 @@ check(
     level: "SHOULD",
     profile: "system",
     operations: OPS,
-    spec: "seed 002, System Metrics: format is one of prometheus, json; the contract's decision: a value outside the enum is an invalid request, answered 422. No document declares an error response for GET /metrics (the 422 is the contract's, by analogy with every other operation), hence SHOULD",
+    spec: [
+      { source: "api-ref", section: "System Metrics, query format", quote: "Response format: prometheus (default) or json", note: "an enum of prometheus and json" },
+      { source: "contract", section: "GET /metrics, query format", note: "a value outside the enum is an invalid request, answered 422 as on every other operation; no document declares an error response for GET /metrics, hence SHOULD" },
+    ],
     title: "GET /metrics?format=xml answers 422",
   },
   async ({ api }) => {

@@ -12,7 +12,10 @@ check(
     level: "MUST",
     profile: "threads",
     operations: OPS,
-    spec: "seed 002, ThreadCreate.thread_id: \"If not provided, a random UUID will be generated\"; metadata \"Metadata to add to thread\"",
+    spec: [
+      { source: "api-ref", section: "ThreadCreate.thread_id", quote: "The ID of the thread. If not provided, a random UUID will be generated." },
+      { source: "api-ref", section: "ThreadCreate.metadata", quote: "Metadata to add to thread." },
+    ],
     title: "POST /threads without thread_id creates a thread with a new UUID and the given metadata",
   },
   async (c) => {
@@ -32,7 +35,7 @@ check(
     level: "MUST",
     profile: "threads",
     operations: [...OPS, "GET /threads/{thread_id}"],
-    spec: "seed 002, ThreadCreate.thread_id: \"The ID of the thread\"",
+    spec: [{ source: "api-ref", section: "ThreadCreate.thread_id", quote: "The ID of the thread." }],
     title: "POST /threads with a thread_id creates the thread under that id",
   },
   async (c) => {
@@ -50,7 +53,10 @@ check(
     level: "MUST",
     profile: "threads",
     operations: OPS,
-    spec: "seed 002, ThreadCreate.if_exists: \"'raise' (raise error if duplicate)\"; both public documents, Create Thread: 409",
+    spec: [
+      { source: "api-ref", section: "ThreadCreate.if_exists", quote: "Must be either 'raise' (raise error if duplicate), or 'do_nothing' (return existing thread)." },
+      { source: "openapi", section: "POST /threads (Create Thread), responses", quote: "Conflict", note: "409; the same in openapi-prev" },
+    ],
     title: "POST /threads with if_exists=raise answers 409 for an existing thread_id",
   },
   async (c) => {
@@ -67,7 +73,10 @@ check(
     level: "MUST",
     profile: "threads",
     operations: OPS,
-    spec: "seed 002, ThreadCreate.if_exists default \"raise\"; Python SDK threads.create: \"Defaults to 'raise' under the hood\"",
+    spec: [
+      { source: "api-ref", section: "ThreadCreate.if_exists", quote: "How to handle duplicate creation.", note: "default \"raise\"" },
+      { source: "sdk-py", section: "ThreadsClient.create, if_exists", quote: "How to handle duplicate creation. Defaults to 'raise' under the hood." },
+    ],
     title: "POST /threads without if_exists answers 409 for an existing thread_id (the default is raise)",
   },
   async (c) => {
@@ -84,7 +93,7 @@ check(
     level: "MUST",
     profile: "threads",
     operations: [...OPS, "GET /threads/{thread_id}"],
-    spec: "seed 002, ThreadCreate.if_exists: \"'do_nothing' (return existing thread)\"",
+    spec: [{ source: "api-ref", section: "ThreadCreate.if_exists", quote: "'do_nothing' (return existing thread)" }],
     title: "POST /threads with if_exists=do_nothing returns the existing thread unchanged",
   },
   async (c) => {
@@ -107,7 +116,7 @@ check(
     level: "MUST",
     profile: "threads",
     operations: [...OPS, "GET /threads/{thread_id}"],
-    spec: "seed 002, ThreadCreate.if_exists \"raise\": the duplicate is refused (409), so nothing of it is kept",
+    spec: [{ source: "api-ref", section: "ThreadCreate.if_exists", quote: "'raise' (raise error if duplicate)", note: "the duplicate is refused (409), so nothing of it is kept" }],
     title: "A refused duplicate POST /threads leaves the existing thread unchanged",
   },
   async (c) => {
@@ -129,7 +138,10 @@ check(
     level: "MUST",
     profile: "threads",
     operations: OPS,
-    spec: "seed 002, Thread.status (idle, busy, interrupted, error); the contract's ThreadStatus: \"idle: no run in progress\" — a new thread has had no run",
+    spec: [
+      { source: "api-ref", section: "Thread.status", quote: "The status of the thread.", note: "one of idle, busy, interrupted, error" },
+      { source: "contract", section: "ThreadStatus", quote: "idle: no run in progress", note: "a new thread has had no run" },
+    ],
     title: "A new thread's status is idle",
   },
   async (c) => {
@@ -144,7 +156,10 @@ check(
     level: "MUST",
     profile: "threads",
     operations: [...OPS, "GET /threads/{thread_id}"],
-    spec: "seed 002, Thread: created_at \"The time the thread was created\", updated_at \"The last time the thread was updated\" (date-time, required)",
+    spec: [
+      { source: "api-ref", section: "Thread.created_at", quote: "The time the thread was created." },
+      { source: "api-ref", section: "Thread.updated_at", quote: "The last time the thread was updated.", note: "both date-time and required" },
+    ],
     title: "A new thread's updated_at is not before its created_at, and GET returns the same created_at",
   },
   async (c) => {

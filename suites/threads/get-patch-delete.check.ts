@@ -10,7 +10,7 @@ check(
     level: "MUST",
     profile: "threads",
     operations: ["GET /threads/{thread_id}"],
-    spec: "seed 000, Get Thread (\"Get a thread by ID\"): 200 Thread",
+    spec: [{ source: "api-ref-2024", section: "GET /threads/{thread_id} (Get Thread)", quote: "Get a thread by ID.", note: "200 Thread" }],
     title: "GET /threads/{thread_id} returns the thread that was created",
   },
   async (c) => {
@@ -29,7 +29,10 @@ check(
     level: "MUST",
     profile: "threads",
     operations: ["GET /threads/{thread_id}"],
-    spec: "both public documents, Get Thread: 404 (seed 000 lists 200 and 422 only); the contract's NotFound",
+    spec: [
+      { source: "openapi", section: "GET /threads/{thread_id} (Get Thread), responses", quote: "Not Found", note: "404; the same in openapi-prev" },
+      { source: "api-ref-2024", section: "GET /threads/{thread_id} (Get Thread), responses", note: "200 and 422 only: the newer documents add the 404" },
+    ],
     title: "GET /threads/{thread_id} answers 404 for a thread that does not exist",
   },
   async (c) => {
@@ -44,7 +47,7 @@ check(
     level: "MUST",
     profile: "threads",
     operations: ["PATCH /threads/{thread_id}", "GET /threads/{thread_id}"],
-    spec: "seed 002, ThreadPatch.metadata: \"Metadata to merge with existing thread metadata\"",
+    spec: [{ source: "api-ref", section: "ThreadPatch.metadata", quote: "Metadata to merge with existing thread metadata." }],
     title: "PATCH /threads/{thread_id} merges metadata into the existing metadata",
   },
   (c) => expectMetadataMerged(c, THREAD),
@@ -56,7 +59,10 @@ check(
     level: "MUST",
     profile: "threads",
     operations: ["PATCH /threads/{thread_id}"],
-    spec: "seed 000, Patch Thread (\"Update a thread\"): 200 Thread; the contract: \"The updated thread\"",
+    spec: [
+      { source: "api-ref-2024", section: "PATCH /threads/{thread_id} (Patch Thread)", quote: "Update a thread.", note: "200 Thread" },
+      { source: "contract", section: "PATCH /threads/{thread_id}, 200", quote: "The updated thread." },
+    ],
     title: "PATCH /threads/{thread_id} answers the updated thread, with the merged metadata",
   },
   async (c) => {
@@ -76,7 +82,7 @@ check(
     level: "MUST",
     profile: "threads",
     operations: ["PATCH /threads/{thread_id}"],
-    spec: "both public documents, Patch Thread: 404; the contract's NotFound",
+    spec: [{ source: "openapi", section: "PATCH /threads/{thread_id} (Patch Thread), responses", quote: "Not Found", note: "404; the same in openapi-prev" }],
     title: "PATCH /threads/{thread_id} answers 404 for a thread that does not exist",
   },
   async (c) => {
@@ -91,7 +97,7 @@ check(
     level: "SHOULD",
     profile: "threads",
     operations: ["PATCH /threads/{thread_id}"],
-    spec: "seed 002, Thread.updated_at: \"The last time the thread was updated\"",
+    spec: [{ source: "api-ref", section: "Thread.updated_at", quote: "The last time the thread was updated." }],
     title: "PATCH /threads/{thread_id} moves updated_at forward and keeps created_at",
   },
   (c) => expectUpdatedAtMoves(c, THREAD, { metadata: { touched: true } }),
@@ -103,7 +109,11 @@ check(
     level: "MUST",
     profile: "threads",
     operations: ["DELETE /threads/{thread_id}", "GET /threads/{thread_id}"],
-    spec: "seed 000 and both public documents, Delete Thread: 200; the official JS server answers 204 and no client reads either body (contract, DELETE /threads/{thread_id} 204 x-decision: both accepted); Get Thread: 404",
+    spec: [
+      { source: "api-ref-2024", section: "DELETE /threads/{thread_id} (Delete Thread)", quote: "Delete a thread by ID.", note: "200 application/json" },
+      { source: "contract", section: "DELETE /threads/{thread_id}, 204 x-decision", note: "the official JS server answers 204 and no SDK reads either body: both accepted" },
+      { source: "openapi", section: "GET /threads/{thread_id} (Get Thread), responses", quote: "Not Found", note: "404; the same in openapi-prev" },
+    ],
     title: "DELETE /threads/{thread_id} answers 200 (or 204), and GET then answers 404",
   },
   (c) => expectDeleteThenNotFound(c, THREAD),
@@ -115,7 +125,10 @@ check(
     level: "MUST",
     profile: "threads",
     operations: ["DELETE /threads/{thread_id}", "POST /threads/search"],
-    spec: "seed 000, Delete Thread; seed 002, Search Threads (\"Payload for listing threads\")",
+    spec: [
+      { source: "api-ref-2024", section: "DELETE /threads/{thread_id} (Delete Thread)", quote: "Delete a thread by ID." },
+      { source: "api-ref", section: "ThreadSearchRequest", quote: "Payload for listing threads." },
+    ],
     title: "A deleted thread is no longer found by POST /threads/search",
   },
   (c) => expectDeletedNotSearched(c, THREAD, { label: `deleted-${uuid()}` }),
@@ -127,7 +140,7 @@ check(
     level: "MUST",
     profile: "threads",
     operations: ["DELETE /threads/{thread_id}"],
-    spec: "both public documents, Delete Thread: 404; the contract's NotFound",
+    spec: [{ source: "openapi", section: "DELETE /threads/{thread_id} (Delete Thread), responses", quote: "Not Found", note: "404; the same in openapi-prev" }],
     title: "DELETE /threads/{thread_id} answers 404 for a thread that does not exist, or was deleted already",
   },
   async (c) => {
@@ -147,7 +160,10 @@ check(
     level: "SHOULD",
     profile: "threads",
     operations: ["DELETE /threads/{thread_id}", "GET /threads/{thread_id}/state"],
-    spec: "seed 000, Delete Thread; the contract declares 404 for the state of an unknown thread (the documents declare no 404 there)",
+    spec: [
+      { source: "api-ref-2024", section: "DELETE /threads/{thread_id} (Delete Thread)", quote: "Delete a thread by ID." },
+      { source: "contract", section: "GET /threads/{thread_id}/state, 404 x-decision", note: "the documents declare no 404 for the state operations: the contract's, hence SHOULD" },
+    ],
     title: "Once a thread is deleted, GET /threads/{thread_id}/state answers 404",
   },
   async (c) => {

@@ -3,6 +3,7 @@
 // how many) followed by two state updates, whose checkpoints the suite knows.
 
 import { check, scenario, type CheckContext } from "../../harness/check";
+import type { Citation } from "../../harness/model";
 import { ensure, expectEqual, expectJsonArray, expectJsonObject, expectSameMembers, expectStatus } from "../../harness/expect";
 import { firstOutOfOrder, uuid } from "../_support/resources";
 import { assistantFor, createThread, runToEnd, RUN_TIMEOUT_MS } from "../_support/runs";
@@ -54,6 +55,21 @@ async function expectOnlyOlder(c: CheckContext, method: "GET" | "POST", before: 
   expectEqual(list.map(cpId), expected, `checkpoints before ${t.older}, newest first`, res);
 }
 
+const NEWEST_FIRST: Record<"GET" | "POST", Citation[]> = {
+  // THR-150
+  GET: [
+    { source: "api-ref-2024", section: "GET /threads/{thread_id}/history (Get Thread History)", quote: "Get all past states for a thread." },
+    { source: "guide-persistence", section: "Get state history", quote: "the checkpoints will be ordered chronologically with the most recent checkpoint / StateSnapshot being the first in the list", note: "the library's state history, which this operation serves" },
+    { source: "contract", section: "GET /threads/{thread_id}/history", quote: "Past states of a thread, newest first" },
+  ],
+  // THR-151
+  POST: [
+    { source: "openapi", section: "POST /threads/{thread_id}/history (Get Thread History Post)", quote: "Get all past states for a thread." },
+    { source: "guide-persistence", section: "Get state history", quote: "the checkpoints will be ordered chronologically with the most recent checkpoint / StateSnapshot being the first in the list", note: "the library's state history, which this operation serves" },
+    { source: "contract", section: "POST /threads/{thread_id}/history", quote: "Past states of a thread, newest first" },
+  ],
+};
+
 for (const [id, method] of [
   ["THR-150", "GET"],
   ["THR-151", "POST"],
@@ -64,7 +80,7 @@ for (const [id, method] of [
       level: "MUST",
       profile: "threads",
       operations: [method === "GET" ? GET : POST],
-      spec: "seed 000, Get Thread History (\"Get all past states for a thread\"); the contract: \"Past states of a thread, newest first\"; seed 002, ThreadState.created_at",
+      spec: NEWEST_FIRST[method],
       title: `${method} /threads/{thread_id}/history lists the states newest first, starting with the latest`,
       requires: ECHO,
       timeoutMs: RUN_TIMEOUT_MS,
@@ -87,6 +103,16 @@ for (const [id, method] of [
   );
 }
 
+const LIMIT: Record<"GET" | "POST", Citation[]> = {
+  // THR-152
+  GET: [
+    { source: "api-ref-2024", section: "GET /threads/{thread_id}/history, query limit", note: "an integer, default 10" },
+    { source: "sdk-py", section: "ThreadsClient.get_history, limit", quote: "The maximum number of states to return." },
+  ],
+  // THR-153
+  POST: [{ source: "api-ref", section: "ThreadStateSearch.limit", quote: "The maximum number of states to return." }],
+};
+
 for (const [id, method] of [
   ["THR-152", "GET"],
   ["THR-153", "POST"],
@@ -97,7 +123,7 @@ for (const [id, method] of [
       level: "MUST",
       profile: "threads",
       operations: [method === "GET" ? GET : POST],
-      spec: "seed 000 (GET) and seed 002, ThreadStateSearch (POST): limit \"The maximum number of states to return\"",
+      spec: LIMIT[method],
       title: `${method} /threads/{thread_id}/history with limit=2 answers the two newest states`,
       requires: ECHO,
       timeoutMs: RUN_TIMEOUT_MS,
@@ -116,7 +142,11 @@ check(
     level: "MUST",
     profile: "threads",
     operations: [GET],
-    spec: "seed 000, Get Thread History: before (query); the contract: \"Return only states older than this checkpoint id\"",
+    spec: [
+      { source: "api-ref-2024", section: "GET /threads/{thread_id}/history, query before", note: "a string" },
+      { source: "sdk-py", section: "ThreadsClient.get_history, before", quote: "Return states before this checkpoint." },
+      { source: "contract", section: "GET /threads/{thread_id}/history, query before", quote: "Return only states older than this checkpoint id." },
+    ],
     title: "GET /threads/{thread_id}/history?before=<checkpoint_id> answers only the states older than that checkpoint",
     requires: ECHO,
     timeoutMs: RUN_TIMEOUT_MS,
@@ -130,7 +160,7 @@ check(
     level: "MUST",
     profile: "threads",
     operations: [POST],
-    spec: "seed 002, ThreadStateSearch.before: \"Return states before this checkpoint\" (a Checkpoint)",
+    spec: [{ source: "api-ref", section: "ThreadStateSearch.before", quote: "Return states before this checkpoint.", note: "a Checkpoint" }],
     title: "POST /threads/{thread_id}/history with before as a checkpoint object answers only the older states",
     requires: ECHO,
     timeoutMs: RUN_TIMEOUT_MS,
@@ -144,7 +174,10 @@ check(
     level: "SHOULD",
     profile: "threads",
     operations: [POST],
-    spec: "seed 000, ThreadStateSearch.before (a checkpoint id string); seed 003, get_history before: \"str | Checkpoint\"; the contract accepts both forms",
+    spec: [
+      { source: "api-ref-2024", section: "ThreadStateSearch.before", note: "a string (a checkpoint id); api-ref types it a Checkpoint" },
+      { source: "sdk-py", section: "ThreadsClient.get_history, before", quote: "Return states before this checkpoint.", note: "typed str | Checkpoint; the contract accepts both forms; the newer documents do not: SHOULD" },
+    ],
     title: "POST /threads/{thread_id}/history with before as a checkpoint id string answers only the older states",
     requires: ECHO,
     timeoutMs: RUN_TIMEOUT_MS,
@@ -158,7 +191,7 @@ check(
     level: "MUST",
     profile: "threads",
     operations: [POST],
-    spec: "seed 002, ThreadStateSearch.metadata: \"Filter states by metadata key-value pairs\"",
+    spec: [{ source: "api-ref", section: "ThreadStateSearch.metadata", quote: "Filter states by metadata key-value pairs." }],
     title: "POST /threads/{thread_id}/history with a metadata filter answers exactly the states whose metadata matches",
     requires: ECHO,
     timeoutMs: RUN_TIMEOUT_MS,
@@ -193,7 +226,10 @@ check(
     level: "MUST",
     profile: "threads",
     operations: [GET],
-    spec: "seed 000 and both public documents, Get Thread History: limit default 10",
+    spec: [
+      { source: "api-ref-2024", section: "GET /threads/{thread_id}/history, query limit", note: "default 10" },
+      { source: "openapi", section: "GET /threads/{thread_id}/history, query limit", note: "default 10; the same in openapi-prev" },
+    ],
     title: "GET /threads/{thread_id}/history without limit answers the 10 newest states",
     requires: ECHO,
     timeoutMs: RUN_TIMEOUT_MS,
@@ -216,7 +252,11 @@ check(
     level: "SHOULD",
     profile: "threads",
     operations: [POST],
-    spec: "seed 002 and both public documents, ThreadStateSearch.limit default 1; seed 000 gives 10 (see the contract's decision)",
+    spec: [
+      { source: "api-ref", section: "ThreadStateSearch.limit", quote: "The maximum number of states to return.", note: "default 1, as in both public documents" },
+      { source: "sdk-py", section: "ThreadsClient.get_history, limit", note: "the SDK sends 10 by default" },
+      { source: "contract", section: "ThreadStateSearch.limit x-decision", note: "the documents disagree on the default (api-ref-2024 gives 10), hence SHOULD" },
+    ],
     title: "POST /threads/{thread_id}/history without limit answers only the newest state",
     requires: ECHO,
     timeoutMs: RUN_TIMEOUT_MS,
@@ -234,7 +274,10 @@ check(
     level: "SHOULD",
     profile: "threads",
     operations: [GET, POST],
-    spec: "the contract's choice: the documents declare only 200 and 422 for the history operations; an unknown thread_id answers 404 as for GET /threads/{thread_id}",
+    spec: [
+      { source: "openapi", section: "GET and POST /threads/{thread_id}/history, responses", note: "only 200 and 422 are declared" },
+      { source: "contract", section: "GET /threads/{thread_id}/history, 404 x-decision", note: "an unknown thread_id answers 404 as for GET /threads/{thread_id}: the contract's choice, hence SHOULD" },
+    ],
     title: "GET and POST /threads/{thread_id}/history answer 404 for a thread that does not exist",
   },
   async (c) => {
@@ -250,7 +293,7 @@ check(
     level: "MUST",
     profile: "threads",
     operations: [GET, POST],
-    spec: "seed 000, Get Thread History (\"Get all past states for a thread\"): a thread nothing ran on has no past states",
+    spec: [{ source: "api-ref-2024", section: "GET /threads/{thread_id}/history (Get Thread History)", quote: "Get all past states for a thread.", note: "a thread nothing ran on has no past states" }],
     title: "The history of a new thread is an empty list",
   },
   async (c) => {

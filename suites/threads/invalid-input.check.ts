@@ -6,32 +6,45 @@
 
 import { check, scenario, type CheckContext } from "../../harness/check";
 import { expectEqual, expectJsonObject, expectStatus } from "../../harness/expect";
+import type { Citation, Level } from "../../harness/model";
+import { MALFORMED_BODY, UNSUPPORTED_MEDIA_TYPE } from "../_support/citations";
 import { expectNoneWith, THREAD } from "../_support/lifecycle";
 import { expectNoThread, expectRefused, uuid } from "../_support/resources";
 import { assistantFor, createThread, runToEnd, RUN_TIMEOUT_MS } from "../_support/runs";
 
 const CREATE = ["POST /threads"];
 
+/** The status the public documents give an invalid request of an operation. */
+const validationError = (operation: string): Citation => ({ source: "openapi", section: `${operation}, responses`, quote: "Validation Error", note: "422; the same in openapi-prev" });
+
 // ---------------------------------------------------------------- POST /threads
 
-/** Each case names a fresh thread_id where it can, so that "nothing created" is provable by id as well as by marker. */
-const createCases: Array<[string, string, (m: Record<string, unknown>, id: string) => unknown, string, boolean]> = [
-  ["THR-200", "with a thread_id that is not a UUID", (m) => ({ thread_id: "not-a-uuid", metadata: m }), "thread_id has format uuid", false],
-  ["THR-201", "with a thread_id that is not a string", (m) => ({ thread_id: 42, metadata: m }), "thread_id is a string", false],
-  ["THR-202", "with an if_exists outside raise and do_nothing", (m, id) => ({ thread_id: id, if_exists: "overwrite", metadata: m }), "if_exists is one of raise, do_nothing", true],
-  ["THR-203", "with metadata that is not an object", (_m, id) => ({ thread_id: id, metadata: "label" }), "metadata is an object", true],
-  ["THR-204", "with a ttl that lacks its required ttl field", (m, id) => ({ thread_id: id, ttl: { strategy: "delete" }, metadata: m }), "ttl.ttl is required", true],
-  ["THR-205", "with supersteps that is not a list", (m, id) => ({ thread_id: id, supersteps: { updates: [] }, metadata: m }), "supersteps is an array", true],
+/**
+ * Each case names a fresh thread_id where it can, so that "nothing created" is provable by id as well as by marker.
+ * Columns: id, level, what the request breaks, the body, the rule, by id, where the documents state the rule.
+ */
+const createCases: Array<[string, Level, string, (m: Record<string, unknown>, id: string) => unknown, string, boolean, Citation[]]> = [
+  ["THR-200", "MUST", "with a thread_id that is not a UUID", (m) => ({ thread_id: "not-a-uuid", metadata: m }), "thread_id has format uuid", false, [{ source: "api-ref", section: "ThreadCreate.thread_id", note: "Format:uuid" }]],
+  ["THR-201", "MUST", "with a thread_id that is not a string", (m) => ({ thread_id: 42, metadata: m }), "thread_id is a string", false, [{ source: "api-ref", section: "ThreadCreate.thread_id", note: "a string, Format:uuid" }]],
+  ["THR-202", "MUST", "with an if_exists outside raise and do_nothing", (m, id) => ({ thread_id: id, if_exists: "overwrite", metadata: m }), "if_exists is one of raise, do_nothing", true, [{ source: "api-ref", section: "ThreadCreate.if_exists", quote: "Must be either 'raise' (raise error if duplicate), or 'do_nothing' (return existing thread)." }]],
+  ["THR-203", "MUST", "with metadata that is not an object", (_m, id) => ({ thread_id: id, metadata: "label" }), "metadata is an object", true, [{ source: "api-ref", section: "ThreadCreate.metadata", quote: "Metadata to add to thread.", note: "an object" }]],
+  // Only the Python SDK's docstring makes ttl.ttl required; neither public document marks it required: SHOULD.
+  ["THR-204", "SHOULD", "with a ttl that lacks its required ttl field", (m, id) => ({ thread_id: id, ttl: { strategy: "delete" }, metadata: m }), "ttl.ttl is required", true, [
+    { source: "sdk-py", section: "ThreadsClient.create, ttl", quote: "You can pass an integer (minutes) or a mapping with keys ttl and optional strategy", note: "the only words that make ttl.ttl required" },
+    { source: "openapi", section: "ThreadCreate.ttl", quote: "The time-to-live for the thread.", note: "an object of strategy and ttl with no required field, as in openapi-prev; api-ref names the TTL model only" },
+    { source: "contract", section: "ThreadTTL x-decision", note: "the contract reads the SDK's words as ttl required; as only the SDK says so, the refusal is SHOULD" },
+  ]],
+  ["THR-205", "MUST", "with supersteps that is not a list", (m, id) => ({ thread_id: id, supersteps: { updates: [] }, metadata: m }), "supersteps is an array", true, [{ source: "api-ref", section: "ThreadCreate.supersteps", note: "an array" }]],
 ];
 
-for (const [id, what, body, why, byId] of createCases) {
+for (const [id, level, what, body, why, byId, rule] of createCases) {
   check(
     {
       id,
-      level: "MUST",
+      level,
       profile: "threads",
       operations: CREATE,
-      spec: `seed 002, ThreadCreate (${why}); both public documents, Create Thread: 422 Validation Error`,
+      spec: [...rule, validationError("POST /threads (Create Thread)")],
       title: `POST /threads ${what} answers 422 and creates nothing`,
     },
     async (c) => {
@@ -52,7 +65,7 @@ check(
     level: "MUST",
     profile: "threads",
     operations: CREATE,
-    spec: "both public documents, Create Thread: body required application/json; RFC 9110 15.5.1 gives 400 to malformed syntax and 15.5.21 reserves 422 for content whose syntax is correct; the documents say nothing of unparseable bodies: 400 or 422 (the contract's MalformedBody decision)",
+    spec: [{ source: "openapi", section: "POST /threads (Create Thread), requestBody", note: "required, application/json; the same in openapi-prev" }, ...MALFORMED_BODY],
     title: "POST /threads with a body that is not valid JSON answers 400 or 422 and creates nothing",
   },
   async (c) => {
@@ -69,7 +82,7 @@ check(
     level: "SHOULD",
     profile: "threads",
     operations: CREATE,
-    spec: "both public documents, Create Thread: request body application/json only, and no document says that a body in another media type is refused; RFC 9110 15.5.16 names 415 for such a refusal (contract UnsupportedMediaType: 415 or 422). SHOULD, as no document requires it; a server that reads text/plain as JSON also takes cross-origin requests that browsers send without a CORS preflight",
+    spec: [{ source: "openapi", section: "POST /threads (Create Thread), requestBody", note: "application/json only; the same in openapi-prev" }, ...UNSUPPORTED_MEDIA_TYPE],
     title: "POST /threads with a JSON text sent as text/plain answers 415 or 422 and creates nothing",
   },
   async (c) => {
@@ -83,26 +96,26 @@ check(
 
 // ----------------------------------------------------- search, count, patch
 
-const searchCases: Array<[string, string, Record<string, unknown>, string]> = [
-  ["THR-210", "limit=0", { limit: 0 }, "limit minimum 1"],
-  ["THR-211", "limit=1001", { limit: 1001 }, "limit maximum 1000"],
-  ["THR-212", "offset=-1", { offset: -1 }, "offset minimum 0"],
-  ["THR-213", "sort_by=color", { sort_by: "color" }, "sort_by is one of thread_id, status, created_at, updated_at"],
-  ["THR-214", "sort_order=up", { sort_order: "up" }, "sort_order is asc or desc"],
-  ["THR-215", "status=sleeping", { status: "sleeping" }, "status is one of idle, busy, interrupted, error"],
-  ["THR-216", "limit=\"ten\"", { limit: "ten" }, "limit is an integer"],
-  ["THR-217", "select=[\"secret\"]", { select: ["secret"] }, "select items are field names of Thread"],
-  ["THR-218", "metadata that is not an object", { metadata: ["a", "list"] }, "metadata is an object"],
+const searchCases: Array<[string, string, Record<string, unknown>, string, Citation]> = [
+  ["THR-210", "limit=0", { limit: 0 }, "limit minimum 1", { source: "api-ref", section: "ThreadSearchRequest.limit", note: "min 1" }],
+  ["THR-211", "limit=1001", { limit: 1001 }, "limit maximum 1000", { source: "api-ref", section: "ThreadSearchRequest.limit", note: "max 1000" }],
+  ["THR-212", "offset=-1", { offset: -1 }, "offset minimum 0", { source: "api-ref", section: "ThreadSearchRequest.offset", note: "min 0" }],
+  ["THR-213", "sort_by=color", { sort_by: "color" }, "sort_by is one of thread_id, status, created_at, updated_at", { source: "api-ref", section: "ThreadSearchRequest.sort_by", note: "an enum: thread_id, status, created_at, updated_at" }],
+  ["THR-214", "sort_order=up", { sort_order: "up" }, "sort_order is asc or desc", { source: "api-ref", section: "ThreadSearchRequest.sort_order", note: "an enum: asc, desc" }],
+  ["THR-215", "status=sleeping", { status: "sleeping" }, "status is one of idle, busy, interrupted, error", { source: "api-ref", section: "ThreadSearchRequest.status", note: "an enum: idle, busy, interrupted, error" }],
+  ["THR-216", "limit=\"ten\"", { limit: "ten" }, "limit is an integer", { source: "api-ref", section: "ThreadSearchRequest.limit", note: "an integer" }],
+  ["THR-217", "select=[\"secret\"]", { select: ["secret"] }, "select items are field names of Thread", { source: "api-ref", section: "ThreadSearchRequest.select", note: "an array of an enum of the fields of Thread" }],
+  ["THR-218", "metadata that is not an object", { metadata: ["a", "list"] }, "metadata is an object", { source: "api-ref", section: "ThreadSearchRequest.metadata", quote: "Thread metadata to filter on.", note: "an object" }],
 ];
 
-for (const [id, what, body, why] of searchCases) {
+for (const [id, what, body, why, rule] of searchCases) {
   check(
     {
       id,
       level: "MUST",
       profile: "threads",
       operations: ["POST /threads/search"],
-      spec: `seed 002, ThreadSearchRequest (${why}); both public documents, Search Threads: 422 Validation Error`,
+      spec: [rule, validationError("POST /threads/search (Search Threads)")],
       title: `POST /threads/search with ${what} answers 422`,
     },
     async (c) => {
@@ -119,7 +132,10 @@ check(
     level: "MUST",
     profile: "threads",
     operations: ["POST /threads/count"],
-    spec: "seed 002, ThreadCountRequest (status is one of idle, busy, interrupted, error; metadata is an object); both public documents, Count Threads: 422",
+    spec: [
+      { source: "api-ref", section: "ThreadCountRequest.status, ThreadCountRequest.metadata", note: "status one of idle, busy, interrupted, error; metadata an object" },
+      { source: "openapi", section: "POST /threads/count (Count Threads), responses", quote: "Validation Error", note: "422; the same in openapi-prev" },
+    ],
     title: "POST /threads/count with an unknown status, or metadata that is not an object, answers 422",
   },
   async (c) => {
@@ -134,7 +150,10 @@ check(
     level: "MUST",
     profile: "threads",
     operations: ["PATCH /threads/{thread_id}", "GET /threads/{thread_id}"],
-    spec: "seed 002, ThreadPatch (metadata is an object); both public documents, Patch Thread: 422 Validation Error",
+    spec: [
+      { source: "api-ref", section: "ThreadPatch.metadata", quote: "Metadata to merge with existing thread metadata.", note: "an object" },
+      { source: "openapi", section: "PATCH /threads/{thread_id} (Patch Thread), responses", quote: "Validation Error", note: "422; the same in openapi-prev" },
+    ],
     title: "PATCH /threads/{thread_id} with metadata that is not an object answers 422 and changes nothing",
   },
   async (c) => {
@@ -167,7 +186,10 @@ for (const [id, op, what, send] of pathCases) {
       level: "MUST",
       profile: "threads",
       operations: [op],
-      spec: "seed 002 and both public documents: thread_id has format uuid; 404 Not Found or 422 Validation Error (the documents do not say which of the two a malformed id gets)",
+      spec: [
+        { source: "openapi", section: `${op}, path thread_id`, quote: "The ID of the thread.", note: "format uuid, as in api-ref and openapi-prev; the operation declares 404 or 422" },
+        { source: "contract", section: `${op}`, note: "the documents do not say which of 404 and 422 a malformed id gets: either is taken" },
+      ],
       title: `${what} (a thread_id that is not a UUID) answers 404 or 422`,
     },
     async (c) => {
@@ -195,20 +217,20 @@ async function latestCheckpoint(c: CheckContext, threadId: string): Promise<stri
   return res.json?.checkpoint?.checkpoint_id;
 }
 
-const stateCases: Array<[string, string, unknown, string]> = [
-  ["THR-240", "values that are neither an object nor a list of objects", { values: "text" }, "values is an object, a list of objects or null"],
-  ["THR-241", "an as_node that is not a string", { values: { echoed: "x" }, as_node: 7 }, "as_node is a string"],
-  ["THR-242", "a checkpoint that is not an object", { values: { echoed: "x" }, checkpoint: "latest" }, "checkpoint is a CheckpointConfig object"],
+const stateCases: Array<[string, string, unknown, string, Citation]> = [
+  ["THR-240", "values that are neither an object nor a list of objects", { values: "text" }, "values is an object, a list of objects or null", { source: "api-ref", section: "ThreadStateUpdate.values", quote: "The values to update the state with.", note: "any of an object, an array of objects, or null" }],
+  ["THR-241", "an as_node that is not a string", { values: { echoed: "x" }, as_node: 7 }, "as_node is a string", { source: "api-ref", section: "ThreadStateUpdate.as_node", quote: "Update the state as if this node had just executed.", note: "a string" }],
+  ["THR-242", "a checkpoint that is not an object", { values: { echoed: "x" }, checkpoint: "latest" }, "checkpoint is a CheckpointConfig object", { source: "api-ref", section: "ThreadStateUpdate.checkpoint", quote: "The checkpoint to update the state of.", note: "a Checkpoint object" }],
 ];
 
-for (const [id, what, body, why] of stateCases) {
+for (const [id, what, body, why, rule] of stateCases) {
   check(
     {
       id,
       level: "MUST",
       profile: "threads",
       operations: ["POST /threads/{thread_id}/state", "GET /threads/{thread_id}/state"],
-      spec: `seed 002, ThreadStateUpdate (${why}); both public documents, Update Thread State: 422 Validation Error`,
+      spec: [rule, validationError("POST /threads/{thread_id}/state (Update Thread State)")],
       title: `POST /threads/{thread_id}/state with ${what} answers 422 and adds no checkpoint`,
       requires: ["graph:echo"],
       timeoutMs: RUN_TIMEOUT_MS,
@@ -229,7 +251,10 @@ check(
     level: "MUST",
     profile: "threads",
     operations: ["POST /threads/{thread_id}/state/checkpoint"],
-    spec: "seed 002, ThreadStateCheckpointRequest.checkpoint \"required\"; both public documents: 422 Validation Error",
+    spec: [
+      { source: "api-ref", section: "ThreadStateCheckpointRequest.checkpoint", quote: "The checkpoint to get the state for.", note: "required" },
+      { source: "openapi", section: "POST /threads/{thread_id}/state/checkpoint, responses", quote: "Validation Error", note: "422; the same in openapi-prev" },
+    ],
     title: "POST /threads/{thread_id}/state/checkpoint without a checkpoint answers 422",
   },
   async (c) => {
@@ -245,7 +270,10 @@ check(
     level: "MUST",
     profile: "threads",
     operations: ["POST /threads/{thread_id}/history"],
-    spec: "seed 002, ThreadStateSearch.limit (an integer, min 1, max 1000); both public documents: 422",
+    spec: [
+      { source: "api-ref", section: "ThreadStateSearch.limit", note: "an integer, min 1, max 1000" },
+      { source: "openapi", section: "POST /threads/{thread_id}/history, responses", quote: "Validation Error", note: "422; the same in openapi-prev" },
+    ],
     title: "POST /threads/{thread_id}/history with limit=0 or a limit that is not an integer answers 422",
   },
   async (c) => {
@@ -261,7 +289,10 @@ check(
     level: "MUST",
     profile: "threads",
     operations: ["GET /threads/{thread_id}/history"],
-    spec: "seed 000 and both public documents, Get Thread History: limit is an integer; 422",
+    spec: [
+      { source: "api-ref-2024", section: "GET /threads/{thread_id}/history, query limit", note: "an integer" },
+      { source: "openapi", section: "GET /threads/{thread_id}/history, responses", quote: "Validation Error", note: "422; the same in openapi-prev" },
+    ],
     title: "GET /threads/{thread_id}/history?limit=ten answers 422",
   },
   async (c) => {
@@ -276,7 +307,10 @@ check(
     level: "SHOULD",
     profile: "threads",
     operations: ["GET /threads/{thread_id}/history"],
-    spec: "the contract's decision: the documents give the query limit no bounds; the contract applies the body form's (1 to 1000); hence SHOULD",
+    spec: [
+      { source: "openapi", section: "GET /threads/{thread_id}/history, query limit", note: "an integer with no bounds in every document" },
+      { source: "contract", section: "GET /threads/{thread_id}/history, query limit", note: "the contract applies the body form's bounds (1 to 1000), its own decision: SHOULD" },
+    ],
     title: "GET /threads/{thread_id}/history?limit=0 answers 422",
   },
   async (c) => {

@@ -211,7 +211,7 @@ check(
   },
   async (c) => {
     const s = await runtime(c);
-    ensure(s.patched.patchStatus === 200, `PATCH /assistants/{assistant_id} with a new context answered ${s.patched.patchStatus}`);
+    if (s.patched.patchStatus !== 200) c.skip(`PATCH /assistants/{assistant_id} with a new context answered ${s.patched.patchStatus} (the assistants profile judges PATCH)`);
     expectEqual(s.patched.values.context, s.patched.context, "the context node `read` saw in a run after the PATCH (the new context)", s.patched.res);
   },
 );
@@ -307,6 +307,16 @@ check(
   },
 );
 
+/** The store takes an item over HTTP (STO-001 judges PUT /store/items): else there is no store to compare with the graph's. */
+function skipWithoutStore(c: CheckContext, s: Runtime): void {
+  if (s.putStatus !== 204) c.skip(`PUT /store/items of the item the graph reads answered ${s.putStatus}, not 204 (STO-001 judges PUT /store/items)`);
+}
+
+/** The thread's history lists the runs' checkpoints (the history checks, THR-15x, judge it): else there is nothing to look into. */
+function skipWithoutHistory(c: CheckContext, list: unknown[]): void {
+  if (list.length === 0) c.skip("the thread's history is empty after two runs (THR-150… judge the history): no checkpoint to look into");
+}
+
 check(
   {
     id: "RTM-008",
@@ -323,6 +333,7 @@ check(
   },
   async (c) => {
     const s = await runtime(c);
+    skipWithoutStore(c, s);
     const res = await getItem(c, s.ns, "written");
     expectStatus(res, 200, "node `read` wrote the item (store_ns, \"written\") during the run");
     expectEqual(expectJsonObject(res).value, { value: s.first.value, by: "runtime" }, "the value of the item node `read` wrote", res);
@@ -345,7 +356,7 @@ check(
   },
   async (c) => {
     const s = await runtime(c);
-    ensure(s.putStatus === 204, `PUT /store/items of the item the graph reads answered ${s.putStatus}, not 204`);
+    skipWithoutStore(c, s);
     expectEqual(s.first.values.stored, s.given, "the value node `read` found at (store_ns, \"given\")", s.first.res);
   },
 );
@@ -367,6 +378,7 @@ check(
   },
   async (c) => {
     const s = await runtime(c);
+    skipWithoutHistory(c, s.h3.list);
     const ids1 = s.h1.map(cpId);
     const ids2 = s.h2.map(cpId).filter((id) => !ids1.includes(id));
     ensure(ids1.length > 0 && ids2.length > 0, `the runs made no states to filter (${ids1.length} after the first run, ${ids2.length} more after the second)`);
@@ -396,6 +408,7 @@ check(
   async (c) => {
     const s = await runtime(c);
     const { res, list } = s.h3;
+    skipWithoutHistory(c, list);
     const oldestFirst = [...list].reverse();
     const shown = oldestFirst.map((x) => `${x?.metadata?.source}@${x?.metadata?.step}`).join(", ");
     c.note(`source@step, oldest first: ${shown}`);
@@ -429,6 +442,7 @@ check(
   async (c) => {
     const s = await runtime(c);
     const { res, list } = s.h3;
+    skipWithoutHistory(c, list);
     // The graph copies tone and persona into its state on purpose; `secret` it never copies.
     const leaks = list.filter((x) => JSON.stringify(x).includes(s.second.secret));
     ensure(leaks.length === 0, `${leaks.length} of the ${list.length} checkpoints carry the value of the run's context key 'secret' (which the graph never copies): ${JSON.stringify(leaks[0])?.slice(0, 300)}`, res);

@@ -17,6 +17,7 @@ export const GRAPH = {
   interrupt: "interrupt",
   subgraph: "subgraph",
   error: "error",
+  nested: "nested",
 } as const;
 export type FixtureGraph = keyof typeof GRAPH;
 

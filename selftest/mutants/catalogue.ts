@@ -58,6 +58,7 @@ import {
   type Match,
 } from "./faults";
 import { m, type Mutant } from "./mutant";
+import { SUBGRAPHS_STREAMS_MUTANTS } from "./parts/subgraphs-streams";
 import { compose, cutAfter, editEvents, editWhole, neverEnding, rewriteRequestJson, stallAfter, type Fault, type ProxiedRequest } from "./proxy";
 
 export type { Mutant, MutantKind } from "./mutant";
@@ -654,7 +655,7 @@ const CORE: Mutant[] = [
 ];
 
 /** Every mutant: this file's, then each part's (selftest/mutants/parts/, one file per area). */
-export const CATALOGUE: Mutant[] = [...CORE];
+export const CATALOGUE: Mutant[] = [...CORE, ...SUBGRAPHS_STREAMS_MUTANTS];
 
 /**
  * Checks that pass before and that no mutant makes fail, with the reason: a

@@ -111,7 +111,10 @@ check(
 
 // ------------------------------------------------------------ a streamed run that another request ends
 
-/** The `slow` graph streamed (custom and values); `onTick` fires once, at its second tick. */
+/**
+ * The `slow` graph streamed (values and custom); `onTick` fires once, when the
+ * values event after its node `start` arrives (the run is then in `sleep`).
+ */
 async function streamSlow(
   c: CheckContext,
   sleepMs: number,
@@ -141,7 +144,7 @@ async function streamSlow(
             /* judged elsewhere */
           }
         }
-        if (ev.event === "custom" && action === undefined && runId !== undefined && /"tick":\s*2\b/.test(ev.data)) {
+        if (ev.event === "values" && action === undefined && runId !== undefined && /"started"\s*:/.test(ev.data)) {
           actionAt = performance.now() - t0;
           action = onTick(runId, threadId, assistantId);
           action.catch(() => undefined);
@@ -153,17 +156,14 @@ async function streamSlow(
   return { res, threadId, assistantId, ...(runId ? { runId } : {}), action: action ? await action : undefined, ...(actionAt !== undefined ? { actionAt } : {}) };
 }
 
-/** The ticks of a `slow` stream and how many it would have: [last tick, of]. */
-function ticks(res: OpenedStream): [number, number] {
-  const t = events(res).filter((e) => e.event === "custom" && typeof e.data?.tick === "number");
-  return [t.at(-1)?.data.tick ?? 0, t.at(-1)?.data.of ?? 0];
-}
+/** The state the `slow` run's last values event gives (`echoed` is written when its sleep has run its course). */
+const finalValues = (res: OpenedStream) => events(res).filter((e) => e.event === "values").at(-1)?.data;
 
 /** The stream ended (EOF) before the run could have run its course. */
 function expectEndedEarly(res: OpenedStream, what: string): void {
   expectStreamEnded(res, what);
-  const [last, of] = ticks(res);
-  ensure(last < of, `${what} carried the run to its natural end (tick ${last} of ${of}): nothing stopped it`, res);
+  const last = finalValues(res);
+  ensure(last?.echoed === undefined, `${what} carried the run to its natural end (its last values event: ${show(last)}): nothing stopped it`, res);
 }
 
 const LONG_RUN_MS = 8_000;
@@ -189,7 +189,7 @@ check(
     const s = await streamSlow(c, LONG_RUN_MS, READ_MS, (runId, threadId) => c.api.post(`/threads/${threadId}/runs/${runId}/cancel`));
     try {
       const cancel = s.action as Awaited<ReturnType<CheckContext["api"]["post"]>> | undefined;
-      ensure(cancel !== undefined, "the stream ended before the check could cancel its run (at its second tick)", s.res);
+      ensure(cancel !== undefined, "the stream ended before the check could cancel its run (once its node 'start' had run)", s.res);
       ensure(cancel.status < 400, `the cancel answered ${cancel.status}`, cancel);
       expectEndedEarly(s.res, `the stream of the run cancelled at ${Math.round(s.actionAt ?? 0)} ms`);
     } finally {
@@ -223,7 +223,7 @@ check(
     const s = await streamSlow(c, LONG_RUN_MS, READ_MS, (_r, t, a) => second(c, t, a, "interrupt"));
     try {
       const res = s.action as Answer | undefined;
-      ensure(res !== undefined && s.runId, "the stream ended before the check could send the second run (at its second tick)", s.res);
+      ensure(res !== undefined && s.runId, "the stream ended before the check could send the second run (once its node 'start' had run)", s.res);
       ensure(res.status === 200, `the second run (multitask_strategy=interrupt) answered ${res.status}`, res);
       expectEndedEarly(s.res, "the stream of the busy run");
       const { run } = await pollRun(c, s.threadId, s.runId, undefined, { timeoutMs: 15_000, what: "its end" });
@@ -249,10 +249,10 @@ check(
     const s = await streamSlow(c, LONG_RUN_MS, READ_MS, (_r, t, a) => second(c, t, a, "rollback"));
     try {
       const res = s.action as Answer | undefined;
-      ensure(res !== undefined && s.runId, "the stream ended before the check could send the second run (at its second tick)", s.res);
+      ensure(res !== undefined && s.runId, "the stream ended before the check could send the second run (once its node 'start' had run)", s.res);
       ensure(res.status === 200, `the second run (multitask_strategy=rollback) answered ${res.status}`, res);
       expectEndedEarly(s.res, "the stream of the busy run");
-      await pollGone(c, `/threads/${s.threadId}/runs/${s.runId}`, { timeoutMs: 15_000, what: "rollback deletes the run it stops" });
+      await pollGone(c, `/threads/${s.threadId}/runs/${s.runId}`, { timeoutMs: 5_000, what: "rollback deletes the run it stops" });
     } finally {
       await settleThread(c, s.threadId);
     }
@@ -276,13 +276,10 @@ check(
     const s = await streamSlow(c, SHORT_RUN_MS, streamTimeoutMs(), (_r, t, a) => second(c, t, a, "reject"));
     try {
       const res = s.action as Answer | undefined;
-      ensure(res !== undefined && s.runId, "the stream ended before the check could send the second run (at its second tick)", s.res);
+      ensure(res !== undefined && s.runId, "the stream ended before the check could send the second run (once its node 'start' had run)", s.res);
       ensure(res.status === 409, `the second run (multitask_strategy=reject) on the busy thread answered ${res.status}, not 409`, res);
       expectStreamEnded(s.res, "the stream of the busy run");
-      const [last, of] = ticks(s.res);
-      ensure(last === of && of > 0, `the stream of the busy run stopped at tick ${last} of ${of}: the refused run stopped it`, s.res);
-      const final = events(s.res).filter((e) => e.event === "values").at(-1)?.data;
-      expectEqual(final?.echoed, "streamed", "echoed in the streamed run's last values event (its own input, run to the end)", s.res);
+      expectEqual(finalValues(s.res)?.echoed, "streamed", "echoed in the streamed run's last values event (its own input, written when it has run to its end)", s.res);
     } finally {
       await settleThread(c, s.threadId);
     }
@@ -304,13 +301,10 @@ check(
     const s = await streamSlow(c, SHORT_RUN_MS, streamTimeoutMs(), (_r, t, a) => second(c, t, a, "enqueue"));
     try {
       const res = s.action as Answer | undefined;
-      ensure(res !== undefined && s.runId, "the stream ended before the check could send the second run (at its second tick)", s.res);
+      ensure(res !== undefined && s.runId, "the stream ended before the check could send the second run (once its node 'start' had run)", s.res);
       ensure(res.status === 200 && typeof res.json?.run_id === "string", `the second run (multitask_strategy=enqueue) answered ${res.status}`, res);
       expectStreamEnded(s.res, "the stream of the busy run");
-      const [last, of] = ticks(s.res);
-      ensure(last === of && of > 0, `the stream of the busy run stopped at tick ${last} of ${of}: the queued run stopped it`, s.res);
-      const final = events(s.res).filter((e) => e.event === "values").at(-1)?.data;
-      expectEqual(final?.echoed, "streamed", "echoed in the streamed run's last values event (its own input, run to the end)", s.res);
+      expectEqual(finalValues(s.res)?.echoed, "streamed", "echoed in the streamed run's last values event (its own input, written when it has run to its end)", s.res);
       const { run } = await pollRun(c, s.threadId, res.json.run_id, undefined, { timeoutMs: 20_000, what: "its end" });
       expectEqual(run.status, "success", "the status of the queued run once the streamed one has ended", s.res);
     } finally {
@@ -348,7 +342,7 @@ check(
       { stream_resumable: true },
     );
     try {
-      ensure(joined !== undefined, "the stream ended before the check could join it (at its second tick)", s.res);
+      ensure(joined !== undefined, "the stream ended before the check could join it (once its node 'start' had run)", s.res);
       const j = await joined;
       ensure(j.status === 200 && j.sse, `joining with Last-Event-ID -1 answered ${j.status}, not an event stream`, j);
       expectStreamEnded(s.res, "the original stream");

@@ -43,8 +43,6 @@ export interface Paused {
   stateWithSubgraphs: HttpResponse;
   /** GET /threads/{thread_id}/state/{checkpoint_id}?subgraphs=true of the paused checkpoint (when it has an id). */
   stateAtWithSubgraphs?: HttpResponse;
-  /** The id of the paused checkpoint (the root's), when the state names one. */
-  pausedCheckpointId?: string;
   ns: Namespaces;
   rootHistory: HttpResponse;
   middleHistory?: HttpResponse;
@@ -118,18 +116,23 @@ async function streamRun(c: CheckContext, threadId: string, body: Record<string,
 const history = (c: CheckContext, threadId: string, ns?: string) =>
   c.api.post(`/threads/${threadId}/history`, { limit: 20, ...(ns !== undefined ? { checkpoint: { checkpoint_ns: ns } } : {}) });
 
+/** A run of 'nested' on a new thread, to its pause in the innermost subgraph (its stream: updates, with stream_subgraphs). */
+export async function pauseNested(c: CheckContext): Promise<{ threadId: string; assistantId: string; first: StreamResponse }> {
+  const [assistantId, t] = await Promise.all([assistantFor(c, "nested"), createThread(c)]);
+  const threadId = t.thread_id as string;
+  const first = await streamRun(
+    c,
+    threadId,
+    { assistant_id: assistantId, input: { value: INPUT_VALUE }, stream_mode: ["updates"], stream_subgraphs: true },
+    "the run of 'nested' that pauses in its innermost subgraph",
+  );
+  return { threadId, assistantId, first };
+}
+
 export const pausedInSubgraph = scenario(
   "a run of 'nested' paused inside its innermost subgraph, read, edited and resumed",
   async (c): Promise<Paused> => {
-    const [assistantId, t] = await Promise.all([assistantFor(c, "nested"), createThread(c)]);
-    const threadId = t.thread_id as string;
-    const first = await streamRun(
-      c,
-      threadId,
-      { assistant_id: assistantId, input: { value: INPUT_VALUE }, stream_mode: ["updates"], stream_subgraphs: true },
-      "the run of 'nested' that pauses in its innermost subgraph",
-    );
-
+    const { threadId, assistantId, first } = await pauseNested(c);
     const [thread, state, stateWithSubgraphs] = await Promise.all([
       c.api.get(`/threads/${threadId}`),
       c.api.get(`/threads/${threadId}/state`),
@@ -167,7 +170,6 @@ export const pausedInSubgraph = scenario(
       state,
       stateWithSubgraphs,
       ...(stateAtWithSubgraphs ? { stateAtWithSubgraphs } : {}),
-      ...(typeof checkpointId === "string" ? { pausedCheckpointId: checkpointId } : {}),
       ns,
       rootHistory,
       ...(middleHistory ? { middleHistory } : {}),

@@ -117,8 +117,9 @@ function markdown(s: Summary, mutants: Mutant[], checks: Map<string, CheckMeta>)
   L.push(`Wall time: ${secs(s.wallMs)} (the two baseline runs ${secs(s.baselineMs)}), ${s.parallel} mutants at a time on ${s.servers} reference servers.`, "");
   L.push("## How it is measured", "");
   L.push("- **The server.** The embedded reference server behind the fault proxy, with its unrelated findings repaired (error bodies as");
-  L.push("  JSON, 200 for DELETE /threads/{thread_id}, 404 for a missing store item) and crons, MCP and GET /metrics emulated as the");
-  L.push("  contract describes them (`base()` in the catalogue). Each mutant breaks one thing on top of that.");
+  L.push("  JSON, 200 for DELETE /threads/{thread_id}, 404 for a missing store item, `subgraphs` taken as a boolean by POST");
+  L.push("  /threads/{thread_id}/state/checkpoint, 409 for multitask_strategy=reject on a busy thread) and crons, MCP and GET /metrics");
+  L.push("  emulated as the contract describes them (`base()` in the catalogue). Each mutant breaks one thing on top of that.");
   L.push("- **The baseline.** The whole suite against that server with no mutant, run twice at once, and once more amid the mutant");
   L.push("  runs (the control, under their load). A check *passed before* when it passed in all three; a check that passed in some");
   L.push("  only is *flaky* and is not used to judge any mutant.");

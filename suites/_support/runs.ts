@@ -18,6 +18,7 @@ export const GRAPH = {
   subgraph: "subgraph",
   error: "error",
   runtime: "runtime",
+  nested: "nested",
 } as const;
 export type FixtureGraph = keyof typeof GRAPH;
 

@@ -9,7 +9,9 @@
 
 // The checks that mostly wait come first, so that they start first.
 import "./disconnect.checks";
+import "./ends.checks";
 import "./join.checks";
+import "./carry.checks";
 import "./framing.checks";
 import "./semantics.checks";
 import "./thread-stream.checks";

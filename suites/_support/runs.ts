@@ -364,3 +364,10 @@ export function expectDefaultStrategy(res: HttpResponse): void {
   const got = expectJsonObject(res).multitask_strategy;
   ensure(got === "enqueue", `multitask_strategy of a run created without one: expected "enqueue", got ${JSON.stringify(got)}`, res, { cause: DEFAULT_STRATEGY_CAUSE });
 }
+
+/**
+ * Rollback leaves the run it stops (or its work) in place: one deviation,
+ * whichever check meets it (a cancel with action=rollback, a second run with
+ * multitask_strategy=rollback, on a streamed run or not).
+ */
+export const ROLLBACK_KEEPS = { signature: "rollback keeps the run it stops", title: "Rollback (a cancel's action, or a multitask strategy) does not delete the run it stops, nor its checkpoints" };

@@ -15,7 +15,7 @@ import { ensure, expectEqual, expectJsonObject, expectStatus, fail } from "../..
 import { uuid } from "../_support/resources";
 import { assistantFor, createThread, settleThread } from "../_support/runs";
 import { startBusyRun } from "./double-text";
-import { explained, historyMentions, historyOldestFirst, isInFlight, pollRunUntil, readRun, Timeline, watched, withLongerRuns } from "./timeline";
+import { expectRolledBack, expectRolledBackHistory, explained, historyOldestFirst, isInFlight, pollRunUntil, readRun, Timeline, watched, withLongerRuns } from "./timeline";
 
 const CANCEL = "POST /threads/{thread_id}/runs/{run_id}/cancel";
 const GET_RUN = "GET /threads/{thread_id}/runs/{run_id}";
@@ -87,10 +87,10 @@ function cancelCheck(id: string, level: Level, target: Target, action: Action, w
             ensure(run !== undefined, `the run is gone (GET answered 404) after a cancel with action=interrupt; only rollback deletes it`);
             expectEqual(run!.status, "interrupted", "the status of a run cancelled with action=interrupt");
           } else {
-            await pollRunUntil(c, tl, threadId, runId, (r) => r === undefined, { timeoutMs: 5_000, what: "answer 404 (rollback deletes the run)" });
+            await expectRolledBack(c, tl, threadId, runId);
             if (target === "running") {
               const history = await historyOldestFirst(c, threadId);
-              ensure(!historyMentions(history, marker), `the thread's history still carries the rolled-back run's checkpoint (started = ${marker}); rollback deletes the checkpoints it made`);
+              expectRolledBackHistory(history, marker, `the thread's history still carries the rolled-back run's checkpoint (started = ${marker}); rollback deletes the checkpoints it made`);
             }
           }
         } finally {
@@ -161,7 +161,7 @@ for (const [id, action] of [
               ensure(run !== undefined, `run ${tl.labelOf(runId)} is gone (404) after a cancel with action=interrupt`);
               expectEqual(run!.status, "interrupted", `the status of run ${tl.labelOf(runId)} after POST /runs/cancel`);
             } else {
-              await pollRunUntil(c, tl, threadId, runId, (r) => r === undefined, { timeoutMs: 5_000, what: "answer 404 (rollback deletes the run)" });
+              await expectRolledBack(c, tl, threadId, runId);
             }
           }
         } finally {

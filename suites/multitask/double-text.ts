@@ -12,12 +12,14 @@
 // start, sleep, start, sleep: two runs read the same checkpoint).
 
 import type { CheckContext } from "../../harness/check";
-import { CheckFailure, ensure, expectEqual, expectJsonObject, expectStatus, fail } from "../../harness/expect";
+import { ensure, expectEqual, expectJsonObject, expectStatus, fail } from "../../harness/expect";
 import type { HttpResponse, StreamResponse } from "../../harness/http";
 import { uuid } from "../_support/resources";
 import { assistantFor, createThread, DEFAULT_STRATEGY_CAUSE, eventData, settleThread } from "../_support/runs";
 import {
   executionOrder,
+  expectRolledBack,
+  expectRolledBackHistory,
   explained,
   historyMentions,
   historyOldestFirst,
@@ -340,22 +342,14 @@ export function expectFirstWorkKept(d: DoubleText): void {
   expectEqual(d.values.trail, ["start", "start", "sleep"], "the thread's `trail`: run A's `start`, then run B's `start` and `sleep`");
 }
 
-/** Rollback leaves the run it stops (or its work) in place: one deviation, seen by several checks. */
-const ROLLBACK_KEEPS = { signature: "rollback keeps the run it stops", title: "multitask_strategy=rollback does not delete the run it stops, nor its checkpoints" };
-
 export async function expectFirstDeleted(c: CheckContext, d: DoubleText): Promise<void> {
   // Deleting may trail the end of the run a little (run B has run since): bounded wait for the 404.
-  try {
-    await pollRunUntil(watched(c, d.tl), d.tl, d.threadId, d.firstId, (r) => r === undefined, { timeoutMs: 5_000, what: "answer 404 (deleted: rollback deletes the run it stops)" });
-  } catch (e) {
-    if (e instanceof CheckFailure && !e.detail.cause && !e.detail.status) throw new CheckFailure(e.message, e.exchange, { cause: ROLLBACK_KEEPS });
-    throw e;
-  }
+  await expectRolledBack(watched(c, d.tl), d.tl, d.threadId, d.firstId, "answer 404 (deleted: rollback deletes the run it stops)");
 }
 
 /** With rollback, nothing run A did is left in state or history. */
 export function expectFirstWorkGone(d: DoubleText): void {
-  ensure(!historyMentions(d.history, d.first), `the thread's history still carries run A's checkpoint (started = ${d.first}); rollback deletes the checkpoints of the run it stops`, undefined, { cause: ROLLBACK_KEEPS });
+  expectRolledBackHistory(d.history, d.first, `the thread's history still carries run A's checkpoint (started = ${d.first}); rollback deletes the checkpoints of the run it stops`);
   expectEqual(d.values.trail, ["start", "sleep"], "the thread's `trail` after rollback: run B's `start` and `sleep` only");
 }
 

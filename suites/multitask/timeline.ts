@@ -14,10 +14,10 @@
 //   turn an unestablished precondition into a pass or a fail.
 
 import type { CheckContext } from "../../harness/check";
-import { expectJsonArray, expectJsonObject, expectStatus, fail } from "../../harness/expect";
+import { CheckFailure, ensure, expectJsonArray, expectJsonObject, expectStatus, fail } from "../../harness/expect";
 import type { Api, HttpResponse } from "../../harness/http";
 import type { ExchangeRecord } from "../../harness/model";
-import { TERMINAL_RUN_STATUSES } from "../_support/runs";
+import { ROLLBACK_KEEPS, TERMINAL_RUN_STATUSES } from "../_support/runs";
 
 export const IN_FLIGHT = ["pending", "running"];
 export const isInFlight = (status: unknown): boolean => typeof status === "string" && IN_FLIGHT.includes(status);
@@ -331,4 +331,20 @@ export function executionOrder(history: Array<Record<string, any>>): string[] {
 /** Does any state of the history carry `marker` in one of the fixture's fields? */
 export function historyMentions(history: Array<Record<string, any>>, marker: string): boolean {
   return history.some((s) => ["value", "started", "echoed"].some((k) => s?.values?.[k] === marker));
+}
+
+
+/** The run answers 404 within a bounded wait: rollback deleted it. */
+export async function expectRolledBack(c: CheckContext, tl: Timeline, threadId: string, runId: string, what = "answer 404 (rollback deletes the run)"): Promise<void> {
+  try {
+    await pollRunUntil(c, tl, threadId, runId, (r) => r === undefined, { timeoutMs: 5_000, what });
+  } catch (e) {
+    if (e instanceof CheckFailure && !e.detail.cause && !e.detail.status) throw new CheckFailure(e.message, e.exchange, { cause: ROLLBACK_KEEPS });
+    throw e;
+  }
+}
+
+/** Nothing of the rolled-back run is left in the history (its input marker is gone). */
+export function expectRolledBackHistory(history: Parameters<typeof historyMentions>[0], marker: string, what: string): void {
+  ensure(!historyMentions(history, marker), what, undefined, { cause: ROLLBACK_KEEPS });
 }

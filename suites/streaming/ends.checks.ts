@@ -5,11 +5,11 @@
 // unknown assistant on the streaming and waiting forms of run creation.
 
 import { check, scenario, type CheckContext } from "../../harness/check";
-import { ensure, expectEqual, fail } from "../../harness/expect";
+import { CheckFailure, ensure, expectEqual, fail } from "../../harness/expect";
 import type { StreamResponse } from "../../harness/http";
 import { ERROR_CLASS, ERROR_MESSAGE } from "../../fixtures/graphs/error";
 import { uuid } from "../_support/resources";
-import { assistantFor, createThread, expectStreamEnded, openStreamWith, pollGone, pollRun, runIdFromLocation, settleThread, streamCheckTimeout, streamTimeoutMs, TERMINAL_RUN_STATUSES, type OpenedStream } from "../_support/runs";
+import { assistantFor, createThread, expectStreamEnded, openStreamWith, pollGone, pollRun, ROLLBACK_KEEPS, runIdFromLocation, settleThread, streamCheckTimeout, streamTimeoutMs, TERMINAL_RUN_STATUSES, type OpenedStream } from "../_support/runs";
 import { events } from "./support";
 
 const THREAD_STREAM = "POST /threads/{thread_id}/runs/stream";
@@ -252,7 +252,9 @@ check(
       ensure(res !== undefined && s.runId, "the stream ended before the check could send the second run (once its node 'start' had run)", s.res);
       ensure(res.status === 200, `the second run (multitask_strategy=rollback) answered ${res.status}`, res);
       expectEndedEarly(s.res, "the stream of the busy run");
-      await pollGone(c, `/threads/${s.threadId}/runs/${s.runId}`, { timeoutMs: 5_000, what: "rollback deletes the run it stops" });
+      await pollGone(c, `/threads/${s.threadId}/runs/${s.runId}`, { timeoutMs: 5_000, what: "rollback deletes the run it stops" }).catch((e: unknown) => {
+        throw e instanceof CheckFailure && !e.detail.cause ? new CheckFailure(e.message, e.exchange, { cause: ROLLBACK_KEEPS }) : e;
+      });
     } finally {
       await settleThread(c, s.threadId);
     }
@@ -277,7 +279,7 @@ check(
     try {
       const res = s.action as Answer | undefined;
       ensure(res !== undefined && s.runId, "the stream ended before the check could send the second run (once its node 'start' had run)", s.res);
-      ensure(res.status === 409, `the second run (multitask_strategy=reject) on the busy thread answered ${res.status}, not 409`, res);
+      ensure(res.status === 409, `the second run (multitask_strategy=reject) on the busy thread answered ${res.status}, not 409`, res, { status: { wanted: [409], got: res.status } });
       expectStreamEnded(s.res, "the stream of the busy run");
       expectEqual(finalValues(s.res)?.echoed, "streamed", "echoed in the streamed run's last values event (its own input, written when it has run to its end)", s.res);
     } finally {

@@ -16,8 +16,8 @@
 
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../harness/target";
-import type { BaselineSummary, Report } from "./report";
-import { writeAtomic } from "./report";
+import type { BaselineSummary, Report } from "./model";
+import { writeAtomic } from "./write";
 
 export const CHECK_ID = /^[A-Z]{2,5}-[0-9]{3}$/;
 export const FINDING_ID = /^F-[0-9a-f]{8}$/;

@@ -3,24 +3,10 @@
 
 import type { Reporter, SerializedError, TestCase, TestModule, TestSpecification } from "vitest/node";
 import type { CheckMeta, Outcome, Verdict } from "../harness/model";
-import type { ProgressSink } from "./progress";
+import type { CheckResult, Collected, ProgressSink } from "./model";
 
-export interface CheckResult extends CheckMeta, Verdict {
-  file: string;
-}
 
-export interface HarnessProblem {
-  /** Where it happened: a suite file, or the run itself. */
-  where: string;
-  message: string;
-}
 
-export interface Collected {
-  checks: CheckResult[];
-  problems: HarnessProblem[];
-  /** Every check of the catalog, selected for this run or not. */
-  catalog: CheckMeta[];
-}
 
 function firstError(errors: ReadonlyArray<{ message?: string; name?: string }> | undefined): string {
   const e = errors?.[0];

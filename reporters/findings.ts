@@ -8,31 +8,8 @@
 import { createHash } from "node:crypto";
 import { ownCause, stricter } from "../harness/causes";
 import { type Cause, type Citation, type ExchangeRecord, type Level, type Observation, type Outcome } from "../harness/model";
-import type { CheckResult } from "./collect";
+import type { CheckResult, Finding } from "./model";
 
-export interface Finding {
-  /** `F-` and 8 hex digits of the signature's hash: the same cause keeps its id across runs, seeds and releases. */
-  id: string;
-  signature: string;
-  title: string;
-  level: Level;
-  /** How it was seen: on the wire (answers or events that break the contract), by failing checks, or both. */
-  seenBy: Array<"wire" | "checks">;
-  /** The operations it was seen on. */
-  operations: string[];
-  /** Distinct exchanges that showed it on the wire, plus the checks it failed. */
-  occurrences: number;
-  /** Checks whose outcome (fail, warn, notice) it accounts for. */
-  failed: Array<{ id: string; level: Level; outcome: Outcome }>;
-  /** Checks that met it on the wire and were judged on another claim. */
-  met: string[];
-  /** The words it breaks. */
-  words: Citation[];
-  /** One sighting that shows it: the check, what happened, and the exchange with its curl line. */
-  example: { check: string; message: string; exchange?: ExchangeRecord };
-  /** With a baseline: `expected` when the baseline lists it (or every check it failed). */
-  baseline?: "expected";
-}
 
 export function findingId(signature: string): string {
   return `F-${createHash("sha256").update(signature).digest("hex").slice(0, 8)}`;

@@ -8,7 +8,8 @@
 import { createHash } from "node:crypto";
 import { LEVELS, PROFILES, type Level, type Outcome, type Profile } from "../harness/model";
 import { escapeHtml as h, escapeMarkdown as md } from "./escape";
-import { formatScore, scoreOf, type Score } from "./report";
+import { formatScore, scoreOf } from "./report";
+import type { Score } from "./model";
 import { STATUS_ICON, STATUS_LABEL, type Status } from "./view";
 
 /** What `compare` needs of a report: the fields every version of the format has. */

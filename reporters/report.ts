@@ -2,131 +2,22 @@
 // Its shape is published as schemas/report.schema.json; every other format
 // (report.md, report.html, junit.xml, the console) is rendered from it alone.
 
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { SweepResult } from "../harness/cleanup";
 import { normalizeOperation } from "../harness/contract";
 import { redactText, REDACTED } from "../harness/evidence";
 import { LEVELS, OUTCOMES, PROFILES, type Level, type Outcome, type Profile } from "../harness/model";
 import type { Claim, Selection } from "../harness/run-context";
-import type { CheckResult, HarnessProblem } from "./collect";
-import type { Finding } from "./findings";
+import type { Contract } from "../harness/contract";
+import { applyBaseline, type Baseline } from "./baseline";
+import { buildFindings, findingCounts, findingsOfCheck } from "./findings";
+import { REPORT_FORMAT, type BaselineSummary, type CheckResult, type Collected, type Counts, type Finding, type Report, type Score, type ScoreCard } from "./model";
 
-export type { Finding };
 
-export type Counts = Record<Outcome, number> & { total: number };
 
-/** The version of the report's own format (schemas/report.schema.json); bumped when a field changes meaning. */
-export const REPORT_FORMAT = 2;
 
-/**
- * The score of a set of checks. A check is scored when it ran to a verdict about
- * the target: pass, fail, warn or notice. Skipped checks (profile not claimed, a
- * prerequisite the target does not offer) and harness errors (our bugs) are not
- * scored: they say nothing about the target. A baseline does not change a
- * score: an expected failure is still a failure of the target.
- */
-export interface Score {
-  passed: number;
-  /** pass + fail + warn + notice. */
-  scored: number;
-  /** passed / scored, rounded to 4 decimals; null when no check was scored. */
-  ratio: number | null;
-  fail: number;
-  warn: number;
-  notice: number;
-  skip: number;
-  error: number;
-}
 
-export interface ScoreCard extends Score {
-  /** The same, for the checks of each level. */
-  levels: Record<Level, Score>;
-  /** Ids of the checks whose outcome is fail (a MUST broken), in report order. */
-  mustFailures: string[];
-}
 
-/** How a baseline judged the run (see reporters/baseline.ts). */
-export interface BaselineSummary {
-  /** The file as given on the command line. */
-  file: string;
-  /** How many check ids the file lists. */
-  entries: number;
-  /** Listed (a check id), and did not pass: known failures that do not fail the run. */
-  expected: string[];
-  /** Finding ids the baseline expects (listed by id, or every check they failed listed). */
-  expectedFindings?: string[];
-  /** Listed, and passed (or not a check of this suite): the run fails until the line is removed. */
-  stale: Array<{ id: string; reason: string }>;
-  /** Listed, and not run to a verdict (left out by a filter, skipped, or a harness error): judged neither way. */
-  notRun: string[];
-}
 
-export interface Report {
-  /** The version of this document's format (REPORT_FORMAT). */
-  reportFormat?: number;
-  suite: { name: string; version: string };
-  contract: {
-    source: string;
-    title: string;
-    version: string;
-    /** false when the run was judged against a contract given with --spec. */
-    own: boolean;
-    /** What the suite had to tolerate in a given contract. */
-    warnings: string[];
-    /** Operations the suite's checks exercise that the given contract lacks: their responses were not validated. */
-    missingOperations: string[];
-  };
-  target: {
-    /** The target's base URL, any password in it redacted. */
-    url: string;
-    /** How the target came to be: given by URL ("url"), or started by the suite ("embedded", "container", "command"). */
-    startedBy: "url" | "embedded" | "container" | "command";
-    /** What the suite started, when it started it. */
-    started?: string;
-    /** How reports and `compare` name this target: --label, else what the suite started, else the URL's host. */
-    label?: string;
-    /** What the target declares about itself in GET /info. */
-    declared?: Record<string, unknown>;
-    /** The implementation as GET /info declares it: its `version` and the `langgraph_*_version` fields. */
-    implementation?: { version?: string; runtimes: Record<string, string> };
-  };
-  runId: string;
-  seed: number;
-  startedAt: string;
-  finishedAt?: string;
-  durationMs: number;
-  selection: Selection;
-  /** Every profile, claimed or not, with the reason (what the target declared, or a flag). */
-  claims?: Partial<Record<Profile, Claim>>;
-  /** Profiles of the run's checks, with their claim, counts and score. */
-  profiles: Partial<Record<Profile, Claim & { counts: Counts; score?: ScoreCard }>>;
-  summary: Counts;
-  /** The score of every check of the run, and per level. */
-  score?: ScoreCard;
-  /** Every distinct deviation, once: the fix list, most binding and far-reaching first. */
-  findings?: Finding[];
-  /** Findings counted by level. */
-  findingCounts?: Record<Level, number> & { total: number };
-  checks: ReportedCheck[];
-  /** Harness errors that belong to no single check. */
-  problems: HarnessProblem[];
-  cleanup: SweepResult;
-  /** Operations of the contract that no check of the catalog exercises, and why. */
-  uncovered: Array<{ operation: string; reason: string }>;
-  baseline?: BaselineSummary;
-  /** The run's verdict: the exit code of the command line, and why. */
-  verdict?: { exitCode: 0 | 1 | 2; text: string };
-}
-
-/** A check as the report holds it: its result, how the baseline judged it, and its links to the findings. */
-export type ReportedCheck = CheckResult & {
-  baseline?: "expected" | "stale";
-  /** The finding its failure is an instance of (fail, warn, notice). */
-  finding?: string;
-  /** Findings it met on the wire without failing on them. */
-  met?: string[];
-};
 
 export function emptyCounts(): Counts {
   const c = { total: 0 } as Counts;
@@ -321,16 +212,128 @@ export function urlSecrets(raw: string): string[] {
   }
 }
 
-/** Writes a file whole or not at all: a reader never sees half a report. */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
+
+export interface FinishOptions {
+  /** --label: how reports and `compare` name the target. */
+  label?: string;
+  /** Every claim the run decided, for all profiles. */
+  claims: Partial<Record<Profile, Claim>>;
+  baseline?: Baseline;
+  /** Ids of every check of the catalog, selected or not (for the baseline's typo check). */
+  catalogIds: string[];
+  finishedAt?: Date;
 }
 
-export async function writeReportJson(dir: string, report: Report): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, "report.json");
-  await writeAtomic(path, JSON.stringify(report, null, 2) + "\n");
-  return path;
+/** Adds what is derived from the results, judges the baseline, and redacts. */
+export function finishReport(report: Report, opts: FinishOptions): Report {
+  const secrets = urlSecrets(report.target.url);
+  const url = redactUrl(report.target.url);
+  const target = {
+    ...report.target,
+    url,
+    label: opts.label ?? report.target.label ?? defaultLabel({ url, ...(report.target.started ? { started: report.target.started } : {}) }),
+    ...(report.target.declared ? { implementation: implementationOf(report.target.declared) } : {}),
+  };
+  // The first spread fixes the order of the keys, so that report.json reads
+  // top-down (who, what, verdict, then the details); fields added elsewhere
+  // keep their place after these.
+  let r: Report = {
+    ...{ reportFormat: REPORT_FORMAT, suite: report.suite, contract: report.contract, target, runId: report.runId, seed: report.seed },
+    ...{ startedAt: report.startedAt, finishedAt: "", durationMs: report.durationMs, selection: report.selection, claims: opts.claims },
+    ...{ profiles: report.profiles, summary: report.summary, score: undefined, findingCounts: undefined, verdict: undefined, baseline: undefined, findings: undefined },
+    ...report,
+    target,
+    finishedAt: (opts.finishedAt ?? new Date()).toISOString(),
+    claims: opts.claims,
+    profiles: profileTable(report.checks, opts.claims),
+    score: scoreCard(report.checks),
+  };
+  r = withFindings(r);
+  if (opts.baseline) r = applyBaseline(r, opts.baseline, opts.catalogIds);
+  r.verdict = verdictOf(r);
+  return redactReport(r, secrets);
+}
+
+/**
+ * The findings of the report's checks, and each check's links to them. The
+ * exchange of each sighting is kept once, as its finding's example; the
+ * checks keep what was seen, not the whole exchange again.
+ */
+export function withFindings(r: Report): Report {
+  const findings = buildFindings(r.checks, r.findings);
+  const checks = r.checks.map((c) => {
+    const links = findingsOfCheck(c);
+    const observations = c.observations?.map(({ exchange: _dropped, ...o }) => o);
+    return {
+      ...c,
+      ...(observations ? { observations } : {}),
+      ...(links.cause ? { finding: links.cause } : {}),
+      ...(links.met.length ? { met: links.met } : {}),
+    };
+  });
+  return { ...r, checks, findings, findingCounts: findingCounts(findings) };
+}
+
+/** What a run hands over to make its report. */
+export interface ReportInput {
+  suiteVersion: string;
+  contract: Pick<Contract, "own" | "source" | "title" | "version" | "warnings" | "hasOperation" | "operations">;
+  target: Pick<Report["target"], "url" | "startedBy" | "started" | "declared">;
+  runId: string;
+  seed: number;
+  startedAt: Date;
+  durationMs: number;
+  selection: Report["selection"];
+  claims: Partial<Record<Profile, Claim>>;
+  collected: Collected;
+  cleanup: SweepResult;
+  /** Why an operation has no check yet (suites/uncovered.ts). */
+  uncoveredReasons: Record<string, string>;
+  label?: string;
+  baseline?: Baseline;
+}
+
+/**
+ * The one place a run's report is made: the checks in report order, the
+ * contract as the run used it, and everything finishReport derives (scores,
+ * claims, findings, the baseline's judgement, the verdict, redaction).
+ */
+export function buildReport(input: ReportInput): Report {
+  const { contract, collected } = input;
+  const checks = orderChecks(collected.checks);
+  const assembled: Report = {
+    suite: { name: "langgraph-conformance", version: input.suiteVersion },
+    contract: {
+      // The suite's own contract by its place in the suite, not on this machine:
+      // a report is the same wherever it was made.
+      source: contract.own ? "schemas/openapi.yaml" : contract.source,
+      title: contract.title,
+      version: contract.version,
+      own: contract.own,
+      warnings: contract.warnings,
+      missingOperations: missingOperations(collected.catalog, contract.hasOperation),
+    },
+    target: input.target,
+    runId: input.runId,
+    seed: input.seed,
+    startedAt: input.startedAt.toISOString(),
+    durationMs: input.durationMs,
+    selection: input.selection,
+    profiles: {},
+    summary: count(checks),
+    checks,
+    problems: collected.problems,
+    cleanup: input.cleanup,
+    uncovered: uncoveredOperations(
+      contract.operations.map((o) => o.key),
+      collected.catalog,
+      input.uncoveredReasons,
+    ),
+  };
+  return finishReport(assembled, {
+    claims: input.claims,
+    catalogIds: collected.catalog.map((c) => c.id),
+    ...(input.label ? { label: input.label } : {}),
+    ...(input.baseline ? { baseline: input.baseline } : {}),
+  });
 }

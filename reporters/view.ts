@@ -3,7 +3,7 @@
 // formats escape this text themselves; nothing here is markup.
 
 import type { ExchangeRecord, Outcome } from "../harness/model";
-import type { Finding, Report } from "./report";
+import type { Finding, Report } from "./model";
 
 export type ReportCheck = Report["checks"][number];
 

@@ -2,21 +2,18 @@
 // end with one line on stderr and exit code 2; a finished run exits 0 or 1 by
 // its verdict.
 
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { parsePositiveInt, parseProfiles, UsageError } from "../harness/target";
-import { killAllServersSync, stopAllServers } from "../harness/targets/reference";
-import { CONTAINER_FIXTURES_PATH, DEFAULT_CONTAINER_PORT, removeAllContainersSync, stopAllContainers } from "../harness/targets/container";
-import { killAllCommandsSync, stopAllCommands } from "../harness/targets/command";
+import { parseHeader, parsePositiveInt, parseProfiles, UsageError } from "../harness/target";
+import { commandTarget, containerTarget, killAllTargetsSync, referenceTarget, stopAllTargets, urlTarget, type Target } from "../harness/targets";
+import { CONTAINER_FIXTURES_PATH, DEFAULT_CONTAINER_PORT } from "../harness/targets/container";
 import { LEVELS, type Level } from "../harness/model";
 import { readBaseline } from "../reporters/baseline";
-import { formatGithub, formatSummary, wantColour } from "../reporters/console";
-import { createProgress, REPORTERS, type ReporterName } from "../reporters/progress";
 import { exitCodeOf } from "../reporters/report";
-import { ATTENTION } from "../reporters/view";
+import { progressOf, REPORTERS, TERMINAL_STYLES, type ReporterName } from "../reporters/terminal";
+import { wantColour } from "../reporters/terminal/paint";
 import { cmdCompare } from "./compare";
 import { catalog, coverage, formatCatalog, formatCoverage } from "./list";
 import { run } from "./run";
@@ -175,7 +172,7 @@ async function cmdRun(args: string[]): Promise<number> {
     stopping = true;
     process.stderr.write(`\nlanggraph-conformance: ${sig}: stopping\n`);
     // Wait for the server or container to go (so that it is reaped), but never for long.
-    void Promise.all([stopAllServers(), stopAllContainers(), stopAllCommands()]).finally(() => process.exit(130));
+    void stopAllTargets().finally(() => process.exit(130));
     setTimeout(() => process.exit(130), 15_000).unref();
   };
   process.on("SIGINT", onSignal);
@@ -184,27 +181,7 @@ async function cmdRun(args: string[]): Promise<number> {
   const colour = wantColour(process.stdout);
   const { report, written } = await run({
     ...(v["webhook-host"] !== undefined ? { webhookHost: parseWebhookHost(v["webhook-host"]) } : {}),
-    // --image and --command are targets of their own: LANGGRAPH_CONFORMANCE_URL does not apply to them.
-    url: v.image !== undefined || v.command !== undefined ? undefined : v.url ?? process.env.LANGGRAPH_CONFORMANCE_URL ?? undefined,
-    ...(v.command !== undefined
-      ? {
-          command: {
-            command: v.command.trim(),
-            ...(v["startup-timeout-ms"] !== undefined ? { startupTimeoutMs: parsePositiveInt(v["startup-timeout-ms"], "--startup-timeout-ms") } : {}),
-          },
-        }
-      : {}),
-    ...(v.image !== undefined
-      ? {
-          container: {
-            image: v.image.trim(),
-            ...(v.port !== undefined ? { port: parsePort(v.port) } : {}),
-            env: parseEnv(v.env ?? []),
-            ...(v["mount-fixtures"] !== undefined ? { mountFixtures: resolve(v["mount-fixtures"]) } : {}),
-            ...(v["startup-timeout-ms"] !== undefined ? { startupTimeoutMs: parsePositiveInt(v["startup-timeout-ms"], "--startup-timeout-ms") } : {}),
-          },
-        }
-      : {}),
+    target: targetOf(v),
     apiKey: v["api-key"] ?? process.env.LANGGRAPH_API_KEY ?? undefined,
     headers: v.header ?? [],
     selection: {
@@ -221,8 +198,7 @@ async function cmdRun(args: string[]): Promise<number> {
     ...(v["stream-timeout-ms"] ? { streamTimeoutMs: parsePositiveInt(v["stream-timeout-ms"], "--stream-timeout-ms") } : {}),
     ...(v.spec ? { contract: /^https?:/.test(v.spec) ? v.spec : resolve(v.spec) } : {}),
     log: (line) => process.stdout.write(`${line}\n`),
-    progress: createProgress({
-      reporter: reporterName,
+    progress: progressOf(reporterName, {
       write: (text) => process.stdout.write(text),
       tty: process.stdout.isTTY === true,
       ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
@@ -234,12 +210,35 @@ async function cmdRun(args: string[]): Promise<number> {
     ...(updateFile ? { updateBaseline: { file: updateFile, ...(previousBaseline ? { previous: previousBaseline } : {}) } } : {}),
   });
   if (report.summary.total === 0) throw new UsageError("no check matched the selection (--profile/--id/--level)");
-  const summaryOpts = { colour, written, ...(reporterName === "quiet" ? { messages: false, list: ATTENTION.filter((s) => s !== "warn" && s !== "notice") } : {}) };
-  process.stdout.write(
-    `${reporterName === "github" ? formatGithub(report, { ...summaryOpts, token: `lgc-${randomBytes(8).toString("hex")}` }) : formatSummary(report, summaryOpts)}\n`,
-  );
+  process.stdout.write(`${TERMINAL_STYLES[reporterName].summary(report, { colour, written })}\n`);
   if (updateFile) process.stdout.write(`Baseline written: ${updateFile}\n`);
   return exitCodeOf(report);
+}
+
+/**
+ * The target the options name: a command, an image, a URL (the flag, else
+ * LANGGRAPH_CONFORMANCE_URL), else the embedded reference server. --image and
+ * --command are targets of their own: LANGGRAPH_CONFORMANCE_URL does not apply to them.
+ */
+function targetOf(v: Record<string, any>): Target {
+  const startup = v["startup-timeout-ms"] !== undefined ? { startupTimeoutMs: parsePositiveInt(v["startup-timeout-ms"], "--startup-timeout-ms") } : {};
+  if (v.command !== undefined) return commandTarget({ command: v.command.trim(), ...startup });
+  if (v.image !== undefined) {
+    // The readiness probe carries the run's API key and headers, for servers that want them everywhere.
+    const headers: Record<string, string> = Object.fromEntries((v.header ?? []).map(parseHeader));
+    const apiKey = v["api-key"] ?? process.env.LANGGRAPH_API_KEY;
+    if (apiKey) headers["x-api-key"] = apiKey;
+    return containerTarget({
+      image: v.image.trim(),
+      ...(v.port !== undefined ? { port: parsePort(v.port) } : {}),
+      env: parseEnv(v.env ?? []),
+      ...(v["mount-fixtures"] !== undefined ? { mountFixtures: resolve(v["mount-fixtures"]) } : {}),
+      ...startup,
+      headers,
+    });
+  }
+  const url = v.url ?? process.env.LANGGRAPH_CONFORMANCE_URL;
+  return url ? urlTarget(url) : referenceTarget();
 }
 
 async function cmdList(args: string[]): Promise<number> {
@@ -273,11 +272,7 @@ export async function main(argv: string[]): Promise<number> {
   throw new UsageError(`unknown command '${command}' (expected run, list or compare; see --help)`);
 }
 
-process.on("exit", () => {
-  killAllServersSync();
-  killAllCommandsSync();
-  removeAllContainersSync();
-});
+process.on("exit", killAllTargetsSync);
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

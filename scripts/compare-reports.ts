@@ -8,7 +8,7 @@
 
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Report } from "../reporters/report";
+import type { Report } from "../reporters/model";
 
 export interface Difference {
   id: string;

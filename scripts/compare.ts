@@ -11,7 +11,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { LEVELS, OUTCOMES } from "../harness/model";
 import { UsageError } from "../harness/target";
 import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown, type ComparedReport } from "../reporters/matrix";
-import { writeAtomic } from "../reporters/report";
+import { writeAtomic } from "../reporters/write";
 
 /**
  * The part of the report format `compare` relies on: what every version of

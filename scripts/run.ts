@@ -1,6 +1,6 @@
-// `langgraph-conformance run`: resolve the target (start the embedded reference
-// server when no URL is given), probe it, run the selected suites, sweep what
-// the run created, stop what was started, and write the report.
+// `langgraph-conformance run`: start the target (or name it, for a URL), probe
+// it, run the selected suites, sweep what the run created, stop what was
+// started, and write the report that reporters/report.ts builds.
 
 import { randomBytes, randomInt } from "node:crypto";
 import { sweep } from "../harness/cleanup";
@@ -8,20 +8,17 @@ import { loadContract } from "../harness/contract";
 import { createApi, newRecorder } from "../harness/http";
 import type { Profile } from "../harness/model";
 import type { RunContext, Selection } from "../harness/run-context";
-import { connection, decideClaims, parseHeader, probe, UsageError } from "../harness/target";
-import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
+import { connection, decideClaims, probe, UsageError } from "../harness/target";
+import type { StartedTarget, Target } from "../harness/targets";
 import { baselineFromReport, writeBaseline, type Baseline } from "../reporters/baseline";
-import { startContainerTarget, type ContainerTargetOptions, type StartedContainer } from "../harness/targets/container";
-import { startCommandTarget, type CommandTargetOptions, type StartedCommand } from "../harness/targets/command";
-import { CollectingReporter, type CheckResult } from "../reporters/collect";
-import type { ProgressSink } from "../reporters/progress";
-import { count, missingOperations, orderChecks, profileTable, redactUrl, uncoveredOperations, type Report } from "../reporters/report";
-import { finishReport, writeReports } from "../reporters/write";
+import { CollectingReporter } from "../reporters/collect";
+import type { CheckResult, ProgressSink, Report } from "../reporters/model";
+import { buildReport, redactUrl } from "../reporters/report";
+import { writeReports } from "../reporters/write";
 import { NOT_YET_COVERED } from "../suites/uncovered";
 import { runSuites, SUITE_VERSION } from "./vitest-runner";
 
 export interface RunOptions {
-  url?: string;
   apiKey?: string;
   headers: string[];
   selection: Selection;
@@ -37,12 +34,10 @@ export interface RunOptions {
   log: (line: string) => void;
   /** An address of this machine the target can reach, for the suite's webhook receiver (--webhook-host). */
   webhookHost?: string;
-  /** A container image to start and test instead of a URL (--image). */
-  container?: Omit<ContainerTargetOptions, "log" | "headers">;
-  /** A command that starts the server and prints its URL (--command). */
-  command?: Omit<CommandTargetOptions, "log">;
-  /** Called with the server the run started, so that a signal handler can stop it. */
-  onStarted?: (server: StartedServer) => void;
+  /** The server under test: a URL, the embedded reference, a container, a command (harness/targets). */
+  target: Target;
+  /** Called with the target once started, so that a signal handler can stop it. */
+  onStarted?: (started: StartedTarget) => void;
   /** Progress while the run goes (--reporter); by default a line per check that does not pass. */
   progress?: ProgressSink;
   /** --label: how reports and `compare` name the target. */
@@ -74,34 +69,11 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     throw new UsageError(`the contract ${opts.contract ?? "schemas/openapi.yaml"} is not a valid OpenAPI document: ${e.message.split("\n")[0]}`);
   });
 
-  let server: StartedServer | undefined;
-  let container: StartedContainer | undefined;
-  let command: StartedCommand | undefined;
-  let url = opts.url;
-  if (opts.command) {
-    command = await startCommandTarget({ ...opts.command, log: opts.log }).catch((e: Error) => {
-      throw new UsageError(e.message);
-    });
-    url = command.url;
-  } else if (opts.container) {
-    const headers: Record<string, string> = Object.fromEntries(opts.headers.map(parseHeader));
-    if (opts.apiKey) headers["x-api-key"] = opts.apiKey;
-    container = await startContainerTarget({ ...opts.container, headers, log: opts.log }).catch((e: Error) => {
-      // One line that says why; a container that did not start adds its last log lines.
-      throw new UsageError(e.message);
-    });
-    url = container.url;
-  } else if (!url) {
-    opts.log("starting the embedded reference server…");
-    server = await startReferenceServer().catch((e: Error) => {
-      throw new UsageError(e.message.split("\n")[0]!);
-    });
-    opts.onStarted?.(server);
-    url = server.url;
-  }
+  const started = await opts.target.start(opts.log);
+  opts.onStarted?.(started);
   try {
     const target = connection({
-      url,
+      url: started.url,
       apiKey: opts.apiKey,
       headers: opts.headers,
       requestTimeoutMs: opts.requestTimeoutMs,
@@ -113,13 +85,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     const runId = `${startedAt.toISOString().slice(0, 10).replace(/-/g, "")}-${randomBytes(4).toString("hex")}`;
     const seed = opts.seed ?? randomInt(0, 2 ** 31 - 1);
     for (const w of contract.warnings) opts.log(`warning: the given contract: ${w}`);
-    const how = server
-      ? ` (embedded ${server.description}, pid ${server.pid})`
-      : container
-        ? ` (container ${container.name} of ${container.started})`
-        : command
-          ? ` (${command.started}, pid ${command.pid})`
-          : "";
+    const how = started.describe ? ` (${started.describe})` : "";
     opts.log(`target ${redactUrl(target.url)}${how}; run ${runId}; seed ${seed}`);
 
     const ctx: RunContext = {
@@ -132,7 +98,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
       claims,
       ...(found.graphs ? { graphs: found.graphs } : {}),
       ...(opts.propertyRuns ? { propertyRuns: opts.propertyRuns } : {}),
-      ...(webhookAddress(target.url, container?.hostAddress, opts.webhookHost) ?? {}),
+      ...(webhookAddress(target.url, started.hostAddress, opts.webhookHost) ?? {}),
     };
     let done = 0;
     const reporter = new CollectingReporter(
@@ -149,44 +115,19 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
       deleted: 0,
       leftovers: [{ kind: "*", id: "*", reason: `the final sweep failed: ${e.message}` }],
     }));
-    const checks = orderChecks(reporter.collected.checks);
-    const assembled: Report = {
-      suite: { name: "langgraph-conformance", version: SUITE_VERSION },
-      contract: {
-        // The suite's own contract by its place in the suite, not on this machine:
-        // a report is the same wherever it was made.
-        source: contract.own ? "schemas/openapi.yaml" : contract.source,
-        title: contract.title,
-        version: contract.version,
-        own: contract.own,
-        warnings: contract.warnings,
-        missingOperations: missingOperations(reporter.collected.catalog, contract.hasOperation),
-      },
-      target: {
-        url: target.url,
-        startedBy: server ? "embedded" : container ? "container" : command ? "command" : "url",
-        ...(server ? { started: server.description } : container ? { started: container.started } : command ? { started: command.started } : {}),
-        ...(found.info ? { declared: found.info } : {}),
-      },
+    const report = buildReport({
+      suiteVersion: SUITE_VERSION,
+      contract,
+      target: { url: target.url, startedBy: started.startedBy, ...(started.started ? { started: started.started } : {}), ...(found.info ? { declared: found.info } : {}) },
       runId,
       seed,
-      startedAt: startedAt.toISOString(),
+      startedAt,
       durationMs: Math.round(performance.now() - t0),
       selection: opts.selection,
-      profiles: profileTable(checks, claims),
-      summary: count(checks),
-      checks,
-      problems: reporter.collected.problems,
-      cleanup,
-      uncovered: uncoveredOperations(
-        contract.operations.map((o) => o.key),
-        reporter.collected.catalog,
-        NOT_YET_COVERED,
-      ),
-    };
-    const report = finishReport(assembled, {
       claims,
-      catalogIds: reporter.collected.catalog.map((c) => c.id),
+      collected: reporter.collected,
+      cleanup,
+      uncoveredReasons: NOT_YET_COVERED,
       ...(opts.label ? { label: opts.label } : {}),
       ...(opts.baseline ? { baseline: opts.baseline } : {}),
     });
@@ -194,9 +135,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     if (opts.updateBaseline) await writeBaseline(opts.updateBaseline.file, baselineFromReport(report, opts.updateBaseline.previous), report);
     return { report, reportPath: written[0]!, written };
   } finally {
-    await server?.stop();
-    await command?.stop();
-    // A container that cannot be removed is said so; the verdict stands.
-    await container?.stop().catch((e: Error) => opts.log(`could not remove container ${container!.name}: ${e.message.split("\n")[0]}`));
+    // A target that cannot be stopped (a container the engine will not remove) is said so; the verdict stands.
+    await started.stop().catch((e: Error) => opts.log(`could not stop the target: ${e.message.split("\n")[0]}`));
   }
 }

@@ -11,12 +11,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Report } from "../reporters/report";
+import type { Report } from "../reporters/model";
 import { BIN, runCli } from "./support/cli";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const LAUNCHER = "node --import tsx scripts/pure-graph-server.ts";
-const FIXTURE_GRAPHS = ["chat", "echo", "error", "interrupt", "slow", "subgraph"];
+// Every graph of the fixtures' langgraph.json, as a server that deploys it offers them.
+const FIXTURE_GRAPHS = Object.keys(JSON.parse(readFileSync(new URL("../fixtures/langgraph.json", import.meta.url), "utf8")).graphs).sort();
 
 let dir: string;
 beforeAll(async () => {

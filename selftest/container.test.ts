@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { CONTAINER_FIXTURES_PATH, containerEngine, startContainerTarget, stopAllContainers } from "../harness/targets/container";
-import type { Report } from "../reporters/report";
+import type { Report } from "../reporters/model";
 import { compareReports, formatDifference } from "../scripts/compare-reports";
 import { BIN, runCli } from "./support/cli";
 

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import type { Report } from "../reporters/report";
+import type { Report } from "../reporters/model";
 import { BIN, runCli } from "./support/cli";
 import { itKills } from "./mutants/kills";
 import { useReferenceServer } from "./support/reference";

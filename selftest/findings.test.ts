@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { contentTypeCause, operationFamily, statusCause, statusClass } from "../harness/causes";
 import { loadContract, type Contract } from "../harness/contract";
 import type { CheckMeta, ExchangeRecord, Observation, Outcome } from "../harness/model";
-import type { CheckResult } from "../reporters/collect";
+import type { CheckResult } from "../reporters/model";
 import { buildFindings, findingId } from "../reporters/findings";
 import { diffFindings } from "../reporters/matrix";
 import { fixture } from "./support/reports";

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Report } from "../reporters/report";
+import type { Report } from "../reporters/model";
 import { runCli } from "./support/cli";
 import { acceptsInvalid, refusesAsContract, route } from "./mutants/faults";
 import { startProxy } from "./mutants/proxy";

@@ -11,7 +11,7 @@ import { UsageError } from "../harness/target";
 import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
 import { applyBaseline, baselineFromReport, formatBaseline, parseBaseline } from "../reporters/baseline";
 import { findingId } from "../reporters/findings";
-import type { Report } from "../reporters/report";
+import type { Report } from "../reporters/model";
 import { runCli } from "./support/cli";
 import { fixture, reportValidator, withOutcome } from "./support/reports";
 

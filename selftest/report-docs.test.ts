@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { REPORTERS } from "../reporters/progress";
+import { REPORTERS } from "../reporters/terminal";
 import { runCli } from "./support/cli";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");

@@ -5,14 +5,16 @@
 
 import { describe, expect, it } from "vitest";
 import { LEVELS } from "../harness/model";
-import { formatGithub, formatSummary, paint, wantColour } from "../reporters/console";
+import { formatGithub } from "../reporters/terminal/github";
+import { paint, wantColour } from "../reporters/terminal/paint";
+import { formatSummary } from "../reporters/terminal/summary";
 import { codeBlock, escapeHtml, escapeMarkdown, escapeXml, terminalSafe } from "../reporters/escape";
-import { renderHtml } from "../reporters/html";
-import { renderJunit } from "../reporters/junit";
-import { MARKDOWN_MAX_BYTES, renderMarkdown } from "../reporters/markdown";
-import { createProgress } from "../reporters/progress";
-import { exitCodeOf, formatScore, redactReport, redactUrl, scoreCard, scoreOf, verdictOf, type Report } from "../reporters/report";
-import { finishReport } from "../reporters/write";
+import { renderHtml } from "../reporters/formats/html";
+import { renderJunit } from "../reporters/formats/junit";
+import { MARKDOWN_MAX_BYTES, renderMarkdown } from "../reporters/formats/markdown";
+import { createProgress } from "../reporters/terminal/progress";
+import { exitCodeOf, finishReport, formatScore, redactReport, redactUrl, scoreCard, scoreOf, verdictOf } from "../reporters/report";
+import type { Report } from "../reporters/model";
 import { fixture, HOSTILE, HOSTILE_KEY, reportValidator, withOutcome } from "./support/reports";
 
 const ref = fixture("reference");
@@ -357,14 +359,14 @@ describe("the terminal", () => {
   it("progress: dots by outcome; by default, each check that does not pass and each profile as it completes", () => {
     const results = hostile.checks.map((c) => ({ ...c, file: c.file ?? "" }));
     let dots = "";
-    const d = createProgress({ reporter: "dots", write: (t) => (dots += t), tty: false, colour: false, baseline: new Set(["SYS-003", "SYS-001"]) });
+    const d = createProgress({ mode: "dots", write: (t) => (dots += t), tty: false, colour: false, baseline: new Set(["SYS-003", "SYS-001"]) });
     for (const r of results) d.check(r);
     d.end?.();
     expect(dots).toBe("S.xWsF 6\n");
 
     let log = "";
     let clock = 0;
-    const p = createProgress({ reporter: "default", write: (t) => (log += t), tty: false, colour: false, now: () => clock });
+    const p = createProgress({ mode: "lines", write: (t) => (log += t), tty: false, colour: false, now: () => clock });
     p.files?.(["suites/system/a.check.ts", "suites/assistants/b.check.ts"]);
     p.planned?.(results.filter((r) => r.profile === "system"));
     for (const r of results.filter((r) => r.profile === "system")) p.check(r);
@@ -383,12 +385,12 @@ describe("the terminal", () => {
     expect(log).not.toContain("\u001b");
 
     let tty = "";
-    const t = createProgress({ reporter: "default", write: (x) => (tty += x), tty: true, colour: false });
+    const t = createProgress({ mode: "lines", write: (x) => (tty += x), tty: true, colour: false });
     t.planned?.(results);
     t.check(results[0]!);
     expect(tty).toContain("\r\u001b[2K");
     let quiet = "";
-    const q = createProgress({ reporter: "quiet", write: (x) => (quiet += x), tty: false, colour: false });
+    const q = createProgress({ mode: "none", write: (x) => (quiet += x), tty: false, colour: false });
     for (const r of results) q.check(r);
     q.end?.();
     expect(quiet).toBe("");

@@ -14,7 +14,7 @@
 // its base: the repairs and the emulation.
 
 import { describe, expect, it } from "vitest";
-import type { Report } from "../reporters/report";
+import type { Report } from "../reporters/model";
 import { runCli } from "./support/cli";
 import { base, mutant, mutatedAll } from "./mutants/catalogue";
 import { cronsDeclaredOff } from "./mutants/emulation";

@@ -8,7 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Report } from "../reporters/report";
+import type { Report } from "../reporters/model";
 import { runCli } from "./support/cli";
 import { mutant } from "./mutants/catalogue";
 import { ownerRegistry, startProxy, type Fault, type ProxiedRequest, type StreamTransform } from "./mutants/proxy";

@@ -12,7 +12,7 @@
 
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Report } from "../../reporters/report";
+import type { Report } from "../../reporters/model";
 import { runCli } from "../support/cli";
 import type { CheckMeta } from "../../harness/model";
 import { mutated, base, UNKILLED, type Mutant } from "./catalogue";

@@ -10,10 +10,11 @@
 // script (by hash) and nothing from the network backs that up.
 
 import { createHash } from "node:crypto";
-import { specText } from "../harness/citations";
-import { LEVELS, PROFILES } from "../harness/model";
-import { escapeHtml as h } from "./escape";
-import { formatScore, verdictOf, type Finding, type Report, type Score } from "./report";
+import { specText } from "../../harness/citations";
+import { LEVELS, PROFILES } from "../../harness/model";
+import { escapeHtml as h } from "../escape";
+import { formatScore, verdictOf } from "../report";
+import type { Finding, Report, Score } from "../model";
 import {
   bySeverity,
   citationText,
@@ -32,7 +33,7 @@ import {
   STATUS_ORDER,
   type ReportCheck,
   type Status,
-} from "./view";
+} from "../view";
 
 const CSS = `
 :root { --fg:#1f2328; --muted:#59636e; --bg:#fff; --panel:#f6f8fa; --line:#d1d9e0; --pass:#1a7f37; --fail:#cf222e; --warn:#9a6700; --notice:#0969da; --skip:#6e7781; --error:#8250df; --stale:#bc4c00; --expected:#57606a; }

@@ -6,55 +6,14 @@
 // line); message lines start with our own marker, so that no line of ours
 // begins with text a target chose (a CI log reads commands at line starts).
 
-import { PROFILES } from "../harness/model";
-import { clip, terminalSafe } from "./escape";
-import { formatScore, verdictOf, type Counts, type Report } from "./report";
-import { ATTENTION, bySeverity, findingReach, findingsOf, statusOf, STATUS_LABEL, type ReportCheck, type Status } from "./view";
+import { PROFILES } from "../../harness/model";
+import { clip, terminalSafe } from "../escape";
+import { formatScore, verdictOf } from "../report";
+import type { Counts, Report } from "../model";
+import { ATTENTION, bySeverity, findingReach, findingsOf, statusOf, STATUS_LABEL, type Status } from "../view";
+import { checkLine, paint } from "./paint";
 
 const COLUMNS: Array<keyof Counts> = ["total", "pass", "fail", "warn", "notice", "skip", "error"];
-
-export interface Paint {
-  red(s: string): string;
-  green(s: string): string;
-  yellow(s: string): string;
-  blue(s: string): string;
-  magenta(s: string): string;
-  dim(s: string): string;
-  bold(s: string): string;
-}
-
-/**
- * Colour only on a terminal: never when NO_COLOR is set (https://no-color.org),
- * always when FORCE_COLOR is set to anything but 0.
- */
-export function wantColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "" && env.FORCE_COLOR !== "0") return true;
-  return stream.isTTY === true && env.TERM !== "dumb";
-}
-
-export function paint(enabled: boolean): Paint {
-  const sgr = (open: number, close: number) => (s: string) => (enabled ? `\u001b[${open}m${s}\u001b[${close}m` : s);
-  return { red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), blue: sgr(34, 39), magenta: sgr(35, 39), dim: sgr(2, 22), bold: sgr(1, 22) };
-}
-
-export function colourOf(p: Paint, s: Status): (t: string) => string {
-  switch (s) {
-    case "pass":
-      return p.green;
-    case "fail":
-    case "stale":
-      return p.red;
-    case "warn":
-      return p.yellow;
-    case "notice":
-      return p.blue;
-    case "error":
-      return p.magenta;
-    default:
-      return p.dim;
-  }
-}
 
 export interface SummaryOptions {
   colour?: boolean;
@@ -68,13 +27,6 @@ export interface SummaryOptions {
 
 function row(label: string, c: Counts, score: string, width: number): string {
   return label.padEnd(width) + COLUMNS.map((k) => String(c[k]).padStart(7)).join("") + "   " + score;
-}
-
-/** Status words of one column's width, for lines that list checks. */
-export const SHORT: Record<Status, string> = { error: "error", stale: "stale", fail: "fail", warn: "warn", notice: "notice", expected: "expected", skip: "skip", pass: "pass" };
-
-export function checkLine(c: Pick<ReportCheck, "id" | "level" | "title">, s: Status, p: Paint): string {
-  return `  ${colourOf(p, s)(SHORT[s].padEnd(8))} ${p.bold(c.id)} [${c.level}] ${c.title}`;
 }
 
 export function formatSummary(report: Report, opts: SummaryOptions = {}): string {
@@ -147,39 +99,3 @@ export function formatSummary(report: Report, opts: SummaryOptions = {}): string
   return lines.join("\n");
 }
 
-/** GitHub's workflow commands: data escapes %, CR and LF; properties also : and ,. */
-function ghData(s: string): string {
-  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function ghProp(s: string): string {
-  return ghData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-
-/**
- * The summary for GitHub Actions: one annotation per check that fails the run
- * (error), warns (warning) or notes (notice), then the human summary with
- * workflow commands switched off, so that nothing a target sent is read as one.
- */
-export function formatGithub(report: Report, opts: SummaryOptions & { token: string }): string {
-  const out: string[] = [];
-  const annotate = (kind: "error" | "warning" | "notice", title: string, message: string) =>
-    out.push(`::${kind} title=${ghProp(title)}::${ghData(message.replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, "?"))}`);
-  // One annotation per finding (a cause, however many checks it fails), then what is the suite's or the baseline's.
-  for (const f of findingsOf(report)) {
-    if (f.baseline) continue;
-    const kind = f.level === "MUST" ? "error" : f.level === "SHOULD" ? "warning" : "notice";
-    annotate(kind, `${f.id} [${f.level}] ${f.title}`, `${findingReach(f)}${f.failed.length ? `; checks: ${f.failed.map((c) => c.id).join(", ")}` : ""}; e.g. ${f.example.check}: ${f.example.message}`.slice(0, 4000));
-  }
-  for (const c of [...report.checks].sort(bySeverity)) {
-    const s = statusOf(c);
-    const title = `${c.id} [${c.level}] ${c.title}`;
-    if (s === "error") annotate("error", `harness error: ${title}`, c.message.slice(0, 4000));
-    else if (s === "stale") annotate("error", `stale baseline entry: ${c.id}`, `${c.id} passes but the baseline lists it as a known failure: remove its line from ${report.baseline?.file ?? "the baseline"}`);
-  }
-  for (const s of (report.baseline?.stale ?? []).filter((x) => !report.checks.some((c) => c.id === x.id))) annotate("error", `stale baseline entry: ${s.id}`, s.reason);
-  for (const pr of report.problems) annotate("error", `harness error in ${pr.where}`, pr.message);
-  out.push(`::stop-commands::${opts.token}`);
-  out.push(formatSummary(report, { ...opts, colour: opts.colour ?? false }));
-  out.push(`::${opts.token}::`);
-  return out.join("\n");
-}

@@ -6,10 +6,11 @@
 // GitHub takes at most 1 MiB of step summary per step; the document is bounded
 // (MARKDOWN_MAX_BYTES) and says what it left out to stay under it.
 
-import { specText } from "../harness/citations";
-import { LEVELS, PROFILES } from "../harness/model";
-import { clip, codeBlock, escapeHtml, escapeMarkdown as md } from "./escape";
-import { formatScore, verdictOf, type Finding, type Report, type Score } from "./report";
+import { specText } from "../../harness/citations";
+import { LEVELS, PROFILES } from "../../harness/model";
+import { clip, codeBlock, escapeHtml, escapeMarkdown as md } from "../escape";
+import { formatScore, verdictOf } from "../report";
+import type { Finding, Report, Score } from "../model";
 import {
   ATTENTION,
   bySeverity,
@@ -29,7 +30,7 @@ import {
   STATUS_ICON,
   STATUS_LABEL,
   type ReportCheck,
-} from "./view";
+} from "../view";
 
 /** Below GitHub's 1 MiB per step, with room for what else a job writes there. */
 export const MARKDOWN_MAX_BYTES = 900 * 1024;

@@ -1,40 +1,25 @@
-// Progress while a run goes, in the style --reporter chooses:
-//   default  on a terminal, a status line rewritten in place (counts so far, by
-//            profile); in a log, one line per profile as it completes and a
-//            line of counts every 15 s. Either way, each check that does not
-//            pass is printed as it ends.
-//   dots     one character per check (. pass, F fail, W warn, N notice, s skip,
-//            E error, x expected by the baseline, S stale), 50 to a line.
-//   quiet    nothing while the run goes.
-//   github   as default in a log; the summary then adds annotations.
+// Progress while a run goes, in one of three modes a terminal style picks
+// (reporters/terminal/index.ts):
+//   lines  on a terminal, a status line rewritten in place (counts so far, by
+//          profile); in a log, one line per profile as it completes and a line
+//          of counts every 15 s. Either way, each check that does not pass is
+//          printed as it ends.
+//   dots   one character per check (. pass, F fail, W warn, N notice, s skip,
+//          E error, x expected by the baseline, S stale), 50 to a line.
+//   none   nothing while the run goes.
 
-import type { CheckMeta, Profile } from "../harness/model";
-import { PROFILES } from "../harness/model";
-import type { CheckResult } from "./collect";
-import { checkLine, colourOf, paint, type Paint } from "./console";
-import { emptyCounts, type Counts } from "./report";
-import type { Status } from "./view";
+import type { CheckMeta, Profile } from "../../harness/model";
+import { PROFILES } from "../../harness/model";
+import type { CheckResult, Counts, ProgressSink } from "../model";
+import { checkLine, colourOf, paint, type Paint } from "./paint";
+import { emptyCounts } from "../report";
+import type { Status } from "../view";
 
-export const REPORTERS = ["default", "dots", "quiet", "github"] as const;
-export type ReporterName = (typeof REPORTERS)[number];
 
-/** What the collecting reporter tells as the run goes. */
-export interface ProgressSink {
-  /** Checks that will run (selected), as vitest collects their files. */
-  planned?(checks: CheckMeta[]): void;
-  /** Every file is collected: the planned counts are final. */
-  allPlanned?(): void;
-  /** The suite files the run will go through (relative to the package). */
-  files?(paths: string[]): void;
-  /** A suite file has ended. */
-  fileEnded?(path: string): void;
-  check(result: CheckResult): void;
-  /** The run is over (before the summary is printed). */
-  end?(): void;
-}
+export type ProgressMode = "lines" | "dots" | "none";
 
 export interface ProgressOptions {
-  reporter: ReporterName;
+  mode: ProgressMode;
   write: (text: string) => void;
   tty: boolean;
   colour: boolean;
@@ -75,7 +60,7 @@ export function createProgress(opts: ProgressOptions): ProgressSink {
   let lastLine = now();
   let statusShown = false;
   let dots = 0;
-  const live = opts.reporter === "default" && opts.tty;
+  const live = opts.mode === "lines" && opts.tty;
 
   const countsOf = (pr: Profile) => {
     let c = done.get(pr);
@@ -120,7 +105,7 @@ export function createProgress(opts: ProgressOptions): ProgressSink {
     return `${p.green("✔")} ${p.bold(pr)}: ${c.total} check${c.total === 1 ? "" : "s"} done: ${tally(c) || "none"}${scored ? ` (score ${Math.round((c.pass / scored) * 1000) / 10}%)` : ""}`;
   };
   const maybeProfilesDone = () => {
-    if (opts.reporter === "dots" || opts.reporter === "quiet") return;
+    if (opts.mode !== "lines") return;
     for (const pr of PROFILES) {
       if (reported.has(pr) || !planned.has(pr)) continue;
       if (!allPlanned && filesLeft.get(pr) !== 0) continue;
@@ -157,8 +142,8 @@ export function createProgress(opts: ProgressOptions): ProgressSink {
       const s = statusFor(r, opts.baseline);
       countsOf(r.profile)[r.outcome]++;
       countsOf(r.profile).total++;
-      if (opts.reporter === "quiet") return;
-      if (opts.reporter === "dots") {
+      if (opts.mode === "none") return;
+      if (opts.mode === "dots") {
         opts.write(colourOf(p, s)(DOT[s]));
         if (++dots % DOTS_PER_LINE === 0) opts.write(` ${dots}${allPlanned ? `/${plannedCount()}` : ""}\n`);
         return;
@@ -172,10 +157,10 @@ export function createProgress(opts: ProgressOptions): ProgressSink {
       }
     },
     end() {
-      if (opts.reporter === "dots" && dots % DOTS_PER_LINE !== 0) opts.write(` ${dots}\n`);
+      if (opts.mode === "dots" && dots % DOTS_PER_LINE !== 0) opts.write(` ${dots}\n`);
       clearStatus();
       // Profiles whose count was not known in time (or that ended with the run).
-      if (opts.reporter !== "dots" && opts.reporter !== "quiet") {
+      if (opts.mode === "lines") {
         allPlanned = true;
         maybeProfilesDone();
       }

@@ -18,11 +18,11 @@
 // (it fails the run), a SHOULD or MAY finding passed with its text in <system-out>, a
 // finding the baseline expects <skipped type="expected-failure">.
 
-import { specText } from "../harness/citations";
-import { PROFILES } from "../harness/model";
-import { escapeXml as x } from "./escape";
-import type { Finding, Report } from "./report";
-import { citationText, findingReach, findingsOf, keyExchanges, requestText, responseText, statusOf, type ReportCheck } from "./view";
+import { specText } from "../../harness/citations";
+import { PROFILES } from "../../harness/model";
+import { escapeXml as x } from "../escape";
+import type { Finding, Report } from "../model";
+import { citationText, findingReach, findingsOf, keyExchanges, requestText, responseText, statusOf, type ReportCheck } from "../view";
 
 const a = (s: string | number) => x(String(s), true);
 const secs = (ms: number) => (ms / 1000).toFixed(3);

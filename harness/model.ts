@@ -20,6 +20,7 @@ export const PROFILES = [
   "store",
   "crons",
   "mcp",
+  "auth",
   "property",
 ] as const;
 export type Profile = (typeof PROFILES)[number];

@@ -4,12 +4,13 @@
 
 import { randomBytes, randomInt } from "node:crypto";
 import { sweep } from "../harness/cleanup";
+import { registerCredential } from "../harness/evidence";
 import { loadContract } from "../harness/contract";
 import { createApi, newRecorder } from "../harness/http";
 import type { Profile } from "../harness/model";
-import type { RunContext, Selection } from "../harness/run-context";
-import { connection, decideClaims, parseHeader, probe, UsageError } from "../harness/target";
-import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
+import { isSelected, type Identity, type RunContext, type Selection } from "../harness/run-context";
+import { connection, decideClaims, parseHeader, parseUrl, probe, UsageError } from "../harness/target";
+import { AUTH_CONFIG, fixtureIdentities, startReferenceServer, type StartedServer } from "../harness/targets/reference";
 import { baselineFromReport, writeBaseline, type Baseline } from "../reporters/baseline";
 import { startContainerTarget, type ContainerTargetOptions, type StartedContainer } from "../harness/targets/container";
 import { startCommandTarget, type CommandTargetOptions, type StartedCommand } from "../harness/targets/command";
@@ -24,6 +25,10 @@ export interface RunOptions {
   url?: string;
   apiKey?: string;
   headers: string[];
+  /** The auth profile's users (--identity), in the order given. */
+  identities?: Identity[];
+  /** Where the auth profile's requests go when it is not the target (--auth-url). */
+  authUrl?: string;
   selection: Selection;
   claim: Profile[];
   disclaim: Profile[];
@@ -67,6 +72,20 @@ export function webhookAddress(targetUrl: string, containerHost?: string, webhoo
   return undefined;
 }
 
+/**
+ * Can a check of the auth profile be in the selection? (Its ids are AUT-NNN.)
+ * Decides whether the embedded reference starts its second instance, the one
+ * with the fixture auth.
+ */
+export function selectsAuth(sel: Selection, disclaim: Profile[] = []): boolean {
+  if (disclaim.includes("auth")) return false;
+  for (let n = 0; n < 1000; n++) {
+    const id = `AUT-${String(n).padStart(3, "0")}`;
+    if (isSelected({ id, profile: "auth", level: "MUST" }, { ...sel, levels: undefined })) return true;
+  }
+  return false;
+}
+
 export async function run(opts: RunOptions): Promise<{ report: Report; reportPath: string; written: string[] }> {
   const startedAt = new Date();
   const t0 = performance.now();
@@ -75,6 +94,8 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
   });
 
   let server: StartedServer | undefined;
+  /** The embedded reference's second instance, with the fixture auth (auth profile). */
+  let authServer: StartedServer | undefined;
   let container: StartedContainer | undefined;
   let command: StartedCommand | undefined;
   let url = opts.url;
@@ -99,7 +120,23 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     opts.onStarted?.(server);
     url = server.url;
   }
+  let auth: RunContext["auth"];
   try {
+    if (server && !opts.authUrl && selectsAuth(opts.selection, opts.disclaim)) {
+      // The other profiles keep a server without auth; the auth profile gets its own.
+      opts.log("starting the embedded reference server with the fixture auth (auth profile)…");
+      authServer = await startReferenceServer({ config: AUTH_CONFIG }).catch((e: Error) => {
+        throw new UsageError(e.message.split("\n")[0]!);
+      });
+      opts.onStarted?.(authServer);
+      const given = opts.identities ?? [];
+      auth = given.length
+        ? { url: authServer.url, identities: given, source: "--identity, on the embedded reference with the fixture auth" }
+        : { url: authServer.url, identities: await fixtureIdentities(), source: "the fixture auth's users, on a second embedded reference server" };
+      for (const id of auth.identities) for (const v of Object.values(id.headers)) registerCredential(v);
+    } else if (opts.identities?.length) {
+      auth = { url: parseUrl(opts.authUrl ?? url), identities: opts.identities, source: opts.authUrl ? "--identity, at --auth-url" : "--identity" };
+    }
     const target = connection({
       url,
       apiKey: opts.apiKey,
@@ -109,7 +146,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     });
     const found = await probe(target);
     for (const w of found.warnings) opts.log(`warning: ${w}`);
-    const claims = decideClaims(found.info, { claim: opts.claim, disclaim: opts.disclaim });
+    const claims = decideClaims(found.info, { claim: opts.claim, disclaim: opts.disclaim }, auth ? { identities: auth.identities.length, source: auth.source } : undefined);
     const runId = `${startedAt.toISOString().slice(0, 10).replace(/-/g, "")}-${randomBytes(4).toString("hex")}`;
     const seed = opts.seed ?? randomInt(0, 2 ** 31 - 1);
     for (const w of contract.warnings) opts.log(`warning: the given contract: ${w}`);
@@ -121,6 +158,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
           ? ` (${command.started}, pid ${command.pid})`
           : "";
     opts.log(`target ${redactUrl(target.url)}${how}; run ${runId}; seed ${seed}`);
+    if (auth) opts.log(`auth profile: identities ${auth.identities.map((i) => i.name).join(", ")} at ${redactUrl(auth.url)}${authServer ? ` (embedded, pid ${authServer.pid})` : ""}`);
 
     const ctx: RunContext = {
       mode: "run",
@@ -132,6 +170,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
       claims,
       ...(found.graphs ? { graphs: found.graphs } : {}),
       ...(opts.propertyRuns ? { propertyRuns: opts.propertyRuns } : {}),
+      ...(auth ? { auth } : {}),
       ...(webhookAddress(target.url, container?.hostAddress, opts.webhookHost) ?? {}),
     };
     let done = 0;
@@ -194,6 +233,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     if (opts.updateBaseline) await writeBaseline(opts.updateBaseline.file, baselineFromReport(report, opts.updateBaseline.previous), report);
     return { report, reportPath: written[0]!, written };
   } finally {
+    await authServer?.stop();
     await server?.stop();
     await command?.stop();
     // A container that cannot be removed is said so; the verdict stands.

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import type { CheckContext } from "../../harness/check";
 import { CheckFailure } from "../../harness/expect";
-import { createApi, newRecorder, TransportError, type Api, type HttpRequest, type HttpResponse, type StreamResponse } from "../../harness/http";
+import { createApi, newRecorder, TransportError, type Api, type HttpRequest, type HttpResponse, type StreamResponse, type TargetConnection } from "../../harness/http";
 import type { ExchangeRecord, OperationKey } from "../../harness/model";
 import { checkEvents } from "../../harness/streams";
 
@@ -42,8 +42,8 @@ export interface CaseApi extends Api {
   records: ExchangeRecord[];
 }
 
-function tracking(api: Api): CaseApi {
-  const records: ExchangeRecord[] = [];
+/** Wraps a client so that its exchanges land in `records` (shared by the clients of one case). */
+function tracking(api: Api, records: ExchangeRecord[] = []): CaseApi {
   const keep = <T extends HttpResponse | StreamResponse>(p: Promise<T>): Promise<T> =>
     p.then((res) => {
       records.push(res.record);
@@ -64,6 +64,8 @@ function tracking(api: Api): CaseApi {
 export interface PropertyCase<T> {
   /** The client of this case. */
   api: CaseApi;
+  /** One client per connection of PropertyRun.targets (the first is `api`), their exchanges kept together. */
+  apis: CaseApi[];
   value: T;
   /** True when this is the replay of the counterexample through the check's own client. */
   replay: boolean;
@@ -90,8 +92,15 @@ export interface PropertyRun<T> {
   mask?: string[];
   /** Contract violations on the wire are lesser deviations (see PropertyCase.soft), not failures of the case. */
   wireIsSoft?: boolean;
+  /** Contract violations on the wire are not this property's claim at all (they stay in the evidence, for the findings). */
+  ignoreWire?: boolean;
   /** What held in every case when only lesser deviations were found ("none was accepted, …"). */
   softSummary?: string;
+  /**
+   * The connections a case talks through (several users of the auth profile),
+   * one client each; the run's target when absent.
+   */
+  targets?: TargetConnection[];
 }
 
 class SoftDeviation extends CheckFailure {}
@@ -128,15 +137,16 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
   const softs: Array<{ value: T; message: string; exchange?: ExchangeRecord }> = [];
 
   // One case: the property's own judgement, then the contract on the wire.
-  const runCase = async (api: CaseApi, value: T, replay: boolean) => {
+  const runCase = async (apis: CaseApi[], value: T, replay: boolean) => {
+    const api = apis[0]!;
     let softSeen = false;
     const soft = (message: string, res?: HttpResponse | StreamResponse) => {
       if (replay) throw new SoftDeviation(message, res?.record);
       if (!softSeen) softs.push({ value, message, ...(res ? { exchange: res.record } : {}) });
       softSeen = true;
     };
-    await p.run({ api, value, replay, soft });
-    const wire = violationsOf(api.records);
+    await p.run({ api, apis, value, replay, soft });
+    const wire = p.ignoreWire ? undefined : violationsOf(api.records);
     if (wire) {
       const focus = api.records.find((r) => r.violations.length > 0);
       // On the replay the harness adds the violations' own words to the message.
@@ -151,9 +161,11 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
   const ownOps = new Set(p.operation.key.split(", "));
   const property = fc.asyncProperty(p.arbitrary, async (value) => {
     generated++;
-    const api = tracking(createApi({ target: c.run.target, contract: c.contract, recorder: newRecorder("check"), signal: c.signal, checkEvents }));
+    const records: ExchangeRecord[] = [];
+    const apis = (p.targets ?? [c.run.target]).map((target) => tracking(createApi({ target, contract: c.contract, recorder: newRecorder("check"), signal: c.signal, checkEvents }), records));
+    const api = apis[0]!;
     try {
-      await runCase(api, value, false);
+      await runCase(apis, value, false);
     } catch (e) {
       lastFailure = { message: e instanceof Error ? e.message : String(e), ...(e instanceof CheckFailure && e.exchange ? { exchange: e.exchange } : e instanceof TransportError ? { exchange: e.record } : {}) };
       if (!shrinking) for (const r of api.records) if (r.operation && ownOps.has(r.operation)) statuses.push(r.response ? r.response.status : 0);
@@ -204,7 +216,8 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
   // The counterexample again, through the check's own client: its exchanges are the evidence.
   let replayError: unknown;
   try {
-    await runCase(tracking(c.api), counterexample, true);
+    const records: ExchangeRecord[] = [];
+    await runCase(p.targets ? p.targets.map((t) => tracking(c.connect(t), records)) : [tracking(c.api, records)], counterexample, true);
   } catch (e) {
     replayError = e;
   }

@@ -59,6 +59,7 @@ import {
 } from "./faults";
 import { m, type Mutant } from "./mutant";
 import { compose, cutAfter, editEvents, editWhole, neverEnding, rewriteRequestJson, stallAfter, type Fault, type ProxiedRequest } from "./proxy";
+import { AUTH_MUTANTS } from "./parts/auth";
 
 export type { Mutant, MutantKind } from "./mutant";
 export { m } from "./mutant";
@@ -654,7 +655,7 @@ const CORE: Mutant[] = [
 ];
 
 /** Every mutant: this file's, then each part's (selftest/mutants/parts/, one file per area). */
-export const CATALOGUE: Mutant[] = [...CORE];
+export const CATALOGUE: Mutant[] = [...CORE, ...AUTH_MUTANTS];
 
 /**
  * Checks that pass before and that no mutant makes fail, with the reason: a

@@ -4,9 +4,9 @@
 // by family. The family checks run their rows; AUT-090 (no error body echoes
 // the owner's data) and AUT-098 (refusals answer 404 or 403) run them all.
 
-import { expectJsonArray, expectJsonObject, expectStatus, ensure } from "../../harness/expect";
+import { expectJsonObject, expectStatus, ensure } from "../../harness/expect";
 import { uuid } from "../_support/resources";
-import { assistantFor, createThread, runToEnd } from "../_support/runs";
+import { assistantFor, createRun, createThread, pollRun } from "../_support/runs";
 import { leakOf, unsent, type Answer, type AuthWorld, type User } from "./support";
 
 export interface OwnerWorld {
@@ -31,11 +31,9 @@ export async function buildOwnerWorld(w: AuthWorld): Promise<OwnerWorld> {
   const marker = `lgc-secret-${uuid()}`;
   const assistantId = await assistantFor(owner.c, "echo", { metadata: { secret: marker } });
   const thread = await createThread(owner.c, { metadata: { secret: marker } });
-  await runToEnd(owner.c, thread.thread_id, assistantId, { value: marker });
-  const runs = await owner.api.get(`/threads/${thread.thread_id}/runs`);
-  expectStatus(runs, 200, "the owner lists the runs of their thread");
-  const runId = expectJsonArray(runs)[0]?.run_id;
-  ensure(typeof runId === "string", "the owner's thread lists no run after one ran", runs);
+  const run = await createRun(owner.c, thread.thread_id, { assistant_id: assistantId, input: { value: marker } });
+  const runId = run.run_id as string;
+  await pollRun(owner.c, thread.thread_id, runId, undefined, { timeoutMs: 30_000, what: "an end status" });
   const state = await owner.api.get(`/threads/${thread.thread_id}/state`);
   expectStatus(state, 200, "the owner reads the state of their thread");
   const checkpointId = expectJsonObject(state).checkpoint?.checkpoint_id;
@@ -123,9 +121,6 @@ export const READS = {
   "thread-create-existing": [
     // An existing id is a conflict whoever owns it (409, declared): taken as a refusal here.
     { op: "POST /threads", refusal: [409, 404, 403], send: (u, o) => u.api.post("/threads", { thread_id: o.threadId, if_exists: "do_nothing" }) },
-  ],
-  "thread-stream": [
-    { op: "GET /threads/{thread_id}/stream", send: (u, o) => u.api.stream({ method: "GET", path: `${T(o)}/stream` }, { limits: { timeoutMs: 3_000 } }) },
   ],
   "run-get": [{ op: "GET /threads/{thread_id}/runs/{run_id}", send: (u, o) => u.api.get(`${T(o)}/runs/${o.runId}`) }],
   "run-join": [{ op: "GET /threads/{thread_id}/runs/{run_id}/join", send: (u, o) => u.api.get(`${T(o)}/runs/${o.runId}/join`, { timeoutMs: 30_000 }) }],

@@ -53,7 +53,9 @@ function realId(r: Real, generated: string): string {
 }
 
 const ns = (r: Real, who: Who) => [r.names[who], "conformance", r.w.c.run.runId, "aut-100", r.seq];
-const meta = (r: Real, k: string) => ({ ...r.w.c.tag(), pbt: r.seq, k });
+/** What marks the sequence's resources (the run's tag too: runs at once on one server number their sequences alike). */
+const own = (r: Real) => ({ ...r.w.c.tag(), pbt: r.seq });
+const meta = (r: Real, k: string) => ({ ...own(r), k });
 const base = (kind: Kind) => (kind === "thread" ? "/threads" : "/assistants");
 const ok = (s: number) => s >= 200 && s < 300;
 const who = fc.constantFrom<Who>(0, 1);
@@ -70,80 +72,99 @@ function crossUser(r: Real, u: Who, res: Answer, target: Res, step: string): voi
 
 const path = (t: Res): string => (t.kind === "item" ? "/store/items" : `${base(t.kind)}/${t.id}`);
 
-const pick = (m: Model, i: number) => m.all[i % m.all.length]!;
+/**
+ * The resource a step of `u` is about: with `cross`, one of the other user's
+ * when there is one (most steps are drawn so: they are what the property
+ * looks for), else one of the user's own; `kinds` narrows the choice.
+ */
+function pick(m: Model, u: Who, i: number, cross: boolean, kinds: Kind[] = ["thread", "assistant", "item"]): Res {
+  const of = (x: Res) => kinds.includes(x.kind);
+  const theirs = m.all.filter((x) => of(x) && x.owner !== u);
+  const mine = m.all.filter((x) => of(x) && x.owner === u);
+  const from = cross ? (theirs.length ? theirs : mine) : mine.length ? mine : theirs;
+  return from[i % from.length]!;
+}
+/** Three steps in four are about the other user's resources. */
+const cross = fc.constantFrom(true, true, true, false);
+
+/** The create step (generated, and the prelude of every sequence). */
+function createCmd({ u, kind: kd, n, k }: { u: Who; kind: Kind; n: string; k: string }): Cmd {
+  return {
+    check: () => true,
+    async run(m, r) {
+      const api = r.apis[u]!;
+      const user = u === 0 ? r.w.owner : r.w.other;
+      const id = kd === "item" ? `${n}` : realId(r, `${u}-${kd}-${n}`);
+      const existing = m.all.find((x) => x.kind === kd && x.id === id && x.owner === u && !x.deleted);
+      let res: HttpResponse;
+      if (kd === "item") {
+        user.created.storeItem(ns(r, u), id);
+        res = await api.put("/store/items", { namespace: ns(r, u), key: id, value: { k, secret: `${r.seq}-secret` } });
+      } else if (kd === "thread") {
+        user.created.thread(id);
+        res = await api.post("/threads", { thread_id: id, metadata: { ...meta(r, k), secret: `${r.seq}-secret` } });
+      } else {
+        user.created.assistant(id);
+        res = await api.post("/assistants", { assistant_id: id, graph_id: "echo", metadata: { ...meta(r, k), secret: `${r.seq}-secret` } });
+      }
+      if (existing && kd !== "item") {
+        ensure(res.status === 409, `${r.names[u]} created a second ${kd} with the id of their own: answered ${res.status}, not 409`, res);
+        return;
+      }
+      ensure(ok(res.status), `${r.names[u]} could not create a ${kd} of their own: ${res.status}`, res);
+      const prev = m.all.find((x) => x.kind === kd && x.id === id && x.owner === u);
+      if (prev) Object.assign(prev, { k, deleted: false });
+      else m.all.push({ kind: kd, owner: u, id, k, deleted: false });
+    },
+    toString: () => `create(${["u0", "u1"][u]}, ${kd} ${n}, k=${k})`,
+  };
+}
+
+/** Both users' first resources, made before the generated steps (not part of the shrunk sequence: the same for all). */
+const prelude = (): Cmd[] => ([0, 1] as Who[]).flatMap((u) => (["thread", "assistant", "item"] as Kind[]).map((kd) => createCmd({ u, kind: kd, n: "n0", k: "a" })));
 
 function commands(): fc.Arbitrary<Cmd>[] {
-  const create = fc.record({ u: who, kind, n: fc.constantFrom("n0", "n1", "n2", "n3"), k: small }).map(
-    ({ u, kind: kd, n, k }): Cmd => ({
-      check: () => true,
-      async run(m, r) {
-        const api = r.apis[u]!;
-        const user = u === 0 ? r.w.owner : r.w.other;
-        const id = kd === "item" ? `${n}` : realId(r, `${u}-${kd}-${n}`);
-        const existing = m.all.find((x) => x.kind === kd && x.id === id && x.owner === u && !x.deleted);
-        let res: HttpResponse;
-        if (kd === "item") {
-          user.created.storeItem(ns(r, u), id);
-          res = await api.put("/store/items", { namespace: ns(r, u), key: id, value: { k, secret: `${r.seq}-secret` } });
-        } else if (kd === "thread") {
-          user.created.thread(id);
-          res = await api.post("/threads", { thread_id: id, metadata: { ...meta(r, k), secret: `${r.seq}-secret` } });
-        } else {
-          user.created.assistant(id);
-          res = await api.post("/assistants", { assistant_id: id, graph_id: "echo", metadata: { ...meta(r, k), secret: `${r.seq}-secret` } });
-        }
-        if (existing && kd !== "item") {
-          ensure(res.status === 409, `${r.names[u]} created a second ${kd} with the id of their own: answered ${res.status}, not 409`, res);
-          return;
-        }
-        ensure(ok(res.status), `${r.names[u]} could not create a ${kd} of their own: ${res.status}`, res);
-        const prev = m.all.find((x) => x.kind === kd && x.id === id && x.owner === u);
-        if (prev) Object.assign(prev, { k, deleted: false });
-        else m.all.push({ kind: kd, owner: u, id, k, deleted: false });
-      },
-      toString: () => `create(${["u0", "u1"][u]}, ${kd} ${n}, k=${k})`,
-    }),
-  );
+  const create = fc.record({ u: who, kind, n: fc.constantFrom("n0", "n1", "n2", "n3"), k: small }).map(createCmd);
 
-  const get = fc.record({ u: who, i: fc.nat({ max: 9 }) }).map(
-    ({ u, i }): Cmd => ({
+  const get = fc.record({ u: who, i: fc.nat({ max: 9 }), x: cross }).map(
+    ({ u, i, x }): Cmd => ({
       check: (m) => m.all.length > 0,
       async run(m, r) {
-        const t = pick(m, i);
+        const t = pick(m, u, i, x);
         const api = r.apis[u]!;
         const res = t.kind === "item" ? await api.get("/store/items", { query: { namespace: ns(r, t.owner).join("."), key: t.id } }) : await api.get(path(t));
         if (t.owner !== u) return crossUser(r, u, res, t, `get(${t.kind})`);
-        if (t.deleted) return ensure(res.status >= 400 && res.status < 500, `${r.names[u]}'s deleted ${t.kind} still answers ${res.status}`, res);
+        // Gone: a refusal (a missing store item's 200 `null` is the store profile's finding, STO-004, not this property's).
+        if (t.deleted) return ensure((res.status >= 400 && res.status < 500) || (t.kind === "item" && res.status === 200 && res.json === null), `${r.names[u]}'s deleted ${t.kind} still answers ${res.status}`, res);
         ensure(res.status === 200, `${r.names[u]} cannot read their own ${t.kind}: ${res.status}`, res);
         const body = expectJsonObject(res);
         const k = t.kind === "item" ? body.value?.k : body.metadata?.k;
         ensure(k === t.k, `${r.names[u]}'s ${t.kind} reads k=${JSON.stringify(k)}, the model holds ${t.k}`, res);
       },
-      toString: () => `get(u${u}, #${i})`,
+      toString: () => `get(u${u}, ${x ? "theirs" : "own"} #${i})`,
     }),
   );
 
-  const patch = fc.record({ u: who, i: fc.nat({ max: 9 }), k: small }).map(
-    ({ u, i, k }): Cmd => ({
-      check: (m) => m.all.some((x) => x.kind !== "item"),
+  const patch = fc.record({ u: who, i: fc.nat({ max: 9 }), k: small, x: cross }).map(
+    ({ u, i, k, x }): Cmd => ({
+      check: (m) => m.all.some((y) => y.kind !== "item"),
       async run(m, r) {
-        const things = m.all.filter((x) => x.kind !== "item");
-        const t = things[i % things.length]!;
+        const t = pick(m, u, i, x, ["thread", "assistant"]);
         const res = await r.apis[u]!.patch(path(t), { metadata: { k } });
         if (t.owner !== u) return crossUser(r, u, res, t, `patch(${t.kind})`);
         if (t.deleted) return ensure(res.status >= 400 && res.status < 500, `PATCH of ${r.names[u]}'s deleted ${t.kind} answered ${res.status}`, res);
         ensure(res.status === 200, `${r.names[u]} cannot patch their own ${t.kind}: ${res.status}`, res);
         t.k = k;
       },
-      toString: () => `patch(u${u}, #${i}, k=${k})`,
+      toString: () => `patch(u${u}, ${x ? "theirs" : "own"} #${i}, k=${k})`,
     }),
   );
 
-  const del = fc.record({ u: who, i: fc.nat({ max: 9 }) }).map(
-    ({ u, i }): Cmd => ({
+  const del = fc.record({ u: who, i: fc.nat({ max: 9 }), x: cross }).map(
+    ({ u, i, x }): Cmd => ({
       check: (m) => m.all.length > 0,
       async run(m, r) {
-        const t = pick(m, i);
+        const t = pick(m, u, i, x);
         const api = r.apis[u]!;
         const res = t.kind === "item" ? await api.request({ method: "DELETE", path: "/store/items", json: { namespace: ns(r, t.owner), key: t.id } }) : await api.delete(path(t));
         if (t.owner !== u) return crossUser(r, u, res, t, `delete(${t.kind})`);
@@ -151,7 +172,7 @@ function commands(): fc.Arbitrary<Cmd>[] {
         ensure(ok(res.status), `${r.names[u]} cannot delete their own ${t.kind}: ${res.status}`, res);
         t.deleted = true;
       },
-      toString: () => `delete(u${u}, #${i})`,
+      toString: () => `delete(u${u}, ${x ? "theirs" : "own"} #${i})`,
     }),
   );
 
@@ -177,7 +198,7 @@ function commands(): fc.Arbitrary<Cmd>[] {
           }
           return;
         }
-        const res = await api.post(`${base(kd)}/search`, { metadata: { pbt: r.seq, ...(k ? { k } : {}) }, limit: 100 });
+        const res = await api.post(`${base(kd)}/search`, { metadata: { ...own(r), ...(k ? { k } : {}) }, limit: 100 });
         ensure(res.status === 200, `${r.names[u]}'s search of ${kd}s answered ${res.status}`, res);
         const got: string[] = (Array.isArray(res.json) ? res.json : []).map((x: any) => x?.[kd === "thread" ? "thread_id" : "assistant_id"]);
         const foreign = got.filter((id) => m.all.some((x) => x.id === id && x.owner !== u));
@@ -193,7 +214,7 @@ function commands(): fc.Arbitrary<Cmd>[] {
     ({ u, kind: kd }): Cmd => ({
       check: () => true,
       async run(m, r) {
-        const res = await r.apis[u]!.post(`${base(kd)}/count`, { metadata: { pbt: r.seq } });
+        const res = await r.apis[u]!.post(`${base(kd)}/count`, { metadata: own(r) });
         const mine = m.all.filter((x) => x.kind === kd && x.owner === u && !x.deleted).length;
         const theirs = m.all.filter((x) => x.kind === kd && x.owner !== u && !x.deleted).length;
         ensure(res.status === 200 && typeof res.json === "number", `${r.names[u]}'s count of ${kd}s answered ${res.status} ${res.text.slice(0, 80)}`, res);
@@ -206,20 +227,19 @@ function commands(): fc.Arbitrary<Cmd>[] {
     }),
   );
 
-  const run = fc.record({ u: who, i: fc.nat({ max: 9 }) }).map(
-    ({ u, i }): Cmd => ({
+  const run = fc.record({ u: who, i: fc.nat({ max: 9 }), x: cross }).map(
+    ({ u, i, x }): Cmd => ({
       // A run needs an assistant of the runner's own (the fixture's filter hides the graphs' system assistants).
-      check: (m) => m.all.some((x) => x.kind === "thread") && m.all.some((x) => x.kind === "assistant" && x.owner === u && !x.deleted),
+      check: (m) => m.all.some((y) => y.kind === "thread") && m.all.some((y) => y.kind === "assistant" && y.owner === u && !y.deleted),
       async run(m, r) {
-        const threads = m.all.filter((x) => x.kind === "thread");
-        const t = threads[i % threads.length]!;
-        const assistant = m.all.find((x) => x.kind === "assistant" && x.owner === u && !x.deleted)!;
+        const t = pick(m, u, i, x, ["thread"]);
+        const assistant = m.all.find((y) => y.kind === "assistant" && y.owner === u && !y.deleted)!;
         const res = await r.apis[u]!.post(`/threads/${t.id}/runs/wait`, { assistant_id: assistant.id, input: { value: `${r.seq}-u${u}` } }, { timeoutMs: 30_000 });
         if (t.owner !== u) return crossUser(r, u, res, t, "run(thread)");
         if (t.deleted) return ensure(res.status >= 400 && res.status < 500, `a run on ${r.names[u]}'s deleted thread answered ${res.status}`, res);
         ensure(res.status === 200, `${r.names[u]} cannot run on their own thread: ${res.status}`, res);
       },
-      toString: () => `run(u${u}, #${i})`,
+      toString: () => `run(u${u}, ${x ? "their" : "own"} thread #${i})`,
     }),
   );
 
@@ -267,12 +287,16 @@ authCheck(
       targets: [authConnection(w.c.run, ids[0]), authConnection(w.c.run, ids[1])],
       mask: [w.c.run.runId],
       digestOf: (cmds) => [...cmds].map(String).join(";"),
-      show: (cmds) => `sequence ${String(cmds)} (u0 = ${names[0]}, u1 = ${names[1]})`,
+      show: (cmds) => `sequence ${String(cmds)} after the prelude (each user creates a thread, an assistant and a store item n0, k=a; u0 = ${names[0]}, u1 = ${names[1]})`,
       // The claim is isolation: how an answer is shaped is the findings' (and other checks') business.
       ignoreWire: true,
       run: async ({ apis, value }) => {
         const seq = `s${++sequence}-${++n}`;
-        await fc.asyncModelRun(() => ({ model: { all: [] }, real: { apis, w, seq, names, tally: w.tally } }), value);
+        const real: Real = { apis, w, seq, names, tally: w.tally };
+        // Each user starts with a thread, an assistant and a store item: from the first step on, there is another's to reach.
+        const model: Model = { all: [] };
+        for (const c of prelude()) await c.run(model, real);
+        await fc.asyncModelRun(() => ({ model, real }), value);
       },
     });
   },

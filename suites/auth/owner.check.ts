@@ -139,8 +139,8 @@ authCheck(
   {
     id: "AUT-095",
     level: "SHOULD",
-    operations: ["POST /runs/wait"],
-    spec: [OWNER_FILTER, STAMP, { source: "sdk-py", section: "RunsClient.wait, webhook", quote: "Webhook to call after LangGraph API call is done." }],
+    operations: ["POST /runs"],
+    spec: [OWNER_FILTER, STAMP, { source: "sdk-py", section: "RunsClient.create, webhook", quote: "Webhook to call after LangGraph API call is done." }],
     title: "The webhook of a user's run posts that user's run: its metadata names them as owner",
     requires: ["graph:echo"],
   },
@@ -151,11 +151,11 @@ authCheck(
     try {
       const path = `/${w.c.meta.id}-${uuid().slice(0, 8)}`;
       const assistantId = await assistantFor(w.owner.c, "echo");
-      const res = await w.owner.api.post("/runs/wait", { assistant_id: assistantId, input: { value: "hooked" }, webhook: receiver.url(path), metadata: w.c.tag() }, { timeoutMs: 30_000 });
+      const res = await w.owner.api.post("/runs", { assistant_id: assistantId, input: { value: "hooked" }, webhook: receiver.url(path), metadata: w.c.tag() });
       expectStatus(res, 200, "the owner's stateless run with a webhook");
-      const got = await receiver.waitFor((d) => d.path === path, { timeoutMs: 15_000 });
+      const got = await receiver.waitFor((d) => d.path === path, { timeoutMs: 30_000 });
       const d = got?.[0];
-      if (!d) fail(`no webhook delivery reached ${path} within 15 s after the owner's run ended`, res);
+      if (!d) fail(`no webhook delivery reached ${path} within 30 s after the owner's run was created`, res);
       w.c.note(`the delivery: ${d.body.slice(0, 300)}`);
       expectEqual(d.json?.metadata?.owner, w.owner.name, "metadata.owner of the delivered run");
     } finally {

@@ -3,7 +3,7 @@
 
 import { expectJsonObject, expectStatus } from "../../harness/expect";
 import { uuid } from "../_support/resources";
-import { assistantFor, createRun, createThread, isTerminalRunStatus, pollRun, runToEnd, SLOW_RUN_MS } from "../_support/runs";
+import { assistantFor, createRun, createThread, isTerminalRunStatus, pollRun, SLOW_RUN_MS } from "../_support/runs";
 import { changeCheck, ownerWorldOf, readCheck } from "./cross";
 import { ACCESS_BY_CREATOR, CREATE_RUN, THREADS_DELETE, THREADS_READ, THREADS_UPDATE } from "./spec";
 import { authCheck, carried, leakOf, what, type AuthWorld } from "./support";
@@ -103,7 +103,8 @@ changeCheck({
     const marker = `lgc-secret-${uuid()}`;
     const assistantId = await assistantFor(w.owner.c, "interrupt");
     const t = await createThread(w.owner.c);
-    await runToEnd(w.owner.c, t.thread_id, assistantId, { value: marker });
+    const run = await createRun(w.owner.c, t.thread_id, { assistant_id: assistantId, input: { value: marker } });
+    await pollRun(w.owner.c, t.thread_id, run.run_id, undefined, { timeoutMs: 30_000, what: "an end status" });
     const got = await w.owner.api.get(`/threads/${t.thread_id}`);
     expectStatus(got, 200, "the owner reads their interrupted thread");
     const status = expectJsonObject(got).status;

@@ -127,6 +127,9 @@ function world(c: CheckContext, registries: Created[]): AuthWorld {
   };
 }
 
+/** The time limit of an auth check that does not say otherwise. */
+export const AUTH_CHECK_TIMEOUT_MS = 120_000;
+
 export interface AuthCheckDef extends Omit<CheckDef, "profile" | "spec"> {
   spec: Citation[];
 }
@@ -136,7 +139,8 @@ export interface AuthCheckDef extends Omit<CheckDef, "profile" | "spec"> {
  * not), what its users created deleted (each as its owner) when it ends.
  */
 export function authCheck(def: AuthCheckDef, fn: (w: AuthWorld) => Promise<void>): void {
-  check({ ...def, profile: "auth" }, async (c) => {
+  // Several users, their setups and the other's attempts: more time than a single-request check.
+  check({ timeoutMs: AUTH_CHECK_TIMEOUT_MS, ...def, profile: "auth" }, async (c) => {
     const registries: Created[] = [];
     const w = world(c, registries);
     try {

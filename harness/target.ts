@@ -202,8 +202,8 @@ export const CRONS_DECLARED_OFF = "GET /info declares flags.crons = false";
 export function decideClaims(
   info: Record<string, any> | undefined,
   overrides: { claim?: Profile[]; disclaim?: Profile[] },
-  /** The auth profile's identities, and where they come from. */
-  auth?: { identities: number; source: string },
+  /** What the run knows the target offers beyond GET /info: the auth profile's identities, and where they come from. */
+  offered: { auth?: { identities: number; source: string } } = {},
 ): Partial<Record<Profile, Claim>> {
   const claims: Partial<Record<Profile, Claim>> = {};
   for (const p of PROFILES) claims[p] = { claimed: true, reason: "part of the core API" };
@@ -219,10 +219,10 @@ export function decideClaims(
   }
   for (const p of overrides.claim ?? []) claims[p] = { claimed: true, reason: "claimed with --claim" };
   // The auth profile needs two users at least: no flag can make up for them.
-  const n = auth?.identities ?? 0;
+  const n = offered.auth?.identities ?? 0;
   claims.auth =
     n >= 2
-      ? { claimed: true, reason: `${n} identities (${auth!.source})` }
+      ? { claimed: true, reason: `${n} identities (${offered.auth!.source})` }
       : { claimed: false, reason: `${AUTH_NEEDS_IDENTITIES}${n === 1 ? " (one was given)" : ""}` };
   for (const p of overrides.disclaim ?? []) claims[p] = { claimed: false, reason: "not claimed, by --disclaim" };
   return claims;

@@ -39,10 +39,10 @@ describe("--identity", () => {
 
 describe("the auth profile's claim", () => {
   it("is claimed with two identities or more, and never without (not even with --claim)", () => {
-    expect(decideClaims({}, {}, { identities: 2, source: "--identity" }).auth).toEqual({ claimed: true, reason: "2 identities (--identity)" });
+    expect(decideClaims({}, {}, { auth: { identities: 2, source: "--identity" } }).auth).toEqual({ claimed: true, reason: "2 identities (--identity)" });
     expect(decideClaims({}, {}).auth).toEqual({ claimed: false, reason: AUTH_NEEDS_IDENTITIES });
-    expect(decideClaims({}, { claim: ["auth"] }, { identities: 1, source: "--identity" }).auth).toMatchObject({ claimed: false, reason: expect.stringMatching(/one was given/) });
-    expect(decideClaims({}, { disclaim: ["auth"] }, { identities: 3, source: "--identity" }).auth).toEqual({ claimed: false, reason: "not claimed, by --disclaim" });
+    expect(decideClaims({}, { claim: ["auth"] }, { auth: { identities: 1, source: "--identity" } }).auth).toMatchObject({ claimed: false, reason: expect.stringMatching(/one was given/) });
+    expect(decideClaims({}, { disclaim: ["auth"] }, { auth: { identities: 3, source: "--identity" } }).auth).toEqual({ claimed: false, reason: "not claimed, by --disclaim" });
   });
 
   it("starts the embedded reference's instance with the fixture auth only when an auth check can run", () => {

@@ -24,6 +24,8 @@ interface Request {
 const ok = (res: Answer) => res.status >= 200 && res.status < 300;
 
 const T = (o: OwnerWorld) => `/threads/${o.threadId}`;
+/** The owner's store item, or where it would be (a target that did not store it still authenticates first). */
+const itemOf = (o: OwnerWorld) => o.item ?? { namespace: [o.owner, "conformance"], key: "doc" };
 const A = (o: OwnerWorld) => `/assistants/${o.assistantId}`;
 const INITIALIZE = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-03-26", capabilities: {}, clientInfo: { name: "langgraph-conformance", version: "0.1.0" } } };
 
@@ -83,14 +85,14 @@ const FAMILIES: Array<{ id: string; family: string; requests: Request[]; claimed
     id: "AUT-005",
     family: "store",
     requests: [
-      { op: "GET /store/items", send: (api, o) => api.get("/store/items", { query: { namespace: o.item.namespace.join("."), key: o.item.key } }) },
+      { op: "GET /store/items", send: (api, o) => api.get("/store/items", { query: { namespace: itemOf(o).namespace.join("."), key: itemOf(o).key } }) },
       {
         op: "PUT /store/items",
-        send: (api, o) => api.put("/store/items", { namespace: o.item.namespace, key: `anonymous-${uuid()}`, value: { by: "nobody" } }),
+        send: (api, o) => api.put("/store/items", { namespace: itemOf(o).namespace, key: `anonymous-${uuid()}`, value: { by: "nobody" } }),
         undo: async (api, res) => ok(res) && api.request({ method: "DELETE", path: "/store/items", json: JSON.parse(res.record.request.body ?? "{}") }),
       },
-      { op: "DELETE /store/items", send: (api, o) => api.request({ method: "DELETE", path: "/store/items", json: o.item }) },
-      { op: "POST /store/items/search", send: (api, o) => api.post("/store/items/search", { namespace_prefix: o.item.namespace, limit: 10 }) },
+      { op: "DELETE /store/items", send: (api, o) => api.request({ method: "DELETE", path: "/store/items", json: itemOf(o) }) },
+      { op: "POST /store/items/search", send: (api, o) => api.post("/store/items/search", { namespace_prefix: itemOf(o).namespace, limit: 10 }) },
       { op: "POST /store/namespaces", send: (api) => api.post("/store/namespaces", { limit: 10 }) },
     ],
   },

@@ -8,7 +8,7 @@ import { ensure, expectEqual, expectJsonArray, expectJsonObject, expectStatus, f
 import { startWebhookReceiver } from "../../harness/webhook";
 import { uuid } from "../_support/resources";
 import { assistantFor, createThread } from "../_support/runs";
-import { attemptAll, READS, secretsOf, type Attempt, type ReadFamily } from "./attempts";
+import { attemptAll, missing, READS, secretsOf, type Attempt, type ReadFamily } from "./attempts";
 import { ownerWorldOf } from "./cross";
 import { COMBINED, FILTER, FIXTURE_AUTH, NOT_FOUND_OR_FORBIDDEN, OWNER_FILTER, REJECT_403 } from "./spec";
 import { authCheck, carried, what, type Answer } from "./support";
@@ -101,6 +101,7 @@ authCheck(
     const echoed: Array<{ line: string; res: Answer }> = [];
     for (const f of ALL) {
       for (const a of READS[f] as Attempt[]) {
+        if (missing(a, o)) continue;
         const res = await a.send(w.other, o);
         const refused = res.status < 200 || res.status >= 300;
         const found = refused ? carried(res, secretsOf(res, o)) : undefined;

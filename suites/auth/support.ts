@@ -76,21 +76,30 @@ export function userOf(c: CheckContext, identity: Identity, registries: Created[
   };
 }
 
-/** Cross-user attempts of one check, and those that leaked. */
+/** Cross-user attempts of one check, and those that leaked (an attempt leaks once, however many ways). */
 export class Tally {
   attempts = 0;
+  /** Attempts that leaked: answered, carried out, or found to have changed the owner's resource. */
+  leaked = 0;
   readonly leaks: Array<{ what: string; how: string; res?: Answer }> = [];
   /** One attempt; `leak` says how it leaked, undefined when it did not. */
   add(what: string, leak: string | undefined, res?: Answer): void {
     this.attempts++;
-    if (leak) this.leaks.push({ what, how: leak, ...(res ? { res } : {}) });
+    if (leak) {
+      this.leaked++;
+      this.leaks.push({ what, how: leak, ...(res ? { res } : {}) });
+    }
   }
-  /** A change of the owner's resource found after the attempts: counted against the attempt that made it. */
+  /**
+   * A change of the owner's resource the owner found after the attempts: the
+   * doing of an attempt, counted as leaked unless every attempt leaked already.
+   */
   changed(what: string, how: string, res?: Answer): void {
+    if (this.leaked < this.attempts) this.leaked++;
     this.leaks.push({ what, how, ...(res ? { res } : {}) });
   }
   line(): string {
-    return `cross-user: ${this.attempts} attempts, ${this.leaks.length} leaked`;
+    return `cross-user: ${this.attempts} attempts, ${this.leaked} leaked`;
   }
   /** Fails with every leak, the first one's exchange in focus. */
   expectNone(claim: string): void {

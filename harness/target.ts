@@ -138,7 +138,7 @@ export async function probe(target: TargetConnection): Promise<ProbeResult> {
   }
   const ct = ok.headers["content-type"] ?? "";
   if (ok.status === 401 || ok.status === 403) {
-    throw new UsageError(`the target at ${target.url} refused GET /ok with ${ok.status}: give an API key (--api-key or LANGGRAPH_API_KEY)`);
+    throw new UsageError(`the target at ${target.url} refused GET /ok with ${ok.status}: give an API key (--api-key or LANGGRAPH_API_KEY) or the credentials it wants (--header "Authorization: ..."; the auth profile's users go in --identity)`);
   }
   const okSpeaks = /json/i.test(ct) && ok.json !== undefined && ok.status < 500;
   if (!okSpeaks) {

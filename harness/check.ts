@@ -12,7 +12,7 @@ import { createRegistry, STORE_ROOT, tagFor, type Created } from "./cleanup";
 import { loadContract, normalizeOperation, type Contract } from "./contract";
 import { operationFamily, ownCause, statusCause } from "./causes";
 import { CheckFailure } from "./expect";
-import { createApi, newRecorder, TransportError, type Api, type Recorder } from "./http";
+import { createApi, newRecorder, TransportError, type Api, type Recorder, type TargetConnection } from "./http";
 import { checkEvents, loadStreams } from "./streams";
 import { outcomeForLevel, type Cause, type CheckMeta, type Evidence, type ExchangeRecord, type Level, type Observation, type Outcome, type Verdict, type WireViolation } from "./model";
 import { isSelected, runContext, type RunContext } from "./run-context";
@@ -52,6 +52,11 @@ export interface CheckContext {
   observe(o: { cause: Cause; level: Level; message: string }, res?: { record: ExchangeRecord; status?: number }): void;
   /** Aborted when the check's time is up. */
   signal: AbortSignal;
+  /**
+   * A client of another connection (another identity, another deployment),
+   * bounded by the same deadline, its exchanges recorded with the check's own.
+   */
+  connect(target: TargetConnection): Api;
 }
 
 export type CheckFn = (c: CheckContext) => Promise<void>;
@@ -136,7 +141,8 @@ export function scenario<T>(name: string, setup: (c: CheckContext) => Promise<T>
       const timer = setTimeout(() => ctl.abort(), timeoutMs);
       const api = createApi({ target: c.run.target, contract: c.contract, recorder, signal: ctl.signal, checkEvents });
       created = createRegistry(createApi({ target: c.run.target, recorder: newRecorder("setup") }));
-      const sc: CheckContext = { ...c, api, created, signal: ctl.signal, meta: { ...c.meta, id: `setup:${name}` } };
+      const connect = (target: TargetConnection) => createApi({ target, contract: c.contract, recorder, signal: ctl.signal, checkEvents });
+      const sc: CheckContext = { ...c, api, created, signal: ctl.signal, connect, meta: { ...c.meta, id: `setup:${name}` } };
       memo = setup(sc).finally(() => clearTimeout(timer));
     }
     try {
@@ -202,6 +208,7 @@ async function evaluate(meta: CheckMeta, fn: CheckFn, run: RunContext, timeoutMs
         ...(res ? { exchange: res.record } : {}),
       }),
     signal: ctl.signal,
+    connect: (target) => createApi({ target, contract, recorder, signal: ctl.signal, checkEvents }),
   };
 
   let thrown: unknown;

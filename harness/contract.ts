@@ -107,6 +107,9 @@ function resolvePointer(doc: unknown, pointer: string): unknown {
 }
 
 /** Walks from a pointer through local `$ref`s, returning the final node and its pointer. */
+/** Responses any operation may give besides its own (the contract's root `x-every-operation`). */
+const EVERY_OPERATION = "/x-every-operation/responses";
+
 function follow(doc: unknown, pointer: string): { node: any; pointer: string } {
   let node: any = resolvePointer(doc, pointer);
   for (let hops = 0; node && typeof node.$ref === "string" && node.$ref.startsWith("#") && hops < 32; hops++) {
@@ -321,7 +324,8 @@ async function buildContract(source: string): Promise<Contract> {
   for (const k of collectExtensionKeywords(bundled)) if (!ajv.getKeyword(k)) ajv.addKeyword(k);
   // The whole document is added so that local $refs resolve; ajv compiles its root,
   // so the root fields of an OpenAPI document are declared as inert keywords.
-  for (const k of Object.keys(bundled)) if (!ajv.getKeyword(k) && !ajv.RULES.all[k]) ajv.addKeyword(k);
+  // (Root extensions such as x-every-operation were declared with the others just above.)
+  for (const k of Object.keys(bundled)) if (!k.startsWith("x-") && !ajv.getKeyword(k) && !ajv.RULES.all[k]) ajv.addKeyword(k);
   ajv.addSchema(bundled, CONTRACT_ID);
 
   const operations: Operation[] = [];
@@ -381,7 +385,11 @@ async function buildContract(source: string): Promise<Contract> {
     const base = `/paths/${escapePointer(op.path)}/${op.method.toLowerCase()}/responses`;
     const responses = follow(bundled, base).node ?? {};
     const key = [String(status), `${String(status)[0]}XX`, "default"].find((k) => k in responses);
-    if (!key) return undefined;
+    if (!key) {
+      // Statuses the contract declares for every operation (x-every-operation: 401, 403 of custom auth).
+      const every = follow(bundled, EVERY_OPERATION).node ?? {};
+      return String(status) in every ? follow(bundled, `${EVERY_OPERATION}/${status}`).pointer : undefined;
+    }
     return follow(bundled, `${base}/${escapePointer(key)}`).pointer;
   }
 

@@ -20,6 +20,17 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 4) knownSecrets.add(value);
 }
 
+/**
+ * An identity's credential (the value of a header that authenticates a user,
+ * whatever the header's name): the value, and its token without the scheme
+ * (`Bearer <token>`), since a server may echo either.
+ */
+export function registerCredential(value: string): void {
+  registerSecret(value);
+  const m = /^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*\s+(\S.*)$/.exec(value.trim());
+  if (m) registerSecret(m[1]!.trim());
+}
+
 export function redactText(text: string): string {
   let out = text;
   for (const secret of knownSecrets) out = out.split(secret).join(REDACTED);
@@ -50,16 +61,18 @@ function shellQuote(s: string): string {
  * A curl line that repeats the request. Secret headers appear with a
  * placeholder so that the line is safe to paste into an issue.
  */
-export function curlLine(req: { method: string; url: string; headers: Record<string, string>; body?: string }): string {
+export function curlLine(req: { method: string; url: string; headers: Record<string, string>; body?: string }, identity?: string): string {
   const parts = ["curl", "-sS", "-N", "-X", req.method, shellQuote(redactText(req.url))];
   for (const [name, value] of Object.entries(req.headers)) {
-    const shown = isSecretHeader(name) ? `$${envNameFor(name)}` : redactText(value);
+    const shown = isSecretHeader(name) ? `$${envNameFor(name, identity)}` : redactText(value);
     parts.push("-H", isSecretHeader(name) ? `"${name}: ${shown}"` : shellQuote(`${name}: ${shown}`));
   }
   if (req.body !== undefined) parts.push("--data-raw", shellQuote(redactText(req.body)));
   return parts.join(" ");
 }
 
-function envNameFor(header: string): string {
-  return header.toLowerCase() === "x-api-key" ? "LANGGRAPH_API_KEY" : header.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+/** The variable a curl line reads a secret header from; an identity's credentials get its name as a suffix (`$AUTHORIZATION_BOB`). */
+function envNameFor(header: string, identity?: string): string {
+  const base = header.toLowerCase() === "x-api-key" ? "LANGGRAPH_API_KEY" : header.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+  return identity ? `${base}_${identity.toUpperCase().replace(/[^A-Z0-9]/g, "_")}` : base;
 }

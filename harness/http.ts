@@ -15,6 +15,8 @@ export interface TargetConnection {
   apiKey?: string;
   requestTimeoutMs: number;
   streamTimeoutMs: number;
+  /** Whose credentials the headers carry (an identity of the auth profile): curl lines read them from `$<HEADER>_<IDENTITY>`. */
+  identity?: string;
 }
 
 export type QueryValue = string | number | boolean | undefined | null | Array<string | number>;
@@ -199,7 +201,7 @@ export function createApi(opts: ClientOptions): Api {
         headers: redactHeaders(headers),
         ...(reqBody ? { body: reqBody.text, ...(reqBody.truncated ? { bodyTruncated: true } : {}) } : {}),
       },
-      curl: curlLine({ method: req.method.toUpperCase(), url, headers, body }),
+      curl: curlLine({ method: req.method.toUpperCase(), url, headers, body }, target.identity),
       startedAt: new Date().toISOString(),
       durationMs: 0,
       violations: [],

@@ -21,6 +21,7 @@ export const PROFILES = [
   "store",
   "crons",
   "mcp",
+  "auth",
   "property",
 ] as const;
 export type Profile = (typeof PROFILES)[number];

@@ -2,7 +2,7 @@
 // what the target claims and offers. Provided through vitest's `provide`.
 
 import { inject } from "vitest";
-import { isSecretHeader, registerSecret } from "./evidence";
+import { isSecretHeader, registerCredential, registerSecret } from "./evidence";
 import type { TargetConnection } from "./http";
 import type { Level, Profile } from "./model";
 
@@ -17,6 +17,23 @@ export interface Selection {
   /** Check ids or patterns with `*`. */
   ids?: string[];
   levels?: Level[];
+}
+
+/** A user of the auth profile: a name and the headers that authenticate it (secrets). */
+export interface Identity {
+  /** The identity the server's authenticate handler answers for these credentials (the fixture auth: alice, bob, carol). */
+  name: string;
+  headers: Record<string, string>;
+}
+
+/** The auth profile's users, and where their requests go. */
+export interface AuthContext {
+  /** The server the auth profile talks to: the target, or a deployment with the fixture auth (--auth-url, the embedded reference's second instance). */
+  url: string;
+  /** In the order given: the first creates, the second tries to reach what the first created. */
+  identities: Identity[];
+  /** Where the identities come from (--identity, or the embedded reference's fixture auth). */
+  source: string;
 }
 
 export interface RunContext {
@@ -38,6 +55,8 @@ export interface RunContext {
   webhook?: { listen: string; advertise: string; why: string };
   /** Cases per property for property-based checks. */
   propertyRuns?: number;
+  /** The auth profile's identities; undefined when none were given. */
+  auth?: AuthContext;
 }
 
 declare module "vitest" {
@@ -72,6 +91,7 @@ export function runContext(): RunContext {
     secretsRegistered = true;
     registerSecret(ctx.target.apiKey);
     for (const [name, value] of Object.entries(ctx.target.headers)) if (isSecretHeader(name)) registerSecret(value);
+    for (const id of ctx.auth?.identities ?? []) for (const value of Object.values(id.headers)) registerCredential(value);
   }
   return ctx ?? LIST_CONTEXT;
 }

@@ -2,10 +2,10 @@
 // module parses the options into a connection, probes that the target is a
 // LangGraph server at all, and reads what it declares about itself.
 
-import { isSecretHeader, registerSecret } from "./evidence";
+import { isSecretHeader, registerCredential, registerSecret } from "./evidence";
 import { createApi, newRecorder, TransportError, type TargetConnection } from "./http";
 import { PROFILES, type Profile } from "./model";
-import type { Claim } from "./run-context";
+import type { Claim, Identity } from "./run-context";
 
 /** A problem with how the suite was invoked or with reaching the target: exit code 2. */
 export class UsageError extends Error {
@@ -28,6 +28,36 @@ export function parseHeader(raw: string): [string, string] {
   if (!HEADER_NAME.test(name)) throw new UsageError(`--header '${raw}': '${name}' is not a valid header name`);
   if (/[\r\n\0]/.test(value)) throw new UsageError(`--header '${name}': the value contains a line break or NUL`);
   return [name.toLowerCase(), value];
+}
+
+const IDENTITY_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/**
+ * `--identity NAME="Header: value"` (repeatable; a name given twice gets both
+ * headers): the users of the auth profile, in the order first given. The
+ * values are credentials: registered as secrets at once, and never echoed by
+ * an error message.
+ */
+export function parseIdentities(raws: string[]): Identity[] {
+  const out: Identity[] = [];
+  for (const raw of raws) {
+    const eq = raw.indexOf("=");
+    const name = eq > 0 ? raw.slice(0, eq).trim() : "";
+    if (!IDENTITY_NAME.test(name)) {
+      throw new UsageError(`--identity expects NAME="Header: value" with NAME of letters, digits, '_', '.' or '-' (got ${eq > 0 ? `the name '${name.slice(0, 64)}'` : "no NAME="})`);
+    }
+    const header = raw.slice(eq + 1);
+    const colon = header.indexOf(":");
+    const hname = colon > 0 ? header.slice(0, colon).trim() : "";
+    const value = colon > 0 ? header.slice(colon + 1).trim() : "";
+    if (!HEADER_NAME.test(hname) || !value) throw new UsageError(`--identity ${name}: expected ${name}="Header: value" (the value is not shown: it is a credential)`);
+    if (/[\r\n\0]/.test(value)) throw new UsageError(`--identity ${name}: the value of '${hname}' contains a line break or NUL`);
+    registerCredential(value);
+    let id = out.find((i) => i.name === name);
+    if (!id) out.push((id = { name, headers: {} }));
+    id.headers[hname.toLowerCase()] = value;
+  }
+  return out;
 }
 
 export function parseUrl(raw: string): string {
@@ -113,7 +143,7 @@ export async function probe(target: TargetConnection): Promise<ProbeResult> {
   }
   const ct = ok.headers["content-type"] ?? "";
   if (ok.status === 401 || ok.status === 403) {
-    throw new UsageError(`the target at ${target.url} refused GET /ok with ${ok.status}: give an API key (--api-key or LANGGRAPH_API_KEY)`);
+    throw new UsageError(`the target at ${target.url} refused GET /ok with ${ok.status}: give an API key (--api-key or LANGGRAPH_API_KEY) or the credentials it wants (--header "Authorization: ..."; the auth profile's users go in --identity)`);
   }
   const okSpeaks = /json/i.test(ct) && ok.json !== undefined && ok.status < 500;
   if (!okSpeaks) {
@@ -165,6 +195,10 @@ export async function probe(target: TargetConnection): Promise<ProbeResult> {
   return result;
 }
 
+/** Why the auth profile is not claimed without identities. */
+export const AUTH_NEEDS_IDENTITIES =
+  'the auth profile needs at least two identities of a deployment with the fixture auth (--identity NAME="Header: value", repeated; see README, What your server must deploy)';
+
 /** The reason given when the target itself declares that it does not offer crons. */
 export const CRONS_DECLARED_OFF = "GET /info declares flags.crons = false";
 
@@ -188,7 +222,11 @@ export const CRONS_DECLARED_OFF = "GET /info declares flags.crons = false";
 export function decideClaims(
   info: Record<string, any> | undefined,
   overrides: { claim?: Profile[]; disclaim?: Profile[] },
-  offered: { mcp?: boolean } = {},
+  /**
+   * What the run knows the target offers beyond GET /info: whether it has an MCP
+   * endpoint, and the auth profile's identities and where they come from.
+   */
+  offered: { mcp?: boolean; auth?: { identities: number; source: string } } = {},
 ): Partial<Record<Profile, Claim>> {
   const claims: Partial<Record<Profile, Claim>> = {};
   for (const p of PROFILES) claims[p] = { claimed: true, reason: "part of the core API" };
@@ -206,6 +244,12 @@ export function decideClaims(
     claims.assistants = { claimed: false, reason: "GET /info declares flags.assistants = false" };
   }
   for (const p of overrides.claim ?? []) claims[p] = { claimed: true, reason: "claimed with --claim" };
+  // The auth profile needs two users at least: no flag can make up for them.
+  const n = offered.auth?.identities ?? 0;
+  claims.auth =
+    n >= 2
+      ? { claimed: true, reason: `${n} identities (${offered.auth!.source})` }
+      : { claimed: false, reason: `${AUTH_NEEDS_IDENTITIES}${n === 1 ? " (one was given)" : ""}` };
   for (const p of overrides.disclaim ?? []) claims[p] = { claimed: false, reason: "not claimed, by --disclaim" };
   return claims;
 }

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { parseHeader, parsePositiveInt, parseProfiles, UsageError } from "../harness/target";
+import { parseHeader, parseIdentities, parsePositiveInt, parseProfiles, parseUrl, UsageError } from "../harness/target";
 import { commandTarget, containerTarget, killAllTargetsSync, referenceTarget, stopAllTargets, urlTarget, type Target } from "../harness/targets";
 import { CONTAINER_FIXTURES_PATH, DEFAULT_CONTAINER_PORT } from "../harness/targets/container";
 import { LEVELS, type Level } from "../harness/model";
@@ -23,6 +23,7 @@ const USAGE = `langgraph-conformance ${SUITE_VERSION}: conformance suite for the
 
 Usage:
   langgraph-conformance run [--url URL] [--api-key KEY] [--header "Name: value"]...
+                            [--identity NAME="Name: value"]... [--auth-url URL]
                             [--profile p1,p2] [--id ID|PATTERN]... [--level MUST,SHOULD]
                             [--claim p1,p2] [--disclaim p1,p2]
                             [--report-dir DIR] [--seed N] [--runs N] [--timeout-ms N] [--stream-timeout-ms N]
@@ -51,6 +52,10 @@ With --command, CMD is run through the shell and the first http(s) URL it
 prints on its standard output is tested once it answers; its process group is
 stopped afterwards (scripts/pure-graph-server.ts is such a command).
 The API key may also come from LANGGRAPH_API_KEY; it is sent as x-api-key.
+The auth profile runs as the users given with --identity (two at least; the
+values are credentials, redacted like the API key), against the target or
+--auth-url (a deployment of fixtures/langgraph.auth.json); the embedded
+reference starts a second instance with the fixture auth and its users.
 
 Exit codes: 0 no MUST check failed (expected failures excepted); 1 a MUST
 check failed, or a baseline entry is stale; 2 usage error, unreachable target,
@@ -125,6 +130,8 @@ async function cmdRun(args: string[]): Promise<number> {
     "startup-timeout-ms": { type: "string" },
     "api-key": { type: "string" },
     header: { type: "string", multiple: true },
+    identity: { type: "string", multiple: true },
+    "auth-url": { type: "string" },
     profile: { type: "string" },
     id: { type: "string", multiple: true },
     level: { type: "string" },
@@ -165,6 +172,7 @@ async function cmdRun(args: string[]): Promise<number> {
       if (v[flag] !== undefined) throw new UsageError(`--${flag} applies to a container target: give --image too`);
     }
   }
+  if (v["auth-url"] !== undefined && !(v.identity ?? []).length) throw new UsageError('--auth-url names where the auth profile runs: give its users too (--identity NAME="Header: value", two at least)');
   let stopping = false;
   const onSignal = (sig: NodeJS.Signals) => {
     // A second signal while stopping: exit now (the 'exit' handler still removes containers).
@@ -184,6 +192,8 @@ async function cmdRun(args: string[]): Promise<number> {
     target: targetOf(v),
     apiKey: v["api-key"] ?? process.env.LANGGRAPH_API_KEY ?? undefined,
     headers: v.header ?? [],
+    identities: parseIdentities(v.identity ?? []),
+    ...(v["auth-url"] !== undefined ? { authUrl: parseUrl(v["auth-url"]) } : {}),
     selection: {
       ...(v.profile ? { profiles: parseProfiles(v.profile) } : {}),
       ...(v.id ? { ids: v.id } : {}),

@@ -15,7 +15,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { startReferenceServer, stopAllServers, killAllServersSync, type StartedServer } from "../harness/targets/reference";
+import { AUTH_CONFIG, fixtureIdentities, startReferenceServer, stopAllServers, killAllServersSync, type StartedServer } from "../harness/targets/reference";
 import type { CheckMeta } from "../harness/model";
 import { CATALOGUE, UNKILLED, type Mutant } from "../selftest/mutants/catalogue";
 import { globToRegex, judge, outcomesOf, pool, runBaseline, runMutant, validateCatalogue, type CampaignOptions, type MutantVerdict } from "../selftest/mutants/engine";
@@ -234,11 +234,17 @@ async function main(argv: string[]): Promise<number> {
   process.on("SIGTERM", stop);
   try {
     for (let i = 0; i < servers; i++) started.push(await startReferenceServer());
-    const campaign = (i: number): CampaignOptions => ({ upstream: started[i % servers]!.url, dir, args: RUN_ARGS, timeoutMs });
+    // The auth profile's checks run against a reference with the fixture auth (one, shared), as its identities.
+    const authServer = await startReferenceServer({ config: AUTH_CONFIG });
+    const identityArgs = (await fixtureIdentities()).flatMap((id) => Object.entries(id.headers).map(([k, v]) => ["--identity", `${id.name}=${k}: ${v}`]).flat());
+    const auth = { upstream: authServer.url, args: identityArgs };
+    const campaign = (i: number): CampaignOptions => ({ upstream: started[i % servers]!.url, dir, args: RUN_ARGS, timeoutMs, auth });
+    // A part of the catalogue (--only) is judged on its own checks: the baseline runs those, not the whole suite.
+    const scope = only.length ? [...new Set(mutants.flatMap((m) => m.checks))] : ["*"];
 
     // The baseline: the whole suite, twice at once (on two servers when there are two).
     const tb = performance.now();
-    const [b1, b2] = await Promise.all([runBaseline("baseline-1", ["*"], { ...campaign(0), timeoutMs: 600_000 }), runBaseline("baseline-2", ["*"], { ...campaign(1), timeoutMs: 600_000 })]);
+    const [b1, b2] = await Promise.all([runBaseline("baseline-1", scope, { ...campaign(0), timeoutMs: 600_000 }), runBaseline("baseline-2", scope, { ...campaign(1), timeoutMs: 600_000 })]);
     const baselineMs = performance.now() - tb;
     for (const b of [b1, b2]) {
       if (!b.report) throw new Error(`the baseline run ${b.name} gave no report: ${b.error}`);
@@ -265,7 +271,7 @@ async function main(argv: string[]): Promise<number> {
     let control: ReturnType<typeof outcomesOf> | undefined;
     const runs = await pool(tasks, parallel, async (task, i) => {
       if (task === CONTROL) {
-        const r = await runBaseline("control", ["*"], { ...campaign(i), timeoutMs: 600_000 });
+        const r = await runBaseline("control", scope, { ...campaign(i), timeoutMs: 600_000 });
         if (!r.report) throw new Error(`the control run gave no report: ${r.error}`);
         control = outcomesOf(r.report);
         log(`  control run (no mutant, under load): ${r.report.checks.filter((c) => c.outcome === "pass").length} checks pass (${secs(r.ms)})`);

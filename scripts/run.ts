@@ -4,11 +4,12 @@
 
 import { randomBytes, randomInt } from "node:crypto";
 import { sweep } from "../harness/cleanup";
+import { registerCredential } from "../harness/evidence";
 import { loadContract } from "../harness/contract";
 import { createApi, newRecorder } from "../harness/http";
 import type { Profile } from "../harness/model";
-import type { RunContext, Selection } from "../harness/run-context";
-import { connection, decideClaims, probe, UsageError } from "../harness/target";
+import { isSelected, type Identity, type RunContext, type Selection } from "../harness/run-context";
+import { connection, decideClaims, parseUrl, probe, UsageError } from "../harness/target";
 import type { StartedTarget, Target } from "../harness/targets";
 import { baselineFromReport, writeBaseline, type Baseline } from "../reporters/baseline";
 import { CollectingReporter } from "../reporters/collect";
@@ -21,6 +22,10 @@ import { runSuites, SUITE_VERSION } from "./vitest-runner";
 export interface RunOptions {
   apiKey?: string;
   headers: string[];
+  /** The auth profile's users (--identity), in the order given. */
+  identities?: Identity[];
+  /** Where the auth profile's requests go when it is not the target (--auth-url). */
+  authUrl?: string;
   selection: Selection;
   claim: Profile[];
   disclaim: Profile[];
@@ -62,6 +67,20 @@ export function webhookAddress(targetUrl: string, containerHost?: string, webhoo
   return undefined;
 }
 
+/**
+ * Can a check of the auth profile be in the selection? (Its ids are AUT-NNN.)
+ * Decides whether the embedded reference starts its second instance, the one
+ * with the fixture auth.
+ */
+export function selectsAuth(sel: Selection, disclaim: Profile[] = []): boolean {
+  if (disclaim.includes("auth")) return false;
+  for (let n = 0; n < 1000; n++) {
+    const id = `AUT-${String(n).padStart(3, "0")}`;
+    if (isSelected({ id, profile: "auth", level: "MUST" }, { ...sel, levels: undefined })) return true;
+  }
+  return false;
+}
+
 export async function run(opts: RunOptions): Promise<{ report: Report; reportPath: string; written: string[] }> {
   const startedAt = new Date();
   const t0 = performance.now();
@@ -71,7 +90,24 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
 
   const started = await opts.target.start(opts.log);
   opts.onStarted?.(started);
+  /** The embedded reference's second instance, with the fixture auth (auth profile). */
+  let authStarted: StartedTarget | undefined;
+  let auth: RunContext["auth"];
   try {
+    if (started.startAuth && !opts.authUrl && selectsAuth(opts.selection, opts.disclaim)) {
+      // The other profiles keep a server without auth; the auth profile gets its own.
+      opts.log("starting the embedded reference server with the fixture auth (auth profile)…");
+      const companion = await started.startAuth(opts.log);
+      authStarted = companion.started;
+      opts.onStarted?.(authStarted);
+      const given = opts.identities ?? [];
+      auth = given.length
+        ? { url: authStarted.url, identities: given, source: "--identity, on the embedded reference with the fixture auth" }
+        : { url: authStarted.url, identities: companion.identities, source: "the fixture auth's users, on a second embedded reference server" };
+      for (const id of auth.identities) for (const v of Object.values(id.headers)) registerCredential(v);
+    } else if (opts.identities?.length) {
+      auth = { url: parseUrl(opts.authUrl ?? started.url), identities: opts.identities, source: opts.authUrl ? "--identity, at --auth-url" : "--identity" };
+    }
     const target = connection({
       url: started.url,
       apiKey: opts.apiKey,
@@ -81,12 +117,13 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     });
     const found = await probe(target);
     for (const w of found.warnings) opts.log(`warning: ${w}`);
-    const claims = decideClaims(found.info, { claim: opts.claim, disclaim: opts.disclaim }, { mcp: found.mcpOffered });
+    const claims = decideClaims(found.info, { claim: opts.claim, disclaim: opts.disclaim }, { mcp: found.mcpOffered, ...(auth ? { auth: { identities: auth.identities.length, source: auth.source } } : {}) });
     const runId = `${startedAt.toISOString().slice(0, 10).replace(/-/g, "")}-${randomBytes(4).toString("hex")}`;
     const seed = opts.seed ?? randomInt(0, 2 ** 31 - 1);
     for (const w of contract.warnings) opts.log(`warning: the given contract: ${w}`);
     const how = started.describe ? ` (${started.describe})` : "";
     opts.log(`target ${redactUrl(target.url)}${how}; run ${runId}; seed ${seed}`);
+    if (auth) opts.log(`auth profile: identities ${auth.identities.map((i) => i.name).join(", ")} at ${redactUrl(auth.url)}${authStarted ? ` (${authStarted.describe})` : ""}`);
 
     const ctx: RunContext = {
       mode: "run",
@@ -98,6 +135,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
       claims,
       ...(found.graphs ? { graphs: found.graphs } : {}),
       ...(opts.propertyRuns ? { propertyRuns: opts.propertyRuns } : {}),
+      ...(auth ? { auth } : {}),
       ...(webhookAddress(target.url, started.hostAddress, opts.webhookHost) ?? {}),
     };
     let done = 0;
@@ -136,6 +174,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     return { report, reportPath: written[0]!, written };
   } finally {
     // A target that cannot be stopped (a container the engine will not remove) is said so; the verdict stands.
+    await authStarted?.stop().catch((e: Error) => opts.log(`could not stop the auth profile's server: ${e.message.split("\n")[0]}`));
     await started.stop().catch((e: Error) => opts.log(`could not stop the target: ${e.message.split("\n")[0]}`));
   }
 }

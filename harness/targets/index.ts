@@ -6,7 +6,8 @@
 import { UsageError } from "../target";
 import { killAllCommandsSync, startCommandTarget, stopAllCommands, type CommandTargetOptions } from "./command";
 import { removeAllContainersSync, startContainerTarget, stopAllContainers, type ContainerTargetOptions } from "./container";
-import { killAllServersSync, startReferenceServer, stopAllServers, type ReferenceServerOptions } from "./reference";
+import type { Identity } from "../run-context";
+import { AUTH_CONFIG, fixtureIdentities, killAllServersSync, startReferenceServer, stopAllServers, type ReferenceServerOptions } from "./reference";
 
 /** How the target came to be, as the report says it. */
 export type StartedBy = "url" | "embedded" | "container" | "command";
@@ -22,6 +23,12 @@ export interface StartedTarget {
   hostAddress?: string;
   /** Stops what was started; a no-op for a URL. */
   stop(): Promise<void>;
+  /**
+   * A second instance of the same server with the fixture auth, and its users:
+   * what the embedded reference offers the auth profile (others are given
+   * --identity and, where auth runs elsewhere, --auth-url).
+   */
+  startAuth?(log: (line: string) => void): Promise<{ started: StartedTarget; identities: Identity[] }>;
 }
 
 export interface Target {
@@ -44,7 +51,20 @@ export function referenceTarget(opts: ReferenceServerOptions = {}): Target {
       const s = await startReferenceServer(opts).catch((e) => {
         throw oneLine(e);
       });
-      return { startedBy: "embedded", url: s.url, started: s.description, describe: `embedded ${s.description}, pid ${s.pid}`, stop: () => s.stop() };
+      return {
+        startedBy: "embedded",
+        url: s.url,
+        started: s.description,
+        describe: `embedded ${s.description}, pid ${s.pid}`,
+        stop: () => s.stop(),
+        async startAuth() {
+          const a = await startReferenceServer({ ...opts, config: AUTH_CONFIG }).catch((e) => {
+            throw oneLine(e);
+          });
+          const started: StartedTarget = { startedBy: "embedded", url: a.url, started: a.description, describe: `embedded, with the fixture auth, pid ${a.pid}`, stop: () => a.stop() };
+          return { started, identities: await fixtureIdentities() };
+        },
+      };
     },
   };
 }

@@ -57,6 +57,15 @@ export async function stopAllServers(graceMs = 3_000): Promise<void> {
   running.clear();
 }
 
+/** The langgraph config of the fixture auth (fixtures/langgraph.auth.json), for the auth profile. */
+export const AUTH_CONFIG = "langgraph.auth.json";
+
+/** The users of the fixture auth (fixtures/auth.ts) as identities: what the embedded reference's auth profile runs as. */
+export async function fixtureIdentities(): Promise<Array<{ name: string; headers: Record<string, string> }>> {
+  const { FIXTURE_USERS } = await import("../../fixtures/auth");
+  return FIXTURE_USERS.map((u) => ({ name: u.identity, headers: { authorization: `Bearer ${u.token}` } }));
+}
+
 export function referenceVersion(): string {
   const pkg = JSON.parse(readFileSync(require.resolve("@langchain/langgraph-api/package.json"), "utf8"));
   return `${pkg.name}@${pkg.version}`;
@@ -64,6 +73,11 @@ export function referenceVersion(): string {
 
 export interface ReferenceServerOptions {
   fixturesDir?: string;
+  /**
+   * The langgraph config in fixturesDir to serve (default `langgraph.json`);
+   * `langgraph.auth.json` adds the fixture auth (`auth.path`), for the auth profile.
+   */
+  config?: string;
   readyTimeoutMs?: number;
   workers?: number;
   /** Where to listen: loopback and a port the OS picks unless given (the container image listens on 0.0.0.0:8000). */
@@ -78,7 +92,7 @@ export interface ReferenceServerOptions {
 export async function startReferenceServer(opts: ReferenceServerOptions = {}): Promise<StartedServer> {
   const fixturesDir = resolve(opts.fixturesDir ?? FIXTURES_DIR);
   const readyTimeoutMs = opts.readyTimeoutMs ?? 90_000;
-  const config = JSON.parse(await readFile(join(fixturesDir, "langgraph.json"), "utf8"));
+  const config = JSON.parse(await readFile(join(fixturesDir, opts.config ?? "langgraph.json"), "utf8"));
   const home = await mkdtemp(join(tmpdir(), "langgraph-conformance-ref-"));
 
   // Graph paths are given relative to the server's cwd (the temp dir): the
@@ -88,7 +102,12 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
     const [file, symbol] = spec.split(":");
     graphs[id] = `${relative(home, resolve(fixturesDir, file!))}${symbol ? `:${symbol}` : ""}`;
   }
-  const payload = JSON.stringify({ port: opts.port ?? 0, nWorkers: opts.workers ?? 10, host: opts.host ?? "127.0.0.1", cwd: home, graphs });
+  // The auth module's path too, relative to the server's cwd like the graphs'.
+  const auth = typeof config.auth?.path === "string" ? (() => {
+    const [file, symbol] = String(config.auth.path).split(":");
+    return { ...config.auth, path: `${relative(home, resolve(fixturesDir, file!))}${symbol ? `:${symbol}` : ""}` };
+  })() : undefined;
+  const payload = JSON.stringify({ port: opts.port ?? 0, nWorkers: opts.workers ?? 10, host: opts.host ?? "127.0.0.1", cwd: home, graphs, ...(auth ? { auth } : {}) });
 
   const apiDir = dirname(require.resolve("@langchain/langgraph-api/package.json"));
   const preload = pathToFileURL(join(apiDir, "dist", "preload.mjs")).href;
@@ -171,5 +190,5 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
     throw new Error(`${e.message}\n--- last lines of its log ---\n${logTail()}`);
   });
 
-  return { url: `http://${host}`, description: referenceVersion(), pid: child.pid!, stop, logTail };
+  return { url: `http://${host}`, description: `${referenceVersion()}${auth ? " with the fixture auth" : ""}`, pid: child.pid!, stop, logTail };
 }

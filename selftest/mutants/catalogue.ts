@@ -61,6 +61,7 @@ import { m, type Mutant } from "./mutant";
 import { RUNTIME_HITL_MUTANTS } from "./parts/runtime-hitl";
 import { SUBGRAPHS_STREAMS_MUTANTS } from "./parts/subgraphs-streams";
 import { compose, cutAfter, editEvents, editWhole, neverEnding, rewriteRequestJson, stallAfter, type Fault, type ProxiedRequest } from "./proxy";
+import { AUTH_MUTANTS } from "./parts/auth";
 
 export type { Mutant, MutantKind } from "./mutant";
 export { m } from "./mutant";
@@ -656,7 +657,7 @@ const CORE: Mutant[] = [
 ];
 
 /** Every mutant: this file's, then each part's (selftest/mutants/parts/, one file per area). */
-export const CATALOGUE: Mutant[] = [...CORE, ...RUNTIME_HITL_MUTANTS, ...SUBGRAPHS_STREAMS_MUTANTS];
+export const CATALOGUE: Mutant[] = [...CORE, ...RUNTIME_HITL_MUTANTS, ...SUBGRAPHS_STREAMS_MUTANTS, ...AUTH_MUTANTS];
 
 /**
  * Checks that pass before and that no mutant makes fail, with the reason: a

@@ -16,7 +16,8 @@ import type { Report } from "../../reporters/model";
 import { runCli } from "../support/cli";
 import type { CheckMeta } from "../../harness/model";
 import { mutated, base, UNKILLED, type Mutant } from "./catalogue";
-import { startProxy, type Fault } from "./proxy";
+import { repairs } from "./faults";
+import { compose, startProxy, type Fault } from "./proxy";
 
 /** Options every run of one campaign shares, the baseline's too: outcomes are compared run to run. */
 export interface CampaignOptions {
@@ -28,6 +29,12 @@ export interface CampaignOptions {
   args: string[];
   /** The time one run may take before it is stopped (and reported as an error). */
   timeoutMs: number;
+  /**
+   * A server with the fixture auth, for the auth profile: each run puts a
+   * second proxy in front of it, with a fault of its own made the same way,
+   * and gives the run `--auth-url` (that proxy) and `args` (its identities).
+   */
+  auth?: { upstream: string; args: string[] };
 }
 
 export interface RunOutcome {
@@ -43,13 +50,15 @@ export interface RunOutcome {
 const idArgs = (patterns: string[]) => patterns.flatMap((p) => ["--id", p]);
 
 /** Runs the checks `patterns` against the upstream behind `fault`. */
-export async function runBehind(name: string, fault: Fault, patterns: string[], opts: CampaignOptions): Promise<RunOutcome> {
+export async function runBehind(name: string, fault: Fault, patterns: string[], opts: CampaignOptions, authFault?: Fault): Promise<RunOutcome> {
   const t0 = performance.now();
   const out = join(opts.dir, name.replace(/[^\w.-]+/g, "-"));
   await mkdir(out, { recursive: true });
   const proxy = await startProxy(opts.upstream, fault);
+  const authProxy = opts.auth ? await startProxy(opts.auth.upstream, authFault ?? fault) : undefined;
+  const authArgs = opts.auth && authProxy ? ["--auth-url", authProxy.url, ...opts.auth.args] : [];
   try {
-    const r = await runCli(["run", "--url", proxy.url, "--report-dir", out, "--reporter", "quiet", ...opts.args, ...idArgs(patterns)], { timeoutMs: opts.timeoutMs });
+    const r = await runCli(["run", "--url", proxy.url, "--report-dir", out, "--reporter", "quiet", ...opts.args, ...authArgs, ...idArgs(patterns)], { timeoutMs: opts.timeoutMs });
     let report: Report | undefined;
     try {
       report = JSON.parse(await readFile(join(out, "report.json"), "utf8")) as Report;
@@ -63,18 +72,26 @@ export async function runBehind(name: string, fault: Fault, patterns: string[], 
     return { name, code: null, error: (e as Error).message.split("\n")[0]!, stderr: "", ms: Math.round(performance.now() - t0) };
   } finally {
     await proxy.close();
+    await authProxy?.close();
   }
 }
 
 const lastLine = (s: string) => s.trim().split("\n").at(-1) ?? "";
 
 /** Runs the baseline: the checks `patterns` behind the base fault (the repaired, emulating server, no mutant). */
+/**
+ * The server with the fixture auth behind its proxy: repaired as the other is,
+ * without the emulations (crons, MCP, metrics emulated by the proxy know no
+ * users: the auth profile meets the reference's own answers there).
+ */
+export const authBase = (): Fault => compose("auth-base", repairs);
+
 export function runBaseline(name: string, patterns: string[], opts: CampaignOptions): Promise<RunOutcome> {
-  return runBehind(name, base(), patterns, opts);
+  return runBehind(name, base(), patterns, opts, opts.auth ? authBase() : undefined);
 }
 
 export function runMutant(m: Mutant, opts: CampaignOptions): Promise<RunOutcome> {
-  return runBehind(m.id, mutated(m), m.checks, opts);
+  return runBehind(m.id, mutated(m), m.checks, opts, opts.auth ? compose(m.id, authBase(), { name: m.id, ...m.fault() }) : undefined);
 }
 
 /** The outcomes of a run by check id. */

@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import type { CheckContext } from "../../harness/check";
 import { CheckFailure, type FailureDetail } from "../../harness/expect";
-import { createApi, newRecorder, TransportError, type Api, type HttpRequest, type HttpResponse, type StreamResponse } from "../../harness/http";
+import { createApi, newRecorder, TransportError, type Api, type HttpRequest, type HttpResponse, type StreamResponse, type TargetConnection } from "../../harness/http";
 import type { Cause, ExchangeRecord, Level, OperationKey } from "../../harness/model";
 import { checkEvents } from "../../harness/streams";
 
@@ -48,8 +48,8 @@ export interface CaseApi extends Api {
   records: ExchangeRecord[];
 }
 
-function tracking(api: Api): CaseApi {
-  const records: ExchangeRecord[] = [];
+/** Wraps a client so that its exchanges land in `records` (shared by the clients of one case). */
+function tracking(api: Api, records: ExchangeRecord[] = []): CaseApi {
   const keep = <T extends HttpResponse | StreamResponse>(p: Promise<T>): Promise<T> =>
     p.then((res) => {
       records.push(res.record);
@@ -70,6 +70,8 @@ function tracking(api: Api): CaseApi {
 export interface PropertyCase<T> {
   /** The client of this case. */
   api: CaseApi;
+  /** One client per connection of PropertyRun.targets (the first is `api`), their exchanges kept together. */
+  apis: CaseApi[];
   value: T;
   /** True when this is the replay of the counterexample through the check's own client. */
   replay: boolean;
@@ -94,6 +96,11 @@ export interface PropertyRun<T> {
   digestOf?: (value: T) => string;
   /** Strings to mask in the digest (the run id, ids the target made in the setup). */
   mask?: string[];
+  /**
+   * The connections a case talks through (several users of the auth profile),
+   * one client each; the run's target when absent.
+   */
+  targets?: TargetConnection[];
 }
 
 /** Where each status was seen, as "200×9, 404×3". */
@@ -121,13 +128,14 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
   let observed = 0;
 
   // One case: the property's own judgement; what its answers break on the wire is observed.
-  const runCase = async (api: CaseApi, value: T, replay: boolean) => {
+  const runCase = async (apis: CaseApi[], value: T, replay: boolean) => {
+    const api = apis[0]!;
     const soft: PropertyCase<T>["soft"] = (message, res, o) => {
       observed++;
       c.observe({ ...o, message }, res);
     };
     try {
-      await p.run({ api, value, replay, soft });
+      await p.run({ api, apis, value, replay, soft });
     } finally {
       for (const r of api.records) for (const v of r.violations) c.observe({ cause: v, level: v.level, message: v.message }, { record: r });
     }
@@ -138,9 +146,11 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
   const ownOps = new Set(p.operation.key.split(", "));
   const property = fc.asyncProperty(p.arbitrary, async (value) => {
     generated++;
-    const api = tracking(createApi({ target: c.run.target, contract: c.contract, recorder: newRecorder("check"), signal: c.signal, checkEvents }));
+    const records: ExchangeRecord[] = [];
+    const apis = (p.targets ?? [c.run.target]).map((target) => tracking(createApi({ target, contract: c.contract, recorder: newRecorder("check"), signal: c.signal, checkEvents }), records));
+    const api = apis[0]!;
     try {
-      await runCase(api, value, false);
+      await runCase(apis, value, false);
     } catch (e) {
       lastFailure = {
         message: e instanceof Error ? e.message : String(e),
@@ -194,7 +204,8 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
   // client-chosen id meets, the second time, the resource it made).
   let replayError: unknown;
   try {
-    await runCase(tracking(c.api), counterexample, true);
+    const records: ExchangeRecord[] = [];
+    await runCase(p.targets ? p.targets.map((t) => tracking(c.connect(t), records)) : [tracking(c.api, records)], counterexample, true);
   } catch (e) {
     replayError = e;
   }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ASSISTANTS_WRITE, auth, FIXTURE_USERS, OWNER_KEY } from "../fixtures/auth";
 import { AUTH_NEEDS_IDENTITIES, decideClaims, parseIdentities, UsageError } from "../harness/target";
-import { selectsAuth } from "../scripts/run";
+import { selectsAuth } from "../scripts/cli/run";
 import { runCli } from "./support/cli";
 import { json, listen, type Local } from "./support/servers";
 

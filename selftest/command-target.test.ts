@@ -1,4 +1,4 @@
-// The pure-graph launcher (scripts/pure-graph-server.ts) and the command target
+// The pure-graph launcher (scripts/maintainer/pure-graph-server.ts) and the command target
 // (`run --command`): the launcher starts, answers with the fixture graphs and
 // stops, however it is told to; a run started by a command tests the URL the
 // command printed and leaves no process of it behind, also on Ctrl-C, when the
@@ -15,7 +15,7 @@ import type { Report } from "../reporters/model";
 import { BIN, runCli } from "./support/cli";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const LAUNCHER = "node --import tsx scripts/pure-graph-server.ts";
+const LAUNCHER = "node --import tsx scripts/maintainer/pure-graph-server.ts";
 // Every graph of the fixtures' langgraph.json, as a server that deploys it offers them.
 const FIXTURE_GRAPHS = Object.keys(JSON.parse(readFileSync(new URL("../fixtures/langgraph.json", import.meta.url), "utf8")).graphs).sort();
 
@@ -78,7 +78,7 @@ async function until(what: string, cond: () => boolean, ms = 10_000): Promise<vo
 
 /** Starts the launcher as a user would and waits for its URL line. */
 async function launch(args: string[] = [], stdin: "ignore" | "pipe" = "ignore", env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/pure-graph-server.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: [stdin, "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/maintainer/pure-graph-server.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: [stdin, "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
@@ -101,7 +101,7 @@ async function launch(args: string[] = [], stdin: "ignore" | "pipe" = "ignore", 
 
 const exitOf = (child: ChildProcess) => new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once("exit", (code) => r(code))));
 
-describe("scripts/pure-graph-server.ts", () => {
+describe("scripts/maintainer/pure-graph-server.ts", () => {
   it("serves the fixture graphs on a free loopback port and stops on SIGTERM with nothing left", async () => {
     const tmpBefore = (await readdir(tmpdir())).filter((f) => f.startsWith("langgraph-conformance-pure-graph-"));
     const { child, url } = await launch(["--storage", "sqlite"]);

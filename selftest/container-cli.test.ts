@@ -4,7 +4,7 @@
 // finds every difference (the container self-test relies on it).
 
 import { describe, expect, it } from "vitest";
-import { compareReports } from "../scripts/compare-reports";
+import { compareReports } from "../scripts/maintainer/compare-reports";
 import { runCli } from "./support/cli";
 
 function expectOneLineUsageError(r: { code: number | null; stderr: string }, pattern: RegExp) {

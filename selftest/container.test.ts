@@ -1,5 +1,5 @@
 // The container target for real: the reference server's image
-// (scripts/build-reference-image.sh; LGC_REFERENCE_IMAGE, else built here) is
+// (scripts/maintainer/build-reference-image.sh; LGC_REFERENCE_IMAGE, else built here) is
 // started with testcontainers, tested, and removed, and its report equals the
 // embedded server's check for check.
 //
@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { CONTAINER_FIXTURES_PATH, containerEngine, startContainerTarget, stopAllContainers } from "../harness/targets/container";
 import type { Report } from "../reporters/model";
-import { compareReports, formatDifference } from "../scripts/compare-reports";
+import { compareReports, formatDifference } from "../scripts/maintainer/compare-reports";
 import { BIN, runCli } from "./support/cli";
 
 // Given (CI builds it first), or built here from this tree on every run: an
@@ -68,7 +68,7 @@ beforeAll(async () => {
   const { getContainerRuntimeClient, ImageName } = await import("testcontainers");
   const client = await getContainerRuntimeClient();
   if (!GIVEN_IMAGE || !(await client.image.exists(ImageName.fromString(IMAGE)))) {
-    const b = spawnSync("bash", [join(REPO, "scripts/build-reference-image.sh"), IMAGE], { encoding: "utf8", timeout: 600_000 });
+    const b = spawnSync("bash", [join(REPO, "scripts/maintainer/build-reference-image.sh"), IMAGE], { encoding: "utf8", timeout: 600_000 });
     if (b.status !== 0) imageProblem = `building ${IMAGE} failed: ${b.stderr || b.stdout || b.error?.message}`;
   }
 }, 660_000);

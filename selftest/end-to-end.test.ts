@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import type { Report } from "../reporters/model";
 import { BIN, runCli } from "./support/cli";
-import { itKills } from "./mutants/kills";
+import { itKills } from "./support/kills";
 import { useReferenceServer } from "./support/reference";
 
 const ref = useReferenceServer("lgc-selftest-");
@@ -77,7 +77,7 @@ describe("a run against the embedded reference server", () => {
 });
 
 describe("checks fail when the server breaks what they state", () => {
-  // Mutants of the catalogue (selftest/mutants/catalogue.ts), and the checks each must fail.
+  // Mutants of the catalogue (scripts/mutants/catalogue.ts), and the checks each must fail.
   itKills(
     [
       ["ok-says-false", ["SYS-001"]],

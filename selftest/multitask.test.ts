@@ -7,7 +7,7 @@
 // checks send, so every expected failure has one cause.
 
 import { describe } from "vitest";
-import { itKills } from "./mutants/kills";
+import { itKills } from "./support/kills";
 import { useReferenceServer } from "./support/reference";
 
 const ref = useReferenceServer("lgc-selftest-mtk-");
@@ -15,7 +15,7 @@ const ref = useReferenceServer("lgc-selftest-mtk-");
 // The unmodified server and each fault run at once (each CLI run on its own
 // threads, each fault behind its own proxy): these checks mostly wait on runs.
 describe.concurrent("multitask checks fail when the server breaks what they state", () => {
-  // Mutants of the catalogue (selftest/mutants/catalogue.ts), and the checks they must fail.
+  // Mutants of the catalogue (scripts/mutants/catalogue.ts), and the checks they must fail.
   itKills(
     [
       [["multitask_strategy-ignored"], ["MTK-004", "MTK-008", "MTK-013", "MTK-023"]],

@@ -1,4 +1,4 @@
-// The mutation score's machinery (selftest/mutants/, scripts/mutants.ts): the
+// The mutation score's machinery (scripts/mutants/, scripts/mutants/campaign.ts): the
 // catalogue is valid against the suite's catalog and covers the kinds of bug
 // the issue lists, and a few mutants run end to end through the same engine
 // as `npm run mutants`: each is killed by the checks it names, and a mutant
@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckMeta } from "../harness/model";
 import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
-import { CATALOGUE, mutant, type Mutant } from "./mutants/catalogue";
-import { judge, outcomesOf, runBaseline, runMutant, validateCatalogue, type CampaignOptions } from "./mutants/engine";
+import { CATALOGUE, mutant, type Mutant } from "../scripts/mutants/catalogue";
+import { judge, outcomesOf, runBaseline, runMutant, validateCatalogue, type CampaignOptions } from "../scripts/mutants/engine";
 import { runCli } from "./support/cli";
 
 describe("the mutant catalogue", () => {

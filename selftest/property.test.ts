@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Report } from "../reporters/model";
 import { runCli } from "./support/cli";
-import { acceptsInvalid, refusesAsContract, route } from "./mutants/faults";
-import { startProxy } from "./mutants/proxy";
+import { acceptsInvalid, refusesAsContract, route } from "../scripts/mutants/faults";
+import { startProxy } from "../scripts/mutants/proxy";
 import { useReferenceServer } from "./support/reference";
 
 const ref = useReferenceServer("lgc-property-");

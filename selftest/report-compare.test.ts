@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildMatrix, renderMatrixMarkdown } from "../reporters/matrix";
 import { formatScore } from "../reporters/report";
-import { compare } from "../scripts/compare";
+import { compare } from "../scripts/cli/compare";
 import { runCli } from "./support/cli";
 import { fixture, withOutcome } from "./support/reports";
 

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderHtml } from "../reporters/formats/html";
 import { renderJunit } from "../reporters/formats/junit";
 import { formatScore } from "../reporters/report";
-import { compare } from "../scripts/compare";
+import { compare } from "../scripts/cli/compare";
 import { fixture, HOSTILE_KEY, withOutcome } from "./support/reports";
 
 const CHROMIUM = "/usr/bin/chromium";

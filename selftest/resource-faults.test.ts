@@ -16,11 +16,11 @@
 import { describe, expect, it } from "vitest";
 import type { Report } from "../reporters/model";
 import { runCli } from "./support/cli";
-import { base, mutant, mutatedAll } from "./mutants/catalogue";
-import { cronsDeclaredOff } from "./mutants/emulation";
-import { pathOf, repairs } from "./mutants/faults";
-import { runBehind as runMutantRun } from "./mutants/engine";
-import { compose, type Fault } from "./mutants/proxy";
+import { base, mutant, mutatedAll } from "../scripts/mutants/catalogue";
+import { cronsDeclaredOff } from "../scripts/mutants/emulation";
+import { pathOf, repairs } from "../scripts/mutants/faults";
+import { runBehind as runMutantRun } from "../scripts/mutants/engine";
+import { compose, type Fault } from "../scripts/mutants/proxy";
 import { useReferenceServer } from "./support/reference";
 
 const ref = useReferenceServer("lgc-resource-faults-");

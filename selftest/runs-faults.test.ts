@@ -3,13 +3,13 @@
 // states: each check used here passes on the server and fails behind its fault.
 
 import { describe } from "vitest";
-import { itKills } from "./mutants/kills";
+import { itKills } from "./support/kills";
 import { useReferenceServer } from "./support/reference";
 
 const ref = useReferenceServer("lgc-selftest-runs-");
 
 describe("runs and stateless checks fail when the server breaks what they state", () => {
-  // Mutants of the catalogue (selftest/mutants/catalogue.ts), and the checks each must fail.
+  // Mutants of the catalogue (scripts/mutants/catalogue.ts), and the checks each must fail.
   itKills(
     [
       ["run-list-limit-ignored", ["RUN-041"]],

@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../reporters/model";
 import { runCli } from "./support/cli";
-import { mutant } from "./mutants/catalogue";
-import { ownerRegistry, startProxy, type Fault, type ProxiedRequest, type StreamTransform } from "./mutants/proxy";
+import { mutant } from "../scripts/mutants/catalogue";
+import { ownerRegistry, startProxy, type Fault, type ProxiedRequest, type StreamTransform } from "../scripts/mutants/proxy";
 import { useReferenceServer } from "./support/reference";
 
 const ref = useReferenceServer("lgc-selftest-streaming-");
@@ -53,7 +53,7 @@ function corpusKey(req: ProxiedRequest, graph: string | undefined): string {
   return `other:${path}`;
 }
 
-/** The stream transform of a stream mutant of the catalogue (selftest/mutants/catalogue.ts). */
+/** The stream transform of a stream mutant of the catalogue (scripts/mutants/catalogue.ts). */
 function transformOf(id: string): StreamTransform {
   const t = mutant(id).fault().stream;
   if (!t) throw new Error(`mutant '${id}' does not rewrite streams`);

@@ -36,7 +36,7 @@ describe("the webhook receiver", () => {
 
 describe("where the receiver listens and what the target is told", () => {
   it("loopback for a target on this machine, the gateway for a local container, --webhook-host first, nothing for a remote target", async () => {
-    const { webhookAddress } = await import("../scripts/run");
+    const { webhookAddress } = await import("../scripts/cli/run");
     expect(webhookAddress("http://127.0.0.1:8123")?.webhook).toMatchObject({ listen: "127.0.0.1", advertise: "127.0.0.1" });
     expect(webhookAddress("http://localhost:8123")?.webhook.advertise).toBe("127.0.0.1");
     expect(webhookAddress("http://127.0.0.1:32768", "172.17.0.1")?.webhook).toMatchObject({ listen: "172.17.0.1", advertise: "172.17.0.1" });

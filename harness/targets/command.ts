@@ -8,7 +8,7 @@
 // The command's standard input is a pipe the suite holds open and never writes
 // to: it closes when the suite's process ends, however it ends (SIGKILL too),
 // so a command that stops at the end of its input never outlives the run
-// (scripts/pure-graph-server.ts --stop-on-stdin-eof does).
+// (scripts/maintainer/pure-graph-server.ts --stop-on-stdin-eof does).
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { redactText } from "../evidence";

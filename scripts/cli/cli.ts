@@ -6,14 +6,14 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { parseHeader, parseIdentities, parsePositiveInt, parseProfiles, parseUrl, UsageError } from "../harness/target";
-import { commandTarget, containerTarget, killAllTargetsSync, referenceTarget, stopAllTargets, urlTarget, type Target } from "../harness/targets";
-import { CONTAINER_FIXTURES_PATH, DEFAULT_CONTAINER_PORT } from "../harness/targets/container";
-import { LEVELS, type Level } from "../harness/model";
-import { readBaseline } from "../reporters/baseline";
-import { exitCodeOf } from "../reporters/report";
-import { progressOf, REPORTERS, TERMINAL_STYLES, type ReporterName } from "../reporters/terminal";
-import { wantColour } from "../reporters/terminal/paint";
+import { parseHeader, parseIdentities, parsePositiveInt, parseProfiles, parseUrl, UsageError } from "../../harness/target";
+import { commandTarget, containerTarget, killAllTargetsSync, referenceTarget, stopAllTargets, urlTarget, type Target } from "../../harness/targets";
+import { CONTAINER_FIXTURES_PATH, DEFAULT_CONTAINER_PORT } from "../../harness/targets/container";
+import { LEVELS, type Level } from "../../harness/model";
+import { readBaseline } from "../../reporters/baseline";
+import { exitCodeOf } from "../../reporters/report";
+import { progressOf, REPORTERS, TERMINAL_STYLES, type ReporterName } from "../../reporters/terminal";
+import { wantColour } from "../../reporters/terminal/paint";
 import { cmdCompare } from "./compare";
 import { catalog, coverage, formatCatalog, formatCoverage } from "./list";
 import { run } from "./run";
@@ -50,7 +50,7 @@ once GET /ok answers; --mount-fixtures mounts PATH (default the repo's
 fixtures/) read-only at ${CONTAINER_FIXTURES_PATH}. The container is removed afterwards.
 With --command, CMD is run through the shell and the first http(s) URL it
 prints on its standard output is tested once it answers; its process group is
-stopped afterwards (scripts/pure-graph-server.ts is such a command).
+stopped afterwards (scripts/maintainer/pure-graph-server.ts is such a command).
 The API key may also come from LANGGRAPH_API_KEY; it is sent as x-api-key.
 The auth profile runs as the users given with --identity (two at least; the
 values are credentials, redacted like the API key), against the target or
@@ -75,7 +75,7 @@ function parse(args: string[], options: NonNullable<NonNullable<Parameters<typeo
 }
 
 /** The repo's fixture graphs: what `--mount-fixtures` with no PATH mounts. */
-const FIXTURES = fileURLToPath(new URL("../fixtures", import.meta.url));
+const FIXTURES = fileURLToPath(new URL("../../fixtures", import.meta.url));
 
 /** `--mount-fixtures` takes an optional PATH: with none (last, or before another option) it means the repo's fixtures/. */
 function defaultMountPath(args: string[]): string[] {
@@ -159,7 +159,7 @@ async function cmdRun(args: string[]): Promise<number> {
   const seed = v.seed !== undefined ? (/^[0-9]+$/.test(v.seed) ? Number(v.seed) : (() => { throw new UsageError(`--seed expects a non-negative integer, got '${v.seed}'`); })()) : undefined;
   const reportDir = resolve(v["report-dir"] ?? "conformance-report");
   if (v.command !== undefined) {
-    if (!v.command.trim()) throw new UsageError('--command expects a command that starts a server and prints its URL, e.g. "node --import tsx scripts/pure-graph-server.ts"');
+    if (!v.command.trim()) throw new UsageError('--command expects a command that starts a server and prints its URL, e.g. "node --import tsx scripts/maintainer/pure-graph-server.ts"');
     if (v.url !== undefined || v.image !== undefined) throw new UsageError(`--command and --${v.url !== undefined ? "url" : "image"} name two different targets: give one`);
     for (const flag of ["port", "env", "mount-fixtures"]) {
       if (v[flag] !== undefined) throw new UsageError(`--${flag} applies to a container target: give --image instead of --command`);

@@ -22,9 +22,9 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { Report } from "../reporters/model";
+import type { Report } from "../../reporters/model";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const OUT = join(ROOT, "docs", "implementations");
 const require = createRequire(import.meta.url);
 const versionOf = (pkg: string) => JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), "utf8")).version as string;
@@ -50,9 +50,9 @@ const IMPLEMENTATIONS: Implementation[] = [
     name: "pure-graph",
     label: `pure-graph ${versionOf("@langgraph-js/pure-graph")}`,
     about:
-      "`@langgraph-js/pure-graph`, an independent implementation on Hono, served by `scripts/pure-graph-server.ts` (its in-memory storage). " +
+      "`@langgraph-js/pure-graph`, an independent implementation on Hono, served by `scripts/maintainer/pure-graph-server.ts` (its in-memory storage). " +
       "It offers no crons and no MCP endpoint, so it is run with `--disclaim crons,mcp`, as the README advises for a server without them",
-    args: ["--command", "node --import tsx scripts/pure-graph-server.ts --stop-on-stdin-eof", "--disclaim", "crons,mcp"],
+    args: ["--command", "node --import tsx scripts/maintainer/pure-graph-server.ts --stop-on-stdin-eof", "--disclaim", "crons,mcp"],
   },
 ];
 

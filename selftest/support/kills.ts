@@ -5,8 +5,8 @@
 // and the mutation score judge a mutant the same way.
 
 import { expect, it } from "vitest";
-import { mutatedAll } from "./catalogue";
-import { runBaseline, runBehind, type CampaignOptions } from "./engine";
+import { mutatedAll } from "../../scripts/mutants/catalogue";
+import { runBaseline, runBehind, type CampaignOptions } from "../../scripts/mutants/engine";
 import { outcomeForLevel } from "../../harness/model";
 
 /** Mutants of the catalogue (one, or several that break fields no other of them touches) and the checks that must fail behind them. */

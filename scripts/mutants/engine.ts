@@ -1,5 +1,5 @@
 // Running the suite behind a fault and judging what a mutant did: the one
-// engine of `npm run mutants` (scripts/mutants.ts) and of the self-test that
+// engine of `npm run mutants` (scripts/mutants/campaign.ts) and of the self-test that
 // runs a few mutants end to end (selftest/mutants.test.ts).
 //
 // A mutant is KILLED when at least one check that passed in the baseline (the
@@ -13,7 +13,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Report } from "../../reporters/model";
-import { runCli } from "../support/cli";
+import { runCli } from "../../selftest/support/cli";
 import type { CheckMeta } from "../../harness/model";
 import { mutated, base, UNKILLED, type Mutant } from "./catalogue";
 import { repairs } from "./faults";

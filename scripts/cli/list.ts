@@ -1,10 +1,10 @@
 // `langgraph-conformance list`: the catalog, from the same declarations that run.
 
-import { loadContract, normalizeOperation } from "../harness/contract";
-import type { CheckMeta, Profile } from "../harness/model";
-import { NOT_YET_COVERED } from "../suites/uncovered";
-import { specText } from "../harness/citations";
-import { PROFILES } from "../harness/model";
+import { loadContract, normalizeOperation } from "../../harness/contract";
+import type { CheckMeta, Profile } from "../../harness/model";
+import { NOT_YET_COVERED } from "../../suites/uncovered";
+import { specText } from "../../harness/citations";
+import { PROFILES } from "../../harness/model";
 import { collectSuites } from "./vitest-runner";
 
 export interface CatalogProblem {

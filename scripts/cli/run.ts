@@ -3,20 +3,20 @@
 // started, and write the report that reporters/report.ts builds.
 
 import { randomBytes, randomInt } from "node:crypto";
-import { sweep } from "../harness/cleanup";
-import { registerCredential } from "../harness/evidence";
-import { loadContract } from "../harness/contract";
-import { createApi, newRecorder } from "../harness/http";
-import type { Profile } from "../harness/model";
-import { isSelected, type Identity, type RunContext, type Selection } from "../harness/run-context";
-import { connection, decideClaims, parseUrl, probe, UsageError } from "../harness/target";
-import type { StartedTarget, Target } from "../harness/targets";
-import { baselineFromReport, writeBaseline, type Baseline } from "../reporters/baseline";
-import { CollectingReporter } from "../reporters/collect";
-import type { CheckResult, ProgressSink, Report } from "../reporters/model";
-import { buildReport, redactUrl } from "../reporters/report";
-import { writeReports } from "../reporters/write";
-import { NOT_YET_COVERED } from "../suites/uncovered";
+import { sweep } from "../../harness/cleanup";
+import { registerCredential } from "../../harness/evidence";
+import { loadContract } from "../../harness/contract";
+import { createApi, newRecorder } from "../../harness/http";
+import type { Profile } from "../../harness/model";
+import { isSelected, type Identity, type RunContext, type Selection } from "../../harness/run-context";
+import { connection, decideClaims, parseUrl, probe, UsageError } from "../../harness/target";
+import type { StartedTarget, Target } from "../../harness/targets";
+import { baselineFromReport, writeBaseline, type Baseline } from "../../reporters/baseline";
+import { CollectingReporter } from "../../reporters/collect";
+import type { CheckResult, ProgressSink, Report } from "../../reporters/model";
+import { buildReport, redactUrl } from "../../reporters/report";
+import { writeReports } from "../../reporters/write";
+import { NOT_YET_COVERED } from "../../suites/uncovered";
 import { runSuites, SUITE_VERSION } from "./vitest-runner";
 
 export interface RunOptions {

@@ -3,7 +3,7 @@
 // server (repaired where it breaks the contract on its own, and emulating what
 // it does not offer: see base()). `npm run mutants` runs the checks a mutant
 // can touch (its `checks` patterns) behind it; the mutant is killed when one of
-// those checks, passing without it, fails with it (scripts/mutants.ts).
+// those checks, passing without it, fails with it (scripts/mutants/campaign.ts).
 //
 // Each mutant breaks behaviour the repaired reference server gets right, so
 // that a kill says the suite notices the bug, not a finding it reports anyway.
@@ -656,7 +656,7 @@ const CORE: Mutant[] = [
   })),
 ];
 
-/** Every mutant: this file's, then each part's (selftest/mutants/parts/, one file per area). */
+/** Every mutant: this file's, then each part's (scripts/mutants/parts/, one file per area). */
 export const CATALOGUE: Mutant[] = [...CORE, ...RUNTIME_HITL_MUTANTS, ...SUBGRAPHS_STREAMS_MUTANTS, ...AUTH_MUTANTS];
 
 /**

@@ -1,5 +1,5 @@
 // A proxy that sits between the suite and a real server and applies one fault:
-// the self-tests and the mutation score (scripts/mutants.ts) use it to show
+// the self-tests and the mutation score (scripts/mutants/campaign.ts) use it to show
 // that checks which pass against the server fail once the server is made to
 // break the contract in one small way. Faults compose (compose()): the repairs
 // of the reference server's own findings, an emulation of what it lacks, and

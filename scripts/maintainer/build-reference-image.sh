@@ -12,15 +12,15 @@
 #   /node_modules -> app/node_modules   so that graphs under /fixtures resolve their imports
 #   /tmp (1777), /etc/passwd, /etc/group, /etc/nsswitch.conf
 #
-# The entry is scripts/reference-image/launcher.ts: the same server as
+# The entry is scripts/maintainer/reference-image/launcher.ts: the same server as
 # `npm run conformance` without a URL, listening on 0.0.0.0:8000, as user nobody.
 #
-# Usage: scripts/build-reference-image.sh [IMAGE]   (default langgraph-conformance/reference:local)
+# Usage: scripts/maintainer/build-reference-image.sh [IMAGE]   (default langgraph-conformance/reference:local)
 # Needs: npm ci done, a reachable Docker engine (the docker CLI), GNU tar, ldd.
 set -euo pipefail
 
 image="${1:-langgraph-conformance/reference:local}"
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 fail() { echo "build-reference-image: $*" >&2; exit 2; }
 [ -d "$repo/node_modules/@langchain/langgraph-api" ] || fail "run 'npm ci' first ($repo/node_modules is missing)"
@@ -68,7 +68,7 @@ tar -C "$root" --numeric-owner --owner=0 --group=0 -cf - . |
     --change 'USER 65534:65534' \
     --change 'EXPOSE 8000' \
     --change 'LABEL org.opencontainers.image.title=langgraph-conformance-reference' \
-    --change 'ENTRYPOINT ["/usr/local/bin/node", "--import", "tsx", "/app/scripts/reference-image/launcher.ts"]' \
+    --change 'ENTRYPOINT ["/usr/local/bin/node", "--import", "tsx", "/app/scripts/maintainer/reference-image/launcher.ts"]' \
     - "$image" >/dev/null
 
 # The image this tag named before is left without a name: remove it, unless a

@@ -8,10 +8,10 @@ import { mkdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { LEVELS, OUTCOMES } from "../harness/model";
-import { UsageError } from "../harness/target";
-import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown, type ComparedReport } from "../reporters/matrix";
-import { writeAtomic } from "../reporters/write";
+import { LEVELS, OUTCOMES } from "../../harness/model";
+import { UsageError } from "../../harness/target";
+import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown, type ComparedReport } from "../../reporters/matrix";
+import { writeAtomic } from "../../reporters/write";
 
 /**
  * The part of the report format `compare` relies on: what every version of

@@ -3,12 +3,12 @@
 // gets the verdicts the embedded one gets. Messages are not compared: they
 // carry ids, times and URLs that differ from run to run.
 //
-// Usage: node --import tsx scripts/compare-reports.ts A/report.json B/report.json
+// Usage: node --import tsx scripts/maintainer/compare-reports.ts A/report.json B/report.json
 // Exit code: 0 the same, 1 a difference (each printed on one line), 2 a file is unreadable.
 
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Report } from "../reporters/model";
+import type { Report } from "../../reporters/model";
 
 export interface Difference {
   id: string;

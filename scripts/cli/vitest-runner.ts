@@ -3,10 +3,10 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Reporter, TestModule } from "vitest/node";
-import type { RunContext } from "../harness/run-context";
+import type { RunContext } from "../../harness/run-context";
 
-export const PKG_ROOT = fileURLToPath(new URL("..", import.meta.url));
-export const SUITE_VERSION: string = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
+export const PKG_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const SUITE_VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
 
 async function vitestFor(reporters: Reporter[], provide?: RunContext) {
   const { createVitest } = await import("vitest/node");

@@ -1,7 +1,7 @@
 // `npm run mutants`: the mutation score of the suite. Runs the whole suite
 // against the embedded reference server behind the fault proxy with no mutant
 // (the baseline, twice at once: a check that passes in one and not the other is
-// flaky and left out), then, for each mutant of selftest/mutants/catalogue.ts,
+// flaky and left out), then, for each mutant of scripts/mutants/catalogue.ts,
 // the checks the mutant can touch behind it. Prints killed/total, the
 // survivors, the mutants whose runs broke, and the checks no mutant made fail;
 // writes the same to docs/mutation-score.md (and, with --json, to a file).
@@ -15,18 +15,18 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { AUTH_CONFIG, fixtureIdentities, startReferenceServer, stopAllServers, killAllServersSync, type StartedServer } from "../harness/targets/reference";
-import type { CheckMeta } from "../harness/model";
-import { CATALOGUE, UNKILLED, type Mutant } from "../selftest/mutants/catalogue";
-import { globToRegex, judge, outcomesOf, pool, runBaseline, runMutant, validateCatalogue, type CampaignOptions, type MutantVerdict } from "../selftest/mutants/engine";
-import { runCli } from "../selftest/support/cli";
-import { PKG_ROOT } from "./vitest-runner";
+import { AUTH_CONFIG, fixtureIdentities, startReferenceServer, stopAllServers, killAllServersSync, type StartedServer } from "../../harness/targets/reference";
+import type { CheckMeta } from "../../harness/model";
+import { CATALOGUE, UNKILLED, type Mutant } from "./catalogue";
+import { globToRegex, judge, outcomesOf, pool, runBaseline, runMutant, validateCatalogue, type CampaignOptions, type MutantVerdict } from "./engine";
+import { runCli } from "../../selftest/support/cli";
+import { PKG_ROOT } from "../cli/vitest-runner";
 
 const USAGE = `npm run mutants -- [--only ID|PATTERN]... [--parallel N] [--servers N] [--timeout-ms N]
                     [--min-score PCT] [--out FILE] [--json FILE] [--keep DIR]
 
 Runs the suite once against the embedded reference server behind the fault
-proxy (the baseline) and once per mutant of selftest/mutants/catalogue.ts (the
+proxy (the baseline) and once per mutant of scripts/mutants/catalogue.ts (the
 checks it can touch), and reports the mutation score.
 
   --only          run only these mutants (ids or patterns with *); repeatable
@@ -108,8 +108,8 @@ function markdown(s: Summary, mutants: Mutant[], checks: Map<string, CheckMeta>)
   const byId = new Map(mutants.map((m) => [m.id, m]));
   const L: string[] = [];
   L.push("# Mutation score", "");
-  L.push("Written by `npm run mutants` (scripts/mutants.ts); do not edit by hand. The mutants are in");
-  L.push("[`selftest/mutants/catalogue.ts`](../selftest/mutants/catalogue.ts), the proxy and the fault library next to it.", "");
+  L.push("Written by `npm run mutants` (scripts/mutants/campaign.ts); do not edit by hand. The mutants are in");
+  L.push("[`scripts/mutants/catalogue.ts`](../selftest/mutants/catalogue.ts), the proxy and the fault library next to it.", "");
   L.push(`**${s.killed}/${s.total} mutants killed: ${pct(s.score)}.**`, "");
   L.push("| kind | mutants | killed | score |", "|---|---:|---:|---:|");
   for (const [k, v] of Object.entries(s.byKind)) L.push(`| ${k} | ${v.total} | ${v.killed} | ${pct(v.killed / v.total)} |`);

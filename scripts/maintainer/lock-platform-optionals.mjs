@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 
 const PLATFORM = /-(android|darwin|freebsd|linux|openbsd|sunos|win32|wasm32)-?(x64|arm64|arm|ia32|riscv64|s390x|ppc64|loong64|wasi)?/;
-const path = new URL("../package-lock.json", import.meta.url);
+const path = new URL("../../package-lock.json", import.meta.url);
 const lock = JSON.parse(readFileSync(path, "utf8"));
 const added = [];
 for (const [key, entry] of Object.entries(lock.packages)) {

@@ -1,7 +1,7 @@
 # A Docker engine for CI (sourced by .ci/run): Debian's docker.io, started in
 # the background, stopped when the sourcing script ends, however it ends.
 #
-#   source scripts/ci/docker-engine.sh
+#   source scripts/maintainer/ci/docker-engine.sh
 #   docker_engine_up     # installs docker.io if needed, starts dockerd, sets an EXIT trap
 #
 # An engine that already answers (a developer's machine) is used as it is and

@@ -1,4 +1,4 @@
-// The entry of the reference image (scripts/build-reference-image.sh): PID 1 of
+// The entry of the reference image (scripts/maintainer/build-reference-image.sh): PID 1 of
 // the container. It starts the embedded reference server exactly as
 // `langgraph-conformance run` does without a URL (same module, same child
 // process, same options), except that it listens on 0.0.0.0 and a fixed port
@@ -7,7 +7,7 @@
 // The server's output is this container's log. It ends when the server ends,
 // and stops the server on SIGTERM/SIGINT (`docker stop`).
 
-import { startReferenceServer } from "../../harness/targets/reference";
+import { startReferenceServer } from "../../../harness/targets/reference";
 
 const fixturesDir = process.env.LGC_FIXTURES_DIR || "/fixtures";
 const port = Number(process.env.PORT || 8000);

@@ -2,7 +2,7 @@
 // (on Hono, by another author), with the fixture graphs of this repo, so that
 // the suite can be run against a second implementation:
 //
-//   node --import tsx scripts/pure-graph-server.ts [--fixtures DIR] [--host H] [--port N] [--storage memory|sqlite] [--stop-on-stdin-eof]
+//   node --import tsx scripts/maintainer/pure-graph-server.ts [--fixtures DIR] [--host H] [--port N] [--storage memory|sqlite] [--stop-on-stdin-eof]
 //
 // It prints one line with its URL once it listens (port 0, the default, lets
 // the OS pick a free one) and stops on SIGINT or SIGTERM (and, with
@@ -29,7 +29,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL, fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
-const DEFAULT_FIXTURES = fileURLToPath(new URL("../fixtures", import.meta.url));
+const DEFAULT_FIXTURES = fileURLToPath(new URL("../../fixtures", import.meta.url));
 const STORAGE_ENV = ["DATABASE_URL", "DATABASE_INIT", "REDIS_URL", "SQLITE_DATABASE_URI", "CHECKPOINT_TYPE", "DISABLE_BUN_SQLITE"];
 
 export interface PureGraphOptions {

@@ -1,5 +1,5 @@
 // What a mutant is, and the shorthand that declares one: shared by the
-// catalogue and its parts (selftest/mutants/parts/), which import it from here
+// catalogue and its parts (scripts/mutants/parts/), which import it from here
 // rather than from the catalogue (that imports them).
 
 import type { CronsOptions, McpOptions, MetricsOptions } from "./emulation";

@@ -50,7 +50,19 @@ export const EXCERPT_BYTES = 4096;
 /** A bounded excerpt of a text body for evidence. */
 export function excerpt(text: string, limit = EXCERPT_BYTES): { text: string; truncated: boolean } {
   if (text.length <= limit) return { text: redactText(text), truncated: false };
-  return { text: redactText(text.slice(0, limit)), truncated: true };
+  return { text: redactText(cutAt(text, limit)), truncated: true };
+}
+
+/** The first `n` UTF-16 units of `s`, one fewer where the cut would split a surrogate pair. */
+export function cutAt(s: string, n: number): string {
+  if (n >= s.length) return s;
+  const last = s.charCodeAt(n - 1);
+  return s.slice(0, last >= 0xd800 && last <= 0xdbff ? n - 1 : n);
+}
+
+/** The lone surrogates a target or a generated case may leave in a string, replaced by U+FFFD: every report is well-formed Unicode. */
+export function wellFormed(s: string): string {
+  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
 }
 
 function shellQuote(s: string): string {

@@ -2,6 +2,8 @@
 // up in messages and evidence, and from there in HTML, Markdown, XML and the
 // terminal. Each format escapes through these functions, and only these.
 
+import { cutAt } from "../harness/evidence";
+
 // Controls a person cannot see (C0 but tab, LF and CR; DEL; C1) and Unicode's
 // bidirectional overrides, which make text read other than it is.
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
@@ -65,5 +67,5 @@ export function terminalSafe(s: string): string {
 
 /** Bounds a text for display, saying how much was left out. */
 export function clip(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max)}… [${s.length - max} more characters in report.json]`;
+  return s.length <= max ? s : `${cutAt(s, max)}… [${s.length - max} more characters in report.json]`;
 }

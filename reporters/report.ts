@@ -4,7 +4,7 @@
 
 import type { SweepResult } from "../harness/cleanup";
 import { normalizeOperation } from "../harness/contract";
-import { redactText, REDACTED } from "../harness/evidence";
+import { redactText, REDACTED, wellFormed } from "../harness/evidence";
 import { LEVELS, OUTCOMES, PROFILES, type Level, type Outcome, type Profile } from "../harness/model";
 import type { Claim, Selection } from "../harness/run-context";
 import type { Contract } from "../harness/contract";
@@ -180,12 +180,14 @@ export function redactUrl(raw: string): string {
  * through the redaction of the secrets the run knows (the API key, the values
  * of secret headers, a password in the URL), wherever it ended up (an echoed
  * body, a URL, a message). Workers redact their evidence too; this is the
- * guarantee.
+ * guarantee. It also makes every string well-formed Unicode (a lone surrogate a
+ * target sent, or a cut that split a pair, becomes U+FFFD), so that report.json
+ * is strict JSON every parser (jq) reads.
  */
 export function redactReport<T>(report: T, extraSecrets: string[] = []): T {
   const extra = extraSecrets.filter((s) => s.length >= 4);
   const scrub = (s: string) => {
-    let out = redactText(s);
+    let out = redactText(wellFormed(s));
     for (const secret of extra) out = out.split(secret).join(REDACTED);
     return out;
   };
@@ -194,7 +196,7 @@ export function redactReport<T>(report: T, extraSecrets: string[] = []): T {
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === "object") {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+      for (const [k, x] of Object.entries(v)) out[scrub(k)] = walk(x);
       return out;
     }
     return v;

@@ -12,12 +12,15 @@ const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const workflowText = readFileSync(new URL("../docs/ci/github-actions.yml", import.meta.url), "utf8");
 
 describe("the documentation of reports and CI", () => {
-  it("lists every option of `run` and `compare` in the README, and every --reporter", async () => {
+  it("lists every option of `run` and `compare` in the README, and every --reporter in docs/reports.md", async () => {
     const help = (await runCli(["--help"])).stdout;
     const options = [...new Set(help.match(/--[a-z][a-z-]+/g) ?? [])].filter((o) => o !== "--help");
     expect(options).toEqual(expect.arrayContaining(["--reporter", "--baseline", "--update-baseline", "--label", "--out"]));
     for (const o of options) expect(readme, o).toMatch(new RegExp(`[\`\\[]${o}\\b`));
-    for (const r of REPORTERS) expect(readme, r).toMatch(new RegExp(`^\\| \`${r}\` \\|`, "m"));
+    // Every terminal style, in the page on reports the README links.
+    const reports = readFileSync(new URL("../docs/reports.md", import.meta.url), "utf8");
+    expect(readme).toContain("(docs/reports.md)");
+    for (const r of REPORTERS) expect(reports, r).toMatch(new RegExp(`^\\| \`${r}\` \\|`, "m"));
     expect(readme).toContain("(docs/ci/github-actions.yml)");
   });
 

@@ -3,12 +3,14 @@
 // against its published schema, the score, report.md, junit.xml, the terminal
 // and the escaping of everything a target sends.
 
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { LEVELS } from "../harness/model";
 import { formatGithub } from "../reporters/terminal/github";
 import { paint, wantColour } from "../reporters/terminal/paint";
 import { formatSummary } from "../reporters/terminal/summary";
-import { codeBlock, escapeHtml, escapeMarkdown, escapeXml, terminalSafe } from "../reporters/escape";
+import { clip, codeBlock, escapeHtml, escapeMarkdown, escapeXml, terminalSafe } from "../reporters/escape";
+import { renderJson } from "../reporters/formats/json";
 import { renderHtml } from "../reporters/formats/html";
 import { renderJunit } from "../reporters/formats/junit";
 import { MARKDOWN_MAX_BYTES, renderMarkdown } from "../reporters/formats/markdown";
@@ -394,5 +396,50 @@ describe("the terminal", () => {
     for (const r of results) q.check(r);
     q.end?.();
     expect(quiet).toBe("");
+  });
+});
+
+describe("strict output: every report is well-formed Unicode and strict JSON", () => {
+  /** A lone surrogate in a string: what a strict parser (jq) refuses once JSON escapes are read. */
+  const LONE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+  const loneStrings = (v: unknown, out: string[] = []): string[] => {
+    if (typeof v === "string") {
+      if (LONE.test(v)) out.push(v);
+    } else if (Array.isArray(v)) v.forEach((x) => loneStrings(x, out));
+    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) loneStrings([k, x], out);
+    return out;
+  };
+  const strict = (bytes: Buffer) => {
+    const json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    expect(loneStrings(json).map((x) => x.slice(0, 120))).toEqual([]);
+    return json;
+  };
+
+  it("the hostile target's lone surrogates and bytes that are not UTF-8 reach report.json as U+FFFD, and it stays strict", () => {
+    expect(loneStrings(hostile)).toEqual([]);
+    // The target did send them: the message shows the lone surrogates as the escapes they came as,
+    // and the bytes that are not UTF-8 as U+FFFD.
+    const message = hostile.checks.find((c) => c.id === "SYS-004")!.message;
+    expect(message).toContain('lone="\\ud800 high alone, low alone \\udfff, a pair 😀"');
+    expect(message).toContain('bytes="\ufffd\ufffd\ufffd"');
+    strict(Buffer.from(renderJson(hostile)));
+  });
+
+  it("a report made from strings a target or a generated case left broken is strict JSON after finishReport", () => {
+    const broken = withOutcome(hostile, "SYS-004", "warn");
+    broken.checks = broken.checks.map((c) => (c.id === "SYS-004" ? { ...c, message: `cut in a pair: ${"😀".slice(0, 1)}, alone: \udc00` } : c));
+    const { reportFormat: _f, claims, ...bare } = broken;
+    const r = finishReport(bare as Report, { claims: claims!, catalogIds: [] });
+    const json = strict(Buffer.from(renderJson(r)));
+    expect(json.checks.find((c: { id: string }) => c.id === "SYS-004").message).toBe("cut in a pair: \ufffd, alone: \ufffd");
+    expect(clip("ab😀cd", 3)).toMatch(/^ab… /);
+  });
+
+  it("the committed reports of the implementations and the fixtures are strict JSON", () => {
+    const dir = new URL("../docs/implementations/", import.meta.url);
+    const files = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => new URL(`${d.name}/report.json`, dir)).filter((u) => existsSync(u));
+    files.push(new URL("fixtures/reference-report.json", import.meta.url), new URL("fixtures/hostile-report.json", import.meta.url));
+    expect(files.length).toBeGreaterThan(2);
+    for (const f of files) strict(readFileSync(f));
   });
 });

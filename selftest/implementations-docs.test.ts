@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { hostname, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { citationMarkdown } from "../reporters/findings-doc";
 import { DOCS, IMPLEMENTATIONS, README_BEGIN, README_END, readCommittedReports, REGENERATE, renderDocs, ROOT } from "../scripts/implementations";
 
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -48,6 +49,27 @@ describe("the documents of docs/implementations/ match the committed reports", (
       if (got !== want) throw new Error(`${path} differs from what the committed reports give (${firstDifference(want, got)}): run \`${REGENERATE}\` and commit the result`);
     });
   }
+
+  it("findings.md gives every finding of its report, the checks it fails, and every check that did not pass", () => {
+    for (const { impl, report } of reports) {
+      const text = docs.get(`${DOCS}/${impl.name}/findings.md`)!;
+      expect(text).toContain(`\`${report.seed}\``);
+      for (const f of report.findings ?? []) {
+        const at = text.indexOf(`. ${f.id}\n`);
+        expect(at, `${impl.name}: ${f.id}`).toBeGreaterThan(0);
+        const section = text.slice(at, text.indexOf("</details>", at));
+        for (const c of f.failed) expect(section, `${impl.name}: ${f.id} fails ${c.id}`).toContain(`| ${c.id} |`);
+      }
+      for (const c of report.checks) if (["fail", "warn", "notice"].includes(c.outcome)) expect(text, `${impl.name}: ${c.id}`).toMatch(new RegExp(`^\\| ${c.id} \\|.*\\[${c.finding}\\]`, "m"));
+    }
+  });
+
+  it("links a citation to its source: a public document by its URL, the suite's own file by its path from the document", () => {
+    expect(citationMarkdown({ source: "contract", section: "ThreadCreate x-decision", note: "why" }, { repoRoot: "../../../" })).toBe(
+      "[The conformance contract (schemas/openapi.yaml)](../../../schemas/openapi.yaml), ThreadCreate x-decision (why)",
+    );
+    expect(citationMarkdown({ source: "rfc9110", section: "15.5.1", quote: "a client error" })).toMatch(/^\[RFC 9110: HTTP Semantics\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc9110\), 15\.5\.1: “a client error”$/);
+  });
 
   it("renders the same text twice, and names nothing of this machine", () => {
     const again = renderDocs(readCommittedReports(), readme);

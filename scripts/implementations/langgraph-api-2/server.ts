@@ -74,6 +74,25 @@ export interface Started {
   stop(): Promise<void>;
 }
 
+/**
+ * Removes `dir` once every process of `pids` has ended: a detached watcher in
+ * a process group of its own, so that it outlives a SIGKILL of ours. A suite
+ * that started this launcher by --command signals its process group and kills
+ * it as soon as the shell is gone, before this process or the server could
+ * remove their directory themselves.
+ */
+function sweepWhenGone(dir: string, pids: number[]): void {
+  const watcher = `
+const [dir, ...pids] = process.argv.slice(1);
+const alive = (p) => { try { process.kill(Number(p), 0); return true; } catch (e) { return e.code === "EPERM"; } };
+const timer = setInterval(() => {
+  if (pids.some(alive)) return;
+  clearInterval(timer);
+  require("node:fs").rmSync(dir, { recursive: true, force: true });
+}, 500);`;
+  spawn(process.execPath, ["-e", watcher, dir, ...pids.map(String)], { detached: true, stdio: "ignore" }).unref();
+}
+
 export async function startLangGraphApi2(opts: Options = {}): Promise<Started> {
   const fixturesDir = resolve(opts.fixturesDir ?? DEFAULT_FIXTURES);
   const readyTimeoutMs = opts.readyTimeoutMs ?? 90_000;
@@ -121,6 +140,7 @@ export async function startLangGraphApi2(opts: Options = {}): Promise<Started> {
     // Its log goes to standard error: standard output carries the URL alone.
     stdio: ["ignore", 2, 2, "ipc"],
   });
+  sweepWhenGone(home, [process.pid, child.pid!]);
   let exited = false;
   const exit = new Promise<void>((r) => child.once("exit", () => ((exited = true), r())));
   const stop = async () => {

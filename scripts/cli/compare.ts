@@ -75,6 +75,11 @@ export async function readComparable(path: string): Promise<Omit<ComparedReport,
   } catch (e) {
     throw new UsageError(`${path} is not JSON: ${(e as Error).message.split("\n")[0]}`);
   }
+  return comparableOf(json, path);
+}
+
+/** What `compare` takes of a parsed report; `path` is how the matrix names it. Throws a UsageError when it is not a report. */
+export function comparableOf(json: any, path: string): Omit<ComparedReport, "label"> & { label?: string } {
   if (!validate(json)) {
     const err = validate.errors?.[0];
     throw new UsageError(`${path} is not a langgraph-conformance report: ${err ? `${err.instancePath || "(document)"} ${err.message}` : "unexpected shape"}`);
@@ -112,6 +117,13 @@ export async function compare(paths: string[], labels: string[], warn: (line: st
   if (labels.length > paths.length) throw new UsageError(`compare: ${labels.length} --label for ${paths.length} reports`);
   const read = [];
   for (const p of paths) read.push(await readComparable(p));
+  return compareRead(read, labels, warn);
+}
+
+/** The matrix of reports already read (readComparable, comparableOf), as Markdown and HTML. */
+export function compareRead(read: Array<Omit<ComparedReport, "label"> & { label?: string }>, labels: string[], warn: (line: string) => void): { md: string; html: string; warnings: string[] } {
+  if (read.length < 2) throw new UsageError(`compare needs two or more reports, got ${read.length} (see --help)`);
+  if (labels.length > read.length) throw new UsageError(`compare: ${labels.length} --label for ${read.length} reports`);
   const warnings: string[] = [];
   const first = read[0]!;
   for (const r of read.slice(1)) {

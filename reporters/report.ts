@@ -58,7 +58,8 @@ export function scoreCard(checks: Array<{ id: string; level: Level; outcome: Out
 /** "87.5% (7/8)", or "–" when nothing was scored. */
 export function formatScore(s: Pick<Score, "passed" | "scored" | "ratio">): string {
   if (s.ratio === null) return "–";
-  const pct = s.ratio * 100;
+  // From the counts, not the rounded ratio: 382/563 is 67.9%, not 67.8% (0.6785 rounded twice).
+  const pct = Math.round((s.passed / s.scored) * 1000) / 10;
   return `${Number.isInteger(pct) ? pct.toFixed(0) : pct.toFixed(1)}% (${s.passed}/${s.scored})`;
 }
 

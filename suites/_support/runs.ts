@@ -371,3 +371,18 @@ export function expectDefaultStrategy(res: HttpResponse): void {
  * multitask_strategy=rollback, on a streamed run or not).
  */
 export const ROLLBACK_KEEPS = { signature: "rollback keeps the run it stops", title: "Rollback (a cancel's action, or a multitask strategy) does not delete the run it stops, nor its checkpoints" };
+
+/**
+ * A run stopped by interrupt (a cancel's action, or a second run's multitask
+ * strategy) that does not end `interrupted`: one deviation, whichever check
+ * meets it.
+ */
+export const INTERRUPT_NOT_INTERRUPTED = {
+  signature: "a run stopped by interrupt does not end interrupted",
+  title: "A run stopped by interrupt (a cancel's action, or multitask_strategy=interrupt) does not end with status interrupted",
+};
+
+/** The run ended `interrupted`, as a run stopped by interrupt does. */
+export function expectInterrupted(status: unknown, what: string, res?: HttpResponse): void {
+  ensure(status === "interrupted", `${what}: expected "interrupted", got ${JSON.stringify(status)}`, res, { cause: INTERRUPT_NOT_INTERRUPTED });
+}

@@ -13,7 +13,7 @@ import type { Citation, Level } from "../../harness/model";
 import type { HttpResponse } from "../../harness/http";
 import { ensure, expectEqual, expectJsonObject, expectStatus, fail } from "../../harness/expect";
 import { uuid } from "../_support/resources";
-import { assistantFor, createThread, settleThread } from "../_support/runs";
+import { assistantFor, createThread, expectInterrupted, settleThread } from "../_support/runs";
 import { startBusyRun } from "./double-text";
 import { expectRolledBack, expectRolledBackHistory, explained, historyOldestFirst, isInFlight, pollRunUntil, readRun, Timeline, watched, withLongerRuns } from "./timeline";
 
@@ -85,7 +85,7 @@ function cancelCheck(id: string, level: Level, target: Target, action: Action, w
           if (action === "interrupt") {
             const run = await pollRunUntil(c, tl, threadId, runId, (r) => r === undefined || !isInFlight(r.status), { timeoutMs: 15_000, what: "end after the cancel" });
             ensure(run !== undefined, `the run is gone (GET answered 404) after a cancel with action=interrupt; only rollback deletes it`);
-            expectEqual(run!.status, "interrupted", "the status of a run cancelled with action=interrupt");
+            expectInterrupted(run!.status, "the status of a run cancelled with action=interrupt");
           } else {
             await expectRolledBack(c, tl, threadId, runId);
             if (target === "running") {
@@ -159,7 +159,7 @@ for (const [id, action] of [
             if (action === "interrupt") {
               const run = await pollRunUntil(c, tl, threadId, runId, (r) => r === undefined || !isInFlight(r.status), { timeoutMs: 15_000, what: "end after the cancel" });
               ensure(run !== undefined, `run ${tl.labelOf(runId)} is gone (404) after a cancel with action=interrupt`);
-              expectEqual(run!.status, "interrupted", `the status of run ${tl.labelOf(runId)} after POST /runs/cancel`);
+              expectInterrupted(run!.status, `the status of run ${tl.labelOf(runId)} after POST /runs/cancel`);
             } else {
               await expectRolledBack(c, tl, threadId, runId);
             }

@@ -9,7 +9,7 @@ import { CheckFailure, ensure, expectEqual, fail } from "../../harness/expect";
 import type { StreamResponse } from "../../harness/http";
 import { ERROR_CLASS, ERROR_MESSAGE } from "../../fixtures/graphs/error";
 import { uuid } from "../_support/resources";
-import { assistantFor, createThread, expectStreamEnded, openStreamWith, pollGone, pollRun, ROLLBACK_KEEPS, runIdFromLocation, settleThread, streamCheckTimeout, streamTimeoutMs, TERMINAL_RUN_STATUSES, type OpenedStream } from "../_support/runs";
+import { assistantFor, createThread, expectStreamEnded, openStreamWith, pollGone, expectInterrupted, pollRun, ROLLBACK_KEEPS, runIdFromLocation, settleThread, streamCheckTimeout, streamTimeoutMs, TERMINAL_RUN_STATUSES, type OpenedStream } from "../_support/runs";
 import { events } from "./support";
 
 const THREAD_STREAM = "POST /threads/{thread_id}/runs/stream";
@@ -227,7 +227,7 @@ check(
       ensure(res.status === 200, `the second run (multitask_strategy=interrupt) answered ${res.status}`, res);
       expectEndedEarly(s.res, "the stream of the busy run");
       const { run } = await pollRun(c, s.threadId, s.runId, undefined, { timeoutMs: 15_000, what: "its end" });
-      expectEqual(run.status, "interrupted", "the status of the streamed run interrupted by a new one", s.res);
+      expectInterrupted(run.status, "the status of the streamed run interrupted by a new one", s.res);
     } finally {
       await settleThread(c, s.threadId);
     }

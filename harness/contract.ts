@@ -80,7 +80,7 @@ export function createAjv(strict = true): Ajv2020 {
 }
 
 /** Extension keywords (`x-...`) found anywhere in the document become annotations for ajv. */
-function collectExtensionKeywords(node: unknown, out = new Set<string>()): Set<string> {
+export function collectExtensionKeywords(node: unknown, out = new Set<string>()): Set<string> {
   if (Array.isArray(node)) for (const v of node) collectExtensionKeywords(v, out);
   else if (node && typeof node === "object") {
     for (const [k, v] of Object.entries(node)) {
@@ -91,7 +91,7 @@ function collectExtensionKeywords(node: unknown, out = new Set<string>()): Set<s
   return out;
 }
 
-function escapePointer(s: string): string {
+export function escapePointer(s: string): string {
   return s.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
@@ -138,7 +138,7 @@ function isJsonMediaType(ct: string): boolean {
   return base === "application/json" || /^application\/[^/]+\+json$/.test(base);
 }
 
-function trimErrors(errors: ErrorObject[] | null | undefined, max = 12): unknown[] {
+export function trimErrors(errors: ErrorObject[] | null | undefined, max = 12): unknown[] {
   return (errors ?? []).slice(0, max).map((e) => ({
     instancePath: e.instancePath,
     schemaPath: e.schemaPath,

@@ -7,10 +7,10 @@
 
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
+import type { ValidateFunction } from "ajv/dist/2020.js";
 import { parse } from "yaml";
 import { eventCause, type Cause } from "./causes";
-import { createAjv, describeAjvErrors, schemaSpots } from "./contract";
+import { collectExtensionKeywords, createAjv, describeAjvErrors, escapePointer, schemaSpots, trimErrors } from "./contract";
 import { LEVELS, type Level, type OperationKey, type WireViolation } from "./model";
 import type { SseEvent } from "./sse";
 
@@ -69,24 +69,8 @@ const STREAMS_ID = "urn:langgraph-conformance:streams";
 const MAX_VIOLATIONS = 10;
 const RULES: readonly NamespaceRule[] = ["never", "allowed", "required"];
 
-function escapePointer(s: string): string {
-  return s.replace(/~/g, "~0").replace(/\//g, "~1");
-}
 
-function extensionKeywords(node: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) for (const v of node) extensionKeywords(v, out);
-  else if (node && typeof node === "object") {
-    for (const [k, v] of Object.entries(node)) {
-      if (k.startsWith("x-")) out.add(k);
-      extensionKeywords(v, out);
-    }
-  }
-  return out;
-}
 
-function trimErrors(errors: ErrorObject[] | null | undefined, max = 12): unknown[] {
-  return (errors ?? []).slice(0, max).map((e) => ({ instancePath: e.instancePath, schemaPath: e.schemaPath, message: e.message, params: e.params }));
-}
 
 function excerpt(text: string, max = 80): string {
   const flat = JSON.stringify(text);
@@ -122,7 +106,7 @@ function buildStreams(source: string): StreamContract {
   const segment = new RegExp(grammar["segment-pattern"], "u");
 
   const ajv = createAjv();
-  for (const k of extensionKeywords(document)) if (!ajv.getKeyword(k)) ajv.addKeyword(k);
+  for (const k of collectExtensionKeywords(document)) if (!ajv.getKeyword(k)) ajv.addKeyword(k);
   ajv.addSchema({ ...document, $id: STREAMS_ID });
   const compile = (name: string) => {
     try {

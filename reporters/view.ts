@@ -153,10 +153,5 @@ export function findingReach(f: Finding): string {
 /** A citation as text: the source's title, the section, the quote and the note. */
 export { formatCitation as citationText } from "../harness/citations";
 
-/** The finding id a check's failure is, or "" when it passed. */
-export function findingOfCheck(c: ReportCheck): string {
-  return c.finding ?? "";
-}
-
 /** Check and finding ids are safe in a fragment link; anything else is not linked. */
 export const LINKABLE_ID = /^(?:[A-Z]{2,5}-[0-9]{3}|F-[0-9a-f]{8})$/;

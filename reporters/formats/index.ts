@@ -20,5 +20,3 @@ export const FORMATS: readonly ReportFormat[] = [
   { file: "report.html", render: renderHtml },
   { file: "junit.xml", render: renderJunit },
 ];
-
-export const REPORT_FILES = FORMATS.map((f) => f.file);

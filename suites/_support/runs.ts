@@ -179,9 +179,6 @@ export function parseEventData(data: string): { ok: true; value: unknown } | { o
   }
 }
 
-/** The event names of a stream, in order. */
-export const eventNames = (res: { sse: NonNullable<StreamResponse["sse"]> }): string[] => res.sse.events.map((e) => e.event);
-
 /** The JSON data of each event, or undefined where it is not JSON. */
 export function eventData(res: { sse: NonNullable<StreamResponse["sse"]> }): Array<{ event: string; data: any }> {
   return res.sse.events.map((e) => {

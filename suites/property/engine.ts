@@ -25,8 +25,6 @@ import { checkEvents } from "../../harness/streams";
  * profile to take tens of seconds on the embedded server (README: property runs).
  */
 export const DEFAULT_RUNS = 12;
-/** What nightly runs use (README). */
-export const NIGHTLY_RUNS = 200;
 
 /** Time for the fast-check run of one property (cases and shrinking), by cases asked. */
 export function propertyTimeLimitMs(runs: number): number {

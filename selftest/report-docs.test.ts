@@ -24,6 +24,14 @@ describe("the documentation of reports and CI", () => {
     expect(readme).toContain("(docs/ci/github-actions.yml)");
   });
 
+  it("`run --help` and `compare --help` print the usage (as `npm run conformance -- --help` asks), exit 0", async () => {
+    for (const args of [["run", "--help"], ["compare", "-h"], ["--help"]]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(" ")).toBe(0);
+      expect(r.stdout).toContain("Usage:");
+    }
+  });
+
   it("the GitHub Actions example parses, runs the suite with options it has, writes the summary and uploads the reports", async () => {
     const wf = parse(workflowText);
     const steps: Array<{ name?: string; run?: string; uses?: string; if?: string; with?: Record<string, string> }> = wf.jobs.conformance.steps;

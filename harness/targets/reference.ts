@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { serverEnv } from "./server-env";
 
 export const FIXTURES_DIR = fileURLToPath(new URL("../../fixtures", import.meta.url));
 
@@ -117,23 +118,7 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
   const logPath = join(home, "server.log");
   const log = createWriteStream(logPath);
   const logLines: string[] = [];
-  const env: NodeJS.ProcessEnv = {};
-  // Only what the server needs: no keys of the user's, tracing and analytics off.
-  for (const k of ["PATH", "HOME", "TMPDIR", "LANG", "SystemRoot"]) if (process.env[k]) env[k] = process.env[k];
-  Object.assign(env, {
-    NODE_ENV: "development",
-    LANGSMITH_TRACING: "false",
-    LANGCHAIN_TRACING_V2: "false",
-    LANGSMITH_TRACING_V2: "false",
-    LANGCHAIN_TRACING: "false",
-    LANGGRAPH_CLI_NO_ANALYTICS: "1",
-    LOG_LEVEL: "info",
-    // The server derives graph schemas with the TypeScript compiler and gives up
-    // after 30 s by default, answering 500: on a loaded 2-core machine that would
-    // make the verdict depend on the load. The suite allows these requests 180 s.
-    LANGGRAPH_SCHEMA_RESOLVE_TIMEOUT_MS: "170000",
-    LOG_COLOR: "false",
-  });
+  const env = serverEnv();
 
   const child = spawn(process.execPath, ["--import", tsx, "--import", preload, entry, payload], {
     cwd: home,

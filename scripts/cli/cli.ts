@@ -268,7 +268,8 @@ async function cmdList(args: string[]): Promise<number> {
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === "--help" || command === "-h" || command === "help") {
+  // `run --help` (the way `npm run conformance -- --help` reaches it) is help too.
+  if (!command || [command, ...rest].some((a) => a === "--help" || a === "-h") || command === "help") {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
   }

@@ -332,6 +332,22 @@ export async function runToEnd(c: CheckContext, threadId: string, assistantId: s
 }
 
 /**
+ * Waits (bounded) until the thread no longer reads busy: a thread's status may
+ * trail its run's by a moment.
+ */
+export async function untilNotBusy(c: CheckContext, threadId: string): Promise<Record<string, any>> {
+  return (await pollThread(c, threadId, (t) => t.status !== "busy", { timeoutMs: 10_000, what: "a status other than busy" })).thread;
+}
+
+/** A background run on a thread, polled to its end, then the thread until it no longer reads busy; answers the run. */
+export async function runInBackground(c: CheckContext, threadId: string, body: Record<string, unknown>): Promise<Record<string, any>> {
+  const created = await createRun(c, threadId, body);
+  const { run } = await pollRun(c, threadId, created.run_id, undefined, { timeoutMs: 30_000, what: "its end" });
+  await untilNotBusy(c, threadId);
+  return run;
+}
+
+/**
  * The time limit of a check (or shared setup) that runs graphs: generous, so
  * that a slow or busy machine does not fail a check (speed is never judged here).
  */

@@ -16,7 +16,7 @@ import { ensure, expectEqual, expectJsonObject, expectStatus, expectSubset, fail
 import type { HttpResponse } from "../../harness/http";
 import type { Citation } from "../../harness/model";
 import { uuid } from "../_support/resources";
-import { assistantFor, createRun, createThread, isTerminalRunStatus, pollRun, pollThread, RUN_TIMEOUT_MS, settleThread } from "../_support/runs";
+import { assistantFor, createRun, createThread, isTerminalRunStatus, pollRun, RUN_TIMEOUT_MS, runInBackground, settleThread, untilNotBusy } from "../_support/runs";
 
 const ECHO = ["graph:echo"];
 const INTERRUPT = ["graph:interrupt"];
@@ -26,17 +26,6 @@ const GET_STATE = "GET /threads/{thread_id}/state";
 const POST_STATE = "POST /threads/{thread_id}/state";
 const GET_THREAD = "GET /threads/{thread_id}";
 const CANCEL = "POST /threads/{thread_id}/runs/{run_id}/cancel";
-
-/**
- * A background run on a thread, polled to its end, then the thread polled until
- * it no longer reads busy (a thread's status may trail its run's by a moment).
- */
-async function runOn(c: CheckContext, threadId: string, body: Record<string, unknown>): Promise<Record<string, any>> {
-  const created = await createRun(c, threadId, body);
-  const { run } = await pollRun(c, threadId, created.run_id, undefined, { timeoutMs: 30_000, what: "its end" });
-  await pollThread(c, threadId, (t) => t.status !== "busy", { timeoutMs: 10_000, what: "a status other than busy" });
-  return run;
-}
 
 interface Read {
   res: HttpResponse;
@@ -78,13 +67,13 @@ const edited = scenario(
     const tag = uuid().slice(0, 8);
     const original = `orig-${tag}`;
     const edit = `edited-${tag}`;
-    await runOn(c, threadId, { assistant_id: assistantId, input: { value: original }, interrupt_before: ["first"] });
+    await runInBackground(c, threadId, { assistant_id: assistantId, input: { value: original }, interrupt_before: ["first"] });
     const before = await stateOf(c, threadId);
     await expectPausedAt(c, threadId, before, [], "interrupt_before=[\"first\"]");
     const update = await c.api.post(`/threads/${threadId}/state`, { values: { value: edit } });
     const thread = await threadOf(c, threadId);
     const after = await stateOf(c, threadId);
-    const run = await runOn(c, threadId, { assistant_id: assistantId, input: null });
+    const run = await runInBackground(c, threadId, { assistant_id: assistantId, input: null });
     const end = await stateOf(c, threadId);
     return { threadId, original, edit, before, update, thread, after, run, end };
   },
@@ -173,10 +162,10 @@ const waitedAtBreakpoint = scenario(
     const threadId = (await createThread(c)).thread_id as string;
     const value = `w-${uuid().slice(0, 8)}`;
     const wait = await c.api.post(`/threads/${threadId}/runs/wait`, { assistant_id: assistantId, input: { value }, interrupt_before: ["second"], metadata: c.tag() }, { timeoutMs: 30_000 });
-    await pollThread(c, threadId, (t) => t.status !== "busy", { timeoutMs: 10_000, what: "a status other than busy" });
+    await untilNotBusy(c, threadId);
     const before = await stateOf(c, threadId);
     const paused = await threadOf(c, threadId);
-    const run = await runOn(c, threadId, { assistant_id: assistantId, command: { goto: "__end__" } });
+    const run = await runInBackground(c, threadId, { assistant_id: assistantId, command: { goto: "__end__" } });
     const thread = await threadOf(c, threadId);
     const end = await stateOf(c, threadId);
     return { threadId, value, wait, before, paused, run, thread, end };
@@ -241,7 +230,7 @@ const asked = scenario(
     const assistantId = await assistantFor(c, "interrupt");
     const threadId = (await createThread(c)).thread_id as string;
     const value = `q-${uuid().slice(0, 8)}`;
-    await runOn(c, threadId, { assistant_id: assistantId, input: { value } });
+    await runInBackground(c, threadId, { assistant_id: assistantId, input: { value } });
     const state = await stateOf(c, threadId);
     const thread = await expectPausedAt(c, threadId, state, ["prepare"], "node `ask` calls interrupt()");
     const tasks: any[] = Array.isArray(state.body.tasks) ? state.body.tasks : [];
@@ -342,10 +331,10 @@ const commanded = scenario(
     const threadId = (await createThread(c)).thread_id as string;
     const tag = uuid().slice(0, 8);
     const values = { first: `v0-${tag}`, dict: `u-dict-${tag}`, pairs: `u-pairs-${tag}` };
-    await runOn(c, threadId, { assistant_id: assistantId, input: { value: values.first } });
-    const dictRun = await runOn(c, threadId, { assistant_id: assistantId, command: { update: { value: values.dict } } });
+    await runInBackground(c, threadId, { assistant_id: assistantId, input: { value: values.first } });
+    const dictRun = await runInBackground(c, threadId, { assistant_id: assistantId, command: { update: { value: values.dict } } });
     const dict = await stateOf(c, threadId);
-    const pairsRun = await runOn(c, threadId, { assistant_id: assistantId, command: { update: [["value", values.pairs]] } });
+    const pairsRun = await runInBackground(c, threadId, { assistant_id: assistantId, command: { update: [["value", values.pairs]] } });
     const pairs = await stateOf(c, threadId);
     return { values, dictRun, dict, pairsRun, pairs };
   },
@@ -398,7 +387,7 @@ const both = scenario(
     if (res.status !== 200) return { value, res };
     const runId = expectJsonObject(res).run_id as string;
     const { run } = await pollRun(c, threadId, runId, (r) => isTerminalRunStatus(r.status), { timeoutMs: 30_000, what: "its end" });
-    await pollThread(c, threadId, (t) => t.status !== "busy", { timeoutMs: 10_000, what: "a status other than busy" });
+    await untilNotBusy(c, threadId);
     return { value, res, run, state: await stateOf(c, threadId) };
   },
   RUN_TIMEOUT_MS,
@@ -438,7 +427,7 @@ const pending = scenario(
     const threadId = (await createThread(c)).thread_id as string;
     const tag = uuid().slice(0, 8);
     try {
-      await runOn(c, threadId, { assistant_id: assistantId, input: { value: `b0-${tag}` } });
+      await runInBackground(c, threadId, { assistant_id: assistantId, input: { value: `b0-${tag}` } });
       const created = await createRun(c, threadId, { assistant_id: assistantId, input: { value: `b1-${tag}` }, after_seconds: 120 });
       const busy = await threadOf(c, threadId);
       const refused = await c.api.post(`/threads/${threadId}/state`, { values: { value: `x-${tag}` } });
@@ -446,7 +435,7 @@ const pending = scenario(
       if (stillPending.status !== "pending") c.skip(`no pending run: a run created with after_seconds=120 reads '${stillPending.status}' (MTK-060 judges after_seconds)`);
       const cancel = await c.api.post(`/threads/${threadId}/runs/${created.run_id}/cancel`);
       const { run: cancelled } = await pollRun(c, threadId, created.run_id, (r) => isTerminalRunStatus(r.status), { timeoutMs: 15_000, what: "its end, once cancelled" });
-      const { thread: afterCancel } = await pollThread(c, threadId, (t) => t.status !== "busy", { timeoutMs: 10_000, what: "a status other than busy" }).catch(async () => ({ thread: (await threadOf(c, threadId)).body }));
+      const afterCancel = await untilNotBusy(c, threadId).catch(async () => (await threadOf(c, threadId)).body);
       const value = `y-${tag}`;
       const taken = await c.api.post(`/threads/${threadId}/state`, { values: { value } });
       const state = await stateOf(c, threadId);

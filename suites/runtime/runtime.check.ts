@@ -15,7 +15,7 @@ import { ensure, expectEqual, expectJsonArray, expectJsonObject, expectSameMembe
 import type { HttpResponse } from "../../harness/http";
 import type { Citation } from "../../harness/model";
 import { getItem, uuid } from "../_support/resources";
-import { assistantFor, createRun, createThread, pollRun, pollThread, RUN_TIMEOUT_MS } from "../_support/runs";
+import { assistantFor, createThread, pollThread, RUN_TIMEOUT_MS, runInBackground } from "../_support/runs";
 
 const RUNTIME = ["graph:runtime"];
 const CREATE = "POST /threads/{thread_id}/runs";
@@ -23,17 +23,6 @@ const GET_STATE = "GET /threads/{thread_id}/state";
 const HISTORY = "POST /threads/{thread_id}/history";
 const PATCH_ASSISTANT = "PATCH /assistants/{assistant_id}";
 const SCHEMAS = "GET /assistants/{assistant_id}/schemas";
-
-/**
- * A background run on a thread, polled to its end, then the thread polled until
- * it no longer reads busy (a thread's status may trail its run's by a moment).
- */
-async function runOn(c: CheckContext, threadId: string, body: Record<string, unknown>): Promise<Record<string, any>> {
-  const created = await createRun(c, threadId, body);
-  const { run } = await pollRun(c, threadId, created.run_id, undefined, { timeoutMs: 30_000, what: "its end" });
-  await pollThread(c, threadId, (t) => t.status !== "busy", { timeoutMs: 10_000, what: "a status other than busy" });
-  return run;
-}
 
 async function valuesOf(c: CheckContext, threadId: string): Promise<{ res: HttpResponse; values: Record<string, any> }> {
   const res = await c.api.get(`/threads/${threadId}/state`);
@@ -95,7 +84,7 @@ const runtime = scenario(
     // Its failure is RTM-007's alone: kept, not thrown into the scenario.
     const limitedP: Promise<Runtime["limited"]> = (async () => {
       const t = await createThread(c);
-      const run = await runOn(c, t.thread_id, { assistant_id: assistantId, input: { value: "limited", laps: LAPS }, config: { recursion_limit: LIMIT } });
+      const run = await runInBackground(c, t.thread_id, { assistant_id: assistantId, input: { value: "limited", laps: LAPS }, config: { recursion_limit: LIMIT } });
       const { thread } = await pollThread(c, t.thread_id, () => true);
       return { run, thread, laps: LAPS, limit: LIMIT };
     })().catch((failure: unknown) => ({ failure, laps: LAPS, limit: LIMIT }));
@@ -110,7 +99,7 @@ const runtime = scenario(
     const marks = { r1: `r1-${tag}`, r2: `r2-${tag}` };
     const t1 = (await createThread(c)).thread_id as string;
     const value = `v-${tag}`;
-    const run1 = await runOn(c, t1, { assistant_id: assistantId, input: { value, store_ns: ns, laps: 3 }, metadata: { rtm_run: marks.r1 } });
+    const run1 = await runInBackground(c, t1, { assistant_id: assistantId, input: { value, store_ns: ns, laps: 3 }, metadata: { rtm_run: marks.r1 } });
     const first = { ...(await valuesOf(c, t1)), value, run: run1 };
     const h1 = (await historyOf(c, t1)).list;
 
@@ -119,7 +108,7 @@ const runtime = scenario(
       context: { persona: `P-run-${tag}`, secret: `S-secret-${tag}` },
       secret: `S-secret-${tag}`,
     };
-    await runOn(c, t1, { assistant_id: assistantId, input: { value: `v2-${tag}`, store_ns: null }, config: { configurable: second.configurable }, context: second.context, metadata: { rtm_run: marks.r2 } });
+    await runInBackground(c, t1, { assistant_id: assistantId, input: { value: `v2-${tag}`, store_ns: null }, config: { configurable: second.configurable }, context: second.context, metadata: { rtm_run: marks.r2 } });
     const seen2 = await valuesOf(c, t1);
     const h2 = (await historyOf(c, t1)).list;
     const upd = await c.api.post(`/threads/${t1}/state`, { values: { value: `u-${tag}` } });
@@ -128,7 +117,7 @@ const runtime = scenario(
     const newContext = { tone: `T-new-${tag}`, persona: `P-new-${tag}` };
     const patch = await c.api.patch(`/assistants/${assistantId}`, { context: newContext });
     const t3 = (await createThread(c)).thread_id as string;
-    await runOn(c, t3, { assistant_id: assistantId, input: { value: `v3-${tag}` } });
+    await runInBackground(c, t3, { assistant_id: assistantId, input: { value: `v3-${tag}` } });
     const seen3 = await valuesOf(c, t3);
 
     return {

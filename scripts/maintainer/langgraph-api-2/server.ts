@@ -46,6 +46,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { serverEnv } from "../../../harness/targets/server-env";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const ROOT = resolve(HERE, "../../..");
@@ -116,18 +117,7 @@ export async function startLangGraphApi2(opts: Options = {}): Promise<Started> {
   const tsx = pathToFileURL(root.resolve("tsx")).href;
   const shared = pathToFileURL(join(HERE, "shared-langgraph.mjs")).href;
   const entry = join(HERE, "entry.mjs");
-  const env: NodeJS.ProcessEnv = {};
-  for (const k of ["PATH", "HOME", "TMPDIR", "LANG", "SystemRoot"]) if (process.env[k]) env[k] = process.env[k];
-  Object.assign(env, {
-    NODE_ENV: "development",
-    LANGSMITH_TRACING: "false",
-    LANGCHAIN_TRACING_V2: "false",
-    LANGSMITH_TRACING_V2: "false",
-    LANGCHAIN_TRACING: "false",
-    LANGGRAPH_CLI_NO_ANALYTICS: "1",
-    LOG_LEVEL: "info",
-    LANGGRAPH_SCHEMA_RESOLVE_TIMEOUT_MS: "170000",
-    LOG_COLOR: "false",
+  const env = serverEnv({
     // Read by shared-langgraph.mjs: where the graphs' runtime is resolved from, and whose imports it redirects.
     ...(opts.runtime === "own"
       ? { LGC_SHARED_LANGGRAPH_FROM: pathToFileURL(join(HERE, "package.json")).href, LGC_SHARED_LANGGRAPH_FOR: `${pathToFileURL(fixturesDir).href}/` }

@@ -107,14 +107,15 @@ check(
 check(
   {
     id: "AST-091",
-    level: "MUST",
+    level: "SHOULD",
     profile: "assistants",
     operations: LATEST,
     spec: [
       { source: "api-ref", section: "Set Latest Assistant Version, query version", quote: "The version to change to.", note: "a required query parameter" },
       { source: "openapi", section: "POST /assistants/{assistant_id}/latest, query version", quote: "The version of the assistant to change to.", note: "required, in: query; the same in openapi-prev" },
+      { source: "sdk-py", section: "AssistantsClient.set_latest, version", quote: "The version to change to.", note: "the official SDKs send it as the body {\"version\": N}, and langgraph-api (1.5.1 and 2.0.0) reads it only there: the documents and every official implementation disagree, so the documented form alone is SHOULD and AST-095 holds the server to a request that carries both" },
     ],
-    title: "POST /assistants/{assistant_id}/latest?version=N (query parameter, as documented) sets the version",
+    title: "POST /assistants/{assistant_id}/latest?version=N (query parameter, as documented, without a body) sets the version",
     requires: ["graph:echo"],
   },
   async (c) => {
@@ -143,6 +144,31 @@ check(
     const res = await c.api.post(`/assistants/${a.assistant_id}/latest`, { version: 2 });
     expectStatus(res, 200);
     expectEqual(expectJsonObject(res).version, 2, "version after set-latest with body {version: 2}", res);
+  },
+);
+
+check(
+  {
+    id: "AST-095",
+    level: "MUST",
+    profile: "assistants",
+    operations: LATEST,
+    spec: [
+      { source: "api-ref", section: "Set Latest Assistant Version", quote: "Set the latest version for an assistant." },
+      { source: "api-ref", section: "Set Latest Assistant Version, query version", quote: "The version to change to.", note: "required, in: query" },
+      { source: "sdk-py", section: "AssistantsClient.set_latest, version", quote: "The version to change to.", note: "sent as the body {\"version\": N}: a request with the version in both places is one every reading of the documents and the SDKs accepts" },
+    ],
+    title: "POST /assistants/{assistant_id}/latest with the version in the query and in the body sets the version and answers the assistant at it",
+    requires: ["graph:echo"],
+  },
+  async (c) => {
+    const a = await threeVersions(c);
+    const res = await c.api.request({ method: "POST", path: `/assistants/${a.assistant_id}/latest`, query: { version: 2 }, json: { version: 2 } });
+    expectStatus(res, 200);
+    expectEqual(expectJsonObject(res).version, 2, "version after set-latest with ?version=2 and body {version: 2}", res);
+    const read = await c.api.get(`/assistants/${a.assistant_id}`);
+    expectStatus(read, 200, "reading the assistant after set-latest");
+    expectEqual(expectJsonObject(read).version, 2, "the assistant's version read after set-latest", read);
   },
 );
 

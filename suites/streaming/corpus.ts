@@ -43,6 +43,9 @@ export interface Corpus {
 
 const enc = new TextEncoder();
 
+/** Longer than a heartbeat interval of 15 s (WHATWG HTML 9.2.7), so that the corpus meets a heartbeat. */
+const QUIET_MS = 16_000;
+
 const CHAT_INPUT = { messages: [{ type: "human", content: "Say hello." }] };
 
 interface Plan {
@@ -65,6 +68,9 @@ const RUN_PLANS: Plan[] = [
   { name: "thread run of 'interrupt' (an interrupt), stream_mode values+updates", graph: "interrupt", body: { input: { value: "corpus" }, stream_mode: ["values", "updates"] } },
   { name: "stateless run of 'echo', stream_mode values+updates+tasks", graph: "echo", stateless: true, body: { input: { value: "corpus" }, stream_mode: ["values", "updates", "tasks"] } },
   { name: "stateless run of 'chat', stream_mode messages-tuple", graph: "chat", stateless: true, body: { input: CHAT_INPUT, stream_mode: ["messages-tuple"] } },
+  // Quiet for longer than the interval the standard suggests for heartbeats ("every 15 seconds
+  // or so"): a server that sends them sends one here, where SSE-010 judges its form.
+  { name: `thread run of 'slow' quiet for ${QUIET_MS / 1000} s, stream_mode values`, graph: "slow", body: { input: { value: "corpus", sleep_ms: QUIET_MS }, stream_mode: ["values"] } },
 ];
 
 /** Reads one stream for the corpus: recorded as evidence, judged by the framing checks, not here. */

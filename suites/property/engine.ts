@@ -90,6 +90,11 @@ export interface PropertyRun<T> {
   run: (k: PropertyCase<T>) => Promise<void>;
   /** The case in a few words, for the message (a body, a mutation). */
   show: (value: T) => string;
+  /**
+   * Cases run first on every run, whatever the seed: a sequence that meets
+   * every command, so that what a property can find does not hang on the draw.
+   */
+  examples?: T[];
   /** What the determinism digest hashes for a case (defaults to its JSON). */
   digestOf?: (value: T) => string;
   /** Strings to mask in the digest (the run id, ids the target made in the setup). */
@@ -168,6 +173,7 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
   const details = await fc.check(property, {
     seed,
     numRuns,
+    ...(p.examples?.length ? { examples: p.examples.map((e) => [e] as [T]) } : {}),
     interruptAfterTimeLimit: propertyTimeLimitMs(numRuns),
     markInterruptAsFailure: false,
     // The shrinker's own budget: a failing property ends in bounded time.

@@ -28,6 +28,7 @@ import {
   responseText,
   seconds,
   selectionText,
+  shardText,
   statusOf,
   STATUS_LABEL,
   STATUS_ORDER,
@@ -160,6 +161,8 @@ function facts(r: Report): string {
     ["run", h(`${r.runId}, seed ${r.seed}, started ${r.startedAt}, took ${seconds(r.durationMs)}`)],
     ["selection", h(selectionText(r.selection))],
   ];
+  const part = shardText(r);
+  if (part) rows.push([r.shard ? "shard" : "shards", h(part)]);
   if (r.baseline) {
     const b = r.baseline;
     rows.push(["baseline", h(`${b.file}: ${b.entries} entries, ${b.expected.length} expected, ${b.stale.length} stale, ${b.notRun.length} not run`)]);

@@ -26,6 +26,7 @@ import {
   responseText,
   seconds,
   selectionText,
+  shardText,
   statusOf,
   STATUS_ICON,
   STATUS_LABEL,
@@ -61,6 +62,8 @@ function header(r: Report): string {
     ["run", `${codeCell(r.runId)}, seed ${code(String(r.seed))}, started ${md(r.startedAt)}, took ${seconds(r.durationMs)}`],
     ["selection", md(selectionText(r.selection))],
   ];
+  const part = shardText(r);
+  if (part) rows.push([r.shard ? "shard" : "shards", md(part)]);
   if (r.baseline) {
     rows.push(["baseline", `${codeCell(r.baseline.file)}: ${r.baseline.entries} entries, ${r.baseline.expected.length} expected, ${r.baseline.stale.length} stale, ${r.baseline.notRun.length} not run`]);
   }

@@ -176,6 +176,23 @@ describe("merge: one report of the parts", () => {
   });
 });
 
+describe("the command line refuses a bad split before starting anything", () => {
+  it("with one line and exit code 2", async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [["run", "--shard", "5/4"], /--shard expects i\/n with 1 <= i <= n/],
+      [["run", "--shard", "1/2", "--update-baseline", "b.txt"], /--update-baseline needs the whole run/],
+      [["merge"], /merge expects the shards' reports/],
+      [["merge", "/nonexistent/report.json"], /cannot read the report/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(args, { timeoutMs: 60_000 });
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+});
+
 describe("run --shard 1..4 and merge against the reference server", () => {
   const ref = useReferenceServer("lgc-shard-");
   const SELECTION = ["--profile", "system,store", "--seed", "17", "--reporter", "quiet"];

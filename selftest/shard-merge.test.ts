@@ -12,7 +12,7 @@ import { UsageError } from "../harness/target";
 import { buildFindings } from "../reporters/findings";
 import type { Report } from "../reporters/model";
 import { finishReport, mergeReports, type ShardReport } from "../reporters/report";
-import { readDurations, parseShard, shardOf, splitSuite, suiteFiles, type Durations } from "../scripts/cli/shard";
+import { fileWeight, readDurations, parseShard, shardOf, splitSuite, suiteFiles, type Durations } from "../scripts/cli/shard";
 import { runCli } from "./support/cli";
 import { useReferenceServer } from "./support/reference";
 import { fixture, reportValidator } from "./support/reports";
@@ -38,10 +38,16 @@ describe("--shard i/n: the split", () => {
     expect(shardOf({ index: 1, count: 2 }, {}).split).not.toBe(shardOf({ index: 1, count: 3 }, {}).split);
   });
 
-  it("balances the parts by the recorded durations of the selected checks: no part exceeds the lightest by more than its heaviest unit", () => {
+  it("balances the parts by the recorded durations of the selected checks: no part exceeds the lightest by more than the heaviest unit", () => {
+    // A file weighs its longest check, or its checks' time over the 8 that run at once.
+    const one: Durations = { files: { f: { "AAA-001": { ms: 100, profile: "store", level: "MUST" }, "AAA-002": { ms: 900, profile: "store", level: "SHOULD" } } } };
+    expect(fileWeight(one, "f", {})).toBe(900);
+    expect(fileWeight(one, "f", { levels: ["MUST"] })).toBe(100);
+    const many: Durations = { files: { f: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`AAA-${100 + i}`, { ms: 500, profile: "store" as const, level: "MUST" as const }])) } };
+    expect(fileWeight(many, "f", {})).toBe(1000);
     const d = readDurations();
     const files = suiteFiles();
-    const weight = (f: string) => Object.values(d.files[f] ?? {}).reduce((s, c) => s + c.ms, 0);
+    const weight = (f: string) => fileWeight(d, f, {});
     for (const n of [2, 4]) {
       const parts = splitSuite(files, d, {}, n);
       const lightest = Math.min(...parts.map((p) => p.weightMs));

@@ -7,9 +7,10 @@
 // stay together too: the auth profile's files share the embedded reference's
 // second instance (the one with the fixture auth), started once per run.
 //
-// Each part is balanced by the recorded duration of the selected checks of its
-// files (suites/durations.json, written by `npm run bench`), the longest first
-// onto the lightest part. Every job computes the same split from the same
+// Each part is balanced by the recorded durations of the selected checks of its
+// files (suites/durations.json, written by `npm run bench`): a file weighs its
+// longest check, or its checks' time over the number that run at once, and
+// the heaviest goes first onto the lightest part. Every job computes the same split from the same
 // inputs (the suite's files, the durations file, the selection): no job needs
 // to talk to another. A file the durations file does not know (a new one) is
 // still in exactly one part, weighed as a typical file; a stale file only
@@ -28,6 +29,9 @@ export const MAX_SHARDS = 64;
 
 export const DURATIONS_FILE = "suites/durations.json";
 
+/** How many checks of one file run at once (vitest.config.ts, the conformance project's maxConcurrency). */
+export const FILE_CONCURRENCY = 8;
+
 export interface ShardSpec {
   /** 1-based. */
   index: number;
@@ -42,7 +46,7 @@ export interface Shard extends ShardSpec {
   split: string;
   /** Whether this part holds checks of the auth profile (or may: a file the durations file does not know). */
   auth: boolean;
-  /** The recorded milliseconds of this part's selected checks (what the split balanced). */
+  /** What this part weighs: its files' weights (fileWeight), from the recorded durations. */
   weightMs: number;
 }
 
@@ -95,6 +99,18 @@ export function readDurations(root: string = PKG_ROOT): Durations {
   }
 }
 
+/**
+ * What a file weighs in the split: its checks run side by side (up to
+ * FILE_CONCURRENCY at once) and wait on its shared scenarios together, so it
+ * lasts about its longest selected check, or their time over that many.
+ */
+export function fileWeight(durations: Durations, file: string, selection: Selection): number {
+  const ms = Object.entries(durations.files[file] ?? {})
+    .filter(([id, c]) => isSelected({ id, profile: c.profile, level: c.level }, selection))
+    .map(([, c]) => Math.max(0, Number(c.ms) || 0));
+  return Math.round(Math.max(0, ...ms, ms.reduce((a, b) => a + b, 0) / FILE_CONCURRENCY));
+}
+
 interface Unit {
   files: string[];
   weight: number;
@@ -108,10 +124,7 @@ interface Unit {
  * same parts, in every job.
  */
 export function splitSuite(files: string[], durations: Durations, selection: Selection, count: number): Array<Omit<Shard, "index" | "count" | "split">> {
-  const weightOf = (file: string) =>
-    Object.entries(durations.files[file] ?? {})
-      .filter(([id, c]) => isSelected({ id, profile: c.profile, level: c.level }, selection))
-      .reduce((sum, [, c]) => sum + Math.max(0, Number(c.ms) || 0), 0);
+  const weightOf = (file: string) => fileWeight(durations, file, selection);
   const known = files.filter((f) => durations.files[f]);
   const knownWeights = known.map(weightOf).filter((w) => w > 0).sort((a, b) => a - b);
   // A file nobody timed yet weighs as a typical (median) file of the selection.

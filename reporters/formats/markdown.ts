@@ -248,7 +248,7 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   if (skipped.length > 0) tail.push(`## Skipped (${skipped.length})\n\n${simpleTable(skipped, true)}`);
   const uncovered =
     r.uncovered.length > 0
-      ? `## Not covered by any check (${r.uncovered.length})\n\n${r.uncovered.map((u) => `- ${code(u.operation)}: ${md(u.reason)}`).join("\n")}`
+      ? `## Not covered by any check${r.shard ? " of this part's files" : ""} (${r.uncovered.length})\n\n${r.uncovered.map((u) => `- ${code(u.operation)}: ${md(u.reason)}`).join("\n")}`
       : "## Not covered by any check\n\nEvery operation of the contract is exercised by a check.";
   const cleanup =
     r.cleanup.leftovers.length > 0

@@ -61,6 +61,11 @@ export async function readBaseline(file: string): Promise<Baseline> {
   return parseBaseline(text, file);
 }
 
+/** Whether the run judged every check: no filter, and not one part of a split run (--shard). */
+export function isComplete(report: Pick<Report, "selection" | "shard">): boolean {
+  return !report.shard && !report.selection.ids?.length && !report.selection.profiles?.length && !report.selection.levels?.length;
+}
+
 /**
  * Marks the report against the baseline. A listed finding that is seen again
  * is expected, and so is every check it failed; a listed check that did not
@@ -74,7 +79,7 @@ export async function readBaseline(file: string): Promise<Baseline> {
 export function applyBaseline(report: Report, baseline: Baseline, catalogIds: string[]): Report {
   const listed = new Set(baseline.ids);
   const known = new Set(catalogIds);
-  const summary: BaselineSummary = { file: baseline.file, entries: baseline.ids.length, expected: [], expectedFindings: [], stale: [], notRun: [] };
+  const summary: BaselineSummary = { file: baseline.file, entries: baseline.ids.length, ...(report.shard ? { ids: [...baseline.ids] } : {}), expected: [], expectedFindings: [], stale: [], notRun: [] };
   const findings = (report.findings ?? []).map((f) => {
     const byChecks = f.failed.length > 0 && f.seenBy.length === 1 && f.failed.every((c) => listed.has(c.id));
     if (!listed.has(f.id) && !byChecks) return f;
@@ -97,7 +102,7 @@ export function applyBaseline(report: Report, baseline: Baseline, catalogIds: st
   });
   const inRun = new Set(report.checks.map((c) => c.id));
   const seen = new Set(findings.map((f) => f.id));
-  const complete = !report.selection.ids?.length && !report.selection.profiles?.length && !report.selection.levels?.length;
+  const complete = isComplete(report);
   for (const id of baseline.ids) {
     if (FINDING_ID.test(id)) {
       if (seen.has(id)) continue;
@@ -106,7 +111,8 @@ export function applyBaseline(report: Report, baseline: Baseline, catalogIds: st
       continue;
     }
     if (inRun.has(id)) continue;
-    if (!known.has(id)) summary.stale.push({ id, reason: `listed in the baseline, but no check of suite ${report.suite.version} has this id: remove its line` });
+    // A shard knows its own files' checks only: whether another part has the id is for `merge` to say.
+    if (!known.has(id) && !report.shard) summary.stale.push({ id, reason: `listed in the baseline, but no check of suite ${report.suite.version} has this id: remove its line` });
     else summary.notRun.push(id);
   }
   return { ...report, checks, findings, baseline: summary };
@@ -121,7 +127,7 @@ export function applyBaseline(report: Report, baseline: Baseline, catalogIds: st
  */
 export function baselineFromReport(report: Report, previous?: Baseline): Baseline {
   const judged = new Set(report.checks.filter((c) => c.outcome !== "skip" && c.outcome !== "error").map((c) => c.id));
-  const complete = !report.selection.ids?.length && !report.selection.profiles?.length && !report.selection.levels?.length;
+  const complete = isComplete(report);
   const comments: Record<string, string> = {};
   const ids: string[] = [];
   if (report.findings) {

@@ -76,6 +76,8 @@ export interface BaselineSummary {
   file: string;
   /** How many check ids the file lists. */
   entries: number;
+  /** In a shard's report: the ids the file lists, in its order (so that `merge` judges the merged run again). */
+  ids?: string[];
   /** Listed (a check id), and did not pass: known failures that do not fail the run. */
   expected: string[];
   /** Finding ids the baseline expects (listed by id, or every check they failed listed). */
@@ -84,6 +86,37 @@ export interface BaselineSummary {
   stale: Array<{ id: string; reason: string }>;
   /** Listed, and not run to a verdict (left out by a filter, skipped, or a harness error): judged neither way. */
   notRun: string[];
+}
+
+/** One part of a split run. */
+export interface ShardInfo {
+  /** 1-based. */
+  index: number;
+  count: number;
+  /** A fingerprint of the whole split (every part's files): the parts of one run share it. */
+  split: string;
+  /** The suite files this part ran (relative to the suite's root). */
+  files: string[];
+  /**
+   * The ids of every check of those files, selected or not: the part's share of
+   * the catalog. Only its files were loaded, so what this report derives from
+   * the catalog (`uncovered`, `contract.missingOperations`, a baseline's ids
+   * that no check has) is about this part; `merge` derives it for the whole.
+   */
+  catalog: string[];
+}
+
+/** A part of a merged report, as its own report said. */
+export interface MergedShard {
+  index: number;
+  count: number;
+  runId: string;
+  /** The target's URL in that part (an embedded server has a port of its own in each). */
+  url: string;
+  startedAt: string;
+  durationMs: number;
+  /** How many checks it ran. */
+  checks: number;
 }
 
 export interface Finding {
@@ -145,6 +178,10 @@ export interface Report {
   finishedAt?: string;
   durationMs: number;
   selection: Selection;
+  /** With --shard i/n: this report is one part of a split run (see scripts/cli/shard.ts); `merge` makes one report of the parts. */
+  shard?: ShardInfo;
+  /** A report made by `merge`: the parts it was made of, in order. */
+  merged?: MergedShard[];
   /** Every profile, claimed or not, with the reason (what the target declared, or a flag). */
   claims?: Partial<Record<Profile, Claim>>;
   /** Profiles of the run's checks, with their claim, counts and score. */

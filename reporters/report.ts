@@ -8,9 +8,10 @@ import { redactText, REDACTED, wellFormed } from "../harness/evidence";
 import { LEVELS, OUTCOMES, PROFILES, type Level, type Outcome, type Profile } from "../harness/model";
 import type { Claim, Selection } from "../harness/run-context";
 import type { Contract } from "../harness/contract";
+import { UsageError } from "../harness/target";
 import { applyBaseline, type Baseline } from "./baseline";
 import { buildFindings, findingCounts, findingsOfCheck } from "./findings";
-import { REPORT_FORMAT, type BaselineSummary, type CheckResult, type Collected, type Counts, type Finding, type Report, type Score, type ScoreCard } from "./model";
+import { REPORT_FORMAT, type BaselineSummary, type CheckResult, type Collected, type Counts, type Finding, type MergedShard, type Report, type ReportedCheck, type Score, type ScoreCard, type ShardInfo } from "./model";
 
 
 
@@ -242,7 +243,7 @@ export function finishReport(report: Report, opts: FinishOptions): Report {
   // keep their place after these.
   let r: Report = {
     ...{ reportFormat: REPORT_FORMAT, suite: report.suite, contract: report.contract, target, runId: report.runId, seed: report.seed },
-    ...{ startedAt: report.startedAt, finishedAt: "", durationMs: report.durationMs, selection: report.selection, claims: opts.claims },
+    ...{ startedAt: report.startedAt, finishedAt: "", durationMs: report.durationMs, selection: report.selection, shard: undefined, merged: undefined, claims: opts.claims },
     ...{ profiles: report.profiles, summary: report.summary, score: undefined, findingCounts: undefined, verdict: undefined, baseline: undefined, findings: undefined },
     ...report,
     target,
@@ -294,6 +295,8 @@ export interface ReportInput {
   uncoveredReasons: Record<string, string>;
   label?: string;
   baseline?: Baseline;
+  /** With --shard i/n: which part of the split this run is (its catalog is the collected one). */
+  shard?: Omit<ShardInfo, "catalog">;
 }
 
 /**
@@ -322,6 +325,9 @@ export function buildReport(input: ReportInput): Report {
     startedAt: input.startedAt.toISOString(),
     durationMs: input.durationMs,
     selection: input.selection,
+    ...(input.shard
+      ? { shard: { index: input.shard.index, count: input.shard.count, split: input.shard.split, files: input.shard.files, catalog: collected.catalog.map((c) => c.id) } }
+      : {}),
     profiles: {},
     summary: count(checks),
     checks,
@@ -338,5 +344,139 @@ export function buildReport(input: ReportInput): Report {
     catalogIds: collected.catalog.map((c) => c.id),
     ...(input.label ? { label: input.label } : {}),
     ...(input.baseline ? { baseline: input.baseline } : {}),
+  });
+}
+
+/** A shard's report, with the name it was given by (its path, for the messages). */
+export interface ShardReport {
+  name: string;
+  report: Report;
+}
+
+/** What tells one target from another across shards (an embedded server has a port of its own in each part). */
+function targetKey(t: Report["target"]): string {
+  return JSON.stringify([t.startedBy, t.startedBy === "url" ? t.url : (t.started ?? t.url), t.label ?? "", t.implementation?.version ?? ""]);
+}
+
+function targetName(t: Report["target"]): string {
+  return t.label ?? t.started ?? t.url;
+}
+
+const selectionKey = (s: Report["selection"]) => JSON.stringify([[...(s.profiles ?? [])].sort(), [...(s.ids ?? [])].sort(), [...(s.levels ?? [])].sort()]);
+
+/**
+ * Refuses parts that are not one run: each refusal is one line (UsageError).
+ * Parts of one run are shards of one split (same count and fingerprint), each
+ * once, all there, of one target, seed, suite, contract, selection and
+ * baseline, and no check is in two of them.
+ */
+function refuseForeignShards(parts: ShardReport[]): void {
+  if (parts.length === 0) throw new UsageError("merge needs the reports of a run's shards (report.json of each --shard i/n)");
+  for (const p of parts) if (!p.report.shard) throw new UsageError(`${p.name} is not a shard's report (it was not run with --shard i/n)`);
+  const [a, ...rest] = parts as [ShardReport, ...ShardReport[]];
+  const A = a.report;
+  const same = (what: (r: Report) => string, say: (b: ShardReport, x: string, y: string) => string) => {
+    for (const b of rest) {
+      const x = what(A);
+      const y = what(b.report);
+      if (x !== y) throw new UsageError(say(b, x, y));
+    }
+  };
+  same((r) => String(r.shard!.count), (b, x, y) => `${a.name} is a shard of ${x} parts and ${b.name} of ${y}: the shards of one run have one count`);
+  same((r) => r.suite.version, (b, x, y) => `${a.name} and ${b.name} were made by different suite versions (${x} and ${y})`);
+  same((r) => `${r.contract.source} ${r.contract.version}`, (b, x, y) => `${a.name} and ${b.name} were judged against different contracts (${x} and ${y})`);
+  same((r) => targetKey(r.target), (b) => `${a.name} and ${b.name} are reports of different targets (${targetName(A.target)} and ${targetName(b.report.target)})`);
+  same((r) => String(r.seed), (b, x, y) => `${a.name} and ${b.name} ran with different seeds (${x} and ${y}): give every shard the same --seed`);
+  same((r) => selectionKey(r.selection), (b) => `${a.name} and ${b.name} ran different selections of checks (--profile, --id, --level must be the same in every shard)`);
+  same((r) => r.shard!.split, (b) => `${a.name} and ${b.name} were split differently (another suite tree or ${"suites/durations.json"}): run every shard from one checkout`);
+  same(
+    (r) => (r.baseline ? JSON.stringify([r.baseline.file, r.baseline.ids ?? r.baseline.entries]) : "none"),
+    (b) => `${a.name} and ${b.name} were judged against different baselines (give every shard the same --baseline, or none)`,
+  );
+  const byIndex = new Map<number, string>();
+  for (const p of parts) {
+    const i = p.report.shard!.index;
+    if (byIndex.has(i)) throw new UsageError(`${byIndex.get(i)} and ${p.name} are both shard ${i}/${A.shard!.count}`);
+    byIndex.set(i, p.name);
+  }
+  const holder = new Map<string, string>();
+  for (const p of parts) {
+    for (const c of p.report.checks) {
+      const other = holder.get(c.id);
+      if (other !== undefined) throw new UsageError(`${other} and ${p.name} both hold check ${c.id}: the shards overlap`);
+      holder.set(c.id, p.name);
+    }
+  }
+  const missing = Array.from({ length: A.shard!.count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
+  if (missing.length) {
+    throw new UsageError(`shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${A.shard!.count}`).join(", ")} ${missing.length > 1 ? "are" : "is"} missing (given: ${[...byIndex.keys()].sort((x, y) => x - y).join(", ")})`);
+  }
+}
+
+/**
+ * One report of a split run's shards, as the unsharded run would have made it:
+ * the checks of every part in report order, findings gathered again from the
+ * checks (each finding's example kept from the part that showed it first),
+ * claims as the part that ran each profile decided them, the baseline judged
+ * again on the whole, and the score and verdict of the whole. Refuses parts of
+ * different runs (see refuseForeignShards) with one line each.
+ */
+export function mergeReports(parts: ShardReport[], opts: { label?: string } = {}): Report {
+  refuseForeignShards(parts);
+  const sorted = [...parts].sort((x, y) => x.report.shard!.index - y.report.shard!.index).map((p) => p.report);
+  const first = sorted[0]!;
+  // What the shards derived from their checks is derived again from all of them.
+  const checks = orderChecks(sorted.flatMap((r) => r.checks.map(({ baseline: _b, finding: _f, met: _m, ...c }: ReportedCheck) => c as CheckResult)));
+  const position = new Map(checks.map((c, i) => [c.id, i]));
+  // A finding seen in several parts keeps the example of the part whose check comes first, as one run picks it.
+  const previous = new Map<string, Finding>();
+  for (const f of sorted.flatMap((r) => r.findings ?? [])) {
+    const had = previous.get(f.id);
+    if (!had || (position.get(f.example.check) ?? Infinity) < (position.get(had.example.check) ?? Infinity)) previous.set(f.id, f);
+  }
+  // Each profile's claim as the part that ran its checks decided it (an auth companion runs in one part only).
+  const claims: Partial<Record<Profile, Claim>> = {};
+  for (const p of PROFILES) {
+    const decided = sorted.find((r) => r.checks.some((c) => c.profile === p) && r.claims?.[p]) ?? sorted.find((r) => r.claims?.[p]);
+    if (decided?.claims?.[p]) claims[p] = decided.claims[p];
+  }
+  const startedAt = sorted.map((r) => r.startedAt).sort()[0]!;
+  const finishedAt = sorted.map((r) => r.finishedAt ?? r.startedAt).sort().at(-1)!;
+  const merged: MergedShard[] = sorted.map((r) => ({
+    index: r.shard!.index,
+    count: r.shard!.count,
+    runId: r.runId,
+    url: r.target.url,
+    startedAt: r.startedAt,
+    durationMs: r.durationMs,
+    checks: r.checks.length,
+  }));
+  // Every file is in one part: the parts' catalogs make the suite's, and what derives from it is derived again.
+  const catalogIds = sorted.flatMap((r) => r.shard!.catalog);
+  const coveredSomewhere = (op: string) => sorted.some((r) => !r.uncovered.some((u) => u.operation === op));
+  const uncovered = first.uncovered.filter((u) => !coveredSomewhere(u.operation));
+  const missingOperations = [...new Set(sorted.flatMap((r) => r.contract.missingOperations))].sort();
+  const baseline: Baseline | undefined = first.baseline ? { file: first.baseline.file, ids: first.baseline.ids ?? [], comments: {} } : undefined;
+  const { shard: _shard, baseline: _baseline, verdict: _verdict, findingCounts: _counts, score: _score, ...rest } = first;
+  const assembled: Report = {
+    ...rest,
+    contract: { ...first.contract, missingOperations },
+    uncovered,
+    runId: first.runId,
+    startedAt,
+    durationMs: Math.max(0, Date.parse(finishedAt) - Date.parse(startedAt)),
+    merged,
+    summary: count(checks),
+    checks,
+    findings: [...previous.values()],
+    problems: sorted.flatMap((r) => r.problems),
+    cleanup: { deleted: sorted.reduce((n, r) => n + r.cleanup.deleted, 0), leftovers: sorted.flatMap((r) => r.cleanup.leftovers) },
+  };
+  return finishReport(assembled, {
+    claims,
+    catalogIds,
+    finishedAt: new Date(finishedAt),
+    ...(opts.label ? { label: opts.label } : {}),
+    ...(baseline ? { baseline } : {}),
   });
 }

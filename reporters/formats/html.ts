@@ -28,6 +28,7 @@ import {
   responseText,
   seconds,
   selectionText,
+  shardText,
   statusOf,
   STATUS_LABEL,
   STATUS_ORDER,
@@ -160,6 +161,8 @@ function facts(r: Report): string {
     ["run", h(`${r.runId}, seed ${r.seed}, started ${r.startedAt}, took ${seconds(r.durationMs)}`)],
     ["selection", h(selectionText(r.selection))],
   ];
+  const part = shardText(r);
+  if (part) rows.push([r.shard ? "shard" : "shards", h(part)]);
   if (r.baseline) {
     const b = r.baseline;
     rows.push(["baseline", h(`${b.file}: ${b.entries} entries, ${b.expected.length} expected, ${b.stale.length} stale, ${b.notRun.length} not run`)]);
@@ -275,7 +278,7 @@ function tail(r: Report): string {
   const phantom = (r.baseline?.stale ?? []).filter((s) => !r.checks.some((c) => c.id === s.id));
   if (phantom.length) out.push(`<section id="stale"><h2>Stale baseline entries that are no check</h2><ul>${phantom.map((s) => `<li><code>${h(s.id)}</code>: ${h(s.reason)}</li>`).join("")}</ul></section>`);
   out.push(
-    `<section id="uncovered"><h2>Not covered by any check</h2>${
+    `<section id="uncovered"><h2>Not covered by any check${r.shard ? " of this part's files" : ""}</h2>${
       r.uncovered.length ? `<ul>${r.uncovered.map((u) => `<li><code>${h(u.operation)}</code>: ${h(u.reason)}</li>`).join("")}</ul>` : "<p>Every operation of the contract is exercised by a check.</p>"
     }</section>`,
   );

@@ -26,6 +26,7 @@ import {
   responseText,
   seconds,
   selectionText,
+  shardText,
   statusOf,
   STATUS_ICON,
   STATUS_LABEL,
@@ -61,6 +62,8 @@ function header(r: Report): string {
     ["run", `${codeCell(r.runId)}, seed ${code(String(r.seed))}, started ${md(r.startedAt)}, took ${seconds(r.durationMs)}`],
     ["selection", md(selectionText(r.selection))],
   ];
+  const part = shardText(r);
+  if (part) rows.push([r.shard ? "shard" : "shards", md(part)]);
   if (r.baseline) {
     rows.push(["baseline", `${codeCell(r.baseline.file)}: ${r.baseline.entries} entries, ${r.baseline.expected.length} expected, ${r.baseline.stale.length} stale, ${r.baseline.notRun.length} not run`]);
   }
@@ -245,7 +248,7 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   if (skipped.length > 0) tail.push(`## Skipped (${skipped.length})\n\n${simpleTable(skipped, true)}`);
   const uncovered =
     r.uncovered.length > 0
-      ? `## Not covered by any check (${r.uncovered.length})\n\n${r.uncovered.map((u) => `- ${code(u.operation)}: ${md(u.reason)}`).join("\n")}`
+      ? `## Not covered by any check${r.shard ? " of this part's files" : ""} (${r.uncovered.length})\n\n${r.uncovered.map((u) => `- ${code(u.operation)}: ${md(u.reason)}`).join("\n")}`
       : "## Not covered by any check\n\nEvery operation of the contract is exercised by a check.";
   const cleanup =
     r.cleanup.leftovers.length > 0

@@ -16,7 +16,9 @@ import { progressOf, REPORTERS, TERMINAL_STYLES, type ReporterName } from "../..
 import { wantColour } from "../../reporters/terminal/paint";
 import { cmdCompare } from "./compare";
 import { catalog, coverage, formatCatalog, formatCoverage } from "./list";
+import { cmdMerge } from "./merge";
 import { run } from "./run";
+import { parseShard, shardOf } from "./shard";
 import { SUITE_VERSION } from "./vitest-runner";
 
 const USAGE = `langgraph-conformance ${SUITE_VERSION}: conformance suite for the LangGraph Agent Server API
@@ -29,18 +31,25 @@ Usage:
                             [--report-dir DIR] [--seed N] [--runs N] [--timeout-ms N] [--stream-timeout-ms N]
                             [--webhook-host HOST]
                             [--reporter default|dots|quiet|github] [--label NAME]
-                            [--baseline FILE] [--update-baseline FILE]
+                            [--baseline FILE] [--update-baseline FILE] [--shard I/N]
   langgraph-conformance run --image IMAGE [--port N] [--env K=V]... [--mount-fixtures [PATH]]
                             [--startup-timeout-ms N] [other options of run]
   langgraph-conformance run --command "CMD" [--startup-timeout-ms N] [other options of run]
   langgraph-conformance list [--json] [--profile p1,p2] [--operations]
   langgraph-conformance compare A/report.json B/report.json... [--out DIR] [--label NAME]...
+  langgraph-conformance merge A/report.json B/report.json... [--out DIR] [--label NAME]
+                              [--update-baseline FILE]
 
 A run writes report.json, report.md, report.html and junit.xml to --report-dir
 (default ./conformance-report). A baseline lists check ids known to fail, one a
 line ('#' comments): their failures are expected; a listed check that passes is
 stale and fails the run. compare writes compare.md and compare.html to --out
 (default ./conformance-compare).
+
+--shard I/N runs part I of N of the selected checks (whole suite files, balanced
+by suites/durations.json; give every part the same --seed); merge makes one
+report of the N parts' reports, in every format, in --out (default
+./conformance-report), and exits as the unsharded run would.
 
 Without --url (or LANGGRAPH_CONFORMANCE_URL), the embedded reference server
 (@langchain/langgraph-api with the fixture graphs) is started and tested.
@@ -59,7 +68,8 @@ reference starts a second instance with the fixture auth and its users.
 
 Exit codes: 0 no MUST check failed (expected failures excepted); 1 a MUST
 check failed, or a baseline entry is stale; 2 usage error, unreachable target,
-unreadable baseline or report, or harness error.`;
+unreadable baseline or report, shards that are not the parts of one run, or
+harness error.`;
 
 function die(message: string): never {
   process.stderr.write(`langgraph-conformance: ${message}\n`);
@@ -147,8 +157,11 @@ async function cmdRun(args: string[]): Promise<number> {
     label: { type: "string" },
     baseline: { type: "string" },
     "update-baseline": { type: "string" },
+    shard: { type: "string" },
   });
   const v = values as Record<string, any>;
+  const shardSpec = v.shard !== undefined ? parseShard(v.shard) : undefined;
+  if (shardSpec && v["update-baseline"] !== undefined) throw new UsageError("--update-baseline needs the whole run: give it to merge, which makes one report of the shards");
   const reporterName = (v.reporter ?? "default") as ReporterName;
   if (!(REPORTERS as readonly string[]).includes(reporterName)) throw new UsageError(`--reporter: unknown reporter '${v.reporter}' (known: ${REPORTERS.join(", ")})`);
   if (v.label !== undefined && !/^[^\r\n\0]{1,100}$/.test(v.label)) throw new UsageError("--label expects a name of 1 to 100 characters on one line");
@@ -187,6 +200,13 @@ async function cmdRun(args: string[]): Promise<number> {
   process.on("SIGTERM", onSignal);
 
   const colour = wantColour(process.stdout);
+  const selection = {
+    ...(v.profile ? { profiles: parseProfiles(v.profile) } : {}),
+    ...(v.id ? { ids: v.id } : {}),
+    ...(levels(v.level) ? { levels: levels(v.level) } : {}),
+  };
+  const shard = shardSpec ? shardOf(shardSpec, selection) : undefined;
+  if (shard) process.stdout.write(`shard ${shard.index}/${shard.count}: ${shard.files.length} suite file(s), ${(shard.weightMs / 1000).toFixed(1)} s of checks recorded (split ${shard.split})\n`);
   const { report, written } = await run({
     ...(v["webhook-host"] !== undefined ? { webhookHost: parseWebhookHost(v["webhook-host"]) } : {}),
     target: targetOf(v),
@@ -194,11 +214,8 @@ async function cmdRun(args: string[]): Promise<number> {
     headers: v.header ?? [],
     identities: parseIdentities(v.identity ?? []),
     ...(v["auth-url"] !== undefined ? { authUrl: parseUrl(v["auth-url"]) } : {}),
-    selection: {
-      ...(v.profile ? { profiles: parseProfiles(v.profile) } : {}),
-      ...(v.id ? { ids: v.id } : {}),
-      ...(levels(v.level) ? { levels: levels(v.level) } : {}),
-    },
+    selection,
+    ...(shard ? { shard } : {}),
     claim: v.claim ? parseProfiles(v.claim, "--claim") : [],
     disclaim: v.disclaim ? parseProfiles(v.disclaim, "--disclaim") : [],
     reportDir,
@@ -219,7 +236,8 @@ async function cmdRun(args: string[]): Promise<number> {
     ...(baseline ? { baseline } : {}),
     ...(updateFile ? { updateBaseline: { file: updateFile, ...(previousBaseline ? { previous: previousBaseline } : {}) } } : {}),
   });
-  if (report.summary.total === 0) throw new UsageError("no check matched the selection (--profile/--id/--level)");
+  // A part of a split run may hold none of the selected checks: its (empty) report still counts as a part.
+  if (report.summary.total === 0 && !shard) throw new UsageError("no check matched the selection (--profile/--id/--level)");
   process.stdout.write(`${TERMINAL_STYLES[reporterName].summary(report, { colour, written })}\n`);
   if (updateFile) process.stdout.write(`Baseline written: ${updateFile}\n`);
   return exitCodeOf(report);
@@ -280,7 +298,8 @@ export async function main(argv: string[]): Promise<number> {
   if (command === "run") return cmdRun(rest);
   if (command === "list") return cmdList(rest);
   if (command === "compare") return cmdCompare(rest, { log: (l) => process.stdout.write(`${l}\n`), warn: (l) => process.stderr.write(`langgraph-conformance: warning: ${l}\n`) });
-  throw new UsageError(`unknown command '${command}' (expected run, list or compare; see --help)`);
+  if (command === "merge") return (await cmdMerge(rest, { log: (l) => process.stdout.write(`${l}\n`) })).code;
+  throw new UsageError(`unknown command '${command}' (expected run, list, compare or merge; see --help)`);
 }
 
 process.on("exit", killAllTargetsSync);

@@ -17,6 +17,7 @@ import type { CheckResult, ProgressSink, Report } from "../../reporters/model";
 import { buildReport, redactUrl } from "../../reporters/report";
 import { writeReports } from "../../reporters/write";
 import { NOT_YET_COVERED } from "../../suites/uncovered";
+import type { Shard } from "./shard";
 import { runSuites, SUITE_VERSION } from "./vitest-runner";
 
 export interface RunOptions {
@@ -51,6 +52,8 @@ export interface RunOptions {
   baseline?: Baseline;
   /** --update-baseline: where to write the baseline this run implies, and what that file listed before. */
   updateBaseline?: { file: string; previous?: Baseline };
+  /** --shard i/n: the part of the suite this run runs (scripts/cli/shard.ts). */
+  shard?: Shard;
 }
 
 /**
@@ -94,7 +97,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
   let authStarted: StartedTarget | undefined;
   let auth: RunContext["auth"];
   try {
-    if (started.startAuth && !opts.authUrl && selectsAuth(opts.selection, opts.disclaim)) {
+    if (started.startAuth && !opts.authUrl && selectsAuth(opts.selection, opts.disclaim) && (opts.shard?.auth ?? true)) {
       // The other profiles keep a server without auth; the auth profile gets its own.
       opts.log("starting the embedded reference server with the fixture auth (auth profile)…");
       const companion = await started.startAuth(opts.log);
@@ -147,7 +150,8 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
           else if (done % 25 === 0) opts.log(`  … ${done} checks done`);
         }),
     );
-    await runSuites(ctx, reporter);
+    // A shard runs its own files only: the other parts' are not even loaded.
+    await runSuites(ctx, reporter, opts.shard?.files);
 
     const cleanup = await sweep(createApi({ target, recorder: newRecorder() }), runId).catch((e: Error) => ({
       deleted: 0,
@@ -168,6 +172,7 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
       uncoveredReasons: NOT_YET_COVERED,
       ...(opts.label ? { label: opts.label } : {}),
       ...(opts.baseline ? { baseline: opts.baseline } : {}),
+      ...(opts.shard ? { shard: opts.shard } : {}),
     });
     const written = await writeReports(opts.reportDir, report);
     if (opts.updateBaseline) await writeBaseline(opts.updateBaseline.file, baselineFromReport(report, opts.updateBaseline.previous), report);

@@ -45,6 +45,7 @@ import {
   patchReplacesMetadata,
   pathOf,
   repairs,
+  contractRefusals,
   reverseList,
   route,
   RUN,
@@ -73,7 +74,8 @@ export { m } from "./mutant";
  * and crons, MCP and GET /metrics emulated as the contract describes them.
  */
 export function base(emulation: Mutant["emulation"] = {}): Fault {
-  return compose("base", repairs, emulateCrons(emulation.crons), emulateMcp(emulation.mcp), emulateMetrics(emulation.metrics));
+  // The refusals judge the request as the suite sent it, before a repair rewrites it.
+  return compose("base", contractRefusals, repairs, emulateCrons(emulation.crons), emulateMcp(emulation.mcp), emulateMetrics(emulation.metrics));
 }
 
 /** The base with the mutant on top: what the suite runs against. */

@@ -31,7 +31,7 @@ import { runCli } from "../../selftest/support/cli";
 import { outcomeForLevel, type CheckMeta, type Level } from "../../harness/model";
 import { mutated, base, UNKILLED } from "./catalogue";
 import { expectedPatterns, type Mutant, type MutantKind } from "./mutant";
-import { repairs } from "./faults";
+import { contractRefusals, repairs } from "./faults";
 import { compose, startProxy, type Fault } from "./proxy";
 
 /** Options every run of one campaign shares, the baseline's too: outcomes are compared run to run. */
@@ -98,7 +98,7 @@ const lastLine = (s: string) => s.trim().split("\n").at(-1) ?? "";
  * without the emulations (crons, MCP, metrics emulated by the proxy know no
  * users: the auth profile meets the reference's own answers there).
  */
-export const authBase = (): Fault => compose("auth-base", repairs);
+export const authBase = (): Fault => compose("auth-base", contractRefusals, repairs);
 
 /** Runs the baseline: the checks `patterns` behind the base fault (the repaired, emulating server, no mutant). */
 export function runBaseline(name: string, patterns: string[], opts: CampaignOptions): Promise<RunOutcome> {

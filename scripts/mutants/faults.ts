@@ -168,46 +168,7 @@ export function patchReplacesMetadata(match: RegExp): Fault {
 
 // ------------------------------------------------------------------ the reference server repaired
 
-/**
- * Where the embedded reference server breaks the contract in ways many checks
- * meet but few judge, repaired, so that a check's failure under a fault is the
- * fault's (each is a finding of the reference server, reported by its own
- * checks when the suite runs against it without the proxy):
- * - error bodies sent as text/plain (AST-021, THR-021, ...) get a JSON error body;
- * - DELETE /threads/{thread_id} answers 204, the contract 200 (THR-040);
- * - GET /store/items answers 200 `null` for a missing item, the contract 404 (STO-004);
- * - POST /threads/{thread_id}/state/checkpoint refuses `subgraphs` as a boolean in the body, the
- *   contract's type, and takes it as a string (THR-108): sent as the string it takes (SUB-006);
- * - multitask_strategy=reject on a busy thread answers 422, the contract 409 (MTK-001): answered
- *   409 (STC-017).
- */
-export const repairs: Fault = {
-  name: "repairs",
-  request(r) {
-    if (r.method !== "POST" || !/^\/threads\/[^/]+\/state\/checkpoint$/.test(pathOf(r))) return r;
-    try {
-      const b = JSON.parse(r.body);
-      return typeof b?.subgraphs === "boolean" ? { ...r, body: JSON.stringify({ ...b, subgraphs: String(b.subgraphs) }) } : r;
-    } catch {
-      return r;
-    }
-  },
-  response(q, s) {
-    if (createsRun(q) && s.status === 422 && /already running a task/.test(s.body)) return json(409, { detail: s.body });
-    if (q.method === "DELETE" && THREAD.test(pathOf(q)) && s.status === 204) return json(200, {});
-    if (q.method === "GET" && pathOf(q) === "/store/items" && s.status === 200 && s.body.trim() === "null") return json(404, { detail: "Item not found" });
-    if (s.status >= 400 && !/json/i.test(s.headers["content-type"] ?? "")) return json(s.status, { detail: s.body });
-    return s;
-  },
-};
-
-/**
- * Checks (by id) or findings (by id) that do not pass on the base, with why the
- * proxy leaves the deviation unrepaired: docs/mutation-score.md lists each
- * check that does not pass on the base with the finding it is an instance of
- * and this reason.
- */
-export const UNREPAIRED: Record<string, string> = {};
+export { repairs, contractRefusals, requestViolation, UNREPAIRED } from "./repairs";
 
 // ------------------------------------------------------------------ streams
 // Each works event by event as the bytes arrive (scripts/mutants/proxy.ts):

@@ -17,7 +17,7 @@ import type { CheckMeta, Level } from "../harness/model";
 import type { Finding, Report } from "../reporters/model";
 import { startReferenceServer, type StartedServer } from "../harness/targets/reference";
 import { CATALOGUE, mutant, type Mutant } from "../scripts/mutants/catalogue";
-import { baselineOf, judge, runBaseline, runMutant, skeleton, validateCatalogue, type CampaignOptions, type RunOutcome } from "../scripts/mutants/engine";
+import { baselineOf, confirmEquivalence, judge, runBaseline, runMutant, skeleton, validateCatalogue, type CampaignOptions, type RunOutcome } from "../scripts/mutants/engine";
 import { checkShards, fingerprint, gate, MergeError, RESULT_FORMAT, splitShards, summarize, type ShardResult } from "../scripts/mutants/score";
 import { dropField, editOk, route } from "../scripts/mutants/faults";
 import { runCli } from "./support/cli";
@@ -132,6 +132,15 @@ describe("the judgement of an equivalence mutant", () => {
     expect(reason.status).toBe("changed");
     expect(reason.changes.map((c) => c.check)).toEqual(["B-2"]);
     expect(reason.findingsAdded.map((f) => f.id)).toEqual(["F-added"]);
+  });
+  it("counts a change only when a second run shows it too (a check a loaded machine slowed once is no false positive)", () => {
+    const first = judge(eqm, base, run(report([{ id: "A-1", outcome: "fail", message: "slow" }, { id: "A-2", outcome: "fail", message: "wrong" }], [finding("F-base", ["B-2"], [])])), LEVELS);
+    const second = judge(eqm, base, run(report([{ id: "A-1", outcome: "pass" }, { id: "A-2", outcome: "fail", message: "wrong" }], [finding("F-base", ["B-2"], [])])), LEVELS);
+    const v = confirmEquivalence(first, second);
+    expect(v.status).toBe("changed");
+    expect(v.changes.map((c) => c.check)).toEqual(["A-2"]);
+    const gone = confirmEquivalence(first, judge(eqm, base, run(report(withIds("thread 1b4e28ba-2fa1-11d2-883f-0016d3cca427 answered 400 at 2024-06-01T10:00:00.000Z after 1 ms: {}"), [finding("F-base", ["B-2"], [])])), LEVELS));
+    expect(gone.status).toBe("equivalent");
   });
   it("leaves out a check whose outcome the baseline runs disagree on", () => {
     const flaky = baselineOf([report([{ id: "A-1", outcome: "pass" }]), report([{ id: "A-1", outcome: "fail", message: "slow" }])]);

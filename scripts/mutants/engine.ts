@@ -109,6 +109,15 @@ export function runMutant(m: Mutant, opts: CampaignOptions): Promise<RunOutcome>
   return runBehind(m.id, mutated(m), m.checks, opts, opts.auth ? compose(m.id, authBase(), { name: m.id, ...m.fault() }) : undefined);
 }
 
+/** The checks that read an event stream in these runs: those with an exchange on a stream operation in their evidence. */
+export function streamReaders(reports: Report[]): string[] {
+  const ids = new Set<string>();
+  for (const r of reports) {
+    for (const c of r.checks) if ((c.evidence?.exchanges ?? []).some((e) => /\/stream$/.test((e.operation ?? "").split(" ")[1] ?? "") || e.stream !== undefined)) ids.add(c.id);
+  }
+  return [...ids].sort();
+}
+
 /** The outcomes of a run by check id. */
 export function outcomesOf(report: Report): Map<string, { outcome: string; message: string }> {
   return new Map(report.checks.map((c) => [c.id, { outcome: c.outcome, message: c.message }]));

@@ -182,16 +182,19 @@ const charset = (): Omit<Fault, "name"> => ({
   },
 });
 
+/** The variations of event streams run the checks that read a stream (see Mutant.streamsOnly). */
+const SSE = { streamsOnly: true };
+
 /** Every equivalence mutant: each must leave every verdict as it is. */
 export const EQUIVALENCE_MUTANTS: Mutant[] = [
   // ---------------------------------------------------------------- event streams
-  eq("eq-sse-crlf", "Event streams end their lines with CRLF", () => ({ stream: lineEndings("\r\n") })),
-  eq("eq-sse-cr", "Event streams end their lines with CR alone", () => ({ stream: lineEndings("\r") })),
-  eq("eq-sse-comments", "Event streams carry comment lines in events and comment-only blocks between them", () => ({ stream: comments() })),
-  eq("eq-sse-bom", "Event streams begin with a byte-order mark", () => ({ stream: bom() })),
-  eq("eq-one-byte-chunks", "Every body (event streams too) is sent one byte per chunk", () => ({ wire: { chunkBytes: 1 } })),
-  eq("eq-sse-no-space", "Event stream fields are written without the space after the colon (data:{...})", () => ({ stream: noSpace() })),
-  eq("eq-sse-multiline-data", "Event data is written over several data lines (a line break after each comma outside strings)", () => ({ stream: multiLineData() })),
+  eq("eq-sse-crlf", "Event streams end their lines with CRLF", () => ({ stream: lineEndings("\r\n") }), SSE),
+  eq("eq-sse-cr", "Event streams end their lines with CR alone", () => ({ stream: lineEndings("\r") }), SSE),
+  eq("eq-sse-comments", "Event streams carry comment lines in events and comment-only blocks between them", () => ({ stream: comments() }), SSE),
+  eq("eq-sse-bom", "Event streams begin with a byte-order mark", () => ({ stream: bom() }), SSE),
+  eq("eq-one-byte-chunks", "Every body (event streams too) is sent one byte per chunk", () => ({ wire: { chunkBytes: 1 } }), SSE),
+  eq("eq-sse-no-space", "Event stream fields are written without the space after the colon (data:{...})", () => ({ stream: noSpace() }), SSE),
+  eq("eq-sse-multiline-data", "Event data is written over several data lines (a line break after each comma outside strings)", () => ({ stream: multiLineData() }), SSE),
   // ---------------------------------------------------------------- JSON
   eq("eq-json-key-order", "JSON answers and event data list object keys in the reverse order", () => ({ response: jsonAnswers({ reverseKeys: true }), stream: jsonEvents({ reverseKeys: true }) })),
   eq("eq-json-escapes", "JSON strings escape non-ASCII characters, the solidus and each string's first character as \\uXXXX", () => ({ response: jsonAnswers({ escape: true }), stream: jsonEvents({ escape: true }) })),

@@ -37,6 +37,12 @@ export interface Mutant {
   emulation?: { crons?: CronsOptions; mcp?: McpOptions; metrics?: MetricsOptions };
   /** Why it survives, where it is known to: a gap of the suite (name the weak check), or what the contract leaves open. */
   survives?: string;
+  /**
+   * An equivalence mutant that varies only event streams runs only the checks
+   * that read one (those whose exchanges in the baseline include a stream
+   * operation): a variation of a stream's bytes cannot change another check.
+   */
+  streamsOnly?: boolean;
 }
 
 /** What `m` takes after the fault: the emulation options (as before), or the expected catchers and a known reason to survive. */
@@ -65,8 +71,15 @@ export const m = (id: string, kind: Exclude<MutantKind, "equivalence">, descript
   };
 };
 
-/** An equivalence mutant: a legal variation run against every check, which must change no verdict. */
-export const eq = (id: string, description: string, fault: () => Omit<Fault, "name">): Mutant => ({ id, kind: "equivalence", description, checks: ["*"], fault });
+/** An equivalence mutant: a legal variation run against every check (those that read streams, with streamsOnly), which must change no verdict. */
+export const eq = (id: string, description: string, fault: () => Omit<Fault, "name">, opts: { streamsOnly?: boolean } = {}): Mutant => ({
+  id,
+  kind: "equivalence",
+  description,
+  checks: ["*"],
+  fault,
+  ...(opts.streamsOnly ? { streamsOnly: true } : {}),
+});
 
 /** The checks a mutant is expected to be caught by: its `catches`, else the checks it runs. */
 export const expectedPatterns = (x: Mutant): string[] => (x.kind === "equivalence" ? [] : (x.catches ?? x.checks));

@@ -46,6 +46,7 @@ import {
   pathOf,
   repairs,
   contractRefusals,
+  refusalsExcept,
   reverseList,
   route,
   RUN,
@@ -74,8 +75,10 @@ export { m } from "./mutant";
  * and crons, MCP and GET /metrics emulated as the contract describes them.
  */
 export function base(emulation: Mutant["emulation"] = {}): Fault {
-  // The refusals judge the request as the suite sent it, before a repair rewrites it.
-  return compose("base", contractRefusals, repairs, emulateCrons(emulation.crons), emulateMcp(emulation.mcp), emulateMetrics(emulation.metrics));
+  // The refusals judge the request as the suite sent it, before a repair rewrites it; crons
+  // that accept any schedule (a mutant) are not refused for it.
+  const refusals = emulation.crons?.acceptAnySchedule ? refusalsExcept((r) => r.method === "POST" && /\/runs\/crons$/.test(pathOf(r))) : contractRefusals;
+  return compose("base", refusals, repairs, emulateCrons(emulation.crons), emulateMcp(emulation.mcp), emulateMetrics(emulation.metrics));
 }
 
 /** The base with the mutant on top: what the suite runs against. */
@@ -143,12 +146,12 @@ const CORE: Mutant[] = [
     response: editOk(get("/ok"), () => ({ ok: false })),
   }), { catches: ["SYS-001", "SYS-002", "SYS-005"] }),
   m("metrics-json-whatever-format", "response", "GET /metrics answers JSON whatever the format asked for", ["SYS-01*"], () => ({}), { emulation: { metrics: { jsonByDefault: true } }, catches: ["SYS-01*"] }),
-  m("metrics-garbled-line", "response", "GET /metrics carries a sample line that is not exposition format", ["SYS-01*"], () => ({}), { emulation: { metrics: { garbledLine: true } }, catches: ["SYS-01*"] }),
-  m("metrics-format-ignored", "request", "GET /metrics ignores format (always Prometheus text)", ["SYS-01*"], () => ({ request: dropQuery(get("/metrics"), "format") }), { catches: ["SYS-01*"] }),
+  m("metrics-garbled-line", "response", "GET /metrics carries a sample line that is not exposition format", ["SYS-01*"], () => ({}), { emulation: { metrics: { garbledLine: true } }, catches: ["SYS-010", "SYS-011"] }),
+  m("metrics-format-ignored", "request", "GET /metrics ignores format (always Prometheus text)", ["SYS-01*"], () => ({ request: dropQuery(get("/metrics"), "format") }), { catches: ["SYS-013", "SYS-014"] }),
 
   m("metrics-no-sample", "response", "GET /metrics in Prometheus format carries its HELP and TYPE lines but no sample", ["SYS-01*"], () => ({
     response: (q, s) => (get("/metrics")(q) && /^text\/plain/.test(s.headers["content-type"] ?? "") ? { ...s, body: s.body.split("\n").filter((l) => l.startsWith("#") || l === "").join("\n") } : s),
-  }), { catches: ["SYS-01*"] }),
+  }), { catches: ["SYS-012"] }),
   m("search-limit-capped", "response", "Searches refuse a limit above 100 with 422 (the contract allows up to 1000)", ["PBT-002", "PBT-008", "PBT-024", "AST-05*", "THR-05*", "CRN-01*"], () => ({
     response: (q, s) => {
       if (q.method !== "POST" || !/\/search$/.test(pathOf(q))) return s;
@@ -198,7 +201,7 @@ const CORE: Mutant[] = [
   }), { catches: ["AST-00*", "AST-02*", "AST-03*"] }),
   m("assistant-get-404-as-500", "response", "GET /assistants/{assistant_id} answers 500 for an assistant that does not exist", ["AST-02*", "AST-04*", "AST-102"], () => ({
     response: changeStatus(get(/^\/assistants\/[^/]+$/), 404, 500),
-  }), { catches: ["AST-02*", "AST-04*", "AST-102"] }),
+  }), { catches: ["AST-021", "AST-022", "AST-04*"] }),
   m("assistant-get-other-id", "response", "GET /assistants/{assistant_id} answers an assistant_id other than the one asked for", ["AST-002", "AST-009", "AST-010", "AST-020"], () => ({
     response: setField(get(ASSISTANT), "assistant_id", otherId),
   }), { catches: ["AST-002", "AST-009", "AST-010", "AST-020"] }),
@@ -210,7 +213,7 @@ const CORE: Mutant[] = [
   }), { catches: ["AST-003", "AST-004", "AST-021", "AST-033", "AST-042", "AST-093"] }),
   m("assistant-subresource-unknown-500", "response", "GET /assistants/{assistant_id}/graph, /schemas and /subgraphs answer 500 for an assistant that does not exist", ["AST-10*", "AST-12*"], () => ({
     response: changeStatus(get(/^\/assistants\/[^/]+\/(graph|schemas|subgraphs)(\/.*)?$/), 404, 500),
-  }), { catches: ["AST-10*", "AST-12*"] }),
+  }), { catches: ["AST-102", "AST-123"] }),
   m("assistant-latest-200-as-201", "response", "POST /assistants/{assistant_id}/latest answers 201 where the contract says 200", ["AST-09*", "PBT-006"], () => ({
     response: changeStatus(post(exact("/assistants/{id}/latest")), 200, 201),
   }), { catches: ["AST-09*", "PBT-006"] }),
@@ -287,35 +290,35 @@ const CORE: Mutant[] = [
   }), { catches: ["THR-008", "THR-033"] }),
   m("thread-status-always-idle", "response", "GET /threads/{thread_id} reads idle whatever its runs do", ["THR-007", "MTK-05*", "MTK-08*"], () => ({
     response: setField(get(THREAD), "status", () => "idle"),
-  }), { catches: ["THR-007", "MTK-05*", "MTK-08*"] }),
+  }), { catches: ["MTK-050", "MTK-051", "MTK-052", "MTK-080", "MTK-081", "MTK-082", "MTK-083"] }),
   m("thread-interrupts-dropped", "response", "GET /threads/{thread_id} lists no pending interrupt", ["MTK-086"], () => ({
     response: setField(get(THREAD), "interrupts", () => ({})),
   }), { catches: ["MTK-086"] }),
   m("thread-search-one-more", "response", "POST /threads/search answers one thread more than limit", ["THR-053", "THR-062"], () => ({ response: oneMore(THREAD_SEARCH) }), { catches: ["THR-053", "THR-062"] }),
-  m("thread-search-reversed", "response", "POST /threads/search lists in the opposite of the sort_order asked for", ["THR-05*", "THR-060"], () => ({ response: reverseList(THREAD_SEARCH) }), { catches: ["THR-05*", "THR-060"] }),
+  m("thread-search-reversed", "response", "POST /threads/search lists in the opposite of the sort_order asked for", ["THR-05*", "THR-060"], () => ({ response: reverseList(THREAD_SEARCH) }), { catches: ["THR-055", "THR-056", "THR-057", "THR-058", "THR-059", "THR-060"] }),
   m("thread-count-as-string", "response", "POST /threads/count answers the count as a string (\"3\")", ["THR-07*", "PBT-009"], () => ({
     response: editOk(post("/threads/count"), (n) => String(n)),
   }), { catches: ["THR-07*", "PBT-009"] }),
-  m("thread-history-oldest-first", "response", "The history of a thread is listed oldest first", ["THR-15*", "THR-104"], () => ({ response: reverseList(HISTORY) }), { catches: ["THR-15*", "THR-104"] }),
+  m("thread-history-oldest-first", "response", "The history of a thread is listed oldest first", ["THR-15*", "THR-104"], () => ({ response: reverseList(HISTORY) }), { catches: ["THR-104", "THR-150", "THR-151", "THR-152", "THR-153", "THR-158"] }),
   m("thread-history-one-more", "response", "The history of a thread answers one state more than limit", ["THR-152", "THR-153", "THR-158"], () => ({ response: oneMore(HISTORY) }), { catches: ["THR-152", "THR-153", "THR-158"] }),
   m("thread-history-unknown-empty", "response", "The history of a thread that does not exist answers 200 []", ["THR-160"], () => ({
     response: (q, s) => (HISTORY(q) && s.status === 404 ? json(200, []) : s),
   }), { catches: ["THR-160"] }),
   m("thread-state-next-empty", "response", "GET /threads/{thread_id}/state answers no next nodes, even where the graph goes on", ["THR-10*", "THR-091", "MTK-08*"], () => ({
     response: setField(get(exact("/threads/{id}/state")), "next", () => []),
-  }), { catches: ["THR-10*", "THR-091", "MTK-08*"] }),
+  }), { catches: ["THR-103", "MTK-080", "MTK-081", "MTK-082", "MTK-083", "MTK-085"] }),
   m("thread-state-unknown-empty", "response", "GET /threads/{thread_id}/state answers an empty state for a thread that does not exist", ["THR-110", "THR-043"], () => ({
     response: (q, s) => (get(exact("/threads/{id}/state"))(q) && s.status === 404 ? json(200, { values: {}, next: [], tasks: [], checkpoint: null, metadata: null, created_at: null, parent_checkpoint: null, interrupts: [] }) : s),
   }), { catches: ["THR-110", "THR-043"] }),
   m("thread-state-values-empty", "response", "GET /threads/{thread_id}/state answers empty values", ["THR-10*"], () => ({
     response: setField(get(exact("/threads/{id}/state")), "values", () => ({})),
-  }), { catches: ["THR-10*"] }),
+  }), { catches: ["THR-101", "THR-102", "THR-103", "THR-107"] }),
   m("thread-history-new-not-empty", "response", "The history of a thread with no state yet lists one empty state", ["THR-161"], () => ({
     response: editOk(HISTORY, (b) => (Array.isArray(b) && b.length === 0 ? [{ values: {}, next: [], tasks: [], checkpoint: { thread_id: randomUUID(), checkpoint_ns: "", checkpoint_id: randomUUID() }, metadata: {}, created_at: new Date().toISOString(), parent_checkpoint: null, interrupts: [] }] : b)),
   }), { catches: ["THR-161"] }),
   m("thread-copy-is-original", "response", "POST /threads/{thread_id}/copy answers the original thread instead of the copy", ["THR-09*"], () => ({
     response: editOk(post(exact("/threads/{id}/copy")), (t, q) => ({ ...t, thread_id: pathOf(q).split("/")[2] })),
-  }), { catches: ["THR-09*"] }),
+  }), { catches: ["THR-090", "THR-091", "THR-092", "THR-093"] }),
   // ---------------------------------------------------------------- threads: requests
   m("thread-if_exists-ignored", "request", "POST /threads ignores if_exists (do_nothing answers 409)", ["THR-005"], () => ({ request: ignoreFields(THREADS, "if_exists") }), { catches: ["THR-005"] }),
   m("thread-patch-replaces-metadata", "request", "PATCH /threads/{thread_id} replaces metadata instead of merging it", ["THR-030", "THR-031", "PBT-201"], () => patchReplacesMetadata(THREAD), { catches: ["THR-030", "THR-031", "PBT-201"] }),
@@ -329,7 +332,7 @@ const CORE: Mutant[] = [
   }), { catches: ["THR-050"] }),
   m("thread-search-status-ignored", "request", "POST /threads/search ignores the status filter", ["THR-052"], () => ({ request: ignoreFields(THREAD_SEARCH, "status") }), { catches: ["THR-052"] }),
   m("thread-search-ids-ignored", "request", "POST /threads/search ignores ids", ["THR-061"], () => ({ request: ignoreFields(THREAD_SEARCH, "ids") }), { catches: ["THR-061"] }),
-  m("thread-search-sort_order-ignored", "request", "POST /threads/search ignores sort_order", ["THR-05*", "THR-060"], () => ({ request: ignoreFields(THREAD_SEARCH, "sort_order") }), { catches: ["THR-05*", "THR-060"] }),
+  m("thread-search-sort_order-ignored", "request", "POST /threads/search ignores sort_order", ["THR-05*", "THR-060"], () => ({ request: ignoreFields(THREAD_SEARCH, "sort_order") }), { catches: ["THR-055", "THR-056", "THR-057", "THR-058", "THR-059", "THR-060"] }),
   m("thread-search-select-ignored", "request", "POST /threads/search ignores select (answers whole threads)", ["THR-063"], () => ({ request: ignoreFields(THREAD_SEARCH, "select") }), { catches: ["THR-063"] }),
   m("thread-count-metadata-ignored", "request", "POST /threads/count ignores the metadata filter", ["THR-070"], () => ({ request: ignoreFields(post("/threads/count"), "metadata") }), { catches: ["THR-070"] }),
   m("thread-history-limit-ignored", "request", "The history of a thread ignores limit", ["THR-152", "THR-153"], () => ({
@@ -353,7 +356,7 @@ const CORE: Mutant[] = [
   ),
   m("thread-copy-is-empty", "request", "POST /threads/{thread_id}/copy makes a new empty thread", ["THR-09*"], () => ({
     request: (r) => (post(exact("/threads/{id}/copy"))(r) ? { ...r, path: "/threads", body: "{}", headers: { ...r.headers, "content-type": "application/json" } } : r),
-  }), { catches: ["THR-09*"] }),
+  }), { catches: ["THR-091", "THR-092"] }),
 
   // ---------------------------------------------------------------- runs: responses
   m("run-create-200-as-201", "response", "POST /threads/{thread_id}/runs answers 201 where the contract says 200", ["RUN-00*", "RUN-06*"], () => ({
@@ -364,13 +367,13 @@ const CORE: Mutant[] = [
   }), { catches: ["RUN-00*", "RUN-01*", "RUN-04*"] }),
   m("run-get-other-id", "response", "GET /threads/{thread_id}/runs/{run_id} answers a run_id other than the one asked for", ["RUN-003", "RUN-01*"], () => ({
     response: setField(get(RUN), "run_id", otherId),
-  }), { catches: ["RUN-003", "RUN-01*"] }),
+  }), { catches: ["RUN-003"] }),
   m("run-get-404-as-500", "response", "GET /threads/{thread_id}/runs/{run_id} answers 500 for a run that does not exist", ["RUN-05*", "MTK-037"], () => ({
     response: changeStatus(get(/^\/threads\/[^/]+\/runs\/[^/]+$/), 404, 500),
-  }), { catches: ["RUN-05*", "MTK-037"] }),
+  }), { catches: ["RUN-050", "RUN-052", "RUN-053", "RUN-055", "MTK-037"] }),
   m("run-running-as-success", "response", "A run still at work is reported as success", ["RUN-01*", "RUN-002"], () => ({
     response: setField(get(RUN), "status", (s) => (s === "running" || s === "pending" ? "success" : s)),
-  }), { catches: ["RUN-01*", "RUN-002"] }),
+  }), { catches: ["RUN-002", "RUN-010", "RUN-011", "RUN-014"] }),
   m("run-error-as-success", "response", "A run that failed is reported as success", ["RUN-013", "MTK-052"], () => ({
     response: setField(get(RUN), "status", (s) => (s === "error" ? "success" : s)),
   }), { catches: ["RUN-013", "MTK-052"] }),
@@ -387,7 +390,7 @@ const CORE: Mutant[] = [
   }, { catches: ["RUN-010", "RUN-012"] }),
   m("run-join-empty", "response", "GET .../join answers an empty object instead of the thread's values", ["RUN-03*"], () => ({
     response: editOk(get(/\/join$/), () => ({})),
-  }), { catches: ["RUN-03*"] }),
+  }), { catches: ["RUN-030", "RUN-031", "RUN-032", "RUN-034", "RUN-035"] }),
   m("run-join-error-dropped", "response", "GET .../join of a failed run answers without __error__", ["RUN-032"], () => ({
     response: editOk(get(/\/join$/), (b) => {
       if (!b || typeof b !== "object") return b;
@@ -441,7 +444,7 @@ const CORE: Mutant[] = [
   }), { catches: ["RUN-154"] }),
   m("runs-cancel-404-as-500", "response", "POST /runs/cancel answers 500 where it answered 404", ["PBT-017", "MTK-03*"], () => ({
     response: changeStatus(post("/runs/cancel"), 404, 500),
-  }), { catches: ["PBT-017", "MTK-03*"] }),
+  }), { catches: ["PBT-017"] }),
   // ---------------------------------------------------------------- runs: requests
   m("run-list-limit-ignored", "request", "GET /threads/{thread_id}/runs ignores limit", ["RUN-041", "RUN-046"], () => ({ request: dropQuery(RUN_LIST, "limit") }), { catches: ["RUN-041", "RUN-046"] }),
   m("run-list-offset-ignored", "request", "GET /threads/{thread_id}/runs ignores offset", ["RUN-043"], () => ({ request: dropQuery(RUN_LIST, "offset") }), { catches: ["RUN-043"] }),
@@ -469,7 +472,7 @@ const CORE: Mutant[] = [
   }, { catches: ["SRN-001", "SRN-007"] }),
   m("stateless-run-metadata-dropped", "response", "POST /runs answers the run without the metadata it was given", ["SRN-00*"], () => ({
     response: setField(post("/runs"), "metadata", () => ({})),
-  }), { catches: ["SRN-00*"] }),
+  }), { catches: ["SRN-001"] }),
   m("batch-first-item-only", "request", "POST /runs/batch runs only the first item", ["SRN-020", "SRN-021"], () => ({
     request: rewriteRequestJson(post("/runs/batch"), (b) => (Array.isArray(b) ? b.slice(0, 1) : b)),
   }), { catches: ["SRN-020", "SRN-021"] }),
@@ -486,16 +489,16 @@ const CORE: Mutant[] = [
   }), { catches: ["MTK-004", "MTK-005", "MTK-013"] }),
   m("cancel-action-ignored", "request", "Cancel ignores action (rollback interrupts instead)", ["MTK-03*"], () => ({
     request: dropQuery((r) => r.method === "POST" && /\/cancel$/.test(pathOf(r)), "action"),
-  }), { catches: ["MTK-03*"] }),
+  }), { catches: ["MTK-032", "MTK-033", "MTK-036", "MTK-037", "MTK-039"] }),
   m("cancel-wait-ignored", "request", "Cancel ignores wait=true (answers before the run has ended)", ["MTK-03*"], () => ({
     request: dropQuery((r) => r.method === "POST" && /\/cancel$/.test(pathOf(r)), "wait"),
-  }), { catches: ["MTK-03*"] }),
+  }), { catches: ["MTK-031", "MTK-033", "MTK-035", "MTK-037"] }),
   m("webhook-ignored", "request", "Runs ignore webhook (no delivery)", ["MTK-09*"], () => ({ request: ignoreFields(createsRun, "webhook") }), { catches: ["MTK-09*"] }),
   m("run-checkpoint-ignored", "request", "A run created with checkpoint starts from the latest state", ["MTK-069", "MTK-070"], () => ({
     request: ignoreFields(createsRun, "checkpoint", "checkpoint_id"),
   }), { catches: ["MTK-069", "MTK-070"] }),
-  m("run-breakpoints-ignored", "request", "Runs ignore interrupt_before and interrupt_after", ["MTK-08*"], () => ({ request: ignoreFields(createsRun, "interrupt_before", "interrupt_after") }), { catches: ["MTK-08*"] }),
-  m("run-command-ignored", "request", "Runs ignore command (resume, update, goto)", ["MTK-08*"], () => ({ request: ignoreFields(createsRun, "command") }), { catches: ["MTK-08*"] }),
+  m("run-breakpoints-ignored", "request", "Runs ignore interrupt_before and interrupt_after", ["MTK-08*"], () => ({ request: ignoreFields(createsRun, "interrupt_before", "interrupt_after") }), { catches: ["MTK-080", "MTK-081", "MTK-082", "MTK-083", "MTK-084"] }),
+  m("run-command-ignored", "request", "Runs ignore command (resume, update, goto)", ["MTK-08*"], () => ({ request: ignoreFields(createsRun, "command") }), { catches: ["MTK-087", "MTK-088", "MTK-089"] }),
   m("run-command-update-ignored", "request", "Runs ignore command.update", ["MTK-088"], () => ({
     request: setBody(createsRun, (b) => (b.command && typeof b.command === "object" ? { ...b, command: without("update")({ ...b.command }) } : b)),
   }), { catches: ["MTK-088"] }),
@@ -516,7 +519,7 @@ const CORE: Mutant[] = [
   m("stream-heartbeat-event", "stream", "Heartbeats are sent as an event without data", ["SSE-010", "IOP-001"], () => ({ stream: heartbeatEvent() }), { catches: ["SSE-010", "IOP-001"] }),
   // ---------------------------------------------------------------- streams: events
   m("stream-metadata-missing", "stream", "Run streams start without their metadata event", ["STR-00*", "IOP-008"], () => ({ stream: dropFirst() }), { catches: ["STR-00*", "IOP-008"] }),
-  m("stream-metadata-not-first", "stream", "The metadata event of a run stream is not first", ["STR-00*"], () => ({ stream: swapFirstTwo() }), { catches: ["STR-00*"] }),
+  m("stream-metadata-not-first", "stream", "The metadata event of a run stream is not first", ["STR-00*"], () => ({ stream: swapFirstTwo() }), { catches: ["STR-001", "STR-004"] }),
   m("stream-event-duplicated", "stream", "An event of a stream is sent twice", ["STR-02*", "STR-03*", "SSE-008"], () => ({ stream: duplicateEvent(1) }), { catches: ["STR-02*", "STR-03*", "SSE-008"] }),
   m("stream-events-reordered", "stream", "Two events of a stream are swapped", ["STR-02*"], () => ({ stream: swapEvents(1) }), { catches: ["STR-02*"] }),
   m("stream-last-event-dropped", "stream", "The last event of a stream is dropped", ["STR-021", "STR-03*", "STR-06*"], () => ({ stream: dropLast() }), { catches: ["STR-021", "STR-03*", "STR-06*"] }),
@@ -536,23 +539,23 @@ const CORE: Mutant[] = [
       if (loc) head.headers["content-location"] = loc.replace(/\/runs\/[^/]+$/, `/runs/${randomUUID()}`);
       yield* body;
     },
-  }), { catches: ["STR-00*", "IOP-008"] }),
+  }), { catches: ["STR-002", "STR-003", "STR-004", "STR-005", "IOP-008"] }),
   // ---------------------------------------------------------------- streams: requests
   m("stream_mode-ignored", "request", "Runs ignore stream_mode (every stream carries values only)", ["STR-01*", "STR-02*", "IOP-003"], () => ({ request: ignoreFields(createsRun, "stream_mode") }), { catches: ["STR-01*", "STR-02*", "IOP-003"] }),
   m("stream_mode-adds-values", "request", "Runs stream values events whatever modes were asked for", ["STR-01*"], () => ({
     request: setBody(createsRun, (b) => (b.stream_mode === undefined ? b : { ...b, stream_mode: [...new Set([...[b.stream_mode].flat(), "values"])] })),
-  }), { catches: ["STR-01*"] }),
+  }), { catches: ["STR-011", "STR-012", "STR-013", "STR-014", "STR-015", "STR-016", "STR-017", "STR-018", "STR-019"] }),
   m("stream_subgraphs-ignored", "request", "Runs ignore stream_subgraphs", ["STR-025", "IOP-004"], () => ({ request: ignoreFields(createsRun, "stream_subgraphs") }), { catches: ["STR-025", "IOP-004"] }),
-  m("stream_resumable-ignored", "request", "Runs ignore stream_resumable", ["STR-03*", "IOP-007"], () => ({ request: ignoreFields(createsRun, "stream_resumable") }), { catches: ["STR-03*", "IOP-007"] }),
+  m("stream_resumable-ignored", "request", "Runs ignore stream_resumable", ["STR-03*", "IOP-007"], () => ({ request: ignoreFields(createsRun, "stream_resumable") }), { catches: ["STR-034", "STR-035", "STR-036", "IOP-007"] }),
   m("last-event-id-dropped", "request", "Last-Event-ID is dropped on the way to the server", ["STR-03*", "IOP-007"], () => ({
     request: dropHeader((r) => r.method === "GET" && /\/stream$/.test(pathOf(r)), "last-event-id"),
-  }), { catches: ["STR-03*", "IOP-007"] }),
+  }), { catches: ["STR-035", "STR-036", "IOP-007"] }),
   m("on_disconnect-ignored", "request", "Runs ignore on_disconnect=cancel", ["STR-05*"], () => ({
     request: setBody(createsRun, (b) => (b.on_disconnect === "cancel" ? without("on_disconnect")(b) : b)),
-  }), { catches: ["STR-05*"] }),
+  }), { catches: ["STR-050", "STR-054"] }),
   m("cancel_on_disconnect-ignored", "request", "Joined streams ignore cancel_on_disconnect", ["STR-05*"], () => ({
     request: dropQuery((r) => r.method === "GET" && /\/stream$/.test(pathOf(r)), "cancel_on_disconnect"),
-  }), { catches: ["STR-05*"] }),
+  }), { catches: ["STR-052"] }),
 
   // ---------------------------------------------------------------- store
   m("store-put-204-as-200", "response", "PUT /store/items answers 200 where the contract says 204", ["STO-00*", "PBT-026"], () => ({
@@ -616,8 +619,8 @@ const CORE: Mutant[] = [
 
   // ---------------------------------------------------------------- crons (emulated)
   m("crons-search-thread_id-ignored", "request", "POST /runs/crons/search ignores thread_id", ["CRN-010"], () => ({}), { emulation: { crons: { ignoreThreadFilter: true } }, catches: ["CRN-010"] }),
-  m("crons-any-schedule", "request", "Crons accept any schedule, cron expression or not", ["CRN-10*"], () => ({}), { emulation: { crons: { acceptAnySchedule: true } }, catches: ["CRN-10*"] }),
-  m("crons-delete-keeps", "request", "DELETE /runs/crons/{cron_id} answers 200 and keeps the cron", ["CRN-03*"], () => ({}), { emulation: { crons: { deleteKeeps: true } }, catches: ["CRN-03*"] }),
+  m("crons-any-schedule", "request", "Crons accept any schedule, cron expression or not", ["CRN-10*"], () => ({}), { emulation: { crons: { acceptAnySchedule: true } }, catches: ["CRN-100", "CRN-101", "CRN-102", "CRN-103", "CRN-104"] }),
+  m("crons-delete-keeps", "request", "DELETE /runs/crons/{cron_id} answers 200 and keeps the cron", ["CRN-03*"], () => ({}), { emulation: { crons: { deleteKeeps: true } }, catches: ["CRN-030"] }),
   m("crons-count-filter-ignored", "request", "POST /runs/crons/count counts every cron, whatever the filter", ["CRN-020", "PBT-025"], () => ({}), { emulation: { crons: { countIgnoresFilter: true } }, catches: ["CRN-020", "PBT-025"] }),
   m("crons-search-limit-ignored", "request", "POST /runs/crons/search ignores limit", ["CRN-011"], () => ({ request: ignoreFields(CRON_SEARCH, "limit") }), { catches: ["CRN-011"] }),
   m("crons-search-reversed", "response", "POST /runs/crons/search lists in the opposite of the sort_order asked for", ["CRN-012", "CRN-013"], () => ({ response: reverseList(CRON_SEARCH) }), { catches: ["CRN-012", "CRN-013"] }),
@@ -633,7 +636,7 @@ const CORE: Mutant[] = [
   }), { catches: ["CRN-020", "PBT-025"] }),
   m("crons-thread_id-swapped", "response", "A cron on a thread is answered with no thread, and a cron with no thread with a new one", ["CRN-00*"], () => ({
     response: setField((r) => r.method === "POST" && /\/crons$/.test(pathOf(r)), "thread_id", (t) => (t === null ? randomUUID() : null)),
-  }), { catches: ["CRN-00*"] }),
+  }), { catches: ["CRN-001", "CRN-002"] }),
   m("crons-404-as-500", "response", "Cron operations answer 500 where the contract says 404", ["CRN-03*"], () => ({
     response: (q, s) => (pathOf(q).includes("/crons") && s.status === 404 ? { ...s, status: 500 } : s),
   }), { catches: ["CRN-03*"] }),
@@ -642,9 +645,9 @@ const CORE: Mutant[] = [
   }), { catches: ["CRN-1*", "CRN-034"] }),
 
   // ---------------------------------------------------------------- MCP (emulated)
-  m("mcp-no-server-info", "response", "The MCP initialize result lacks serverInfo", ["MCP-*"], () => ({}), { emulation: { mcp: { noServerInfo: true } }, catches: ["MCP-*"] }),
-  m("mcp-notification-answered", "response", "An MCP notification is answered 200 with a body", ["MCP-*"], () => ({}), { emulation: { mcp: { answerNotifications: true } }, catches: ["MCP-*"] }),
-  m("mcp-get-allowed", "response", "GET /mcp/ is answered 200", ["MCP-*"], () => ({}), { emulation: { mcp: { getAllowed: true } }, catches: ["MCP-*"] }),
+  m("mcp-no-server-info", "response", "The MCP initialize result lacks serverInfo", ["MCP-*"], () => ({}), { emulation: { mcp: { noServerInfo: true } }, catches: ["MCP-001"] }),
+  m("mcp-notification-answered", "response", "An MCP notification is answered 200 with a body", ["MCP-*"], () => ({}), { emulation: { mcp: { answerNotifications: true } }, catches: ["MCP-002"] }),
+  m("mcp-get-allowed", "response", "GET /mcp/ is answered 200", ["MCP-*"], () => ({}), { emulation: { mcp: { getAllowed: true } }, catches: ["MCP-006"] }),
   m("mcp-parse-error-200", "response", "POST /mcp/ answers a body that is not JSON with 200", ["MCP-004"], () => ({
     response: (q, s) => (pathOf(q).startsWith("/mcp") && s.status === 400 ? { ...s, status: 200 } : s),
   }), { catches: ["MCP-004"] }),

@@ -168,7 +168,7 @@ export function patchReplacesMetadata(match: RegExp): Fault {
 
 // ------------------------------------------------------------------ the reference server repaired
 
-export { repairs, contractRefusals, requestViolation, UNREPAIRED } from "./repairs";
+export { repairs, contractRefusals, refusalsExcept, requestViolation, UNREPAIRED } from "./repairs";
 
 // ------------------------------------------------------------------ streams
 // Each works event by event as the bytes arrive (scripts/mutants/proxy.ts):

@@ -331,16 +331,25 @@ function wrongMediaType(r: ProxiedRequest): boolean {
  * it judges the request as the suite sent it (crons, emulated, are judged the
  * same way: a refused request reaches no emulation).
  */
-export const contractRefusals: Fault = {
-  name: "contract refusals",
-  request(r) {
-    if (r.headers[ANSWER] || /^\/mcp\/?$/.test(pathOf(r))) return r;
-    if (wrongMediaType(r)) return answered(r, json(415, { detail: "The body must be application/json" }));
-    const why = requestViolation(r);
-    return why ? answered(r, json(422, { detail: why })) : r;
-  },
-  response: (q, s) => (q.headers[ANSWER] ? (JSON.parse(q.headers[ANSWER]) as ProxiedResponse) : s),
-};
+export const contractRefusals: Fault = refusalsExcept(() => false);
+
+/**
+ * The contract's refusals, except for the requests `skip` picks: a mutant whose
+ * bug is that the server carries out such requests (crons that accept any
+ * schedule) is made on a base that does not refuse them for it.
+ */
+export function refusalsExcept(skip: (r: ProxiedRequest) => boolean): Fault {
+  return {
+    name: "contract refusals",
+    request(r) {
+      if (r.headers[ANSWER] || /^\/mcp\/?$/.test(pathOf(r)) || skip(r)) return r;
+      if (wrongMediaType(r)) return answered(r, json(415, { detail: "The body must be application/json" }));
+      const why = requestViolation(r);
+      return why ? answered(r, json(422, { detail: why })) : r;
+    },
+    response: (q, s) => (q.headers[ANSWER] ? (JSON.parse(q.headers[ANSWER]) as ProxiedResponse) : s),
+  };
+}
 
 /**
  * Checks (by id) or findings (by id) that do not pass on the base, with why the

@@ -1,41 +1,58 @@
-// `npm run mutants`: the mutation score of the suite. Runs the whole suite
-// against the embedded reference server behind the fault proxy with no mutant
-// (the baseline, twice at once: a check that passes in one and not the other is
-// flaky and left out), then, for each mutant of scripts/mutants/catalogue.ts,
-// the checks the mutant can touch behind it. Prints killed/total, the
-// survivors, the mutants whose runs broke, and the checks no mutant made fail;
-// writes the same to docs/mutation-score.md (and, with --json, to a file).
+// `npm run mutants`: the mutation score of the suite. Runs the suite against
+// the embedded reference server behind the fault proxy with no mutant (the
+// baseline, twice at once, and once more amid the mutants: a check that passes
+// in one and not another is flaky and left out), then, for each mutant of
+// scripts/mutants/catalogue.ts, the checks the mutant can touch behind it, and
+// judges each (scripts/mutants/engine.ts): killed by an expected check, killed
+// elsewhere, survived; for an equivalence mutant, whether any verdict changed.
+// Prints the figures and writes them to docs/mutation-score.md.
 //
-// Exit code: 0 when the score reaches --min-score (default 90) and no run broke;
-// 1 when the score is below it or a run broke (a harness error, a run that gave
-// no report or did not finish in time); 2 for a usage error or a catalogue that
-// is not valid.
+// `--shard i/n` runs one part of the catalogue (balanced by the durations in
+// scripts/mutants/durations.json) and `--json FILE` keeps its verdicts;
+// `--merge A.json B.json ...` makes one score of the shards of one campaign.
+//
+// Exit code: 0 when no equivalence mutant changed a verdict, the MUST score
+// (killed by an expected check) reaches --min-score (default 95) and no run
+// broke; 1 otherwise; 2 for a usage error, a catalogue that is not valid, or
+// shards that are not of one campaign.
 
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { AUTH_CONFIG, fixtureIdentities, startReferenceServer, stopAllServers, killAllServersSync, type StartedServer } from "../../harness/targets/reference";
 import type { CheckMeta } from "../../harness/model";
+import type { Report } from "../../reporters/model";
 import { CATALOGUE, UNKILLED, type Mutant } from "./catalogue";
-import { globToRegex, judge, outcomesOf, pool, runBaseline, runMutant, validateCatalogue, type CampaignOptions, type MutantVerdict } from "./engine";
+import { baselineOf, confirmEquivalence, globToRegex, judge, pool, runBaseline, runMutant, streamReaders, validateCatalogue, type Baseline, type CampaignOptions, type MutantVerdict, type RunOutcome } from "./engine";
+import { UNREPAIRED } from "./faults";
+import { checkShards, fingerprint, gate, markdown, MergeError, MIN_MUST_SCORE, parseShard, RESULT_FORMAT, splitShards, summarize, textSummary, type BaselineSummary, type CheckInfo, type ShardResult } from "./score";
 import { runCli } from "../../selftest/support/cli";
 import { PKG_ROOT } from "../cli/vitest-runner";
 
-const USAGE = `npm run mutants -- [--only ID|PATTERN]... [--parallel N] [--servers N] [--timeout-ms N]
-                    [--min-score PCT] [--out FILE] [--json FILE] [--keep DIR]
+const USAGE = `npm run mutants -- [--only ID|PATTERN]... [--shard i/n] [--parallel N] [--servers N]
+                    [--timeout-ms N] [--min-score PCT] [--out FILE] [--json FILE] [--keep DIR]
+npm run mutants -- --merge SHARD.json... [--out FILE] [--json FILE] [--min-score PCT]
+npm run mutants -- --baseline-only [--only ID|PATTERN]... [--json FILE]
 
-Runs the suite once against the embedded reference server behind the fault
-proxy (the baseline) and once per mutant of scripts/mutants/catalogue.ts (the
-checks it can touch), and reports the mutation score.
+Runs the suite against the embedded reference server behind the fault proxy
+with no mutant (the baseline) and once per mutant of scripts/mutants/catalogue.ts
+(the checks it can touch), and reports the mutation score: bugs killed by an
+expected check (MUST, and SHOULD/MAY), killed elsewhere, survivors, equivalence
+mutants that changed a verdict, and the share of checks mutation-tested.
 
   --only          run only these mutants (ids or patterns with *); repeatable
-  --parallel N    mutants run at once (default 3)
+  --shard i/n     run the i-th of n parts of the catalogue (balanced by scripts/mutants/durations.json)
+  --parallel N    mutants run at once (default 2)
   --servers N     reference servers the runs share (default 2)
-  --timeout-ms N  time one mutant's run may take (default 240000)
-  --min-score P   the lowest score that passes, in percent (default 90)
-  --out FILE      the Markdown summary (default docs/mutation-score.md, none with --only; "-" for none)
-  --json FILE     also write every verdict as JSON
+  --timeout-ms N  time one mutant's run may take (default 300000)
+  --min-score P   the lowest MUST score (killed by an expected check) that passes, in percent (default ${MIN_MUST_SCORE})
+  --out FILE      the Markdown summary (default docs/mutation-score.md for the whole catalogue unsharded
+                  and for --merge; none with --only or --shard; "-" for none)
+  --json FILE     write the verdicts as JSON (a shard's, for --merge)
+  --merge         merge the JSON of the shards of one campaign (positional files) into one score
+  --baseline-only run the baseline only and list the checks that do not pass on the base
   --keep DIR      keep each run's reports under DIR (default: a temporary directory, removed)`;
 
 /**
@@ -46,6 +63,9 @@ checks it can touch), and reports the mutation score.
  */
 const RUN_ARGS = ["--seed", "20240601", "--stream-timeout-ms", "15000"];
 
+/** Each mutant's last recorded wall time (ms), to balance shards: rewritten whenever docs/mutation-score.md is, for the whole catalogue. */
+const DURATIONS = join(PKG_ROOT, "scripts", "mutants", "durations.json");
+
 class UsageError extends Error {}
 
 function positive(raw: string | undefined, name: string, fallback: number): number {
@@ -54,134 +74,54 @@ function positive(raw: string | undefined, name: string, fallback: number): numb
   return Number(raw);
 }
 
-/** The check ids of the catalog that a mutant's patterns match. */
-const scopeOf = (m: Mutant, ids: string[]) => ids.filter((id) => m.checks.some((p) => globToRegex(p).test(id)));
-
-interface Summary {
-  total: number;
-  killed: number;
-  score: number;
-  byKind: Record<string, { total: number; killed: number }>;
-  verdicts: MutantVerdict[];
-  /** Checks that passed in both baseline runs. */
-  passing: string[];
-  /** Checks that passed in some baseline runs (the two first, the control) and not in others. */
-  flaky: Array<{ id: string; outcomes: string[] }>;
-  /** Passing checks no mutant made fail, those some mutant's patterns name and those none names. */
-  neverFailed: { inScope: string[]; outOfScope: string[] };
-  wallMs: number;
-  baselineMs: number;
-  parallel: number;
-  servers: number;
-}
-
-function summarize(mutants: Mutant[], verdicts: MutantVerdict[], passing: string[], flaky: Summary["flaky"], allIds: string[], t: { wallMs: number; baselineMs: number; parallel: number; servers: number }): Summary {
-  const killed = verdicts.filter((v) => v.status === "killed").length;
-  const byKind: Summary["byKind"] = {};
-  for (const [i, m] of mutants.entries()) {
-    const k = (byKind[m.kind] ??= { total: 0, killed: 0 });
-    k.total++;
-    if (verdicts[i]!.status === "killed") k.killed++;
+function readDurations(): Record<string, number> {
+  try {
+    return JSON.parse(readFileSync(DURATIONS, "utf8")) as Record<string, number>;
+  } catch {
+    return {};
   }
-  const failedOnce = new Set(verdicts.flatMap((v) => v.killedBy.map((k) => k.id)));
-  const inAnyScope = new Set(mutants.flatMap((m) => scopeOf(m, allIds)));
-  const never = passing.filter((id) => !failedOnce.has(id));
-  return {
-    total: mutants.length,
-    killed,
-    score: mutants.length ? killed / mutants.length : 0,
-    byKind,
-    verdicts,
-    passing,
-    flaky,
-    neverFailed: { inScope: never.filter((id) => inAnyScope.has(id)), outOfScope: never.filter((id) => !inAnyScope.has(id)) },
-    ...t,
-  };
 }
 
-const pct = (x: number) => `${(Math.round(x * 1000) / 10).toFixed(1)}%`;
+async function writeDurations(verdicts: MutantVerdict[]): Promise<void> {
+  const all = { ...readDurations() };
+  for (const v of verdicts) all[v.id] = Math.round(v.ms / 100) * 100;
+  const ids = new Set(CATALOGUE.map((m) => m.id));
+  const kept = Object.fromEntries(Object.entries(all).filter(([id]) => ids.has(id)).sort(([a], [b]) => a.localeCompare(b)));
+  await writeFile(DURATIONS, `${JSON.stringify(kept, null, 1)}\n`);
+}
+
+const clip = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
 const secs = (ms: number) => `${Math.round(ms / 1000)} s`;
-const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-const clip = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
-function markdown(s: Summary, mutants: Mutant[], checks: Map<string, CheckMeta>): string {
-  const byId = new Map(mutants.map((m) => [m.id, m]));
-  const L: string[] = [];
-  L.push("# Mutation score", "");
-  L.push("Written by `npm run mutants` (scripts/mutants/campaign.ts); do not edit by hand. The mutants are in");
-  L.push("[`scripts/mutants/catalogue.ts`](../selftest/mutants/catalogue.ts), the proxy and the fault library next to it.", "");
-  L.push(`**${s.killed}/${s.total} mutants killed: ${pct(s.score)}.**`, "");
-  L.push("| kind | mutants | killed | score |", "|---|---:|---:|---:|");
-  for (const [k, v] of Object.entries(s.byKind)) L.push(`| ${k} | ${v.total} | ${v.killed} | ${pct(v.killed / v.total)} |`);
-  L.push("");
-  L.push(`Wall time: ${secs(s.wallMs)} (the two baseline runs ${secs(s.baselineMs)}), ${s.parallel} mutants at a time on ${s.servers} reference servers.`, "");
-  L.push("## How it is measured", "");
-  L.push("- **The server.** The embedded reference server behind the fault proxy, with its unrelated findings repaired (error bodies as");
-  L.push("  JSON, 200 for DELETE /threads/{thread_id}, 404 for a missing store item, `subgraphs` taken as a boolean by POST");
-  L.push("  /threads/{thread_id}/state/checkpoint, 409 for multitask_strategy=reject on a busy thread) and crons, MCP and GET /metrics");
-  L.push("  emulated as the contract describes them (`base()` in the catalogue). Each mutant breaks one thing on top of that.");
-  L.push("- **The baseline.** The whole suite against that server with no mutant, run twice at once, and once more amid the mutant");
-  L.push("  runs (the control, under their load). A check *passed before* when it passed in all three; a check that passed in some");
-  L.push("  only is *flaky* and is not used to judge any mutant.");
-  L.push(`- **A mutant's run.** Only the checks its patterns name, with the options of every run (\`${RUN_ARGS.join(" ")}\`).`);
-  L.push("- **Killed** when some check that passed before ends `fail`, `warn` or `notice` (the check noticed, at its level). `skip` is not");
-  L.push("  a kill (the check did not judge) and `error` never is (a harness error is the suite's bug): both are listed. A mutant");
-  L.push("  whose run broke (no report, exit code 2, a harness error and no kill) is an *error*, neither killed nor surviving, and");
-  L.push("  fails `npm run mutants`.", "");
+/** The checks of the suite (`langgraph-conformance list --json`). */
+async function listChecks(): Promise<CheckMeta[]> {
+  const listed = await runCli(["list", "--json"], { timeoutMs: 120_000 });
+  if (listed.code !== 0) throw new Error(`langgraph-conformance list failed: ${listed.stderr.trim().split("\n").at(-1)}`);
+  return JSON.parse(listed.stdout) as CheckMeta[];
+}
 
-  const survivors = s.verdicts.filter((v) => v.status === "survived");
-  L.push(`## Survivors (${survivors.length})`, "");
-  if (survivors.length === 0) L.push("None.");
-  for (const v of survivors) {
-    const m = byId.get(v.id)!;
-    L.push(`- **${v.id}** (${m.kind}): ${m.description}. ${m.survives ?? "No reason recorded yet: a gap of the suite to close, or a mutant to rewrite."} (${v.candidates} check(s) could have killed it${v.skipped.length ? `; skipped: ${v.skipped.join(", ")}` : ""}.)`);
+function baselineSummary(scope: string[], b: Baseline, reports: Report[]): BaselineSummary {
+  const findings = new Map(reports.flatMap((r) => (r.findings ?? []).map((f) => [f.id, f] as const)));
+  const notPassing: BaselineSummary["notPassing"] = [];
+  for (const [id, c] of b.stable) {
+    if (c.outcome === "pass") continue;
+    const f = c.finding ? findings.get(c.finding) : undefined;
+    notPassing.push({ id, outcome: c.outcome, message: clip(c.message, 400), ...(f ? { finding: { id: f.id, title: f.title } } : {}) });
   }
-  L.push("");
-  const broken = s.verdicts.filter((v) => v.status === "error" || v.problems.length > 0);
-  L.push(`## Runs with harness problems (${broken.length})`, "");
-  if (broken.length === 0) L.push("None.");
-  for (const v of broken) L.push(`- **${v.id}** (${v.status}): ${v.problems.map((p) => cell(clip(p, 300))).join("; ")}`);
-  L.push("");
-
-  const total = s.passing.length;
-  const never = [...s.neverFailed.inScope, ...s.neverFailed.outOfScope];
-  L.push(`## Checks no mutant made fail (${never.length} of the ${total} that passed before)`, "");
-  L.push("Each is a check that may not be able to fail. Where it can, the reason no mutant reaches it is given (from `UNKILLED`");
-  L.push("in the catalogue); a check without a reason is work to do: strengthen it, or add the mutant that shows it can fail.", "");
-  if (never.length === 0) L.push("None.");
-  for (const id of never) {
-    const c = checks.get(id);
-    const scope = s.neverFailed.inScope.includes(id) ? "named by a mutant" : "named by no mutant";
-    L.push(`- **${id}** ${c ? `[${c.level}] ${cell(c.title)}` : ""} (${scope}). ${UNKILLED[id] ?? "No reason recorded."}`);
-  }
-  L.push("");
-  L.push(`## Flaky checks (${s.flaky.length})`, "");
-  L.push("Passed in some baseline runs and not in others; not used to judge mutants.", "");
-  if (s.flaky.length === 0) L.push("None.");
-  for (const f of s.flaky) L.push(`- **${f.id}**: ${f.outcomes.join(" / ")}`);
-  L.push("");
-
-  L.push(`## Every mutant (${s.total})`, "");
-  L.push("| mutant | kind | the bug | checks | verdict | first check that failed |", "|---|---|---|---|---|---|");
-  for (const v of s.verdicts) {
-    const m = byId.get(v.id)!;
-    const first = v.killedBy[0];
-    const more = v.killedBy.length > 1 ? ` (+${v.killedBy.length - 1})` : "";
-    L.push(`| ${v.id} | ${m.kind} | ${cell(m.description)} | ${cell(m.checks.join(" "))} | ${v.status} | ${first ? `${first.id} ${first.outcome}${more}: ${cell(clip(first.message))}` : ""} |`);
-  }
-  L.push("");
-  return L.join("\n");
+  return { scope, passing: [...b.passing], flaky: b.flaky, notPassing };
 }
 
 async function main(argv: string[]): Promise<number> {
   let values: Record<string, any>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: argv,
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
       options: {
         only: { type: "string", multiple: true },
+        shard: { type: "string" },
         parallel: { type: "string" },
         servers: { type: "string" },
         "timeout-ms": { type: "string" },
@@ -189,6 +129,8 @@ async function main(argv: string[]): Promise<number> {
         out: { type: "string" },
         json: { type: "string" },
         keep: { type: "string" },
+        merge: { type: "boolean" },
+        "baseline-only": { type: "boolean" },
         help: { type: "boolean" },
       },
     }));
@@ -199,24 +141,59 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const parallel = positive(values.parallel, "parallel", 3);
-  const servers = positive(values.servers, "servers", 2);
-  const timeoutMs = positive(values["timeout-ms"], "timeout-ms", 240_000);
-  const minScore = values["min-score"] === undefined ? 90 : Number(values["min-score"]);
+  const minScore = values["min-score"] === undefined ? MIN_MUST_SCORE : Number(values["min-score"]);
   if (!Number.isFinite(minScore) || minScore < 0 || minScore > 100) throw new UsageError(`--min-score expects a percentage, got '${values["min-score"]}'`);
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const docs = join(PKG_ROOT, "docs", "mutation-score.md");
+  const notes = { unrepaired: UNREPAIRED, unkilled: UNKILLED };
+
+  if (values.merge) {
+    if (positionals.length === 0) throw new UsageError("--merge expects the JSON files of the shards");
+    if (values.only || values.shard || values["baseline-only"]) throw new UsageError("--merge takes no --only, --shard or --baseline-only");
+    const results: ShardResult[] = [];
+    for (const f of positionals) {
+      try {
+        results.push(JSON.parse(await readFile(f, "utf8")) as ShardResult);
+      } catch (e) {
+        throw new MergeError(`${f}: not a shard's JSON (${(e as Error).message.split("\n")[0]})`);
+      }
+    }
+    checkShards(results, positionals);
+    const own = fingerprint(CATALOGUE, results[0]!.checks);
+    if (results[0]!.catalogue !== own) throw new MergeError(`the shards ran another catalogue (${results[0]!.catalogue}) than this checkout's (${own})`);
+    const summary = summarize(results, CATALOGUE);
+    const g = gate(summary, minScore);
+    for (const line of textSummary(summary, CATALOGUE, g)) log(line);
+    const whole = results[0]!.only.length === 0;
+    const out = values.out === "-" ? undefined : values.out !== undefined ? resolve(values.out) : whole ? docs : undefined;
+    if (out) {
+      await writeFile(out, markdown(summary, CATALOGUE, results[0]!.checks, g, notes));
+      log(`written: ${relative(process.cwd(), out) || out}`);
+      if (whole && out === docs) await writeDurations(summary.verdicts);
+    }
+    if (values.json) await writeFile(resolve(values.json), `${JSON.stringify(summary, null, 1)}\n`);
+    return g.ok ? 0 : 1;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (files are for --merge)`);
+
+  const parallel = positive(values.parallel, "parallel", 2);
+  const servers = positive(values.servers, "servers", 2);
+  const timeoutMs = positive(values["timeout-ms"], "timeout-ms", 300_000);
   const only: string[] = values.only ?? [];
-  // A partial run (--only) writes the summary only where asked: docs/mutation-score.md is the whole catalogue's.
-  const out = values.out === "-" || (values.out === undefined && only.length > 0) ? undefined : resolve(values.out ?? join(PKG_ROOT, "docs", "mutation-score.md"));
-  const mutants = only.length ? CATALOGUE.filter((m) => only.some((p) => globToRegex(p).test(m.id))) : CATALOGUE;
-  if (mutants.length === 0) throw new UsageError(`--only matches no mutant (${only.join(", ")})`);
+  const shard = values.shard === undefined ? { index: 1, count: 1 } : parseShard(values.shard);
+  if (typeof shard === "string") throw new UsageError(shard);
+  const selected = only.length ? CATALOGUE.filter((m) => only.some((p) => globToRegex(p).test(m.id))) : CATALOGUE;
+  if (selected.length === 0) throw new UsageError(`--only matches no mutant (${only.join(", ")})`);
+  const mutants = shard.count > 1 ? splitShards(selected, shard.count, readDurations())[shard.index - 1]! : selected;
+  // The whole catalogue's summary goes to the docs; a part of it (--only, a shard) only where asked.
+  const partial = only.length > 0 || shard.count > 1;
+  const out = values.out === "-" || (values.out === undefined && (partial || values["baseline-only"])) ? undefined : resolve(values.out ?? docs);
 
   const t0 = performance.now();
-  const log = (line: string) => process.stdout.write(`${line}\n`);
-  const listed = await runCli(["list", "--json"], { timeoutMs: 120_000 });
-  if (listed.code !== 0) throw new Error(`langgraph-conformance list failed: ${listed.stderr.trim().split("\n").at(-1)}`);
-  const catalog: CheckMeta[] = JSON.parse(listed.stdout);
-  const checks = new Map(catalog.map((c) => [c.id, c]));
-  const allIds = catalog.map((c) => c.id);
+  const load0 = loadavg()[0]!;
+  const catalog = await listChecks();
+  const checks: CheckInfo[] = catalog.map((c) => ({ id: c.id, level: c.level, title: c.title }));
+  const levels = new Map(catalog.map((c) => [c.id, c.level]));
   const problems = validateCatalogue(CATALOGUE, catalog);
   if (problems.length > 0) {
     for (const p of problems) process.stderr.write(`mutants: ${p}\n`);
@@ -224,7 +201,6 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const dir = values.keep ? resolve(values.keep) : await mkdtemp(join(tmpdir(), "lgc-mutants-"));
-  log(`${mutants.length} mutants, ${parallel} at a time on ${servers} reference server(s); reports under ${dir}`);
   const started: StartedServer[] = [];
   const stop = () => {
     killAllServersSync();
@@ -233,93 +209,135 @@ async function main(argv: string[]): Promise<number> {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   try {
+    // A part of the catalogue (--only) is judged on its own checks: the baseline runs those, not the whole suite
+    // (an equivalence mutant, which runs every check, needs the whole suite).
+    const scope = only.length && !mutants.some((m) => m.checks.includes("*")) ? [...new Set(mutants.flatMap((m) => m.checks))] : ["*"];
+    log(
+      values["baseline-only"]
+        ? `the baseline of ${scope.includes("*") ? "every check" : scope.join(" ")}, on ${servers} reference server(s); reports under ${dir}`
+        : `${mutants.length} mutants${shard.count > 1 ? ` (shard ${shard.index}/${shard.count} of ${selected.length})` : ""}, ${parallel} at a time on ${servers} reference server(s); reports under ${dir}`,
+    );
     for (let i = 0; i < servers; i++) started.push(await startReferenceServer());
     // The auth profile's checks run against a reference with the fixture auth (one, shared), as its identities.
     const authServer = await startReferenceServer({ config: AUTH_CONFIG });
     const identityArgs = (await fixtureIdentities()).flatMap((id) => Object.entries(id.headers).map(([k, v]) => ["--identity", `${id.name}=${k}: ${v}`]).flat());
     const auth = { upstream: authServer.url, args: identityArgs };
     const campaign = (i: number): CampaignOptions => ({ upstream: started[i % servers]!.url, dir, args: RUN_ARGS, timeoutMs, auth });
-    // A part of the catalogue (--only) is judged on its own checks: the baseline runs those, not the whole suite.
-    const scope = only.length ? [...new Set(mutants.flatMap((m) => m.checks))] : ["*"];
 
-    // The baseline: the whole suite, twice at once (on two servers when there are two).
+    // The baseline: twice at once (on two servers when there are two).
     const tb = performance.now();
-    const [b1, b2] = await Promise.all([runBaseline("baseline-1", scope, { ...campaign(0), timeoutMs: 600_000 }), runBaseline("baseline-2", scope, { ...campaign(1), timeoutMs: 600_000 })]);
+    const [b1, b2] = await Promise.all([runBaseline("baseline-1", scope, { ...campaign(0), timeoutMs: 900_000 }), runBaseline("baseline-2", scope, { ...campaign(1), timeoutMs: 900_000 })]);
     const baselineMs = performance.now() - tb;
+    const reports: Report[] = [];
     for (const b of [b1, b2]) {
       if (!b.report) throw new Error(`the baseline run ${b.name} gave no report: ${b.error}`);
       const errors = b.report.checks.filter((c) => c.outcome === "error");
-      if (errors.length > 0) throw new Error(`the baseline run ${b.name} has harness errors: ${errors.map((c) => `${c.id}: ${c.message}`).join("; ")}`);
+      if (errors.length > 0) throw new Error(`the baseline run ${b.name} has harness errors: ${errors.map((c) => `${c.id}: ${clip(c.message)}`).join("; ")}`);
+      reports.push(b.report);
     }
-    const o1 = outcomesOf(b1.report!);
-    const o2 = outcomesOf(b2.report!);
-    const baselinePassing = allIds.filter((id) => o1.get(id)?.outcome === "pass" && o2.get(id)?.outcome === "pass");
-    const flaky = allIds
-      .filter((id) => (o1.get(id)?.outcome === "pass") !== (o2.get(id)?.outcome === "pass"))
-      .map((id) => ({ id, outcomes: [o1, o2].map((o) => `${o.get(id)?.outcome}${o.get(id)?.outcome === "pass" ? "" : `: ${clip(o.get(id)?.message ?? "", 200)}`}`) }));
-    log(`baseline: ${baselinePassing.length} of ${allIds.length} checks pass in both runs${flaky.length ? `; flaky: ${flaky.map((f) => f.id).join(", ")}` : ""} (${secs(baselineMs)})`);
-    const stable = new Set(baselinePassing);
+    let baseline = baselineOf(reports);
+    log(`baseline: ${baseline.passing.size} of ${b1.report!.checks.length} checks pass in both runs${baseline.flaky.length ? `; flaky: ${baseline.flaky.map((f) => f.id).join(", ")}` : ""} (${secs(baselineMs)})`);
 
-    // The mutants, and amid them a control run: the whole suite with no mutant,
-    // under the load of the mutant runs beside it. A check that passed in the
-    // baseline and not in the control fails for want of time, not for a bug:
-    // it is flaky, and no kill is counted on it.
+    if (values["baseline-only"]) {
+      const bs = baselineSummary(scope, baseline, reports);
+      log(`checks that do not pass on the base (${bs.notPassing.length}):`);
+      for (const n of bs.notPassing) log(`  ${n.id} ${n.outcome}: ${n.finding ? `${n.finding.id} ${clip(n.finding.title, 150)}` : clip(n.message, 150)}${UNREPAIRED[n.id] ?? (n.finding ? UNREPAIRED[n.finding.id] : undefined) ? "" : "  (no reason recorded)"}`);
+      if (values.json) await writeFile(resolve(values.json), `${JSON.stringify(bs, null, 1)}\n`);
+      return 0;
+    }
+
+    // The variations of event streams run the checks that read one (in the baseline).
+    const readers = streamReaders(reports);
+    const runOne = (m: Mutant, opts: CampaignOptions) => runMutant(m.streamsOnly && readers.length > 0 ? { ...m, checks: readers } : m, opts);
+
+    // The mutants, and amid them a control run: the baseline's checks with no
+    // mutant, under the load of the mutant runs beside it. A check that passed
+    // in the baseline and not in the control fails for want of time, not for a
+    // bug: it is flaky, and no kill is counted on it.
     let done = 0;
     const CONTROL = "control";
     const tasks: Array<Mutant | typeof CONTROL> = [...mutants];
     tasks.splice(Math.floor(tasks.length / 2), 0, CONTROL);
-    let control: ReturnType<typeof outcomesOf> | undefined;
+    let control: Report | undefined;
     const runs = await pool(tasks, parallel, async (task, i) => {
       if (task === CONTROL) {
-        const r = await runBaseline("control", scope, { ...campaign(i), timeoutMs: 600_000 });
+        const r = await runBaseline("control", scope, { ...campaign(i), timeoutMs: 900_000 });
         if (!r.report) throw new Error(`the control run gave no report: ${r.error}`);
-        control = outcomesOf(r.report);
+        control = r.report;
         log(`  control run (no mutant, under load): ${r.report.checks.filter((c) => c.outcome === "pass").length} checks pass (${secs(r.ms)})`);
         return undefined;
       }
-      const run = await runMutant(task, campaign(i));
+      const run = await runOne(task, campaign(i));
       done++;
-      const v = judge(task.id, stable, run);
-      const how = v.status === "killed" ? `killed by ${v.killedBy.map((k) => k.id).slice(0, 4).join(", ")}${v.killedBy.length > 4 ? ", …" : ""}` : v.status === "survived" ? `SURVIVED (${v.candidates} checks)` : `ERROR: ${clip(v.problems.join("; "), 200)}`;
-      log(`  [${String(done).padStart(3)}/${mutants.length}] ${task.id.padEnd(40)} ${how} (${secs(v.ms)})`);
-      return { run, v };
+      const v = judge(task, baseline, run, levels);
+      log(`  [${String(done).padStart(3)}/${mutants.length}] ${task.id.padEnd(44)} ${brief(v)} (${secs(v.ms)})`);
+      return { m: task, run };
     });
-    // Judged again with the checks that failed in the control left out.
-    for (const id of baselinePassing) {
-      if (control!.get(id)?.outcome !== "pass") {
-        flaky.push({ id, outcomes: [`pass`, `pass`, `${control!.get(id)?.outcome}: ${clip(control!.get(id)?.message ?? "", 200)} (control run, under load)`] });
-        stable.delete(id);
-      }
+    // Judged again against the baseline with the control: what failed there is flaky, and its findings are no mutant's.
+    baseline = baselineOf([...reports, control!]);
+    let verdicts = runs.filter((r): r is { m: Mutant; run: RunOutcome } => r !== undefined).map(({ m, run }) => judge(m, baseline, run, levels));
+    // A second run for what may be the load's doing: a run that broke, an equivalence mutant that changed a verdict.
+    const again = verdicts.filter((v) => v.status === "error" || v.status === "changed" || v.problems.length > 0);
+    if (again.length > 0) {
+      log(`  again, to confirm (${again.length}): ${again.map((v) => v.id).join(", ")}`);
+      const byId = new Map(mutants.map((m) => [m.id, m]));
+      const second = await pool(again, parallel, async (v, i) => {
+        const m = byId.get(v.id)!;
+        const w = judge(m, baseline, await runOne(m, campaign(i)), levels);
+        const confirmed = m.kind === "equivalence" ? confirmEquivalence(v, w) : w.status === "error" ? { ...w, problems: [...v.problems, ...w.problems] } : { ...w, ms: v.ms + w.ms };
+        log(`  again ${m.id.padEnd(44)} ${brief(confirmed)}`);
+        return confirmed;
+      });
+      const confirmed = new Map(second.map((v) => [v.id, v]));
+      verdicts = verdicts.map((v) => confirmed.get(v.id) ?? v);
     }
-    const passing = baselinePassing.filter((id) => stable.has(id));
-    const verdicts = runs.filter((r): r is NonNullable<typeof r> => r !== undefined).map(({ run, v }) => judge(v.id, stable, run));
 
-    const summary = summarize(mutants, verdicts, passing, flaky, allIds, { wallMs: performance.now() - t0, baselineMs, parallel, servers });
+    const result: ShardResult = {
+      format: RESULT_FORMAT,
+      catalogue: fingerprint(CATALOGUE, checks),
+      runArgs: RUN_ARGS,
+      shard,
+      only,
+      mutants: mutants.map((m) => m.id),
+      verdicts,
+      baseline: baselineSummary(scope, baseline, [...reports, control!]),
+      checks,
+      timing: { wallMs: Math.round(performance.now() - t0), baselineMs: Math.round(baselineMs), parallel, servers, load: [load0, loadavg()[0]!], cores: cpus().length },
+    };
+    if (values.json) await writeFile(resolve(values.json), `${JSON.stringify(result, null, 1)}\n`);
+    const summary = summarize([result], CATALOGUE);
+    // A shard of several is not judged on its score: the merge of every shard is.
+    const g = gate(summary, minScore, { score: shard.count === 1 });
     log("");
-    log(`mutation score: ${summary.killed}/${summary.total} killed (${pct(summary.score)}), in ${secs(summary.wallMs)}`);
-    for (const [k, v] of Object.entries(summary.byKind)) log(`  ${k.padEnd(9)} ${v.killed}/${v.total}`);
-    const survivors = verdicts.filter((v) => v.status === "survived");
-    const errored = verdicts.filter((v) => v.status === "error");
-    const withProblems = verdicts.filter((v) => v.problems.length > 0);
-    log(`survivors (${survivors.length}): ${survivors.map((v) => v.id).join(", ") || "none"}`);
-    log(`runs with harness problems (${withProblems.length}): ${withProblems.map((v) => v.id).join(", ") || "none"}`);
-    if (only.length > 0) log("checks no mutant made fail: not told for a part of the catalogue (--only)");
-    else {
-      log(`checks no mutant made fail (${summary.neverFailed.inScope.length + summary.neverFailed.outOfScope.length} of ${passing.length}):`);
-      log(`  named by a mutant: ${summary.neverFailed.inScope.join(" ") || "none"}`);
-      log(`  named by none:     ${summary.neverFailed.outOfScope.join(" ") || "none"}`);
-    }
+    for (const line of textSummary(summary, CATALOGUE, g)) log(line);
     if (out) {
-      await writeFile(out, markdown(summary, mutants, checks));
+      await writeFile(out, markdown(summary, CATALOGUE, checks, g, notes));
       log(`written: ${relative(process.cwd(), out) || out}`);
+      if (!partial && out === docs) await writeDurations(verdicts);
     }
-    if (values.json) await writeFile(resolve(values.json), `${JSON.stringify(summary, null, 2)}\n`);
-    const ok = summary.score * 100 >= minScore && errored.length === 0 && withProblems.length === 0;
-    if (!ok) log(`FAILED: ${summary.score * 100 < minScore ? `the score is below ${minScore}%` : "a run broke (see above)"}`);
-    return ok ? 0 : 1;
+    return g.ok ? 0 : 1;
   } finally {
     await stopAllServers();
     if (!values.keep) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** One line for a verdict as the campaign goes. */
+function brief(v: MutantVerdict): string {
+  const ids = (xs: string[]) => `${xs.slice(0, 4).join(", ")}${xs.length > 4 ? ", …" : ""}`;
+  switch (v.status) {
+    case "killed":
+      return `killed (${v.level}) by ${ids([...v.killedBy.map((k) => k.id), ...v.findingKills.map((f) => `${f.id} via ${f.checks[0]}`)])}`;
+    case "elsewhere":
+      return `KILLED ELSEWHERE by ${ids([...v.elsewhere.checks.map((k) => k.id), ...v.elsewhere.findings.map((f) => f.id)])}`;
+    case "survived":
+      return `SURVIVED (${v.candidates} checks${v.untestable.length ? `; ${v.untestable.length} expected catcher(s) do not pass on the base` : ""})`;
+    case "equivalent":
+      return `equivalent (${v.candidates} checks compared)`;
+    case "changed":
+      return `CHANGED ${ids([...v.changes.map((c) => `${c.check} ${c.before.outcome}→${c.after.outcome}`), ...v.findingsAdded.map((f) => `+${f.id}`), ...v.findingsRemoved.map((f) => `-${f.id}`)])}`;
+    default:
+      return `ERROR: ${clip(v.problems.join("; "), 200)}`;
   }
 }
 
@@ -329,7 +347,8 @@ main(process.argv.slice(2)).then(
     setTimeout(() => process.exit(code), 200).unref();
   },
   (e: unknown) => {
-    process.stderr.write(`mutants: ${e instanceof UsageError ? e.message : `harness error: ${(e as Error)?.stack ?? e}`}\n`);
+    const usage = e instanceof UsageError || e instanceof MergeError;
+    process.stderr.write(`mutants: ${usage ? (e as Error).message : `harness error: ${(e as Error)?.stack ?? e}`}\n`);
     process.exit(2);
   },
 );

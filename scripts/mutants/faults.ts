@@ -4,7 +4,7 @@
 // here knows about particular checks.
 
 import { randomUUID } from "node:crypto";
-import { editEvents, editWhole, rewriteRequestJson, rewriteResponseJson, type Fault, type ProxiedRequest, type ProxiedResponse, type StreamTransform } from "./proxy";
+import { editEvents, editLastEvent, rewriteRequestJson, rewriteResponseJson, type Fault, type ProxiedRequest, type ProxiedResponse, type StreamTransform } from "./proxy";
 
 // ------------------------------------------------------------------ matching
 
@@ -168,42 +168,14 @@ export function patchReplacesMetadata(match: RegExp): Fault {
 
 // ------------------------------------------------------------------ the reference server repaired
 
-/**
- * Where the embedded reference server breaks the contract in ways many checks
- * meet but few judge, repaired, so that a check's failure under a fault is the
- * fault's (each is a finding of the reference server, reported by its own
- * checks when the suite runs against it without the proxy):
- * - error bodies sent as text/plain (AST-021, THR-021, ...) get a JSON error body;
- * - DELETE /threads/{thread_id} answers 204, the contract 200 (THR-040);
- * - GET /store/items answers 200 `null` for a missing item, the contract 404 (STO-004);
- * - POST /threads/{thread_id}/state/checkpoint refuses `subgraphs` as a boolean in the body, the
- *   contract's type, and takes it as a string (THR-108): sent as the string it takes (SUB-006);
- * - multitask_strategy=reject on a busy thread answers 422, the contract 409 (MTK-001): answered
- *   409 (STC-017).
- */
-export const repairs: Fault = {
-  name: "repairs",
-  request(r) {
-    if (r.method !== "POST" || !/^\/threads\/[^/]+\/state\/checkpoint$/.test(pathOf(r))) return r;
-    try {
-      const b = JSON.parse(r.body);
-      return typeof b?.subgraphs === "boolean" ? { ...r, body: JSON.stringify({ ...b, subgraphs: String(b.subgraphs) }) } : r;
-    } catch {
-      return r;
-    }
-  },
-  response(q, s) {
-    if (createsRun(q) && s.status === 422 && /already running a task/.test(s.body)) return json(409, { detail: s.body });
-    if (q.method === "DELETE" && THREAD.test(pathOf(q)) && s.status === 204) return json(200, {});
-    if (q.method === "GET" && pathOf(q) === "/store/items" && s.status === 200 && s.body.trim() === "null") return json(404, { detail: "Item not found" });
-    if (s.status >= 400 && !/json/i.test(s.headers["content-type"] ?? "")) return json(s.status, { detail: s.body });
-    return s;
-  },
-};
+export { repairs, contractRefusals, refusalsExcept, requestViolation, UNREPAIRED } from "./repairs";
 
 // ------------------------------------------------------------------ streams
+// Each works event by event as the bytes arrive (scripts/mutants/proxy.ts):
+// an event is held back only where the bug is about what comes later (the
+// last event, the first two swapped), and then by one event at most.
 
-/** The event blocks of a stream (each with its terminating blank line). */
+/** The event blocks of a stream text (each with its terminating blank line). */
 export const blocks = (text: string): string[] => text.split(/(?<=\n\n)/);
 
 /** The stream's Content-Type changed. */
@@ -222,74 +194,105 @@ export const insertBytes = (bytes: Uint8Array, after: string, extra: number[]): 
   return new Uint8Array([...bytes.subarray(0, end), ...extra, ...bytes.subarray(end)]);
 };
 
+const utf8 = new TextEncoder();
+
+/** Invalid UTF-8 (FF FE) inserted after the first string opening of the event's data. */
+const invalidInEvent = (event: string): Uint8Array | undefined => {
+  const at = event.indexOf('":"', Math.max(0, event.indexOf("\ndata:")));
+  if (at < 0) return undefined;
+  const bytes = utf8.encode(event);
+  const offset = Buffer.byteLength(event.slice(0, at + 3));
+  return new Uint8Array([...bytes.subarray(0, offset), 0xff, 0xfe, ...bytes.subarray(offset)]);
+};
+
 /**
  * Invalid UTF-8 (FF FE) in the first string value of the stream's last event,
  * or, given `after`, after the first occurrence of it (the stream's ids, in the
  * metadata event, are left alone: a client can still follow the run).
  */
-export const invalidUtf8 = (after?: string): StreamTransform =>
-  editWhole((text, bytes) => {
-    if (after !== undefined) return insertBytes(bytes, after, [0xff, 0xfe]);
-    const last = text.lastIndexOf("\nevent:");
-    const at = text.indexOf('":"', last < 0 ? 0 : last);
-    if (at < 0) return bytes;
-    const offset = Buffer.byteLength(text.slice(0, at + 3));
-    return new Uint8Array([...bytes.subarray(0, offset), 0xff, 0xfe, ...bytes.subarray(offset)]);
+export const invalidUtf8 = (after?: string): StreamTransform => {
+  if (after === undefined) return editLastEvent((e) => invalidInEvent(e));
+  let done = false;
+  return editEvents((e) => {
+    if (done || !e.includes(after)) return undefined;
+    done = true;
+    return insertBytes(utf8.encode(e), after, [0xff, 0xfe]);
   });
+};
 
 /** A field name in capitals before the second event (DATA: is not a field). */
-export const unknownFieldLine = (): StreamTransform => editEvents((b) => (b.length > 1 ? [b[0]!, `DATA: lost\n${b[1]}`, ...b.slice(2)] : b));
+export const unknownFieldLine = (): StreamTransform => editEvents((e, i) => (i === 1 ? `DATA: lost\n${e}` : undefined));
 
 /** The first event's blank line sent as CRLF while the rest are LF: line endings mixed. */
-export const mixedLineEndings = (): StreamTransform => editEvents((b) => (b.length > 0 ? [b[0]!.replace(/\n\n$/, "\r\n\r\n"), ...b.slice(1)] : b));
+export const mixedLineEndings = (): StreamTransform => editEvents((e, i) => (i === 0 ? e.replace(/\n\n$/, "\r\n\r\n") : undefined));
 
 /** The stream's last newline dropped: its last event is never terminated. */
-export const lastUnterminated = (): StreamTransform => editWhole((t) => t.replace(/\n$/, ""));
+export const lastUnterminated = (): StreamTransform => editLastEvent((e) => e.replace(/\n$/, ""));
 
 /** The blank line between two events lost: the second event's fields run into the first. */
-export const blankLineMissing = (at = 1): StreamTransform =>
-  editEvents((b) => (b.length > at + 1 ? [...b.slice(0, at), b[at]!.replace(/\n\n$/, "\n"), ...b.slice(at + 1)] : b));
+export const blankLineMissing = (at = 1): StreamTransform => editEvents((e, i) => (i === at ? e.replace(/\n\n$/, "\n") : undefined));
 
 /** The data of event `at` made not JSON. */
-export const dataNotJson = (at = 1): StreamTransform =>
-  editEvents((b) => (b.length > at ? [...b.slice(0, at), b[at]!.replace(/data: ?/, "data: {oops "), ...b.slice(at + 1)] : b));
+export const dataNotJson = (at = 1): StreamTransform => editEvents((e, i) => (i === at ? e.replace(/data: ?/, "data: {oops ") : undefined));
 
-/** The last event's id set back to 1 (ids of the stream go backwards). */
-export const idBackwards = (): StreamTransform => editEvents((b) => (b.length > 1 ? [...b.slice(0, -1), b.at(-1)!.replace(/^id: .*$/m, "id: 1")] : b));
+/** The last event's id set back to 1 (ids of the stream go backwards), where there was more than one event. */
+export const idBackwards = (): StreamTransform => {
+  let count = 0;
+  return editLastEvent(
+    (e) => (count > 0 ? e.replace(/^id: .*$/m, "id: 1") : undefined),
+    () => void count++,
+  );
+};
 
 /** Every event's id given the same value. */
-export const idRepeated = (): StreamTransform => editEvents((b) => b.map((x) => x.replace(/^id: .*$/m, "id: 7")));
+export const idRepeated = (): StreamTransform => editEvents((e) => e.replace(/^id: .*$/m, "id: 7"));
 
 /** Events appended after the final one. */
-export const afterFinal = (): StreamTransform => editWhole((t) => `${t}event: end\ndata: null\n\nevent: values\ndata: {"late":true}\n\n`);
+export const afterFinal = (): StreamTransform => editEvents(() => undefined, () => `event: end\ndata: null\n\nevent: values\ndata: {"late":true}\n\n`);
 
 /** A heartbeat sent as an event without data (a browser drops it; the SDKs deliver null). */
-export const heartbeatEvent = (): StreamTransform => editEvents((b) => (b.length > 0 ? [b[0]!, "event: ping\n\n", ...b.slice(1)] : b));
+export const heartbeatEvent = (): StreamTransform => editEvents((e, i) => (i === 0 ? [e, "event: ping\n\n"] : undefined));
 
 /** The first event dropped (for a run stream: the metadata event). */
-export const dropFirst = (): StreamTransform => editEvents((b) => b.slice(1));
+export const dropFirst = (): StreamTransform => editEvents((_e, i) => (i === 0 ? null : undefined));
 
-/** The first two events swapped (metadata no longer first). */
-export const swapFirstTwo = (): StreamTransform => editEvents((b) => (b.length > 1 ? [b[1]!, b[0]!, ...b.slice(2)] : b));
+/** The first two events swapped (metadata no longer first): the first is held until the second has gone. */
+export const swapFirstTwo = (): StreamTransform => swapEvents(0);
 
 /** Event `at` sent twice. */
-export const duplicateEvent = (at = 1): StreamTransform => editEvents((b) => (b.length > at ? [...b.slice(0, at + 1), b[at]!, ...b.slice(at + 1)] : b));
+export const duplicateEvent = (at = 1): StreamTransform => editEvents((e, i) => (i === at ? [e, e] : undefined));
 
-/** Events `at` and `at + 1` swapped. */
-export const swapEvents = (at = 1): StreamTransform => editEvents((b) => (b.length > at + 1 ? [...b.slice(0, at), b[at + 1]!, b[at]!, ...b.slice(at + 2)] : b));
+/** Events `at` and `at + 1` swapped: event `at` is held until the next has gone (or the stream ends). */
+export const swapEvents = (at = 1): StreamTransform => {
+  let held: string | undefined;
+  return editEvents(
+    (e, i) => {
+      if (i === at) {
+        held = e;
+        return null;
+      }
+      if (i === at + 1 && held !== undefined) {
+        const out = [e, held];
+        held = undefined;
+        return out;
+      }
+      return undefined;
+    },
+    () => held,
+  );
+};
 
 /** The last event dropped. */
-export const dropLast = (): StreamTransform => editEvents((b) => b.slice(0, -1));
+export const dropLast = (): StreamTransform => editLastEvent(() => null);
 
 /** Events whose name starts with `name` (its base, any namespace) dropped. */
-export const dropNamed = (name: string): StreamTransform =>
-  editEvents((b) => b.filter((x) => !new RegExp(`^event: ${name}(\\||\\n)`, "m").test(x)));
+export const dropNamed = (name: string): StreamTransform => editEvents((e) => (new RegExp(`^event: ${name}(\\||\\n)`, "m").test(e) ? null : undefined));
 
 /** Events whose base name is `from` renamed `to`. */
-export const renameEvents = (from: string, to: string): StreamTransform => editWhole((t) => t.replace(new RegExp(`^event: ${from}(?=[|\\n])`, "gm"), `event: ${to}`));
+export const renameEvents = (from: string, to: string): StreamTransform => editEvents((e) => e.replace(new RegExp(`^event: ${from}(?=[|\\n])`, "gm"), `event: ${to}`));
 
 /** Subgraph namespaces removed from event names (`updates|child:1` sent as `updates`). */
-export const dropNamespaces = (): StreamTransform => editWhole((t) => t.replace(/^event: ([a-z_]+)\|.*$/gm, "event: $1"));
+export const dropNamespaces = (): StreamTransform => editEvents((e) => e.replace(/^event: ([a-z_]+)\|.*$/gm, "event: $1"));
 
 // ------------------------------------------------------------------ request bodies judged
 

@@ -60,6 +60,7 @@ import {
 import { m, type Mutant } from "./mutant";
 import { RUNTIME_HITL_MUTANTS } from "./parts/runtime-hitl";
 import { SUBGRAPHS_STREAMS_MUTANTS } from "./parts/subgraphs-streams";
+import { BOOKKEEPING_MUTANTS } from "./parts/bookkeeping";
 import { compose, cutAfter, editEvents, editWhole, neverEnding, rewriteRequestJson, stallAfter, type Fault, type ProxiedRequest } from "./proxy";
 
 export type { Mutant, MutantKind } from "./mutant";
@@ -656,7 +657,7 @@ const CORE: Mutant[] = [
 ];
 
 /** Every mutant: this file's, then each part's (selftest/mutants/parts/, one file per area). */
-export const CATALOGUE: Mutant[] = [...CORE, ...RUNTIME_HITL_MUTANTS, ...SUBGRAPHS_STREAMS_MUTANTS];
+export const CATALOGUE: Mutant[] = [...CORE, ...RUNTIME_HITL_MUTANTS, ...SUBGRAPHS_STREAMS_MUTANTS, ...BOOKKEEPING_MUTANTS];
 
 /**
  * Checks that pass before and that no mutant makes fail, with the reason: a

@@ -180,10 +180,22 @@ export function patchReplacesMetadata(match: RegExp): Fault {
  *   contract's type, and takes it as a string (THR-108): sent as the string it takes (SUB-006);
  * - multitask_strategy=reject on a busy thread answers 422, the contract 409 (MTK-001): answered
  *   409 (STC-017).
+ * - GET /threads/{thread_id}/runs applies offset within the first `limit` runs (runs offset to
+ *   limit; offset=10 of 12 answers none; RUN-042, RUN-156): the limit asked upstream is raised by
+ *   the offset, so that the same runs offset to offset + limit come back.
  */
 export const repairs: Fault = {
   name: "repairs",
   request(r) {
+    if (r.method === "GET" && /^\/threads\/[^/]+\/runs$/.test(pathOf(r))) {
+      const q = queryOf(r);
+      const offset = q.get("offset") ?? "0";
+      const limit = q.get("limit") ?? "10";
+      if (!/^[0-9]+$/.test(offset) || !/^[0-9]+$/.test(limit) || Number(offset) === 0 || Number(limit) === 0) return r;
+      const u = new URL(r.path, "http://proxy.invalid");
+      u.searchParams.set("limit", String(Number(limit) + Number(offset)));
+      return { ...r, path: `${u.pathname}${u.search}` };
+    }
     if (r.method !== "POST" || !/^\/threads\/[^/]+\/state\/checkpoint$/.test(pathOf(r))) return r;
     try {
       const b = JSON.parse(r.body);

@@ -36,11 +36,16 @@ export interface Fault {
   stream?(req: ProxiedRequest, head: { status: number; headers: Record<string, string> }, body: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncIterable<Uint8Array>;
   /** Sees every exchange that is not an event stream, unchanged (to learn which ids belong to what). */
   observe?(req: ProxiedRequest, res: ProxiedResponse): void;
+  /** Told the upstream's URL once the proxy starts (an emulation that acts on its own, a cron firing, calls it). */
+  attach?(upstream: string): void;
+  /** Told when the proxy closes (timers of an emulation end then). */
+  detach?(): void;
 }
 
 const HOP = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "host", "content-encoding"]);
 
 export async function startProxy(upstream: string, fault: Fault): Promise<{ url: string; close(): Promise<void> }> {
+  fault.attach?.(upstream);
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -104,6 +109,7 @@ export async function startProxy(upstream: string, fault: Fault): Promise<{ url:
     url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((r) => {
+        fault.detach?.();
         server.closeAllConnections();
         server.close(() => r());
       }),
@@ -123,6 +129,12 @@ export function compose(name: string, ...faults: Fault[]): Fault {
     response: (q, s) => faults.reduce((acc, f) => (f.response ? f.response(q, acc) : acc), s),
     observe: (q, s) => {
       for (const f of faults) f.observe?.(q, s);
+    },
+    attach: (upstream) => {
+      for (const f of faults) f.attach?.(upstream);
+    },
+    detach: () => {
+      for (const f of faults) f.detach?.();
     },
     ...(streams.length > 0
       ? { stream: (q, head, body, signal) => streams.reduce((acc, f) => f.stream!(q, head, acc, signal), body) }

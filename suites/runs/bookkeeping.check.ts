@@ -46,7 +46,6 @@ check(
     const s = await twelve(c);
     const { res, items } = await list(c, s.threadId, { limit: 11 });
     ensure(items.length === 11, `limit=11 returned ${items.length} of the thread's 12 runs`, res);
-    for (const id of ids(items)) ensure(s.runIds.includes(id), `limit=11 returned a run that is not one of the thread's: ${id}`, res);
   },
 );
 
@@ -91,7 +90,7 @@ check(
     expectStatus(res, 200);
     const run = expectJsonObject(res);
     ensure(typeof run.thread_id === "string" && typeof run.run_id === "string", "POST /runs answered no thread_id and run_id to read the run by", res);
-    await pollGone(c, `/threads/${run.thread_id}/runs/${run.run_id}`, { timeoutMs: 30_000, what: "a stateless run deletes its thread, and the run with it, when it ends (on_completion defaults to delete)" });
+    await pollGone(c, `/threads/${run.thread_id}/runs/${run.run_id}`, { timeoutMs: 15_000, what: "a stateless run deletes its thread, and the run with it, when it ends (on_completion defaults to delete)" });
   },
 );
 
@@ -112,6 +111,8 @@ check(
     const assistantId = await assistantFor(c, "echo");
     const thread = await createThread(c);
     const run = await createRun(c, thread.thread_id, { assistant_id: assistantId, input: { value: "never runs" }, after_seconds: 30, multitask_strategy: "enqueue" });
+    const now = await c.api.get(`/threads/${thread.thread_id}/runs/${run.run_id}`);
+    if (now.json?.status !== "pending") c.skip(`a run created with after_seconds=30 reads '${now.json?.status}', not pending: no pending run to cancel (MTK-060 judges after_seconds)`);
     const res = await c.api.post(`/threads/${thread.thread_id}/runs/${run.run_id}/cancel`);
     ensure(res.status < 400, `the cancel of a pending run answered ${res.status}`, res);
     const t0 = Date.now();

@@ -8,7 +8,8 @@
 import { check, scenario, type CheckContext } from "../../harness/check";
 import { ensure, expectSameMembers, expectStatus, fail } from "../../harness/expect";
 import type { Citation } from "../../harness/model";
-import { getItem, putItem, uuid } from "../_support/resources";
+import { getItem, uuid } from "../_support/resources";
+import { RUN_TIMEOUT_MS } from "../_support/runs";
 
 const SEARCH = "POST /store/items/search";
 const NAMESPACES = "POST /store/namespaces";
@@ -37,6 +38,20 @@ async function inBatches<T>(items: T[], width: number, fn: (x: T) => Promise<voi
   for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(fn));
 }
 
+/** Stores an item the check needs; answers why not where the target does not store it (STO-001 judges PUT). */
+async function put(c: CheckContext, namespace: string[], key: string, value: Record<string, unknown>): Promise<string | undefined> {
+  c.created.storeItem(namespace, key);
+  const res = await c.api.put("/store/items", { namespace, key, value });
+  return res.status >= 200 && res.status < 300 ? undefined : `PUT /store/items answered ${res.status}: the target does not store the items the check needs (STO-001 judges PUT)`;
+}
+
+/** The scenario's data, or a skip with the reason it could not be made. */
+async function made<T extends { unavailable?: string }>(c: CheckContext, s: Promise<T>): Promise<T> {
+  const got = await s;
+  if (got.unavailable) c.skip(got.unavailable);
+  return got;
+}
+
 // ------------------------------------------------------------------ labels that are string prefixes of their siblings
 
 /**
@@ -54,13 +69,14 @@ const siblings = scenario("items under the sibling labels a and ab", async (c) =
     { namespace: [...root, "ab"], key: "k1", value: { flag: false, n: 4 } },
     { namespace: [...root, "b"], key: "k1", value: { owner: { team: "b" }, n: 5 } },
   ];
-  await Promise.all(items.map((it) => putItem(c, it.namespace, it.key, it.value)));
+  const failed = (await Promise.all(items.map((it) => put(c, it.namespace, it.key, it.value)))).find((x) => x);
+  if (failed) return { root, items, unavailable: failed };
   // One item is replaced after the others were stored: its search answer must be the new value.
   const replaced = { ...items[1]!, value: { flag: "true", n: 2, replaced: true } };
   await new Promise((r) => setTimeout(r, 5));
-  await putItem(c, replaced.namespace, replaced.key, replaced.value);
+  const again = await put(c, replaced.namespace, replaced.key, replaced.value);
   items[1] = replaced;
-  return { root, items };
+  return { root, items, unavailable: again };
 });
 
 check(
@@ -74,9 +90,10 @@ check(
       { source: "api-ref", section: "Item.namespace", quote: "A namespace is analogous to a document's directory.", note: "a prefix of labels, as a directory is a prefix of paths: label \"a\" is not a prefix of label \"ab\"" },
     ],
     title: "POST /store/items/search matches namespace_prefix label by label: [..., \"a\"] finds the items under \"a\" and \"a\"/\"x\", none under its sibling \"ab\"",
+    timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
-    const t = await siblings(c);
+    const t = await made(c, siblings(c));
     const prefix = [...t.root, "a"];
     const { res, items } = await search(c, { namespace_prefix: prefix, limit: 100 });
     const expected = t.items.filter((it) => prefix.every((l, i) => it.namespace[i] === l));
@@ -95,9 +112,10 @@ check(
       { source: "api-ref", section: "Item.namespace", quote: "A namespace is analogous to a document's directory." },
     ],
     title: "POST /store/namespaces matches prefix label by label: [..., \"a\"] lists \"a\" and \"a\"/\"x\", not its sibling \"ab\"",
+    timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
-    const t = await siblings(c);
+    const t = await made(c, siblings(c));
     const { res, found } = await namespaces(c, { prefix: [...t.root, "a"], limit: 100 });
     expectSameMembers(found.map(show), [show([...t.root, "a"]), show([...t.root, "a", "x"])], "namespaces under the prefix ending in label \"a\"", res);
   },
@@ -114,9 +132,10 @@ check(
       { source: "api-ref", section: "Item.namespace", quote: "A namespace is analogous to a document's directory." },
     ],
     title: "POST /store/namespaces matches suffix label by label: [\"b\"] lists the namespace ending in label \"b\", not the one ending in \"ab\"",
+    timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
-    const t = await siblings(c);
+    const t = await made(c, siblings(c));
     const { res, found } = await namespaces(c, { prefix: t.root, suffix: ["b"], limit: 100 });
     expectSameMembers(found.map(show), [show([...t.root, "b"])], "namespaces under the root ending in label \"b\"", res);
   },
@@ -133,9 +152,10 @@ check(
       { source: "contract", section: "POST /store/items/search", quote: "`filter` keeps the items whose value matches each key/value pair." },
     ],
     title: "POST /store/items/search with a filter whose values are booleans matches them as such: true is not \"true\", nor false",
+    timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
-    const t = await siblings(c);
+    const t = await made(c, siblings(c));
     // Objects as filter values are left out: a store reads them as comparison
     // operators ({"$eq": ...}), which the API's documents do not describe.
     const cases: Array<[Record<string, unknown>, (v: Record<string, any>) => boolean, string]> = [
@@ -161,9 +181,10 @@ check(
       { source: "api-ref", section: "Item", quote: "Represents a single document or data entry in the graph's Store." },
     ],
     title: "POST /store/items/search answers each item as GET /store/items does: the same value (also after a replace) and timestamps",
+    timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
-    const t = await siblings(c);
+    const t = await made(c, siblings(c));
     const { res, items } = await search(c, { namespace_prefix: t.root, limit: 100 });
     ensure(items.length === t.items.length, `search under the root found ${items.length} of the ${t.items.length} items`, res);
     for (const it of items) {
@@ -190,9 +211,10 @@ check(
       { source: "api-ref", section: "StoreSearchRequest", quote: "Request to search for items within a namespace prefix." },
     ],
     title: "POST /store/namespaces with a prefix lists exactly the namespaces of the items POST /store/items/search finds under it",
+    timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
-    const t = await siblings(c);
+    const t = await made(c, siblings(c));
     for (const prefix of [t.root, [...t.root, "a"]]) {
       const s = await search(c, { namespace_prefix: prefix, limit: 100 });
       const n = await namespaces(c, { prefix, limit: 100 });
@@ -207,8 +229,8 @@ check(
 const twelveItems = scenario("twelve items in one namespace", async (c) => {
   const root = c.namespace("pages", uuid());
   const keys = Array.from({ length: 12 }, (_, i) => `k${String(i).padStart(2, "0")}`);
-  await Promise.all(keys.map((k, i) => putItem(c, root, k, { i })));
-  return { root, keys };
+  const failed = (await Promise.all(keys.map((k, i) => put(c, root, k, { i })))).find((x) => x);
+  return { root, keys, unavailable: failed };
 });
 
 const SEARCH_LIMIT: Citation = { source: "api-ref", section: "StoreSearchRequest.limit", quote: "Maximum number of items to return (default is 10)." };
@@ -221,9 +243,10 @@ check(
     operations: [SEARCH],
     spec: [SEARCH_LIMIT],
     title: "POST /store/items/search with limit=11, above the default page of 10, returns 11 of 12 items",
+    timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
-    const t = await twelveItems(c);
+    const t = await made(c, twelveItems(c));
     const { res, items } = await search(c, { namespace_prefix: t.root, limit: 11 });
     ensure(items.length === 11, `limit=11 returned ${items.length} of the 12 items`, res);
   },
@@ -237,9 +260,10 @@ check(
     operations: [SEARCH],
     spec: [{ source: "api-ref", section: "StoreSearchRequest.offset", quote: "Number of items to skip before returning results (default is 0)." }, SEARCH_LIMIT],
     title: "POST /store/items/search with offset=10 and no limit returns the 2 of 12 items past the first page, none of the first page's",
+    timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
-    const t = await twelveItems(c);
+    const t = await made(c, twelveItems(c));
     const first = await search(c, { namespace_prefix: t.root });
     const rest = await search(c, { namespace_prefix: t.root, offset: 10 });
     ensure(rest.items.length === 2, `offset=10 returned ${rest.items.length} items; of 12, 2 are left past the first 10`, rest.res);
@@ -251,8 +275,11 @@ check(
 const manyNamespaces = scenario("102 namespaces under one root", async (c) => {
   const root = c.namespace("many", uuid());
   const all = Array.from({ length: 102 }, (_, i) => [...root, `n${String(i).padStart(3, "0")}`]);
-  await inBatches(all, 17, (ns) => putItem(c, ns, "k", { here: ns.at(-1) }));
-  return { root, all: all.map(show) };
+  let failed: string | undefined;
+  await inBatches(all, 17, async (ns) => {
+    if (!failed) failed = await put(c, ns, "k", { here: ns.at(-1) });
+  });
+  return { root, all: all.map(show), unavailable: failed };
 }, 120_000);
 
 const NS_LIMIT: Citation = { source: "api-ref", section: "StoreListNamespacesRequest.limit", quote: "Maximum number of namespaces to return (default is 100)." };
@@ -268,7 +295,7 @@ check(
     timeoutMs: 120_000,
   },
   async (c) => {
-    const t = await manyNamespaces(c);
+    const t = await made(c, manyNamespaces(c));
     const { res, found } = await namespaces(c, { prefix: t.root });
     ensure(found.length === 100, `without limit, ${found.length} of the 102 namespaces were listed; the default limit is 100`, res);
   },
@@ -285,7 +312,7 @@ check(
     timeoutMs: 120_000,
   },
   async (c) => {
-    const t = await manyNamespaces(c);
+    const t = await made(c, manyNamespaces(c));
     const { res, found } = await namespaces(c, { prefix: t.root, limit: 101 });
     ensure(found.length === 101, `limit=101 listed ${found.length} of the 102 namespaces`, res);
   },
@@ -302,7 +329,7 @@ check(
     timeoutMs: 120_000,
   },
   async (c) => {
-    const t = await manyNamespaces(c);
+    const t = await made(c, manyNamespaces(c));
     const first = await namespaces(c, { prefix: t.root });
     const rest = await namespaces(c, { prefix: t.root, offset: 100 });
     ensure(rest.found.length === 2, `offset=100 listed ${rest.found.length} namespaces; of 102, 2 are left past the first 100`, rest.res);

@@ -54,7 +54,9 @@ const twelve = scenario("twelve threads created one after the other", async (c) 
     created.push(await createThread(c, { metadata: { ...marker, ...(i < TYPED.length ? TYPED[i] : {}) } }));
     if (i < 11) await new Promise((r) => setTimeout(r, 3)); // created_at of millisecond precision must differ
   }
-  expectStatus(await c.api.patch(`/threads/${created[0]!.thread_id}`, { metadata: { touched: true } }), 200, "updating the oldest thread of the twelve last");
+  // Best effort: a target that cannot PATCH keeps created and updated in one order (THR-030 judges PATCH).
+  const touched = await c.api.patch(`/threads/${created[0]!.thread_id}`, { metadata: { touched: true } });
+  if (touched.status !== 200) c.note(`the oldest thread could not be updated last (PATCH answered ${touched.status})`);
   return { filter: { ...c.tag(), ...marker }, created, newestFirst: [...created].reverse().map((t) => t.thread_id as string) };
 }, RUN_TIMEOUT_MS);
 
@@ -69,12 +71,12 @@ check(
     operations: [SEARCH],
     spec: [LIMIT_WORDS],
     title: "POST /threads/search with limit=11, above the default page of 10, returns 11 of 12 matching threads",
+    timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
     const f = await twelve(c);
     const { res, list } = await search(c, { metadata: f.filter, limit: 11 });
     ensure(list.length === 11, `limit=11 returned ${list.length} of the 12 matching threads`, res);
-    for (const id of idsOf(list)) ensure(f.newestFirst.includes(id), `limit=11 returned a thread that does not match: ${id}`, res);
   },
 );
 
@@ -86,6 +88,7 @@ check(
     operations: [SEARCH],
     spec: [OFFSET_WORDS, LIMIT_WORDS],
     title: "POST /threads/search with offset=10 and no limit returns the 2 of 12 matches past the first page, none of the first page's",
+    timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
     const f = await twelve(c);
@@ -110,6 +113,7 @@ check(
       { source: "contract", section: "ThreadSearchRequest.sort_by x-decision", quote: "Without sort_by, the newest thread comes first" },
     ],
     title: "POST /threads/search without sort_by lists the newest thread (by created_at) first",
+    timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
     const f = await twelve(c);
@@ -126,6 +130,7 @@ check(
     operations: [SEARCH],
     spec: [{ ...OFFSET_WORDS, note: "a list read page by page: an offset means the same order each time, whatever the order is" }, LIMIT_WORDS],
     title: "POST /threads/search without sort_by pages stably: pages at offsets 0, 5 and 10 are disjoint and together are every match",
+    timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
     const f = await twelve(c);
@@ -157,6 +162,7 @@ check(
     operations: [SEARCH],
     spec: METADATA_WORDS,
     title: "POST /threads/search with metadata values that are a boolean or an object matches them as such: true is not \"true\"",
+    timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
     const f = await twelve(c);
@@ -175,6 +181,7 @@ check(
     operations: [COUNT, SEARCH],
     spec: [{ source: "api-ref", section: "ThreadCountRequest", quote: "Payload for counting threads.", note: "metadata: \"Thread metadata to filter on.\"" }, ...METADATA_WORDS],
     title: "POST /threads/count with metadata values that are a boolean or an object counts what search finds",
+    timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
     const f = await twelve(c);
@@ -201,6 +208,7 @@ check(
     ],
     title: "POST /threads with supersteps applies them in order: the state holds every update, and the history one state per superstep",
     requires: ["graph:echo"],
+    timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
     const tag = uuid().slice(0, 8);
@@ -233,6 +241,7 @@ check(
       { source: "contract", section: "POST /threads/{thread_id}/state x-decision", quote: "a thread no graph has run on and whose metadata names no graph_id answers a client error" },
     ],
     title: "POST /threads/{thread_id}/state on a thread no graph has run on answers a client error and adds no state",
+    timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
     const t = await createThread(c);
@@ -302,9 +311,15 @@ check(
   },
   async (c) => {
     const o = await copied(c);
+    const before = await c.api.get(`/threads/${o.copyId}/state`);
+    if (before.status !== 200 || JSON.stringify(before.json?.values?.trail) !== JSON.stringify(["first", "second"])) {
+      c.skip(`the copy's state does not hold the original's values before any run (trail ${JSON.stringify(before.json?.values?.trail)}; THR-091 judges the copied state)`);
+    }
     const res = await c.api.post(`/threads/${o.copyId}/runs/wait`, { assistant_id: o.assistantId, input: { value: "on the copy" } }, { timeoutMs: 60_000 });
-    expectStatus(res, 200);
-    expectEqual(res.json?.trail, ["first", "second", "first", "second"], "trail after a run on the copy (the original's two nodes, then the new run's)", res);
+    expectStatus(res, 200, "a run on the copy");
+    const after = await c.api.get(`/threads/${o.copyId}/state`);
+    expectStatus(after, 200);
+    expectEqual(after.json?.values?.trail, ["first", "second", "first", "second"], "trail of the copy after a run on it (the original's two nodes, then the new run's)", after);
     const state = await c.api.get(`/threads/${o.threadId}/state`);
     expectStatus(state, 200);
     expectEqual(state.json?.values?.trail, ["first", "second"], "trail of the original, which the run on the copy must leave alone", state);
@@ -367,7 +382,7 @@ check(
     const t = await createThread(c);
     await runToEnd(c, t.thread_id, assistantId, { value: "first run" });
     const before = await history(c, t.thread_id, "GET", { limit: 100 });
-    ensure(before.list.length >= 2, `the history after one run has ${before.list.length} states; a state before the last is needed`, before.res);
+    if (before.list.length < 2 || !before.list.every((s) => typeof cpId(s) === "string")) c.skip(`the history after one run has ${before.list.length} states with checkpoint ids; a state before the last is needed (THR-150 judges history)`);
     const from = cpId(before.list[1]);
     const res = await c.api.post(`/threads/${t.thread_id}/runs/wait`, { assistant_id: assistantId, input: { value: "second run" }, checkpoint: { checkpoint_id: from } }, { timeoutMs: 60_000 });
     expectStatus(res, 200, "a run from the checkpoint before the last");
@@ -400,6 +415,13 @@ const longHistory = scenario("a thread with a run and eleven state updates", asy
   return { threadId: t.thread_id as string, updates, all: all.list };
 }, RUN_TIMEOUT_MS);
 
+/** The long history; a target whose updates name no checkpoint skips (THR-102 judges the update's answer). */
+async function longHistoryOrSkip(c: CheckContext) {
+  const h = await longHistory(c);
+  if (!h.updates.every((id) => typeof id === "string")) c.skip("the state updates answered no checkpoint ids to hold the history against (THR-102 judges the answer)");
+  return h;
+}
+
 for (const [id, method, note] of [
   ["THR-260", "GET", "default 10"],
   ["THR-261", "POST", "default 1"],
@@ -419,7 +441,7 @@ for (const [id, method, note] of [
       timeoutMs: RUN_TIMEOUT_MS,
     },
     async (c) => {
-      const h = await longHistory(c);
+      const h = await longHistoryOrSkip(c);
       const { res, list } = await history(c, h.threadId, method, { limit: 11 });
       // The 11 newest states are the 11 updates, whose checkpoints the updates answered.
       expectEqual(list.map(cpId), [...h.updates].reverse(), "checkpoints with limit=11 (the 11 newest: the eleven updates, newest first)", res);
@@ -469,6 +491,7 @@ check(
     operations: ["POST /threads", "GET /threads/{thread_id}", SEARCH],
     spec: [{ source: "api-ref", section: RT.words.section, quote: RT.words.quote }, { source: "api-ref", section: "Thread.metadata", quote: "The thread metadata." }],
     title: "metadata given to POST /threads, with values that are not strings, comes back as given from GET and search",
+    timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
     const marker = { round_trip: `THR-262-${uuid()}` };

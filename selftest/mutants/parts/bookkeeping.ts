@@ -37,7 +37,6 @@ const STATE_POST = post("/threads/{id}/state");
 const COPY = post("/threads/{id}/copy");
 const RUN_LIST = get("/threads/{id}/runs");
 const RUN_GET = get("/threads/{id}/runs/{id}");
-const RUN_WAIT = post("/threads/{id}/runs/wait");
 const CANCEL = post("/threads/{id}/runs/{id}/cancel");
 const STORE_SEARCH = post("/store/items/search");
 const NAMESPACES = post("/store/namespaces");
@@ -247,17 +246,20 @@ function copyRenumbersCheckpoints(): Omit<Fault, "name"> {
   };
 }
 
-/** A run on a copied thread answers as if it had started from an empty state (the copied values left out of its output). */
+/** A run on a copied thread starts from an empty state: once a run has been made on a copy, its state lacks the copied values. */
 function copyRunsFromScratch(): Omit<Fault, "name"> {
   const copies = new Set<string>();
+  const ran = new Set<string>();
   return {
     observe(q, s) {
       if (COPY(q) && s.status === 200) {
         const id = parse(s.body)?.thread_id;
         if (typeof id === "string") copies.add(id);
       }
+      const t = threadOf(q);
+      if (t && copies.has(t) && createsRun(q)) ran.add(t);
     },
-    response: editOk((q) => RUN_WAIT(q) && copies.has(threadOf(q) ?? ""), (b) => (b && Array.isArray(b.trail) ? { ...b, trail: b.trail.slice(-2) } : b)),
+    response: editOk((q) => STATE_GET(q) && ran.has(threadOf(q) ?? ""), (b) => (b?.values && Array.isArray(b.values.trail) ? { ...b, values: { ...b.values, trail: b.values.trail.slice(-2) } } : b)),
   };
 }
 

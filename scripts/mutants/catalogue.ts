@@ -64,6 +64,7 @@ import { RUNTIME_HITL_MUTANTS } from "./parts/runtime-hitl";
 import { SUBGRAPHS_STREAMS_MUTANTS } from "./parts/subgraphs-streams";
 import { compose, cutAfter, editEvents, neverEnding, rewriteRequestJson, stallAfter, type Fault, type ProxiedRequest } from "./proxy";
 import { AUTH_MUTANTS } from "./parts/auth";
+import { BOOKKEEPING_MUTANTS } from "./parts/bookkeeping";
 import { EQUIVALENCE_MUTANTS } from "./equivalence";
 
 export type { Mutant, MutantKind } from "./mutant";
@@ -667,7 +668,7 @@ const CORE: Mutant[] = [
  * per area), then the equivalence mutants (legal variations that must change
  * no verdict: scripts/mutants/equivalence.ts).
  */
-export const CATALOGUE: Mutant[] = [...CORE, ...RUNTIME_HITL_MUTANTS, ...SUBGRAPHS_STREAMS_MUTANTS, ...AUTH_MUTANTS, ...EQUIVALENCE_MUTANTS];
+export const CATALOGUE: Mutant[] = [...CORE, ...RUNTIME_HITL_MUTANTS, ...SUBGRAPHS_STREAMS_MUTANTS, ...AUTH_MUTANTS, ...BOOKKEEPING_MUTANTS, ...EQUIVALENCE_MUTANTS];
 
 /**
  * Checks that pass before and that no mutant makes fail, with the reason: a

@@ -54,6 +54,10 @@ function validSchedule(s: unknown): boolean {
 export interface CronsOptions {
   /** Search ignores its thread_id filter. */
   ignoreThreadFilter?: boolean;
+  /** Crons never fire. */
+  neverFire?: boolean;
+  /** A cron fires its runs without the payload's input. */
+  fireWithoutInput?: boolean;
   /** Any schedule is accepted. */
   acceptAnySchedule?: boolean;
   /** DELETE answers 200 and keeps the cron. */
@@ -62,8 +66,38 @@ export interface CronsOptions {
   countIgnoresFilter?: boolean;
 }
 
-/** Crons as the contract describes them, and GET /info declaring flags.crons = true. */
+/** Does the five-field `schedule` fire in the minute that starts at `t` (UTC)? */
+function firesAt(schedule: string, t: Date): boolean {
+  const now = [t.getUTCMinutes(), t.getUTCHours(), t.getUTCDate(), t.getUTCMonth() + 1, t.getUTCDay()];
+  return schedule.split(" ").every((f, i) =>
+    f.split(",").some((part) => {
+      const m = /^(\*|\d+)(?:\/(\d+))?$/.exec(part);
+      if (!m) return false;
+      if (m[1] === "*") return now[i]! % Number(m[2] ?? 1) === 0;
+      return Number(m[1]) === now[i];
+    }),
+  );
+}
+
+/** The next minute (after now, within `horizonMs`) at which `schedule` fires, or undefined. */
+function nextFire(schedule: string, horizonMs: number): number | undefined {
+  const start = Math.floor(Date.now() / 60_000) * 60_000 + 60_000;
+  for (let t = start; t <= Date.now() + horizonMs; t += 60_000) if (firesAt(schedule, new Date(t))) return t;
+  return undefined;
+}
+
+/** How far ahead the emulation arms a cron's next firing (a run of the suite is shorter). */
+const FIRE_HORIZON_MS = 10 * 60_000;
+
+/**
+ * Crons as the contract describes them, and GET /info declaring flags.crons = true.
+ * A cron fires when its schedule says, while the proxy runs: the emulation
+ * creates the run of its payload on the upstream server (on the cron's thread,
+ * or, for a cron with no thread, as a stateless run).
+ */
 export function emulateCrons(opts: CronsOptions = {}): Fault {
+  let upstream: string | undefined;
+  const timers = new Map<string, NodeJS.Timeout>();
   const threads = new Set<string>();
   const assistants = new Set<string>();
   const crons = new Map<string, Record<string, any>>();
@@ -82,6 +116,8 @@ export function emulateCrons(opts: CronsOptions = {}): Fault {
     if (!assistants.has(body.assistant_id)) return detail(404, "assistant not found");
     const at = now();
     const year = new Date().getUTCFullYear() + 1;
+    const payload: Record<string, unknown> = { assistant_id: body.assistant_id, input: body.input ?? null };
+    for (const k of ["config", "context", "metadata", "interrupt_before", "interrupt_after", "webhook", "multitask_strategy"]) if (body[k] !== undefined) payload[k] = body[k];
     const cron = {
       cron_id: randomUUID(),
       assistant_id: body.assistant_id,
@@ -91,14 +127,44 @@ export function emulateCrons(opts: CronsOptions = {}): Fault {
       created_at: at,
       updated_at: at,
       user_id: null,
-      payload: { assistant_id: body.assistant_id, input: body.input ?? null },
+      payload,
       next_run_date: body.schedule === "0 0 1 1 *" ? new Date(Date.UTC(year, 0, 1)).toISOString() : null,
       metadata: body.metadata ?? {},
-      on_run_completed: threadId === null ? "delete" : null,
+      on_run_completed: threadId === null ? (body.on_run_completed ?? "delete") : null,
       enabled: true,
     };
     crons.set(cron.cron_id, cron);
+    arm(cron);
     return json(200, cron);
+  }
+
+  /** Sets the timer of the cron's next firing, if it falls within the horizon. */
+  function arm(cron: Record<string, any>): void {
+    if (opts.neverFire || typeof cron.schedule !== "string") return;
+    const at = nextFire(cron.schedule, FIRE_HORIZON_MS);
+    if (at === undefined) return;
+    const timer = setTimeout(() => {
+      timers.delete(cron.cron_id);
+      if (!crons.has(cron.cron_id)) return;
+      void fire(cron).finally(() => arm(cron));
+    }, Math.max(0, at - Date.now()));
+    timer.unref();
+    timers.set(cron.cron_id, timer);
+  }
+
+  /** Creates the run of the cron's payload on the upstream server. */
+  async function fire(cron: Record<string, any>): Promise<void> {
+    if (!upstream) return;
+    const { multitask_strategy, ...payload } = cron.payload;
+    const body: Record<string, unknown> = { ...payload, ...(opts.fireWithoutInput ? { input: null } : {}) };
+    const path = cron.thread_id ? `/threads/${cron.thread_id}/runs` : "/runs";
+    if (cron.thread_id) body.multitask_strategy = multitask_strategy ?? "enqueue";
+    else body.on_completion = cron.on_run_completed ?? "delete";
+    try {
+      await fetch(upstream + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+    } catch {
+      /* a firing that fails makes no run: the checks see none */
+    }
   }
 
   function matching(body: any, ignoreThread = false) {
@@ -126,6 +192,13 @@ export function emulateCrons(opts: CronsOptions = {}): Fault {
 
   return {
     name: "emulated crons",
+    attach(url) {
+      upstream = url;
+    },
+    detach() {
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+    },
     response(q, s) {
       const path = pathOf(q);
       if (q.method === "GET" && path === "/info" && s.status === 200) {
@@ -160,7 +233,11 @@ export function emulateCrons(opts: CronsOptions = {}): Fault {
         const id = byId[1]!;
         if (!UUID.test(id)) return detail(422, "cron_id is a UUID");
         if (!crons.has(id)) return detail(404, "cron not found");
-        if (!opts.deleteKeeps) crons.delete(id);
+        if (!opts.deleteKeeps) {
+          crons.delete(id);
+          clearTimeout(timers.get(id));
+          timers.delete(id);
+        }
         return json(200, {});
       }
       return s;

@@ -66,6 +66,10 @@ export interface Fault {
   stream?(req: ProxiedRequest, head: { status: number; headers: Record<string, string> }, body: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncIterable<Uint8Array>;
   /** Sees every exchange that is not an event stream, unchanged (to learn which ids belong to what). */
   observe?(req: ProxiedRequest, res: ProxiedResponse): void;
+  /** Told the upstream's URL once the proxy starts (an emulation that acts on its own, a cron firing, calls it). */
+  attach?(upstream: string): void;
+  /** Told when the proxy closes (timers of an emulation end then). */
+  detach?(): void;
   /** How answers go on the wire (legal variations of HTTP). */
   wire?: WireOptions;
 }
@@ -103,6 +107,7 @@ function pieces(bytes: Uint8Array, size: number | undefined): Uint8Array[] {
 }
 
 export async function startProxy(upstream: string, fault: Fault): Promise<{ url: string; close(): Promise<void> }> {
+  fault.attach?.(upstream);
   const wire = fault.wire ?? {};
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -211,6 +216,7 @@ export async function startProxy(upstream: string, fault: Fault): Promise<{ url:
     url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((r) => {
+        fault.detach?.();
         server.closeAllConnections();
         server.close(() => r());
       }),
@@ -234,6 +240,12 @@ export function compose(name: string, ...faults: Fault[]): Fault {
     response: (q, s) => faults.reduce((acc, f) => (f.response ? f.response(q, acc) : acc), s),
     observe: (q, s) => {
       for (const f of faults) f.observe?.(q, s);
+    },
+    attach: (upstream) => {
+      for (const f of faults) f.attach?.(upstream);
+    },
+    detach: () => {
+      for (const f of faults) f.detach?.();
     },
     ...(streams.length > 0 ? { stream: (q, head, body, signal) => streams.reduce((acc, f) => f.stream!(q, head, acc, signal), body) } : {}),
     ...(Object.keys(wire).length > 0 ? { wire } : {}),

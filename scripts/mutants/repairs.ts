@@ -64,6 +64,8 @@ const answered = (r: ProxiedRequest, answer: ProxiedResponse): ProxiedRequest =>
  * - GET .../runs/{run_id}/join of a run that does not exist answers 200 with a "Run not found" __error__, the contract 404 (RUN-033);
  * - GET /threads/{thread_id}/state/{checkpoint_id} of a checkpoint that does not exist answers an empty state, the contract 404 (THR-111);
  * - GET /threads/{thread_id}/runs ignores select (RUN-045): the fields not selected are left out;
+ * - GET /threads/{thread_id}/runs applies offset within the first `limit` runs (runs offset to limit; offset=10 of 12 answers none; RUN-042, RUN-156):
+ *   the limit asked upstream is raised by the offset, so that the runs offset to offset + limit come back;
  * - GET /assistants/{assistant_id}/schemas leaves out input_schema, output_schema or state_schema, which GraphSchemaNoId requires: given {};
  * - assistant versions lack updated_at: given their created_at; thread states lack metadata: given null (ThreadState allows it);
  * - a thread's state lacks `interrupts` (HIL-008): the interrupts of its tasks;
@@ -81,6 +83,16 @@ export const repairs: Fault = {
   request(r) {
     r = nullsLeftOut(r);
     const path = pathOf(r);
+    if (r.method === "GET" && new RegExp(`^/threads/${ID}/runs$`).test(path)) {
+      const q = queryOf(r);
+      const offset = q.get("offset") ?? "0";
+      const limit = q.get("limit") ?? "10";
+      if (/^[0-9]+$/.test(offset) && /^[0-9]+$/.test(limit) && Number(offset) > 0 && Number(limit) > 0) {
+        const u = new URL(r.path, "http://proxy.invalid");
+        u.searchParams.set("limit", String(Number(limit) + Number(offset)));
+        return { ...r, path: `${u.pathname}${u.search}` };
+      }
+    }
     if (r.method === "POST" && /^\/threads\/[^/]+\/state\/checkpoint$/.test(path)) {
       const b = parse(r.body);
       if (b.ok && typeof b.value?.subgraphs === "boolean") return { ...r, body: JSON.stringify({ ...b.value, subgraphs: String(b.value.subgraphs) }) };
@@ -382,7 +394,6 @@ export const UNREPAIRED: Record<string, string> = {
   "STO-025": "the reference lists store items in the order they were first put, not by their last update (a repair would need every item's update time)",
   "STO-045": "the reference keeps listing a namespace whose only item was deleted (MAY)",
   "THR-159": "POST /threads/{thread_id}/history without limit answers every state; answering one would break every other caller of the history that relies on the reference's default",
-  "RUN-042": "GET /threads/{thread_id}/runs applies offset within the first limit runs (repaired in the bookkeeping branch's repairs)",
   "MTK-092": "the webhook delivery goes from the server to the suite's receiver directly, not through the proxy",
   "SSE-007": "some 'checkpoints' events of the reference lack config (a stream repair would have to invent the checkpoint's config)",
   "STR-032": "joining the stream of an unknown run answers 200 with an error event; the proxy sends a stream's headers at once (it keeps the timing), so it cannot turn that stream into a 404",

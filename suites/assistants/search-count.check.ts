@@ -193,6 +193,9 @@ check(
     const f = await family(c);
     const { res, list } = await search(c, { metadata: f.filter, name: "ALPHA", limit: 100 });
     expectEqual(list.map((a) => a.name), ["alpha-conf"], "names matched by name=ALPHA", res);
+    // Anywhere in the name, not only at its start: "PHA-C" is in the middle of "alpha-conf".
+    const middle = await search(c, { metadata: f.filter, name: "PHA-C", limit: 100 });
+    expectEqual(middle.list.map((a) => a.name), ["alpha-conf"], "names matched by name=PHA-C (a substring in the middle)", middle.res);
   },
 );
 

@@ -200,3 +200,57 @@ check(
     expectStatus(res, [404, 405]);
   },
 );
+
+// ------------------------------------------------------------------ the JSON-RPC envelope of errors
+
+check(
+  {
+    id: "MCP-008",
+    level: "MUST",
+    profile: "mcp",
+    operations: [POST],
+    spec: [
+      { source: "jsonrpc", section: "5 Response object, id", quote: "It MUST be the same as the value of the id member in the Request Object." },
+      { source: "jsonrpc", section: "5 Response object, jsonrpc", quote: "A String specifying the version of the JSON-RPC protocol. MUST be exactly \"2.0\"." },
+      { source: "mcp", section: "Basic, Messages, Responses", quote: "Responses MUST include the same ID as the request they correspond to." },
+    ],
+    title: "A JSON-RPC error POST /mcp/ answers carries jsonrpc \"2.0\" and the request's id, as sent: a string id and an integer id alike",
+  },
+  async (c) => {
+    for (const id of [`conformance-error-${Date.now()}`, 4242]) {
+      const { res, reply } = await send(c, { jsonrpc: "2.0", id, method: "conformance/no-such-method", params: {} });
+      hintIfAbsent(res);
+      ensure(reply && typeof reply === "object", `POST /mcp/ answered no JSON-RPC message to a request with id ${JSON.stringify(id)}: ${res.text.slice(0, 200)}`, res);
+      if (reply.error === undefined) c.skip(`the request for an unknown method was answered without a JSON-RPC error (MCP-003 judges that): ${JSON.stringify(reply).slice(0, 200)}`);
+      expectEqual(reply.jsonrpc, "2.0", "jsonrpc of the error response", res);
+      expectEqual(reply.id, id, `id of the error response to a request with id ${JSON.stringify(id)} (the same value, of the same type)`, res);
+    }
+  },
+);
+
+check(
+  {
+    id: "MCP-009",
+    level: "MUST",
+    profile: "mcp",
+    operations: [POST],
+    spec: [
+      { source: "jsonrpc", section: "5 Response object, id", quote: "If there was an error in detecting the id in the Request Object (e.g. Parse error/Invalid Request), it MUST be Null." },
+      { source: "mcp", section: "Basic, Transports, Streamable HTTP, Sending Messages to the Server", note: "the body of such a 400 MAY be a JSON-RPC error response; when it is one, JSON-RPC's rules hold" },
+    ],
+    title: "A JSON-RPC error answering a body that is not JSON carries jsonrpc \"2.0\" and id null",
+  },
+  async (c) => {
+    const res = await c.api.request({ method: "POST", path: "/mcp/", body: '{"jsonrpc": "2.0", "id": 7, "method": ', headers: { "content-type": "application/json", accept: BOTH } });
+    if (res.status === 404) hintIfAbsent(res as StreamResponse);
+    let body: any;
+    try {
+      body = JSON.parse(res.text);
+    } catch {
+      body = undefined;
+    }
+    if (!body || typeof body !== "object" || body.error === undefined) c.skip(`the answer (${res.status}) carries no JSON-RPC error, which no document requires (MCP-004 judges its status)`);
+    expectEqual(body.jsonrpc, "2.0", "jsonrpc of the error response to a body that is not JSON", res);
+    expectEqual(body.id, null, "id of the error response to a body whose id could not be read", res);
+  },
+);

@@ -15,3 +15,4 @@ import "./carry.checks";
 import "./framing.checks";
 import "./semantics.checks";
 import "./thread-stream.checks";
+import "./order.checks";

@@ -563,3 +563,23 @@ check(
   },
 );
 
+
+check(
+  {
+    id: "SUB-021",
+    level: "MUST",
+    profile: "threads",
+    operations: [STATE],
+    spec: [{ source: "openapi", section: "GET /threads/{thread_id}/state, subgraphs", quote: "Whether to include subgraphs in the response.", note: "default false; the same in openapi-prev" }, TASK_STATE],
+    title: "GET /threads/{thread_id}/state without subgraphs gives the subgraph node's task no subgraph state (the default is false)",
+    requires: NESTED,
+    timeoutMs: RUN_TIMEOUT_MS,
+  },
+  async (c) => {
+    const p = await pausedInSubgraph(c);
+    expectStatus(p.state, 200);
+    const t = taskOf(expectJsonObject(p.state), "outer");
+    if (t === undefined) return c.skip(`the paused state has no task of the node 'outer' (SUB-003 judges the tasks): ${show(p.state.json.tasks)}`);
+    ensure(t.state === undefined || t.state === null, `without subgraphs, the task of 'outer' carries the subgraph's state: ${show(t.state)}`, p.state);
+  },
+);

@@ -49,7 +49,9 @@ function corpusKey(req: ProxiedRequest, graph: string | undefined): string {
   })();
   if (req.method === "GET" && /\/runs\/[^/]+\/stream$/.test(path)) return `join:${graph ?? "?"}${req.headers["last-event-id"] ? ":replay" : ""}`;
   if (path === "/runs/stream") return `stateless:${graph}`;
-  if (/\/runs\/stream$/.test(path)) return `thread:${graph}${body.stream_resumable ? ":resumable" : ""}`;
+  // The corpus's quiet stream (a run of 'slow' that sleeps past a heartbeat interval) is a kind of its own.
+  const quiet = typeof body.input?.sleep_ms === "number" && body.input.sleep_ms > 10_000 ? ":quiet" : "";
+  if (/\/runs\/stream$/.test(path)) return `thread:${graph}${body.stream_resumable ? ":resumable" : ""}${quiet}`;
   return `other:${path}`;
 }
 
@@ -64,7 +66,7 @@ function transformOf(id: string): StreamTransform {
 const FRAMING_FAULTS: Record<string, { stream: string; names: RegExp; mutant: string }> = {
   "SSE-001": { stream: "stateless:chat", names: /POST \/runs\/stream: stateless run of 'chat'/, mutant: "stream-as-text-plain" },
   "SSE-002": { stream: "thread:chat", names: /thread run of 'chat'/, mutant: "stream-invalid-utf8" },
-  "SSE-003": { stream: "thread:slow", names: /thread run of 'slow'/, mutant: "stream-unknown-field" },
+  "SSE-003": { stream: "thread:slow", names: /thread run of 'slow', stream_mode custom/, mutant: "stream-unknown-field" },
   "SSE-004": { stream: "thread:subgraph", names: /thread run of 'subgraph'/, mutant: "stream-mixed-line-endings" },
   "SSE-005": { stream: "thread:error", names: /thread run of 'error'/, mutant: "stream-last-unterminated" },
   "SSE-006": { stream: "thread:interrupt", names: /thread run of 'interrupt'/, mutant: "stream-data-not-json" },

@@ -45,6 +45,8 @@ export interface CheckContext {
   skip(reason: string): never;
   /** A line of explanation kept in the evidence. */
   note(text: string): void;
+  /** Adds n to a figure the check counts (the report sums each over the run's checks). */
+  tally(name: string, n: number): void;
   /**
    * A deviation the check met but does not fail on (its claim is another one):
    * reported in the finding of its cause, with this exchange.
@@ -157,6 +159,7 @@ async function evaluate(meta: CheckMeta, fn: CheckFn, run: RunContext, timeoutMs
   const started = performance.now();
   const notes: string[] = [];
   const noted: Observation[] = [];
+  const tallies: Record<string, number> = {};
   const recorder = newRecorder("check");
   const claim = run.claims[meta.profile];
   if (claim && !claim.claimed) {
@@ -196,6 +199,7 @@ async function evaluate(meta: CheckMeta, fn: CheckFn, run: RunContext, timeoutMs
       throw new SkipSignal(reason);
     },
     note: (text) => void notes.push(text),
+    tally: (name, n) => void (tallies[name] = (tallies[name] ?? 0) + n),
     observe: (o, res) =>
       void noted.push({
         ...o.cause,
@@ -253,6 +257,7 @@ async function evaluate(meta: CheckMeta, fn: CheckFn, run: RunContext, timeoutMs
     durationMs: Math.round(performance.now() - started),
     ...(cause ? { cause } : {}),
     ...(observations.length ? { observations } : {}),
+    ...(Object.keys(tallies).length ? { tallies } : {}),
   };
 }
 

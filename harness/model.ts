@@ -178,5 +178,7 @@ export interface Verdict {
   cause?: Cause;
   /** Deviations seen on the wire during the check, whatever its outcome. */
   observations?: Observation[];
+  /** Figures the check counted, by name (e.g. the auth profile's "cross-user attempts"), whatever its outcome. */
+  tallies?: Record<string, number>;
 }
 

@@ -193,6 +193,8 @@ export interface Report {
   findings?: Finding[];
   /** Findings counted by level. */
   findingCounts?: Record<Level, number> & { total: number };
+  /** Each figure the checks counted (their `tallies`), summed over the run's checks. */
+  tallies?: Record<string, number>;
   checks: ReportedCheck[];
   /** Harness errors that belong to no single check. */
   problems: HarnessProblem[];

@@ -50,6 +50,13 @@ export function scoreOf(checks: Array<{ outcome: Outcome }>): Score {
   };
 }
 
+/** Each figure the checks counted, summed over them (undefined when none counted any). */
+export function talliesOf(checks: Array<{ tallies?: Record<string, number> }>): Record<string, number> | undefined {
+  const out: Record<string, number> = {};
+  for (const c of checks) for (const [name, n] of Object.entries(c.tallies ?? {})) out[name] = (out[name] ?? 0) + n;
+  return Object.keys(out).length ? out : undefined;
+}
+
 export function scoreCard(checks: Array<{ id: string; level: Level; outcome: Outcome }>): ScoreCard {
   const levels = {} as Record<Level, Score>;
   for (const l of LEVELS) levels[l] = scoreOf(checks.filter((c) => c.level === l));
@@ -244,14 +251,16 @@ export function finishReport(report: Report, opts: FinishOptions): Report {
   let r: Report = {
     ...{ reportFormat: REPORT_FORMAT, suite: report.suite, contract: report.contract, target, runId: report.runId, seed: report.seed },
     ...{ startedAt: report.startedAt, finishedAt: "", durationMs: report.durationMs, selection: report.selection, shard: undefined, merged: undefined, claims: opts.claims },
-    ...{ profiles: report.profiles, summary: report.summary, score: undefined, findingCounts: undefined, verdict: undefined, baseline: undefined, findings: undefined },
+    ...{ profiles: report.profiles, summary: report.summary, score: undefined, tallies: undefined, findingCounts: undefined, verdict: undefined, baseline: undefined, findings: undefined },
     ...report,
     target,
     finishedAt: (opts.finishedAt ?? new Date()).toISOString(),
     claims: opts.claims,
     profiles: profileTable(report.checks, opts.claims),
     score: scoreCard(report.checks),
+    tallies: talliesOf(report.checks),
   };
+  if (!r.tallies) delete r.tallies;
   r = withFindings(r);
   if (opts.baseline) r = applyBaseline(r, opts.baseline, opts.catalogIds);
   r.verdict = verdictOf(r);

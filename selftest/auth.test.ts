@@ -2,7 +2,8 @@
 // profile's claim (two identities at least), when the embedded reference
 // starts its instance with the fixture auth, the fixture auth itself (what each
 // handler answers), and the redaction gate: a server that echoes the users'
-// credentials everywhere leaves no token in any report, nor on the console.
+// credentials everywhere leaves no token in any report, nor on the console;
+// the reports sum the cross-user attempts and leaks every check counts.
 
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,6 +14,8 @@ import { AUTH_NEEDS_IDENTITIES, decideClaims, parseIdentities, UsageError } from
 import { selectsAuth } from "../scripts/cli/run";
 import { runCli } from "./support/cli";
 import { json, listen, type Local } from "./support/servers";
+import type { Report } from "../reporters/model";
+import { formatSummary } from "../reporters/terminal/summary";
 
 describe("--identity", () => {
   it("parses NAME=\"Header: value\", in order, a name given twice getting both headers", () => {
@@ -141,5 +144,18 @@ describe("credentials in the reports", () => {
     for (const t of TOKENS) expect(all).not.toContain(t);
     // The curl lines name each user's credentials by a variable of their own.
     expect(all).toContain("$AUTHORIZATION_ALICE");
+  });
+
+  it("counts every check's cross-user attempts and leaks, passed or not, and sums them in every report", async () => {
+    const rep = JSON.parse(await readFile(join(dir, "report.json"), "utf8")) as Report;
+    const names = ["cross-user attempts", "cross-user leaks"];
+    for (const c of rep.checks) expect(Object.keys(c.tallies ?? {}).sort(), c.id).toEqual(names);
+    const sum = (name: string) => rep.checks.reduce((n, c) => n + (c.tallies?.[name] ?? 0), 0);
+    expect(rep.tallies).toEqual({ [names[0]!]: sum(names[0]!), [names[1]!]: sum(names[1]!) });
+    // This server refuses everyone, so the figures are 0 here; docs/implementations shows them against the reference.
+    const line = `cross-user attempts ${sum(names[0]!)}, cross-user leaks ${sum(names[1]!)}`;
+    expect(await readFile(join(dir, "report.md"), "utf8")).toContain(`| counted by the checks | ${line} |`);
+    expect(await readFile(join(dir, "report.html"), "utf8")).toContain(line);
+    expect(formatSummary(rep)).toContain(`Counted by the checks: ${line}`);
   });
 });

@@ -29,6 +29,7 @@ import {
   seconds,
   selectionText,
   shardText,
+  talliesText,
   statusOf,
   STATUS_LABEL,
   STATUS_ORDER,
@@ -163,6 +164,8 @@ function facts(r: Report): string {
   ];
   const part = shardText(r);
   if (part) rows.push([r.shard ? "shard" : "shards", h(part)]);
+  const tallied = talliesText(r);
+  if (tallied) rows.push(["counted by the checks", h(tallied)]);
   if (r.baseline) {
     const b = r.baseline;
     rows.push(["baseline", h(`${b.file}: ${b.entries} entries, ${b.expected.length} expected, ${b.stale.length} stale, ${b.notRun.length} not run`)]);

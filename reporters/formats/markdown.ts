@@ -27,6 +27,7 @@ import {
   seconds,
   selectionText,
   shardText,
+  talliesText,
   statusOf,
   STATUS_ICON,
   STATUS_LABEL,
@@ -64,6 +65,8 @@ function header(r: Report): string {
   ];
   const part = shardText(r);
   if (part) rows.push([r.shard ? "shard" : "shards", md(part)]);
+  const tallied = talliesText(r);
+  if (tallied) rows.push(["counted by the checks", md(tallied)]);
   if (r.baseline) {
     rows.push(["baseline", `${codeCell(r.baseline.file)}: ${r.baseline.entries} entries, ${r.baseline.expected.length} expected, ${r.baseline.stale.length} stale, ${r.baseline.notRun.length} not run`]);
   }

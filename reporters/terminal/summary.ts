@@ -10,7 +10,7 @@ import { PROFILES } from "../../harness/model";
 import { clip, terminalSafe } from "../escape";
 import { formatScore, verdictOf } from "../report";
 import type { Counts, Report } from "../model";
-import { ATTENTION, bySeverity, findingReach, findingsOf, statusOf, STATUS_LABEL, type Status } from "../view";
+import { ATTENTION, bySeverity, findingReach, findingsOf, statusOf, STATUS_LABEL, talliesText, type Status } from "../view";
 import { checkLine, paint } from "./paint";
 
 const COLUMNS: Array<keyof Counts> = ["total", "pass", "fail", "warn", "notice", "skip", "error"];
@@ -41,6 +41,8 @@ export function formatSummary(report: Report, opts: SummaryOptions = {}): string
     lines.push(row(name, info!.counts, info!.score ? formatScore(info!.score) : "", width) + (info!.claimed ? "" : p.dim(`   (not claimed: ${terminalSafe(info!.reason)})`)));
   }
   lines.push(p.bold(row("all", report.summary, report.score ? formatScore(report.score) : "", width)));
+  const tallied = talliesText(report);
+  if (tallied) lines.push(`Counted by the checks: ${terminalSafe(tallied)}`);
 
   // The fix list: every finding, most binding first (one line each; the reports have the evidence).
   const findings = findingsOf(report);

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { FIELD_COVERAGE, ROUND_TRIPS } from "../suites/_support/roundtrip";
+import { FIELD_COVERAGE, ROUND_TRIPS } from "../suites/_support/roundtrip.checks";
 import { CATALOGUE } from "../scripts/mutants/catalogue";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

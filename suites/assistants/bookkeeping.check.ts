@@ -18,7 +18,7 @@ import type { HttpResponse } from "../../harness/http";
 import type { Citation } from "../../harness/model";
 import { createAssistant, uuid } from "../_support/resources";
 import { assistantFor, createRun, createThread, pollRun, RUN_TIMEOUT_MS } from "../_support/runs";
-import { at, holds, ROUND_TRIPS, type RoundTrip } from "../_support/roundtrip";
+import { at, holds, ROUND_TRIPS, type RoundTrip } from "../_support/roundtrip.checks";
 
 const SEARCH = "POST /assistants/search";
 const COUNT = "POST /assistants/count";

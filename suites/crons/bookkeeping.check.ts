@@ -14,7 +14,7 @@ import { ensure, expectEqual, expectJsonArray, expectJsonObject, expectSameMembe
 import type { Citation } from "../../harness/model";
 import { uuid } from "../_support/resources";
 import { assistantFor, createThread, isTerminalRunStatus, pollRun, RUN_TIMEOUT_MS } from "../_support/runs";
-import { at, holds, ROUND_TRIPS } from "../_support/roundtrip";
+import { at, holds, ROUND_TRIPS } from "../_support/roundtrip.checks";
 
 const ECHO = ["graph:echo"];
 /** 00:00 UTC on January 1st: a cron that does not fire while the suite runs. */

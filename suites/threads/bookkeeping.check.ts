@@ -15,7 +15,7 @@ import { ensure, expectEqual, expectJsonArray, expectJsonObject, expectSameMembe
 import type { Citation } from "../../harness/model";
 import { uuid } from "../_support/resources";
 import { assistantFor, createRun, createThread, pollRun, runToEnd, RUN_TIMEOUT_MS, settleThread } from "../_support/runs";
-import { at, holds, roundTrip } from "../_support/roundtrip";
+import { at, holds, roundTrip } from "../_support/roundtrip.checks";
 
 const SEARCH = "POST /threads/search";
 const COUNT = "POST /threads/count";

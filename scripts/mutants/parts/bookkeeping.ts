@@ -12,7 +12,7 @@
 // Each mutant names, in a comment, the check(s) expected to catch it.
 
 import { randomUUID } from "node:crypto";
-import { ROUND_TRIPS, type RoundTrip } from "../../../suites/_support/roundtrip";
+import { ROUND_TRIPS, type RoundTrip } from "../../../suites/_support/roundtrip.checks";
 import { ASSISTANT, createsRun, editEach, editOk, ignoreFields, json, KEPT, pathOf, route, THREAD, type Match } from "../faults";
 import { m, type Mutant } from "../mutant";
 import { editEvents, rewriteRequestJson, type Fault, type ProxiedRequest, type ProxiedResponse, type StreamTransform } from "../proxy";

@@ -1,7 +1,7 @@
 // The self-tests' one shape for "this check fails when the server breaks what
 // it states": the checks pass behind the proxy with no mutant (the base), and
 // each named mutant, behind the same proxy, makes each of its checks fail (warn,
-// for a SHOULD check: at its own level) with evidence. It runs through the engine of `npm run mutants`, so a self-test
+// for a SHOULD check: at its own level) or meet a new finding, with evidence. It runs through the engine of `npm run mutants`, so a self-test
 // and the mutation score judge a mutant the same way.
 
 import { expect, it } from "vitest";
@@ -36,6 +36,8 @@ export function itKills(cases: KillCase[], opts: KillOptions): void {
     for (const id of checks) {
       const c = run.report!.checks.find((x) => x.id === id);
       expect(c?.outcome, `${id}: ${c?.message} ${JSON.stringify(c?.evidence.notes ?? [])}`).toBe("pass");
+      // Nor does it meet a finding on the wire: one behind a mutant is then the mutant's.
+      expect(c?.met ?? [], `${id} meets findings with no mutant`).toEqual([]);
     }
   });
 
@@ -47,9 +49,12 @@ export function itKills(cases: KillCase[], opts: KillOptions): void {
       expect(run.code, run.stderr).toBe(1);
       for (const id of expected) {
         const c = run.report!.checks.find((x) => x.id === id);
-        // At the check's own level (a MUST check fails, a SHOULD check warns), or failed by
-        // what the mutant broke on the wire, which is judged at MUST whatever the check's level.
-        expect([c ? outcomeForLevel(c.level) : "fail", "fail"], `${id}: ${c?.outcome}: ${c?.message}`).toContain(c?.outcome);
+        // At the check's own level (a MUST check fails, a SHOULD check warns); or, as the engine
+        // counts a kill, the check met a finding the base did not have: a wire deviation such as a
+        // dropped required field is no check's own claim, and every check that meets it reports it.
+        const failed = [c ? outcomeForLevel(c.level) : "fail", "fail"].includes(c?.outcome ?? "");
+        const met = (run.report!.findings ?? []).filter((f) => c?.met?.includes(f.id)).map((f) => f.id);
+        expect(failed || met.length > 0, `${id}: ${c?.outcome}: ${c?.message}; met no finding`).toBe(true);
         expect(c?.evidence.exchanges.length, id).toBeGreaterThan(0);
       }
     });

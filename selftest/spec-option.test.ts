@@ -38,9 +38,11 @@ describe("--spec", () => {
     expect(rep.contract).toMatchObject({ title: "tiny", version: "9.9", own: false });
     expect(rep.contract.missingOperations).toContain("GET /info");
     expect(rep.contract.missingOperations).not.toContain("GET /ok");
-    // Judged against the tiny contract, /ok passes; /info is not validated, so its checks stand on their own assertions.
+    // Judged against the tiny contract, /ok passes; /info is not validated, so nothing on the wire
+    // makes a finding of it, and its checks stand on their own assertions.
     expect(rep.checks.find((c: any) => c.id === "SYS-001").outcome).toBe("pass");
-    expect(rep.checks.find((c: any) => c.id === "SYS-003").outcome).toBe("pass");
+    expect(rep.findings.filter((f: any) => f.seenBy.includes("wire") && f.operations.includes("GET /info"))).toEqual([]);
+    expect(rep.checks.find((c: any) => c.id === "SYS-004").outcome).toBe("pass");
     expect(r.stdout).toMatch(/lacks \d+ operation\(s\) the checks exercise/);
   });
 

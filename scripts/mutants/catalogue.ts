@@ -491,9 +491,9 @@ const CORE: Mutant[] = [
   m("cancel-action-ignored", "request", "Cancel ignores action (rollback interrupts instead)", ["MTK-03*"], () => ({
     request: dropQuery((r) => r.method === "POST" && /\/cancel$/.test(pathOf(r)), "action"),
   }), { catches: ["MTK-032", "MTK-033", "MTK-036", "MTK-037", "MTK-039"] }),
-  m("cancel-wait-ignored", "request", "Cancel ignores wait=true (answers before the run has ended)", ["MTK-03*"], () => ({
-    request: dropQuery((r) => r.method === "POST" && /\/cancel$/.test(pathOf(r)), "wait"),
-  }), { catches: ["MTK-031", "MTK-033", "MTK-035", "MTK-037"] }),
+  m("cancel-wait-ignored", "request", "Cancel ignores wait=true: it answers at once, and the run reads running for a moment after", ["MTK-03*"], cancelWaitIgnored, {
+    catches: ["MTK-031", "MTK-033", "MTK-035", "MTK-037"],
+  }),
   m("webhook-ignored", "request", "Runs ignore webhook (no delivery)", ["MTK-09*"], () => ({ request: ignoreFields(createsRun, "webhook") }), { catches: ["MTK-09*"] }),
   m("run-checkpoint-ignored", "request", "A run created with checkpoint starts from the latest state", ["MTK-069", "MTK-070"], () => ({
     request: ignoreFields(createsRun, "checkpoint", "checkpoint_id"),
@@ -662,6 +662,33 @@ const CORE: Mutant[] = [
     response: editOk((r) => pathOf(r).startsWith("/mcp"), (b) => (b?.error?.code === -32601 ? { jsonrpc: "2.0", id: b.id, result: {} } : b)),
   }), { catches: ["MCP-003"] }),
 ];
+
+/**
+ * A cancel that ignores wait=true on a server that ends a run a moment after it
+ * is asked to (a worker that notices the cancel at its next step): the cancel
+ * answers at once and the run still reads `running` for LAG_MS. The reference
+ * ends a run as the cancel is made, so dropping `wait` alone would change
+ * nothing a client can see there.
+ */
+function cancelWaitIgnored(): Omit<Fault, "name"> {
+  const LAG_MS = 800;
+  const CANCEL = /^\/threads\/[^/]+\/runs\/([^/]+)\/cancel$/;
+  const GET_RUN = /^\/threads\/[^/]+\/runs\/[^/]+$/;
+  const lagging = new Map<string, number>();
+  const dropWait = dropQuery(() => true, "wait");
+  return {
+    request: (r) => {
+      const run = r.method === "POST" ? CANCEL.exec(pathOf(r))?.[1] : undefined;
+      if (!run || new URL(r.path, "http://proxy.invalid").searchParams.get("wait") !== "true") return r;
+      lagging.set(run, Date.now() + LAG_MS);
+      return dropWait(r);
+    },
+    response: editOk(
+      (q) => q.method === "GET" && GET_RUN.test(pathOf(q)),
+      (b) => (b && typeof b === "object" && (lagging.get(b.run_id) ?? 0) > Date.now() && b.status !== "pending" && b.status !== "running" ? { ...b, status: "running" } : b),
+    ),
+  };
+}
 
 /**
  * Every mutant: this file's, then each part's (scripts/mutants/parts/, one file

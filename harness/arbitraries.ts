@@ -187,7 +187,12 @@ export function safeUrl(absolute: boolean): fc.Arbitrary<string> {
   const host = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/).map((h) => `${h}.invalid`);
   const seg = fc.stringMatching(/^[a-z0-9_-]{1,8}$/);
   const abs = fc.tuple(fc.constantFrom("http", "https"), host, fc.array(seg, { maxLength: 3 })).map(([s, h, p]) => `${s}://${h}/${p.join("/")}`);
-  return absolute ? abs : fc.oneof(abs, fc.array(seg, { minLength: 1, maxLength: 3 }).map((p) => `/${p.join("/")}`));
+  return absolute
+    ? abs
+    : fc.oneof(
+        abs,
+        fc.array(seg, { minLength: 1, maxLength: 3 }).map((p) => `/${p.join("/")}`),
+      );
 }
 
 const DATE_MIN = new Date("1970-01-01T00:00:00Z");
@@ -220,7 +225,11 @@ function formatArb(format: string): fc.Arbitrary<string> | undefined {
 function badFormatArb(format: string): fc.Arbitrary<string> | undefined {
   switch (format) {
     case "uuid":
-      return fc.oneof(fc.constantFrom("not-a-uuid", "1234", ""), fc.uuid().map((u) => u.replace(/-/g, "")), fc.uuid().map((u) => `${u.slice(0, -1)}g`));
+      return fc.oneof(
+        fc.constantFrom("not-a-uuid", "1234", ""),
+        fc.uuid().map((u) => u.replace(/-/g, "")),
+        fc.uuid().map((u) => `${u.slice(0, -1)}g`),
+      );
     case "date-time":
       return fc.constantFrom("yesterday", "2024-13-01T00:00:00Z", "2024-01-01", "2024-01-01T10:00:00", "not a date");
     case "date":
@@ -265,10 +274,7 @@ function stringArb(s: Record<string, any>, o: { maxStringLength: number }): fc.A
   }
   const upper = Math.min(max, min + o.maxStringLength);
   if (min > 0 || max < Infinity) return fc.string({ minLength: min, maxLength: upper, unit: "grapheme-ascii" });
-  return fc.oneof(
-    { weight: 3, arbitrary: fc.string({ maxLength: upper, unit: "grapheme-ascii" }) },
-    { weight: 1, arbitrary: fc.string({ maxLength: upper, unit: "grapheme" }) },
-  );
+  return fc.oneof({ weight: 3, arbitrary: fc.string({ maxLength: upper, unit: "grapheme-ascii" }) }, { weight: 1, arbitrary: fc.string({ maxLength: upper, unit: "grapheme" }) });
 }
 
 function numberArb(s: Record<string, any>, integer: boolean): fc.Arbitrary<number> | undefined {
@@ -379,7 +385,7 @@ function build(schema: Schema, path: Path, st: BuildState, stack: readonly objec
       // (its own, plus those forced on the way to a mutation site) would always
       // match both: it is left out, or the filter below would never end.
       const forced = forcedNext(st, path);
-      const requiredOf = (m: Schema) => new Set<string>(typeof m === "object" ? (flatten(m, st.o.root) as any).required ?? [] : []);
+      const requiredOf = (m: Schema) => new Set<string>(typeof m === "object" ? ((flatten(m, st.o.root) as any).required ?? []) : []);
       const hopeless = (i: number) => {
         const have = new Set([...requiredOf(merged[i]!), ...forced]);
         return merged.some((m, j) => j !== i && requiredOf(m).size > 0 && [...requiredOf(m)].every((k) => have.has(k)));
@@ -444,7 +450,12 @@ function arrayArb(s: Record<string, any>, path: Path, st: BuildState, stack: rea
   const restMin = Math.max(0, minItems - prefix.length);
   const restMax = Math.max(0, maxItems - prefix.length);
   if (!item && restMin > 0) return undefined;
-  const rest = item && restMax > 0 ? (s.uniqueItems ? fc.uniqueArray(item, { minLength: restMin, maxLength: restMax, selector: (v) => JSON.stringify(v) }) : fc.array(item, { minLength: restMin, maxLength: restMax })) : fc.constant([] as unknown[]);
+  const rest =
+    item && restMax > 0
+      ? s.uniqueItems
+        ? fc.uniqueArray(item, { minLength: restMin, maxLength: restMax, selector: (v) => JSON.stringify(v) })
+        : fc.array(item, { minLength: restMin, maxLength: restMax })
+      : fc.constant([] as unknown[]);
   if (prefix.length === 0) return rest;
   return fc.tuple(fc.tuple(...(prefixArbs as fc.Arbitrary<unknown>[])), rest).map(([a, b]) => [...a, ...b]);
 }
@@ -592,7 +603,13 @@ export function mutationSites(schema: Schema, opts: ArbitraryOptions & { maxDept
     if (Array.isArray(s.enum)) {
       const strings = s.enum.filter((e: unknown) => typeof e === "string") as string[];
       if (strings.length) {
-        const bad = fc.oneof(fc.constant(`${strings[0]}_unknown`), fc.constant(strings[0]!.toUpperCase() === strings[0] ? strings[0]!.toLowerCase() : strings[0]!.toUpperCase()), fc.stringMatching(/^[a-z]{1,10}$/)).filter((v) => !s.enum.includes(v));
+        const bad = fc
+          .oneof(
+            fc.constant(`${strings[0]}_unknown`),
+            fc.constant(strings[0]!.toUpperCase() === strings[0] ? strings[0]!.toLowerCase() : strings[0]!.toUpperCase()),
+            fc.stringMatching(/^[a-z]{1,10}$/),
+          )
+          .filter((v) => !s.enum.includes(v));
         sites.push({ kind: "outside-enum", path, rule: `${where} is one of ${strings.join(", ")}`, bad });
       }
       return;
@@ -600,10 +617,13 @@ export function mutationSites(schema: Schema, opts: ArbitraryOptions & { maxDept
     const types = new Set(typesOf(s) ?? []);
     if (types.has("integer") || types.has("number")) {
       const integer = !types.has("number");
-      if (typeof s.minimum === "number") sites.push({ kind: "below-minimum", path, rule: `${where} minimum ${s.minimum}`, bad: fc.constantFrom(s.minimum - 1, ...(integer ? [] : [s.minimum - 0.5]), s.minimum - 1000) });
-      if (typeof s.exclusiveMinimum === "number") sites.push({ kind: "below-minimum", path, rule: `${where} exclusiveMinimum ${s.exclusiveMinimum}`, bad: fc.constantFrom(s.exclusiveMinimum, s.exclusiveMinimum - 1) });
+      if (typeof s.minimum === "number")
+        sites.push({ kind: "below-minimum", path, rule: `${where} minimum ${s.minimum}`, bad: fc.constantFrom(s.minimum - 1, ...(integer ? [] : [s.minimum - 0.5]), s.minimum - 1000) });
+      if (typeof s.exclusiveMinimum === "number")
+        sites.push({ kind: "below-minimum", path, rule: `${where} exclusiveMinimum ${s.exclusiveMinimum}`, bad: fc.constantFrom(s.exclusiveMinimum, s.exclusiveMinimum - 1) });
       if (typeof s.maximum === "number") sites.push({ kind: "above-maximum", path, rule: `${where} maximum ${s.maximum}`, bad: fc.constantFrom(s.maximum + 1, s.maximum + 1000) });
-      if (typeof s.exclusiveMaximum === "number") sites.push({ kind: "above-maximum", path, rule: `${where} exclusiveMaximum ${s.exclusiveMaximum}`, bad: fc.constantFrom(s.exclusiveMaximum, s.exclusiveMaximum + 1) });
+      if (typeof s.exclusiveMaximum === "number")
+        sites.push({ kind: "above-maximum", path, rule: `${where} exclusiveMaximum ${s.exclusiveMaximum}`, bad: fc.constantFrom(s.exclusiveMaximum, s.exclusiveMaximum + 1) });
     }
     if (types.has("string")) {
       if (typeof s.minLength === "number" && s.minLength > 0) {
@@ -615,7 +635,8 @@ export function mutationSites(schema: Schema, opts: ArbitraryOptions & { maxDept
       }
       if (s.format) {
         const bad = badFormatArb(s.format);
-        if (bad) sites.push({ kind: "wrong-format", path, rule: `${where} has format ${s.format}`, bad: bad.filter((v) => lengthOf(v) >= (s.minLength ?? 0) && lengthOf(v) <= (s.maxLength ?? Infinity)) });
+        if (bad)
+          sites.push({ kind: "wrong-format", path, rule: `${where} has format ${s.format}`, bad: bad.filter((v) => lengthOf(v) >= (s.minLength ?? 0) && lengthOf(v) <= (s.maxLength ?? Infinity)) });
       }
       if (s.pattern) {
         const re = new RegExp(s.pattern, "u");
@@ -630,7 +651,8 @@ export function mutationSites(schema: Schema, opts: ArbitraryOptions & { maxDept
     }
     if (types.has("object")) {
       for (const k of s.required ?? []) sites.push({ kind: "missing-required", path, key: k, rule: `${showPath([...path, k])} is required` });
-      if (s.additionalProperties === false) sites.push({ kind: "extra-property", path, key: "unexpected_field", rule: `${where} has no other properties than ${Object.keys(s.properties ?? {}).join(", ")}` });
+      if (s.additionalProperties === false)
+        sites.push({ kind: "extra-property", path, key: "unexpected_field", rule: `${where} has no other properties than ${Object.keys(s.properties ?? {}).join(", ")}` });
       for (const [k, sub] of Object.entries<Schema>(s.properties ?? {})) visit(sub, [...path, k], [...stack, key]);
     }
   };
@@ -732,4 +754,3 @@ function prefixes(path: Path): string[] {
   for (let i = 1; i <= path.length; i++) out.push(pk(path.slice(0, i)));
   return out;
 }
-

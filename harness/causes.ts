@@ -29,7 +29,7 @@ export const WIRE_WORDS = {
     { source: "contract", section: "components.responses.ValidationError x-decision", note: "400 is declared for a body that is not JSON only" },
   ],
   errorBody: [
-    { source: "openapi", section: "components.schemas.ErrorResponse", quote: "\"required\": [\"detail\"]" },
+    { source: "openapi", section: "components.schemas.ErrorResponse", quote: '"required": ["detail"]' },
     { source: "contract", section: "components.schemas.ErrorBody x-decision", note: "an object with detail, or a JSON string" },
   ],
 } satisfies Record<string, Citation[]>;

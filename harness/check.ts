@@ -336,7 +336,11 @@ export function classify(
   if (isAssertionError(thrown)) return failed(thrown.message, own);
   if (thrown instanceof TransportError) {
     const op = thrown.record.operation;
-    const how = /within [0-9]+ ms/.test(thrown.record.error ?? "") ? "no complete answer in time" : /aborted/.test(thrown.record.error ?? "") ? "no answer before the check's time was up" : "the connection failed";
+    const how = /within [0-9]+ ms/.test(thrown.record.error ?? "")
+      ? "no complete answer in time"
+      : /aborted/.test(thrown.record.error ?? "")
+        ? "no answer before the check's time was up"
+        : "the connection failed";
     const where = op ? operationFamily(op) : "a request";
     return failed(thrown.message, { signature: `no answer ${where}: ${how}`, title: `${where}: ${how}` }, thrown.record);
   }
@@ -348,7 +352,12 @@ export function classify(
     const first = violations[0]!;
     return failed(`the check could not go on after an answer broke the contract: ${describeViolations(violations)} (${err.message})`, { signature: first.signature, title: first.title });
   }
-  const where = err.stack?.split("\n").slice(1, 3).map((l) => l.trim()).join(" ") ?? "";
+  const where =
+    err.stack
+      ?.split("\n")
+      .slice(1, 3)
+      .map((l) => l.trim())
+      .join(" ") ?? "";
   return { outcome: "error", message: `${prefix}harness error: ${err.name}: ${err.message}${where ? ` (${where})` : ""}` };
 }
 

@@ -172,7 +172,11 @@ export async function sweep(api: Api, runId: string): Promise<SweepResult> {
       }
       if (foreign > 0 && !leftovers.some((l) => l.kind === k.kind && l.id === "*")) {
         // Never deleted: nothing untagged is touched. Said, because the run's own may hide behind them.
-        leftovers.push({ kind: k.kind, id: "*", reason: `the search for the run's ${k.kind}s also answered ${foreign} that do not carry the run's tag (it ignores its filter?); those were left alone` });
+        leftovers.push({
+          kind: k.kind,
+          id: "*",
+          reason: `the search for the run's ${k.kind}s also answered ${foreign} that do not carry the run's tag (it ignores its filter?); those were left alone`,
+        });
       }
       if (todo.length === 0) break;
       for (const x of todo) {

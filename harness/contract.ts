@@ -12,8 +12,7 @@ import { contentTypeCause, schemaCause, statusCause, weaker, type SchemaSpot } f
 import { LEVELS, type Level, type OperationKey, type Profile, type WireViolation } from "./model";
 
 // ajv-formats is CommonJS; its default export arrives wrapped under some loaders.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
 
 export const DEFAULT_CONTRACT = fileURLToPath(new URL("../schemas/openapi.yaml", import.meta.url));
 
@@ -150,7 +149,10 @@ export function trimErrors(errors: ErrorObject[] | null | undefined, max = 12): 
 export function describeAjvErrors(errors: ErrorObject[] | null | undefined): string {
   return (errors ?? [])
     .slice(0, 5)
-    .map((e) => `${e.instancePath || "(body)"} ${e.message}${e.keyword === "additionalProperties" ? ` '${(e.params as any).additionalProperty}'` : ""}${e.keyword === "enum" ? ` ${JSON.stringify((e.params as any).allowedValues)}` : ""}`)
+    .map(
+      (e) =>
+        `${e.instancePath || "(body)"} ${e.message}${e.keyword === "additionalProperties" ? ` '${(e.params as any).additionalProperty}'` : ""}${e.keyword === "enum" ? ` ${JSON.stringify((e.params as any).allowedValues)}` : ""}`,
+    )
     .join("; ");
 }
 
@@ -189,7 +191,6 @@ function tolerate(doc: any, warnings: string[]): any {
   return walk(doc);
 }
 
-
 /** The level a node of the contract declares for itself (`x-level`), if any. */
 function levelOf(node: any): Level | undefined {
   const l = node?.["x-level"];
@@ -215,7 +216,10 @@ export function locateInSchema(doc: unknown, rootPointer: string, instancePath: 
   take(node);
   let component = COMPONENT.exec(pointer)?.[1] ?? "(inline)";
   let rel: string[] = [];
-  const segments = instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const segments = instancePath
+    .split("/")
+    .slice(1)
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i]!;
     const step = (n: any, p: string): { ptr: string; shown: string } | undefined => {
@@ -256,9 +260,7 @@ export function locateInSchema(doc: unknown, rootPointer: string, instancePath: 
  */
 export function causalErrors(errors: ErrorObject[]): ErrorObject[] {
   const combinators = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf");
-  return errors.filter(
-    (e) => !combinators.some((c) => c !== e && e.instancePath.startsWith(c.instancePath) && e.schemaPath.startsWith(`${c.schemaPath}/`)),
-  );
+  return errors.filter((e) => !combinators.some((c) => c !== e && e.instancePath.startsWith(c.instancePath) && e.schemaPath.startsWith(`${c.schemaPath}/`)));
 }
 
 /** The spots (component, path, keyword) of a failed validation, each with the level its place in the contract declares. */
@@ -268,7 +270,9 @@ export function schemaSpots(doc: unknown, schemaPointer: string, errors: ErrorOb
   for (const e of causalErrors(errors)) {
     const at = locateInSchema(doc, schemaPointer, e.instancePath);
     const params = e.params as Record<string, unknown>;
-    const detail = String(params.missingProperty ?? params.additionalProperty ?? params.type ?? params.format ?? params.allowedValue ?? (params.allowedValues ? JSON.stringify(params.allowedValues) : "") ?? "");
+    const detail = String(
+      params.missingProperty ?? params.additionalProperty ?? params.type ?? params.format ?? params.allowedValue ?? (params.allowedValues ? JSON.stringify(params.allowedValues) : "") ?? "",
+    );
     // The weakest level on the way decides: a field the contract added by
     // decision is judged at SHOULD wherever it sits, and so is everything in a
     // response the contract added.
@@ -314,7 +318,11 @@ async function buildContract(source: string): Promise<Contract> {
     document = (await SwaggerParser.validate(source, structuredClone(input) as any, {})) as Record<string, any>;
   } catch (e) {
     if (own) throw e;
-    const details = String((e as Error).message).split("\n").slice(1, 6).map((l) => l.trim()).filter(Boolean);
+    const details = String((e as Error).message)
+      .split("\n")
+      .slice(1, 6)
+      .map((l) => l.trim())
+      .filter(Boolean);
     warnings.push(`not a valid OpenAPI document (${details.join("; ") || (e as Error).message.split("\n")[0]}); used as it is`);
     document = (await SwaggerParser.dereference(source, structuredClone(input) as any, {})) as Record<string, any>;
   }
@@ -413,11 +421,7 @@ async function buildContract(source: string): Promise<Contract> {
     return { pointer: followed.pointer, level };
   }
 
-  function checkResponse(
-    op: Operation,
-    res: { status: number; contentType: string; text: string; truncated: boolean },
-    successSchema?: string,
-  ): WireViolation[] {
+  function checkResponse(op: Operation, res: { status: number; contentType: string; text: string; truncated: boolean }, successSchema?: string): WireViolation[] {
     const entry = responseEntry(op, res.status);
     const base = { operation: op.key, status: res.status };
     if (entry === undefined) {
@@ -476,8 +480,7 @@ async function buildContract(source: string): Promise<Contract> {
         },
       ];
     }
-    const schemaPointer =
-      successSchema && res.status >= 200 && res.status < 300 ? successSchema : `${ptr}/content/${escapePointer(jsonType)}/schema`;
+    const schemaPointer = successSchema && res.status >= 200 && res.status < 300 ? successSchema : `${ptr}/content/${escapePointer(jsonType)}/schema`;
     if (resolvePointer(bundled, schemaPointer) === undefined) {
       if (schemaPointer === successSchema && own) throw new Error(`the contract has no schema at ${successSchema}`);
       return [];

@@ -110,7 +110,10 @@ export function expectSameMembers(actual: unknown[], expected: unknown[], what: 
   const missing = e.filter((x) => !a.includes(x));
   const extra = a.filter((x) => !e.includes(x));
   if (missing.length || extra.length || a.length !== e.length) {
-    fail(`${what}: ${missing.length ? `missing ${missing.join(", ")}` : ""}${missing.length && extra.length ? "; " : ""}${extra.length ? `unexpected ${extra.join(", ")}` : ""}${!missing.length && !extra.length ? `expected ${e.length} items, got ${a.length} (duplicates)` : ""}`, res);
+    fail(
+      `${what}: ${missing.length ? `missing ${missing.join(", ")}` : ""}${missing.length && extra.length ? "; " : ""}${extra.length ? `unexpected ${extra.join(", ")}` : ""}${!missing.length && !extra.length ? `expected ${e.length} items, got ${a.length} (duplicates)` : ""}`,
+      res,
+    );
   }
 }
 

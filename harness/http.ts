@@ -233,11 +233,7 @@ export function createApi(opts: ClientOptions): Api {
 
   function transportFailure(record: ExchangeRecord, started: number, e: unknown, timedOut: boolean, timeoutMs: number): never {
     record.durationMs = Math.round(performance.now() - started);
-    record.error = timedOut
-      ? `no complete response within ${timeoutMs} ms`
-      : opts.signal?.aborted
-        ? "aborted: the check ran out of time"
-        : describeError(e);
+    record.error = timedOut ? `no complete response within ${timeoutMs} ms` : opts.signal?.aborted ? "aborted: the check ran out of time" : describeError(e);
     throw new TransportError(`${record.request.method} ${record.request.url}: ${record.error}`, record);
   }
 

@@ -9,21 +9,7 @@ export const OUTCOMES = ["pass", "fail", "warn", "notice", "skip", "error"] as c
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** Profiles a target may claim. Order is the order of the report. */
-export const PROFILES = [
-  "system",
-  "assistants",
-  "threads",
-  "runs",
-  "stateless",
-  "streaming",
-  "interop",
-  "multitask",
-  "store",
-  "crons",
-  "mcp",
-  "auth",
-  "property",
-] as const;
+export const PROFILES = ["system", "assistants", "threads", "runs", "stateless", "streaming", "interop", "multitask", "store", "crons", "mcp", "auth", "property"] as const;
 export type Profile = (typeof PROFILES)[number];
 
 /** An operation of the contract, written `METHOD /path/{param}`. */
@@ -181,4 +167,3 @@ export interface Verdict {
   /** Figures the check counted, by name (e.g. the auth profile's "cross-user attempts"), whatever its outcome. */
   tallies?: Record<string, number>;
 }
-

@@ -97,7 +97,13 @@ export function runContext(): RunContext {
 }
 
 function globToRegex(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+  return new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+    "i",
+  );
 }
 
 export function isSelected(meta: { id: string; profile: Profile; level: Level }, sel: Selection): boolean {

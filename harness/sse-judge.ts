@@ -4,16 +4,7 @@
 // section "Parsing an event stream") or the API's use of it. Each rule is
 // judged separately, so that each can be its own check with its own level.
 
-export type FramingRule =
-  | "content-type"
-  | "utf8"
-  | "line-fields"
-  | "line-endings"
-  | "event-terminated"
-  | "data-json"
-  | "ids-increase"
-  | "nothing-after-final"
-  | "heartbeats";
+export type FramingRule = "content-type" | "utf8" | "line-fields" | "line-endings" | "event-terminated" | "data-json" | "ids-increase" | "nothing-after-final" | "heartbeats";
 
 export interface FramingFinding {
   rule: FramingRule;
@@ -171,12 +162,14 @@ export function judgeFraming(input: FramingInput): Framing {
     const colon = l.text.indexOf(":");
     const name = colon === -1 ? l.text : l.text.slice(0, colon);
     if (!FIELDS.has(name)) add("line-fields", `line '${clip(l.text)}' is neither a field (event, data, id, retry) nor a comment`, l.start);
-    else if (name === "retry" && !/^[0-9]+$/.test(parseField(l.text)[0]?.value ?? "")) add("line-fields", `line '${clip(l.text)}' gives retry a value that is not ASCII digits, which a browser ignores`, l.start);
+    else if (name === "retry" && !/^[0-9]+$/.test(parseField(l.text)[0]?.value ?? ""))
+      add("line-fields", `line '${clip(l.text)}' gives retry a value that is not ASCII digits, which a browser ignores`, l.start);
     current ??= { fields: [], event: "message", data: undefined, id: undefined, start: l.start };
     current.fields.push(...parseField(l.text));
   }
   if (current) {
-    if (input.complete) add("event-terminated", `the last event (starting '${clip(lines.find((l) => l.start === current!.start)?.text ?? "")}') is not terminated by a blank line: a browser drops it`, current.start);
+    if (input.complete)
+      add("event-terminated", `the last event (starting '${clip(lines.find((l) => l.start === current!.start)?.text ?? "")}') is not terminated by a blank line: a browser drops it`, current.start);
     events.push(current);
   }
 
@@ -194,7 +187,8 @@ export function judgeFraming(input: FramingInput): Framing {
       // A block without data dispatches nothing in a browser. With only id or retry it is
       // one of the standard's own control blocks; with an event name it is a heartbeat
       // (or a lost event) that a browser drops and the SDKs deliver as an event with null data.
-      if (ev.fields.some((f) => f.name === "event")) heartbeatLike.push({ at: ev.start, what: `a block named '${ev.event}' without data (a browser dispatches nothing, the SDKs deliver it with null data)` });
+      if (ev.fields.some((f) => f.name === "event"))
+        heartbeatLike.push({ at: ev.start, what: `a block named '${ev.event}' without data (a browser dispatches nothing, the SDKs deliver it with null data)` });
       continue;
     }
     // The contract reads empty or white-space data as null (streams.yaml x-event-data): not a JSON error.
@@ -224,9 +218,7 @@ export function judgeFraming(input: FramingInput): Framing {
     seen.add(id);
   }
 
-  const finals: Record<string, string[]> = Array.isArray(input.finalEvents)
-    ? Object.fromEntries(input.finalEvents.map((n) => [n, []]))
-    : (input.finalEvents ?? {});
+  const finals: Record<string, string[]> = Array.isArray(input.finalEvents) ? Object.fromEntries(input.finalEvents.map((n) => [n, []])) : (input.finalEvents ?? {});
   const delivered = events.filter((e) => e.data !== undefined);
   const idx = delivered.findIndex((e) => e.event in finals);
   if (idx !== -1) {

@@ -183,11 +183,7 @@ export type OnSseEvent = (ev: SseEvent) => void | "stop" | Promise<void | "stop"
  * throws for what the peer does: a reset, a stall or garbage ends the read and
  * is described in the result.
  */
-export async function readSse(
-  body: ReadableStream<Uint8Array> | null,
-  limits: SseLimits,
-  opts: { onEvent?: OnSseEvent; signal?: AbortSignal; startedAt?: number } = {},
-): Promise<SseReadResult> {
+export async function readSse(body: ReadableStream<Uint8Array> | null, limits: SseLimits, opts: { onEvent?: OnSseEvent; signal?: AbortSignal; startedAt?: number } = {}): Promise<SseReadResult> {
   const started = opts.startedAt ?? performance.now();
   const events: SseEvent[] = [];
   const comments: string[] = [];
@@ -314,9 +310,7 @@ export function describeError(e: unknown): string {
     const cause = (e as { cause?: unknown }).cause;
     const code = (cause as { code?: string } | undefined)?.code ?? (e as { code?: string }).code;
     const causeMsg = cause instanceof Error ? cause.message : undefined;
-    return [e.message, causeMsg && causeMsg !== e.message ? causeMsg : undefined, code ? `(${code})` : undefined]
-      .filter(Boolean)
-      .join(": ");
+    return [e.message, causeMsg && causeMsg !== e.message ? causeMsg : undefined, code ? `(${code})` : undefined].filter(Boolean).join(": ");
   }
   return String(e);
 }

@@ -69,9 +69,6 @@ const STREAMS_ID = "urn:langgraph-conformance:streams";
 const MAX_VIOLATIONS = 10;
 const RULES: readonly NamespaceRule[] = ["never", "allowed", "required"];
 
-
-
-
 function excerpt(text: string, max = 80): string {
   const flat = JSON.stringify(text);
   return flat.length > max ? `${flat.slice(0, max)}…"` : flat;

@@ -80,20 +80,17 @@ export function parsePositiveInt(raw: string, flag: string): number {
 }
 
 export function parseProfiles(raw: string, flag = "--profile"): Profile[] {
-  const list = raw.split(",").map((p) => p.trim()).filter(Boolean);
+  const list = raw
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
   for (const p of list) {
     if (!(PROFILES as readonly string[]).includes(p)) throw new UsageError(`${flag}: unknown profile '${p}' (known: ${PROFILES.join(", ")})`);
   }
   return list as Profile[];
 }
 
-export function connection(opts: {
-  url: string;
-  apiKey?: string;
-  headers?: string[];
-  requestTimeoutMs?: number;
-  streamTimeoutMs?: number;
-}): TargetConnection {
+export function connection(opts: { url: string; apiKey?: string; headers?: string[]; requestTimeoutMs?: number; streamTimeoutMs?: number }): TargetConnection {
   const headers: Record<string, string> = {};
   for (const raw of opts.headers ?? []) {
     const [name, value] = parseHeader(raw);
@@ -138,12 +135,14 @@ export async function probe(target: TargetConnection): Promise<ProbeResult> {
   try {
     ok = await api.get("/ok");
   } catch (e) {
-    const msg = e instanceof TransportError ? e.record.error ?? e.message : String(e);
+    const msg = e instanceof TransportError ? (e.record.error ?? e.message) : String(e);
     throw new UsageError(`cannot reach the target at ${target.url}: ${msg}`);
   }
   const ct = ok.headers["content-type"] ?? "";
   if (ok.status === 401 || ok.status === 403) {
-    throw new UsageError(`the target at ${target.url} refused GET /ok with ${ok.status}: give an API key (--api-key or LANGGRAPH_API_KEY) or the credentials it wants (--header "Authorization: ..."; the auth profile's users go in --identity)`);
+    throw new UsageError(
+      `the target at ${target.url} refused GET /ok with ${ok.status}: give an API key (--api-key or LANGGRAPH_API_KEY) or the credentials it wants (--header "Authorization: ..."; the auth profile's users go in --identity)`,
+    );
   }
   const okSpeaks = /json/i.test(ct) && ok.json !== undefined && ok.status < 500;
   if (!okSpeaks) {
@@ -236,20 +235,14 @@ export function decideClaims(
   } else {
     claims.crons = { claimed: true, reason: "GET /info does not declare flags.crons: an optional tier the server does not disclaim (--disclaim crons)" };
   }
-  claims.mcp =
-    offered.mcp === false
-      ? { claimed: false, reason: MCP_ABSENT }
-      : { claimed: true, reason: "part of the API; the target answers POST /mcp/ (--disclaim mcp for a server without it)" };
+  claims.mcp = offered.mcp === false ? { claimed: false, reason: MCP_ABSENT } : { claimed: true, reason: "part of the API; the target answers POST /mcp/ (--disclaim mcp for a server without it)" };
   if (flags && typeof flags === "object" && typeof flags.assistants === "boolean" && !flags.assistants) {
     claims.assistants = { claimed: false, reason: "GET /info declares flags.assistants = false" };
   }
   for (const p of overrides.claim ?? []) claims[p] = { claimed: true, reason: "claimed with --claim" };
   // The auth profile needs two users at least: no flag can make up for them.
   const n = offered.auth?.identities ?? 0;
-  claims.auth =
-    n >= 2
-      ? { claimed: true, reason: `${n} identities (${offered.auth!.source})` }
-      : { claimed: false, reason: `${AUTH_NEEDS_IDENTITIES}${n === 1 ? " (one was given)" : ""}` };
+  claims.auth = n >= 2 ? { claimed: true, reason: `${n} identities (${offered.auth!.source})` } : { claimed: false, reason: `${AUTH_NEEDS_IDENTITIES}${n === 1 ? " (one was given)" : ""}` };
   for (const p of overrides.disclaim ?? []) claims[p] = { claimed: false, reason: "not claimed, by --disclaim" };
   return claims;
 }

@@ -79,7 +79,15 @@ export function isComplete(report: Pick<Report, "selection" | "shard">): boolean
 export function applyBaseline(report: Report, baseline: Baseline, catalogIds: string[]): Report {
   const listed = new Set(baseline.ids);
   const known = new Set(catalogIds);
-  const summary: BaselineSummary = { file: baseline.file, entries: baseline.ids.length, ...(report.shard ? { ids: [...baseline.ids] } : {}), expected: [], expectedFindings: [], stale: [], notRun: [] };
+  const summary: BaselineSummary = {
+    file: baseline.file,
+    entries: baseline.ids.length,
+    ...(report.shard ? { ids: [...baseline.ids] } : {}),
+    expected: [],
+    expectedFindings: [],
+    stale: [],
+    notRun: [],
+  };
   const findings = (report.findings ?? []).map((f) => {
     const byChecks = f.failed.length > 0 && f.seenBy.length === 1 && f.failed.every((c) => listed.has(c.id));
     if (!listed.has(f.id) && !byChecks) return f;

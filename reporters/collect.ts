@@ -5,9 +5,6 @@ import type { Reporter, SerializedError, TestCase, TestModule, TestSpecification
 import type { CheckMeta, Outcome, Verdict } from "../harness/model";
 import type { CheckResult, Collected, ProgressSink } from "./model";
 
-
-
-
 function firstError(errors: ReadonlyArray<{ message?: string; name?: string }> | undefined): string {
   const e = errors?.[0];
   return e ? `${e.name && e.name !== "Error" ? `${e.name}: ` : ""}${e.message ?? ""}` : "";
@@ -22,10 +19,7 @@ export function resultOf(tc: TestCase, file: string): CheckResult | undefined {
   // No verdict: vitest itself stopped the check (its backstop timeout, a crash of the worker).
   const r = tc.result();
   const outcome: Outcome = r.state === "skipped" ? "skip" : "error";
-  const message =
-    r.state === "skipped"
-      ? (r.note ?? "skipped")
-      : `harness error: the check ended without a verdict${r.state === "failed" ? ` (${firstError(r.errors)})` : ""}`;
+  const message = r.state === "skipped" ? (r.note ?? "skipped") : `harness error: the check ended without a verdict${r.state === "failed" ? ` (${firstError(r.errors)})` : ""}`;
   return { ...check, outcome, message, evidence: { exchanges: [] }, durationMs: Math.round(tc.diagnostic()?.duration ?? 0), file };
 }
 

@@ -57,7 +57,14 @@ function anchor(f: Finding): string {
 
 function findingSection(f: Finding, n: number, r: Report, opts: FindingsDocOptions): string {
   const title = new Map(r.checks.map((c) => [c.id, c]));
-  const lines = [`### ${n}. ${f.id}`, "", `**${LEVEL_ICON[f.level]} ${f.level} · ${md(f.title)}**${f.baseline ? " (expected by the baseline)" : ""}`, "", `${md(findingReach(f))}; seen ${f.seenBy.map((s) => (s === "wire" ? "on the wire" : "by failing checks")).join(" and ")}.`, ""];
+  const lines = [
+    `### ${n}. ${f.id}`,
+    "",
+    `**${LEVEL_ICON[f.level]} ${f.level} · ${md(f.title)}**${f.baseline ? " (expected by the baseline)" : ""}`,
+    "",
+    `${md(findingReach(f))}; seen ${f.seenBy.map((s) => (s === "wire" ? "on the wire" : "by failing checks")).join(" and ")}.`,
+    "",
+  ];
   if (f.words.length) lines.push("The words it breaks:", "", ...f.words.map((w) => `- ${citationMarkdown(w, opts)}`), "");
   else lines.push("The words it breaks: none recorded (see the checks' citations in report.json).", "");
   lines.push(`Operations: ${f.operations.map(code).join(", ") || "–"}`, "");
@@ -115,7 +122,9 @@ export function renderFindingsDoc(r: Report, opts: FindingsDocOptions = {}): str
   if (list.length === 0) out.push("No finding: the target did nothing the contract's words forbid, on the wire or in a check.", "");
   else {
     out.push("| # | finding | level | requirement | checks failed | met by | operations |", "|--:|---|---|---|--:|--:|--:|");
-    list.forEach((f, i) => out.push(`| ${i + 1} | [${f.id}](#${i + 1}-${anchor(f)}) | ${LEVEL_ICON[f.level]} ${f.level} | ${md(f.title)} | ${f.failed.length} | ${f.met.length} | ${f.operations.length} |`));
+    list.forEach((f, i) =>
+      out.push(`| ${i + 1} | [${f.id}](#${i + 1}-${anchor(f)}) | ${LEVEL_ICON[f.level]} ${f.level} | ${md(f.title)} | ${f.failed.length} | ${f.met.length} | ${f.operations.length} |`),
+    );
     out.push("", "*checks failed*: the checks whose outcome (fail, warn, notice) the finding accounts for; *met by*: checks that saw it on the wire and were judged on their own claims.", "");
     out.push("## The findings", "");
     list.forEach((f, i) => out.push(findingSection(f, i + 1, r, opts)));

@@ -10,7 +10,6 @@ import { ownCause, stricter } from "../harness/causes";
 import { type Cause, type Citation, type ExchangeRecord, type Level, type Observation, type Outcome } from "../harness/model";
 import type { CheckResult, Finding } from "./model";
 
-
 export function findingId(signature: string): string {
   return `F-${createHash("sha256").update(signature).digest("hex").slice(0, 8)}`;
 }
@@ -24,13 +23,7 @@ const CHECK_WORDS = 3;
 /** Most binding first; then the one that explains most checks, then most operations, then most sightings. */
 export function byImportance(a: Finding, b: Finding): number {
   const rank = (l: Level) => ["MUST", "SHOULD", "MAY"].indexOf(l);
-  return (
-    rank(a.level) - rank(b.level) ||
-    b.failed.length - a.failed.length ||
-    b.operations.length - a.operations.length ||
-    b.occurrences - a.occurrences ||
-    a.id.localeCompare(b.id)
-  );
+  return rank(a.level) - rank(b.level) || b.failed.length - a.failed.length || b.operations.length - a.operations.length || b.occurrences - a.occurrences || a.id.localeCompare(b.id);
 }
 
 /**

@@ -192,11 +192,19 @@ function findingsMarkdown(m: Matrix, head: (first: string) => string): string[] 
   const out: string[] = [];
   for (const d of m.diffs ?? []) {
     out.push("", `## Findings: ${md(d.to)} against ${md(d.from)}`, "");
-    out.push(`${d.new.length} new, ${d.fixed.length} fixed, ${d.changed.length} at another level, ${d.unchanged.length} unchanged. A finding keeps its id while its cause is the same, so a new id is a new deviation (a regression), and a fixed one is gone.`, "");
+    out.push(
+      `${d.new.length} new, ${d.fixed.length} fixed, ${d.changed.length} at another level, ${d.unchanged.length} unchanged. A finding keeps its id while its cause is the same, so a new id is a new deviation (a regression), and a fixed one is gone.`,
+      "",
+    );
     const list = (title: string, items: string[]) => (items.length ? [`**${title} (${items.length})**`, "", ...items.map((i) => `- ${md(i)}`), ""] : []);
     out.push(...list(`New in ${d.to}`, d.new.map(findingLine)));
     out.push(...list(`Fixed in ${d.to}`, d.fixed.map(findingLine)));
-    out.push(...list("At another level", d.changed.map((c) => `${c.after.id} ${c.before.level} → ${c.after.level}: ${c.after.title}`)));
+    out.push(
+      ...list(
+        "At another level",
+        d.changed.map((c) => `${c.after.id} ${c.before.level} → ${c.after.level}: ${c.after.title}`),
+      ),
+    );
     if (d.unchanged.length) out.push(`<details><summary>Unchanged (${d.unchanged.length})</summary>`, "", ...d.unchanged.map((f) => `- ${md(findingLine(f))}`), "", "</details>", "");
   }
   out.push("", "## Findings by implementation", "", head("finding"));
@@ -271,7 +279,9 @@ ${p.rows
   .map(
     (row) =>
       `<tr class="check" data-differs="${row.differs ? 1 : 0}" data-level="${h(row.level)}"><td><code>${h(row.id)}</code></td><td>${h(row.level)}</td><td>${h(row.title)}</td>${row.cells
-        .map((c) => (c ? `<td class="s-${statusOf(c)}" title="${h((c.message ?? "").slice(0, 500))}">${STATUS_ICON[statusOf(c)]} ${h(STATUS_LABEL[statusOf(c)])}</td>` : `<td class="muted">not run</td>`))
+        .map((c) =>
+          c ? `<td class="s-${statusOf(c)}" title="${h((c.message ?? "").slice(0, 500))}">${STATUS_ICON[statusOf(c)]} ${h(STATUS_LABEL[statusOf(c)])}</td>` : `<td class="muted">not run</td>`,
+        )
         .join("")}</tr>`,
   )
   .join("\n")}

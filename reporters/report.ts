@@ -11,14 +11,20 @@ import type { Contract } from "../harness/contract";
 import { UsageError } from "../harness/target";
 import { applyBaseline, type Baseline } from "./baseline";
 import { buildFindings, findingCounts, findingsOfCheck } from "./findings";
-import { REPORT_FORMAT, type BaselineSummary, type CheckResult, type Collected, type Counts, type Finding, type MergedShard, type Report, type ReportedCheck, type Score, type ScoreCard, type ShardInfo } from "./model";
-
-
-
-
-
-
-
+import {
+  REPORT_FORMAT,
+  type BaselineSummary,
+  type CheckResult,
+  type Collected,
+  type Counts,
+  type Finding,
+  type MergedShard,
+  type Report,
+  type ReportedCheck,
+  type Score,
+  type ScoreCard,
+  type ShardInfo,
+} from "./model";
 
 export function emptyCounts(): Counts {
   const c = { total: 0 } as Counts;
@@ -223,7 +229,6 @@ export function urlSecrets(raw: string): string[] {
   }
 }
 
-
 export interface FinishOptions {
   /** --label: how reports and `compare` name the target. */
   label?: string;
@@ -334,9 +339,7 @@ export function buildReport(input: ReportInput): Report {
     startedAt: input.startedAt.toISOString(),
     durationMs: input.durationMs,
     selection: input.selection,
-    ...(input.shard
-      ? { shard: { index: input.shard.index, count: input.shard.count, split: input.shard.split, files: input.shard.files, catalog: collected.catalog.map((c) => c.id) } }
-      : {}),
+    ...(input.shard ? { shard: { index: input.shard.index, count: input.shard.count, split: input.shard.split, files: input.shard.files, catalog: collected.catalog.map((c) => c.id) } } : {}),
     profiles: {},
     summary: count(checks),
     checks,
@@ -391,13 +394,34 @@ function refuseForeignShards(parts: ShardReport[]): void {
       if (x !== y) throw new UsageError(say(b, x, y));
     }
   };
-  same((r) => String(r.shard!.count), (b, x, y) => `${a.name} is a shard of ${x} parts and ${b.name} of ${y}: the shards of one run have one count`);
-  same((r) => r.suite.version, (b, x, y) => `${a.name} and ${b.name} were made by different suite versions (${x} and ${y})`);
-  same((r) => `${r.contract.source} ${r.contract.version}`, (b, x, y) => `${a.name} and ${b.name} were judged against different contracts (${x} and ${y})`);
-  same((r) => targetKey(r.target), (b) => `${a.name} and ${b.name} are reports of different targets (${targetName(A.target)} and ${targetName(b.report.target)})`);
-  same((r) => String(r.seed), (b, x, y) => `${a.name} and ${b.name} ran with different seeds (${x} and ${y}): give every shard the same --seed`);
-  same((r) => selectionKey(r.selection), (b) => `${a.name} and ${b.name} ran different selections of checks (--profile, --id, --level must be the same in every shard)`);
-  same((r) => r.shard!.split, (b) => `${a.name} and ${b.name} were split differently (another suite tree or ${"suites/durations.json"}): run every shard from one checkout`);
+  same(
+    (r) => String(r.shard!.count),
+    (b, x, y) => `${a.name} is a shard of ${x} parts and ${b.name} of ${y}: the shards of one run have one count`,
+  );
+  same(
+    (r) => r.suite.version,
+    (b, x, y) => `${a.name} and ${b.name} were made by different suite versions (${x} and ${y})`,
+  );
+  same(
+    (r) => `${r.contract.source} ${r.contract.version}`,
+    (b, x, y) => `${a.name} and ${b.name} were judged against different contracts (${x} and ${y})`,
+  );
+  same(
+    (r) => targetKey(r.target),
+    (b) => `${a.name} and ${b.name} are reports of different targets (${targetName(A.target)} and ${targetName(b.report.target)})`,
+  );
+  same(
+    (r) => String(r.seed),
+    (b, x, y) => `${a.name} and ${b.name} ran with different seeds (${x} and ${y}): give every shard the same --seed`,
+  );
+  same(
+    (r) => selectionKey(r.selection),
+    (b) => `${a.name} and ${b.name} ran different selections of checks (--profile, --id, --level must be the same in every shard)`,
+  );
+  same(
+    (r) => r.shard!.split,
+    (b) => `${a.name} and ${b.name} were split differently (another suite tree or ${"suites/durations.json"}): run every shard from one checkout`,
+  );
   same(
     (r) => (r.baseline ? JSON.stringify([r.baseline.file, r.baseline.ids ?? r.baseline.entries]) : "none"),
     (b) => `${a.name} and ${b.name} were judged against different baselines (give every shard the same --baseline, or none)`,
@@ -418,7 +442,9 @@ function refuseForeignShards(parts: ShardReport[]): void {
   }
   const missing = Array.from({ length: A.shard!.count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
   if (missing.length) {
-    throw new UsageError(`shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${A.shard!.count}`).join(", ")} ${missing.length > 1 ? "are" : "is"} missing (given: ${[...byIndex.keys()].sort((x, y) => x - y).join(", ")})`);
+    throw new UsageError(
+      `shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${A.shard!.count}`).join(", ")} ${missing.length > 1 ? "are" : "is"} missing (given: ${[...byIndex.keys()].sort((x, y) => x - y).join(", ")})`,
+    );
   }
 }
 
@@ -450,7 +476,10 @@ export function mergeReports(parts: ShardReport[], opts: { label?: string } = {}
     if (decided?.claims?.[p]) claims[p] = decided.claims[p];
   }
   const startedAt = sorted.map((r) => r.startedAt).sort()[0]!;
-  const finishedAt = sorted.map((r) => r.finishedAt ?? r.startedAt).sort().at(-1)!;
+  const finishedAt = sorted
+    .map((r) => r.finishedAt ?? r.startedAt)
+    .sort()
+    .at(-1)!;
   const merged: MergedShard[] = sorted.map((r) => ({
     index: r.shard!.index,
     count: r.shard!.count,

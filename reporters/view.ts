@@ -121,7 +121,8 @@ export function selectionText(sel: Report["selection"]): string {
 
 /** Which part of a split run a report is, or what a merged report was made of; undefined for a whole run. */
 export function shardText(r: Pick<Report, "shard" | "merged">): string | undefined {
-  if (r.shard) return `part ${r.shard.index} of ${r.shard.count} of a split run (--shard ${r.shard.index}/${r.shard.count}, split ${r.shard.split}): ${r.shard.files.length} suite file(s); the other parts' checks are in their own reports`;
+  if (r.shard)
+    return `part ${r.shard.index} of ${r.shard.count} of a split run (--shard ${r.shard.index}/${r.shard.count}, split ${r.shard.split}): ${r.shard.files.length} suite file(s); the other parts' checks are in their own reports`;
   if (r.merged) return `merged from ${r.merged.length} shards: ${r.merged.map((m) => `${m.index}/${m.count} ${m.runId} (${m.checks} checks, ${seconds(m.durationMs)})`).join("; ")}`;
   return undefined;
 }

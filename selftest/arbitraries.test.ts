@@ -76,7 +76,10 @@ describe("keywords", () => {
     const schema = {
       type: "object",
       properties: { a: { type: "string" }, b: { type: "string" } },
-      oneOf: [{ required: ["a"], properties: { a: true } }, { required: ["b"], properties: { b: true } }],
+      oneOf: [
+        { required: ["a"], properties: { a: true } },
+        { required: ["b"], properties: { b: true } },
+      ],
     };
     const v = ajv.compile(schema);
     const xs = valid(schema) as Array<Record<string, unknown>>;

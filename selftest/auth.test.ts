@@ -18,7 +18,7 @@ import type { Report } from "../reporters/model";
 import { formatSummary } from "../reporters/terminal/summary";
 
 describe("--identity", () => {
-  it("parses NAME=\"Header: value\", in order, a name given twice getting both headers", () => {
+  it('parses NAME="Header: value", in order, a name given twice getting both headers', () => {
     const ids = parseIdentities(["alice=Authorization: Bearer a-token", "bob=Authorization: Bearer b-token", "alice=X-Tenant: t1"]);
     expect(ids).toEqual([
       { name: "alice", headers: { authorization: "Bearer a-token", "x-tenant": "t1" } },
@@ -26,7 +26,7 @@ describe("--identity", () => {
     ]);
   });
 
-  it("refuses what is not NAME=\"Header: value\", without ever showing the value", () => {
+  it('refuses what is not NAME="Header: value", without ever showing the value', () => {
     for (const raw of ["Authorization: Bearer hidden-value-1", "al ice=Authorization: Bearer hidden-value-1", "alice=Bearer hidden-value-1", "alice=Authorization:"]) {
       let err: unknown;
       try {
@@ -133,7 +133,21 @@ describe("credentials in the reports", () => {
 
   it("never shows a token, whole or without its scheme, in any report or on the console", async () => {
     const r = await runCli(
-      ["run", "--url", echo.url, "--report-dir", dir, "--identity", `alice=Authorization: Bearer ${TOKENS[0]}`, "--identity", `bob=Authorization: Bearer ${TOKENS[1]}`, "--id", "AUT-001", "--id", "AUT-020"],
+      [
+        "run",
+        "--url",
+        echo.url,
+        "--report-dir",
+        dir,
+        "--identity",
+        `alice=Authorization: Bearer ${TOKENS[0]}`,
+        "--identity",
+        `bob=Authorization: Bearer ${TOKENS[1]}`,
+        "--id",
+        "AUT-001",
+        "--id",
+        "AUT-020",
+      ],
       { timeoutMs: 120_000 },
     );
     expect(r.code, r.stderr).toBe(1);

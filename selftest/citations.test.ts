@@ -119,7 +119,10 @@ describe("the citations of the catalog", () => {
     for (const { id, cit } of citationsOfAll()) {
       if (!cit.quote || !(cit.source === "contract" || cit.source === "streams")) continue;
       // "…" joins words of one passage that the quote leaves out.
-      const parts = cit.quote.split("…").map((p) => readable(p).trim()).filter(Boolean);
+      const parts = cit.quote
+        .split("…")
+        .map((p) => readable(p).trim())
+        .filter(Boolean);
       if (!parts.every((p) => text[cit.source as "contract" | "streams"].includes(p))) missing.push(`${id} (${cit.source}, ${cit.section}): ${cit.quote}`);
     }
     expect(missing).toEqual([]);
@@ -194,7 +197,10 @@ describe("the catalog cannot lose a check", () => {
   });
 
   it("gives every check a literal id that a search of suites/ finds", () => {
-    const text = files.filter((f) => f.endsWith(".ts")).map((f) => readFileSync(join(ROOT, f), "utf8")).join("\n");
+    const text = files
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => readFileSync(join(ROOT, f), "utf8"))
+      .join("\n");
     const computed = checks.filter((c) => !text.includes(`"${c.id}"`)).map((c) => c.id);
     expect(computed).toEqual([]);
   });

@@ -38,7 +38,10 @@ describe("bad input", () => {
   });
 
   it("a server that answers HTML", async () => {
-    expectOneLineUsageError(await runCli(["run", "--url", html.url]), /not a LangGraph server: GET \/ok answered 200 text\/html \("Welcome to nginx!"\), not JSON, and POST \/assistants\/search does not answer a JSON list/);
+    expectOneLineUsageError(
+      await runCli(["run", "--url", html.url]),
+      /not a LangGraph server: GET \/ok answered 200 text\/html \("Welcome to nginx!"\), not JSON, and POST \/assistants\/search does not answer a JSON list/,
+    );
   });
 
   it("a server that hangs, within the request time limit", async () => {

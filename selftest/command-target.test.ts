@@ -122,7 +122,12 @@ describe("scripts/maintainer/pure-graph-server.ts", () => {
 
   it("ignores storage settings of the environment and stops when its input ends (--stop-on-stdin-eof)", async () => {
     const mine = join(dir, "users.db");
-    const { child, url } = await launch(["--stop-on-stdin-eof"], "pipe", { SQLITE_DATABASE_URI: mine, CHECKPOINT_TYPE: "sqlite", DATABASE_URL: "postgres://nobody@127.0.0.1:1/none", REDIS_URL: "redis://127.0.0.1:1" });
+    const { child, url } = await launch(["--stop-on-stdin-eof"], "pipe", {
+      SQLITE_DATABASE_URI: mine,
+      CHECKPOINT_TYPE: "sqlite",
+      DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
+      REDIS_URL: "redis://127.0.0.1:1",
+    });
     const res = await fetch(`${url}/threads`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(res.status).toBe(200);
     expect(existsSync(mine), "the launcher wrote to the user's SQLITE_DATABASE_URI").toBe(false);
@@ -134,7 +139,10 @@ describe("scripts/maintainer/pure-graph-server.ts", () => {
 describe("run --command", () => {
   it("tests the URL the command prints, reports it as started by the command, and stops its process group", async () => {
     const out = join(dir, "pure-graph");
-    const r = await runCli(["run", "--command", `${LAUNCHER} --stop-on-stdin-eof`, "--label", "pure-graph", "--profile", "system", "--report-dir", out, "--seed", "7"], { timeoutMs: 180_000, cwd: ROOT });
+    const r = await runCli(["run", "--command", `${LAUNCHER} --stop-on-stdin-eof`, "--label", "pure-graph", "--profile", "system", "--report-dir", out, "--seed", "7"], {
+      timeoutMs: 180_000,
+      cwd: ROOT,
+    });
     expect([0, 1], r.stderr).toContain(r.code);
     const pgid = Number(/\(command: .*, pid (\d+)\)/.exec(r.stdout)?.[1]);
     expect(pgid, r.stdout).toBeGreaterThan(0);
@@ -196,7 +204,11 @@ describe("run --command", () => {
   });
 
   it("refuses --command with another target or with container options", async () => {
-    for (const extra of [["--url", "http://127.0.0.1:1"], ["--image", "x:1"], ["--port", "8000"]]) {
+    for (const extra of [
+      ["--url", "http://127.0.0.1:1"],
+      ["--image", "x:1"],
+      ["--port", "8000"],
+    ]) {
       const r = await runCli(["run", "--command", "true", ...extra]);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);

@@ -57,11 +57,33 @@ describe("compareReports", () => {
   const rep = (pairs: Array<[string, string]>) => ({ checks: pairs.map(([id, outcome]) => ({ id, outcome, message: outcome === "pass" ? "" : `${id} ${outcome}s` })) }) as never;
 
   it("finds nothing between equal reports, whatever the order", () => {
-    expect(compareReports(rep([["A-1", "pass"], ["A-2", "fail"]]), rep([["A-2", "fail"], ["A-1", "pass"]]))).toEqual([]);
+    expect(
+      compareReports(
+        rep([
+          ["A-1", "pass"],
+          ["A-2", "fail"],
+        ]),
+        rep([
+          ["A-2", "fail"],
+          ["A-1", "pass"],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it("finds a changed outcome and a check present on one side only", () => {
-    expect(compareReports(rep([["A-1", "pass"], ["A-2", "fail"]]), rep([["A-1", "warn"], ["A-3", "skip"]]))).toEqual([
+    expect(
+      compareReports(
+        rep([
+          ["A-1", "pass"],
+          ["A-2", "fail"],
+        ]),
+        rep([
+          ["A-1", "warn"],
+          ["A-3", "skip"],
+        ]),
+      ),
+    ).toEqual([
       { id: "A-1", a: "pass", b: "warn", why: "A-1 warns" },
       { id: "A-2", a: "fail", why: "A-2 fails" },
       { id: "A-3", b: "skip", why: "A-3 skips" },

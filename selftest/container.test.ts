@@ -40,7 +40,10 @@ async function containerExists(name: string): Promise<boolean> {
   return client.container.dockerode
     .getContainer(name)
     .inspect()
-    .then(() => true, (e: { statusCode?: number }) => (e?.statusCode === 404 ? false : Promise.reject(e)));
+    .then(
+      () => true,
+      (e: { statusCode?: number }) => (e?.statusCode === 404 ? false : Promise.reject(e)),
+    );
 }
 
 function startingName(stdout: string): string {
@@ -170,7 +173,9 @@ describe("a container target", () => {
     expect(imageProblem).toBeUndefined();
     const r = await runCli(["run", "--image", IMAGE, "--env", "LGC_FIXTURES_DIR=/no/such/dir", "--report-dir", join(dir, "exits")], { timeoutMs: 120_000 });
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/^langgraph-conformance: the container of .* did not start: the container exited \(code 1\) before GET \/ok answered\n--- last lines of its log ---\n.*\/no\/such\/dir\/langgraph\.json/);
+    expect(r.stderr).toMatch(
+      /^langgraph-conformance: the container of .* did not start: the container exited \(code 1\) before GET \/ok answered\n--- last lines of its log ---\n.*\/no\/such\/dir\/langgraph\.json/,
+    );
     expect(await containerExists(startingName(r.stdout)), "the container is still there").toBe(false);
   }, 180_000);
 

@@ -16,8 +16,7 @@ function op(key: string) {
   return o;
 }
 const request = (key: string) => contract.validator(contract.requestSchemaPointer(op(key))!);
-const response = (key: string, status = "200", mediaType = "application/json") =>
-  contract.validator(contract.responseSchemaPointer(op(key), status, mediaType)!);
+const response = (key: string, status = "200", mediaType = "application/json") => contract.validator(contract.responseSchemaPointer(op(key), status, mediaType)!);
 const schema = (name: string) => contract.validator(`/components/schemas/${name}`);
 
 /** Asserts that a validator accepts each of `ok` and refuses each of `bad`. */
@@ -56,10 +55,12 @@ describe("threads", () => {
   it("POST /threads takes a thread_id, metadata, if_exists and ttl; refuses an unknown if_exists, a non-UUID id, a ttl without minutes", () => {
     judges(
       request("POST /threads"),
-      [{}, { thread_id: THREAD_ID, metadata: { conformance_run: "r1" }, if_exists: "do_nothing", ttl: { ttl: 60, strategy: "keep_latest" } },
-        { supersteps: [{ updates: [{ as_node: "prepare", values: { trail: [] } }] }] }],
-      [{ if_exists: "overwrite" }, { thread_id: "my-thread-id" }, { ttl: { strategy: "delete" } }, { metadata: [] },
-        { supersteps: [{ updates: [{ values: {} }] }] }],
+      [
+        {},
+        { thread_id: THREAD_ID, metadata: { conformance_run: "r1" }, if_exists: "do_nothing", ttl: { ttl: 60, strategy: "keep_latest" } },
+        { supersteps: [{ updates: [{ as_node: "prepare", values: { trail: [] } }] }] },
+      ],
+      [{ if_exists: "overwrite" }, { thread_id: "my-thread-id" }, { ttl: { strategy: "delete" } }, { metadata: [] }, { supersteps: [{ updates: [{ values: {} }] }] }],
     );
   });
 
@@ -67,8 +68,12 @@ describe("threads", () => {
     judges(
       response("GET /threads/{thread_id}"),
       [interruptedThread, { ...interruptedThread, values: null, interrupts: {} }],
-      [{ ...interruptedThread, status: "running" }, { ...interruptedThread, metadata: undefined }, { ...interruptedThread, created_at: "yesterday" },
-        { ...interruptedThread, interrupts: { task: INTERRUPT } }],
+      [
+        { ...interruptedThread, status: "running" },
+        { ...interruptedThread, metadata: undefined },
+        { ...interruptedThread, created_at: "yesterday" },
+        { ...interruptedThread, interrupts: { task: INTERRUPT } },
+      ],
     );
   });
 
@@ -94,10 +99,15 @@ describe("state and history", () => {
     judges(
       response("GET /threads/{thread_id}/state"),
       [usedState, { values: {}, next: [], tasks: [], metadata: null, created_at: null, checkpoint: null, parent_checkpoint: null }],
-      [{ ...usedState, next: "ask" }, { ...usedState, next: undefined }, { ...usedState, tasks: [{ id: "t" }] },
-        { ...usedState, checkpoint: "1f1e59b0" }, { ...usedState, created_at: "not a time" },
+      [
+        { ...usedState, next: "ask" },
+        { ...usedState, next: undefined },
+        { ...usedState, tasks: [{ id: "t" }] },
+        { ...usedState, checkpoint: "1f1e59b0" },
+        { ...usedState, created_at: "not a time" },
         // The reference server's state of a new thread lacks `metadata`, which every document requires.
-        { values: {}, next: [], tasks: [], created_at: null, checkpoint: null, parent_checkpoint: null }],
+        { values: {}, next: [], tasks: [], created_at: null, checkpoint: null, parent_checkpoint: null },
+      ],
     );
   });
 
@@ -115,7 +125,14 @@ describe("state and history", () => {
   });
 
   it("an update of the state is answered with the new checkpoint", () => {
-    judges(request("POST /threads/{thread_id}/state"), [{ values: { trail: ["x"] }, as_node: "prepare" }, { values: null, checkpoint: CHECKPOINT }], [{ values: "x" }, { as_node: 1 }]);
+    judges(
+      request("POST /threads/{thread_id}/state"),
+      [
+        { values: { trail: ["x"] }, as_node: "prepare" },
+        { values: null, checkpoint: CHECKPOINT },
+      ],
+      [{ values: "x" }, { as_node: 1 }],
+    );
     judges(response("POST /threads/{thread_id}/state"), [{ checkpoint: CHECKPOINT }], [{}, { checkpoint: "1f1e59b0" }]);
   });
 });
@@ -136,24 +153,46 @@ describe("crons", () => {
   };
 
   it("a cron may have no thread and no end time; its id is a UUID and its schedule required", () => {
-    judges(response("POST /runs/crons"), [cron, { ...cron, thread_id: THREAD_ID, end_time: "2030-01-01T00:00:00Z", on_run_completed: "keep" }],
-      [{ ...cron, schedule: undefined }, { ...cron, cron_id: "cron-1" }, { ...cron, on_run_completed: "archive" }]);
+    judges(
+      response("POST /runs/crons"),
+      [cron, { ...cron, thread_id: THREAD_ID, end_time: "2030-01-01T00:00:00Z", on_run_completed: "keep" }],
+      [
+        { ...cron, schedule: undefined },
+        { ...cron, cron_id: "cron-1" },
+        { ...cron, on_run_completed: "archive" },
+      ],
+    );
   });
 
   it("creating a cron needs an assistant and a five-field schedule; the thread form takes a multitask strategy, the stateless form on_run_completed", () => {
     judges(
       request("POST /threads/{thread_id}/runs/crons"),
       [{ assistant_id: "echo", schedule: "*/5 * * * *", input: { messages: [] }, multitask_strategy: "reject", interrupt_before: "*", webhook: "https://example.com/hook" }],
-      [{ schedule: "0 9 * * 1" }, { assistant_id: "echo" }, { assistant_id: "echo", schedule: "every day" }, { assistant_id: "echo", schedule: "60 * * * *" },
-        { assistant_id: "echo", schedule: "* * * * *", multitask_strategy: "queue" }, { assistant_id: "echo", schedule: "* * * * *", webhook: "" }],
+      [
+        { schedule: "0 9 * * 1" },
+        { assistant_id: "echo" },
+        { assistant_id: "echo", schedule: "every day" },
+        { assistant_id: "echo", schedule: "60 * * * *" },
+        { assistant_id: "echo", schedule: "* * * * *", multitask_strategy: "queue" },
+        { assistant_id: "echo", schedule: "* * * * *", webhook: "" },
+      ],
     );
-    judges(request("POST /runs/crons"), [{ assistant_id: "echo", schedule: "0 0 1 1 0", on_run_completed: "keep" }],
-      [{ assistant_id: "echo", schedule: "0 0 1 1 0", on_run_completed: "archive" }, { assistant_id: "echo", schedule: "0 0 31 1 0" }]);
+    judges(
+      request("POST /runs/crons"),
+      [{ assistant_id: "echo", schedule: "0 0 1 1 0", on_run_completed: "keep" }],
+      [
+        { assistant_id: "echo", schedule: "0 0 1 1 0", on_run_completed: "archive" },
+        { assistant_id: "echo", schedule: "0 0 31 1 0" },
+      ],
+    );
   });
 
   it("search and count filter by assistant (an ID or a graph ID) and thread", () => {
-    judges(request("POST /runs/crons/search"), [{}, { assistant_id: "echo", thread_id: THREAD_ID, sort_by: "next_run_date", select: ["cron_id", "schedule"] }],
-      [{ thread_id: "t1" }, { sort_by: "schedule" }, { select: ["now"] }, { limit: 0 }]);
+    judges(
+      request("POST /runs/crons/search"),
+      [{}, { assistant_id: "echo", thread_id: THREAD_ID, sort_by: "next_run_date", select: ["cron_id", "schedule"] }],
+      [{ thread_id: "t1" }, { sort_by: "schedule" }, { select: ["now"] }, { limit: 0 }],
+    );
     judges(request("POST /runs/crons/count"), [{}, { assistant_id: "echo" }], [{ thread_id: 1 }]);
   });
 });
@@ -164,28 +203,46 @@ describe("store", () => {
   it("a put needs a namespace of non-empty labels without '.', a key and an object value", () => {
     judges(
       request("PUT /store/items"),
-      [{ namespace: ["conformance", "r1"], key: "k1", value: { a: 1 } }, { namespace: ["c"], key: "k", value: {}, index: false, ttl: null }, { namespace: ["c"], key: "k", value: {}, index: ["a.b"], ttl: 5 }],
-      [{ namespace: [], key: "k", value: {} }, { namespace: ["a.b"], key: "k", value: {} }, { namespace: [""], key: "k", value: {} },
-        { namespace: ["c"], key: "k", value: [1] }, { namespace: ["c"], value: {} }, { namespace: ["c"], key: "k", value: {}, index: true }],
+      [
+        { namespace: ["conformance", "r1"], key: "k1", value: { a: 1 } },
+        { namespace: ["c"], key: "k", value: {}, index: false, ttl: null },
+        { namespace: ["c"], key: "k", value: {}, index: ["a.b"], ttl: 5 },
+      ],
+      [
+        { namespace: [], key: "k", value: {} },
+        { namespace: ["a.b"], key: "k", value: {} },
+        { namespace: [""], key: "k", value: {} },
+        { namespace: ["c"], key: "k", value: [1] },
+        { namespace: ["c"], value: {} },
+        { namespace: ["c"], key: "k", value: {}, index: true },
+      ],
     );
   });
 
   it("GET /store/items answers an item, or null for a key not stored (as both official servers do); PUT and DELETE answer 204 with no body", () => {
-    judges(response("GET /store/items"), [item, { ...item, value: {} }, null], [{ ...item, value: "x" }, { ...item, created_at: undefined }]);
+    judges(
+      response("GET /store/items"),
+      [item, { ...item, value: {} }, null],
+      [
+        { ...item, value: "x" },
+        { ...item, created_at: undefined },
+      ],
+    );
     const get = op("GET /store/items");
     expect(contract.checkResponse(get, { status: 200, contentType: "application/json", text: "null", truncated: false })).toEqual([]);
     for (const key of ["PUT /store/items", "DELETE /store/items"]) {
       expect(contract.checkResponse(op(key), { status: 204, contentType: "", text: "", truncated: false }), key).toEqual([]);
-      expect(contract.checkResponse(op(key), { status: 404, contentType: "application/json", text: '{"detail":"x"}', truncated: false }).map((v) => v.kind), key).toEqual(["status"]);
+      expect(
+        contract.checkResponse(op(key), { status: 404, contentType: "application/json", text: '{"detail":"x"}', truncated: false }).map((v) => v.kind),
+        key,
+      ).toEqual(["status"]);
     }
   });
 
   it("search answers {items}; list namespaces answers a list of namespaces, bare or under `namespaces`", () => {
     judges(response("POST /store/items/search"), [{ items: [] }, { items: [{ ...item, score: 0.7 }] }], [[item], { items: [{ ...item, key: 1 }] }]);
-    judges(request("POST /store/items/search"), [{ namespace_prefix: ["conformance"], filter: { a: 1 }, limit: 5, offset: 0, query: null }, {}],
-      [{ limit: 0 }, { namespace_prefix: "conformance" }]);
-    judges(response("POST /store/namespaces"), [[["conformance", "r1"]], { namespaces: [["conformance", "r1"]] }, []],
-      [{ items: [] }, [["conformance", 1]], ["conformance"]]);
+    judges(request("POST /store/items/search"), [{ namespace_prefix: ["conformance"], filter: { a: 1 }, limit: 5, offset: 0, query: null }, {}], [{ limit: 0 }, { namespace_prefix: "conformance" }]);
+    judges(response("POST /store/namespaces"), [[["conformance", "r1"]], { namespaces: [["conformance", "r1"]] }, []], [{ items: [] }, [["conformance", 1]], ["conformance"]]);
     judges(request("POST /store/namespaces"), [{}, { prefix: ["conformance"], max_depth: 2, limit: 10, offset: 0 }], [{ max_depth: 0 }, { prefix: ["a.b"] }]);
   });
 });
@@ -202,11 +259,22 @@ describe("mcp", () => {
   });
 
   it("a request is answered with a JSON-RPC response; errors may carry any body, as the documents declare none", () => {
-    judges(response("POST /mcp/"), [{ jsonrpc: "2.0", id: 1, result: { protocolVersion: "2025-03-26", capabilities: {}, serverInfo: { name: "s", version: "1" } } }],
-      [{ jsonrpc: "2.0", id: 1 }, { jsonrpc: "2.0", id: 1, method: "ping" }]);
+    judges(
+      response("POST /mcp/"),
+      [{ jsonrpc: "2.0", id: 1, result: { protocolVersion: "2025-03-26", capabilities: {}, serverInfo: { name: "s", version: "1" } } }],
+      [
+        { jsonrpc: "2.0", id: 1 },
+        { jsonrpc: "2.0", id: 1, method: "ping" },
+      ],
+    );
     // What such a body usually is, for checks that read one.
     judges(schema("McpErrorBody"), [{ jsonrpc: "2.0", id: null, error: { code: -32000, message: "Method not allowed." } }, { detail: "Method Not Allowed" }], [{ error: "nope" }]);
-    for (const [key, status] of [["POST /mcp/", 400], ["GET /mcp/", 405], ["DELETE /mcp/", 404], ["DELETE /mcp/", 405]] as const) {
+    for (const [key, status] of [
+      ["POST /mcp/", 400],
+      ["GET /mcp/", 405],
+      ["DELETE /mcp/", 404],
+      ["DELETE /mcp/", 405],
+    ] as const) {
       expect(contract.checkResponse(op(key), { status, contentType: "text/plain", text: "Not Found", truncated: false }), `${key} ${status}`).toEqual([]);
     }
   });
@@ -218,15 +286,39 @@ describe("conventions of these sections", () => {
   const ours = () => contract.operations.filter((o) => PROFILES.includes(o.profile ?? "") || o.key === "GET /threads/{thread_id}/stream");
 
   it("covers the 27 operations of the API reference (api-ref) for threads, crons, store and MCP, and no other", () => {
-    expect(ours().map((o) => o.key).sort()).toEqual(
+    expect(
+      ours()
+        .map((o) => o.key)
+        .sort(),
+    ).toEqual(
       [
-        "POST /threads", "POST /threads/search", "POST /threads/count", "GET /threads/{thread_id}", "PATCH /threads/{thread_id}",
-        "DELETE /threads/{thread_id}", "POST /threads/{thread_id}/copy", "GET /threads/{thread_id}/stream", "GET /threads/{thread_id}/state",
-        "POST /threads/{thread_id}/state", "GET /threads/{thread_id}/state/{checkpoint_id}", "POST /threads/{thread_id}/state/checkpoint",
-        "GET /threads/{thread_id}/history", "POST /threads/{thread_id}/history",
-        "POST /threads/{thread_id}/runs/crons", "POST /runs/crons", "POST /runs/crons/search", "POST /runs/crons/count", "DELETE /runs/crons/{cron_id}",
-        "PUT /store/items", "GET /store/items", "DELETE /store/items", "POST /store/items/search", "POST /store/namespaces",
-        "POST /mcp/", "GET /mcp/", "DELETE /mcp/",
+        "POST /threads",
+        "POST /threads/search",
+        "POST /threads/count",
+        "GET /threads/{thread_id}",
+        "PATCH /threads/{thread_id}",
+        "DELETE /threads/{thread_id}",
+        "POST /threads/{thread_id}/copy",
+        "GET /threads/{thread_id}/stream",
+        "GET /threads/{thread_id}/state",
+        "POST /threads/{thread_id}/state",
+        "GET /threads/{thread_id}/state/{checkpoint_id}",
+        "POST /threads/{thread_id}/state/checkpoint",
+        "GET /threads/{thread_id}/history",
+        "POST /threads/{thread_id}/history",
+        "POST /threads/{thread_id}/runs/crons",
+        "POST /runs/crons",
+        "POST /runs/crons/search",
+        "POST /runs/crons/count",
+        "DELETE /runs/crons/{cron_id}",
+        "PUT /store/items",
+        "GET /store/items",
+        "DELETE /store/items",
+        "POST /store/items/search",
+        "POST /store/namespaces",
+        "POST /mcp/",
+        "GET /mcp/",
+        "DELETE /mcp/",
       ].sort(),
     );
     expect(op("GET /threads/{thread_id}/stream").profile).toBe("streaming");

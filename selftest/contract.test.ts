@@ -61,6 +61,12 @@ describe("the contract", () => {
     expect(judge(404, "text/plain", "Assistant not found")).toEqual(["content-type"]);
     expect(judge(404, "application/json", "{nope")).toEqual(["json"]);
     expect(judge(404, "application/json", '{"message":"x"}')).toEqual(["schema"]);
-    expect(judge(200, "application/json; charset=utf-8", JSON.stringify({ assistant_id: "0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0b0b", graph_id: "g", config: {}, created_at: "2025-01-01T00:00:00Z", updated_at: "2025-01-01T00:00:00Z", metadata: {} }))).toEqual([]);
+    expect(
+      judge(
+        200,
+        "application/json; charset=utf-8",
+        JSON.stringify({ assistant_id: "0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0b0b", graph_id: "g", config: {}, created_at: "2025-01-01T00:00:00Z", updated_at: "2025-01-01T00:00:00Z", metadata: {} }),
+      ),
+    ).toEqual([]);
   });
 });

@@ -47,7 +47,9 @@ describe("a run against the embedded reference server", () => {
     expect(r.code).toBe(rep.summary.fail > 0 ? 1 : 0);
     // Every cataloged check of the two profiles ran and has an outcome.
     const list = await runCli(["list", "--json", "--profile", "system,assistants"]);
-    const ids = JSON.parse(list.stdout).map((c: { id: string }) => c.id).sort();
+    const ids = JSON.parse(list.stdout)
+      .map((c: { id: string }) => c.id)
+      .sort();
     expect(rep.checks.map((c) => c.id).sort()).toEqual(ids);
     for (const c of rep.checks) if (c.outcome !== "pass") expect(c.message, c.id).not.toBe("");
     expect(r.stdout).toMatch(/^assistants\s+\d+/m);

@@ -23,7 +23,14 @@ const exchange = (url: string, startedAt = "t0"): ExchangeRecord => ({
 });
 
 function result(id: string, outcome: Outcome, extra: Partial<CheckResult> = {}): CheckResult {
-  const meta: CheckMeta = { id, level: outcome === "warn" ? "SHOULD" : "MUST", profile: "threads", operations: ["GET /threads/{thread_id}"], spec: [{ source: "api-ref", section: "Get Thread" }], title: `title of ${id}` };
+  const meta: CheckMeta = {
+    id,
+    level: outcome === "warn" ? "SHOULD" : "MUST",
+    profile: "threads",
+    operations: ["GET /threads/{thread_id}"],
+    spec: [{ source: "api-ref", section: "Get Thread" }],
+    title: `title of ${id}`,
+  };
   return { ...meta, outcome, message: outcome === "pass" ? "" : `message of ${id}`, evidence: { exchanges: [] }, durationMs: 1, file: "x", ...extra };
 }
 
@@ -78,8 +85,20 @@ describe("wire validation names causes in the contract's own words", () => {
     contract.checkResponse(contract.operation(key)!, { status, contentType, text: JSON.stringify(body), truncated: false });
 
   it("locates a field under the innermost named schema, whatever list or operation holds it", () => {
-    const one = check("GET /assistants/{assistant_id}", 200, { assistant_id: "a", graph_id: "g", config: {}, context: "x", metadata: {}, version: 1, created_at: "2024-01-01T00:00:00Z", updated_at: "2024-01-01T00:00:00Z", name: "n" });
-    const list = check("POST /assistants/search", 200, [{ assistant_id: "a", graph_id: "g", config: {}, context: "x", metadata: {}, version: 1, created_at: "2024-01-01T00:00:00Z", updated_at: "2024-01-01T00:00:00Z", name: "n" }]);
+    const one = check("GET /assistants/{assistant_id}", 200, {
+      assistant_id: "a",
+      graph_id: "g",
+      config: {},
+      context: "x",
+      metadata: {},
+      version: 1,
+      created_at: "2024-01-01T00:00:00Z",
+      updated_at: "2024-01-01T00:00:00Z",
+      name: "n",
+    });
+    const list = check("POST /assistants/search", 200, [
+      { assistant_id: "a", graph_id: "g", config: {}, context: "x", metadata: {}, version: 1, created_at: "2024-01-01T00:00:00Z", updated_at: "2024-01-01T00:00:00Z", name: "n" },
+    ]);
     expect(one.map((v) => v.signature)).toContain("schema Assistant/context type object");
     expect(list.map((v) => v.signature)).toContain("schema Assistant/context type object");
   });
@@ -96,7 +115,9 @@ describe("wire validation names causes in the contract's own words", () => {
   it("gives each missing field its own cause, and a field required by decision its level", () => {
     const info = check("GET /info", 200, { version: "1", flags: {} });
     expect(info.map((v) => v.signature).sort()).toEqual(["schema ServerInfo required langgraph_py_version", "schema ServerInfo required metadata"]);
-    const versions = check("POST /assistants/{assistant_id}/versions", 200, [{ assistant_id: "6f0c3b9e-8a4d-4f5e-9b1a-2c3d4e5f6a7b", graph_id: "g", config: {}, metadata: {}, version: 1, created_at: "2024-01-01T00:00:00Z", name: "n", context: {} }]);
+    const versions = check("POST /assistants/{assistant_id}/versions", 200, [
+      { assistant_id: "6f0c3b9e-8a4d-4f5e-9b1a-2c3d4e5f6a7b", graph_id: "g", config: {}, metadata: {}, version: 1, created_at: "2024-01-01T00:00:00Z", name: "n", context: {} },
+    ]);
     expect(versions).toHaveLength(1);
     expect(versions[0]).toMatchObject({ signature: "schema AssistantVersion required updated_at", level: "SHOULD" });
   });
@@ -151,13 +172,20 @@ describe("buildFindings (reporters/findings.ts)", () => {
 
   it("on the committed reference fixture: the findings account for every check that did not pass, once", () => {
     const ref = fixture("reference");
-    const notPassed = ref.checks.filter((c) => ["fail", "warn", "notice"].includes(c.outcome)).map((c) => c.id).sort();
+    const notPassed = ref.checks
+      .filter((c) => ["fail", "warn", "notice"].includes(c.outcome))
+      .map((c) => c.id)
+      .sort();
     const inFindings = (ref.findings ?? []).flatMap((f) => f.failed.map((c) => c.id)).sort();
     expect(inFindings).toEqual(notPassed);
     for (const c of ref.checks) {
       // A SHOULD check never fails; a check links the finding its failure is.
       if (c.level !== "MUST") expect(c.outcome, c.id).not.toBe("fail");
-      if (notPassed.includes(c.id)) expect(ref.findings!.find((f) => f.id === c.finding)?.failed.map((x) => x.id), c.id).toContain(c.id);
+      if (notPassed.includes(c.id))
+        expect(
+          ref.findings!.find((f) => f.id === c.finding)?.failed.map((x) => x.id),
+          c.id,
+        ).toContain(c.id);
     }
   });
 });
@@ -173,7 +201,18 @@ describe("compare speaks findings", () => {
     findings: findings.map(([id, level]) => ({ id, level, title: id, failed: [], operations: [] })),
   });
   it("lists what is new in B, what B fixed, what changed level and what is unchanged", () => {
-    const d = diffFindings(report("A", [["F-00000001", "MUST"], ["F-00000002", "MUST"], ["F-00000003", "SHOULD"]]), report("B", [["F-00000002", "MUST"], ["F-00000003", "MUST"], ["F-00000004", "SHOULD"]]));
+    const d = diffFindings(
+      report("A", [
+        ["F-00000001", "MUST"],
+        ["F-00000002", "MUST"],
+        ["F-00000003", "SHOULD"],
+      ]),
+      report("B", [
+        ["F-00000002", "MUST"],
+        ["F-00000003", "MUST"],
+        ["F-00000004", "SHOULD"],
+      ]),
+    );
     expect(d.new.map((f) => f.id)).toEqual(["F-00000004"]);
     expect(d.fixed.map((f) => f.id)).toEqual(["F-00000001"]);
     expect(d.changed.map((c) => [c.after.id, c.before.level, c.after.level])).toEqual([["F-00000003", "SHOULD", "MUST"]]);

@@ -19,7 +19,7 @@ beforeAll(async () => {
     if (req.url === "/echo") return json(res, 200, { got: body });
     if (req.url === "/threads/x/runs/stream") {
       res.writeHead(200, { "content-type": "text/event-stream" });
-      res.write("event: metadata\ndata: {\"run_id\":\"r\"}\n\n");
+      res.write('event: metadata\ndata: {"run_id":"r"}\n\n');
       res.end("event: values\ndata: {}\n\n");
       return;
     }
@@ -28,7 +28,14 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const target = (o: Partial<TargetConnection> = {}): TargetConnection => ({ url: server.url, headers: { "x-custom-token": "tok-abcdefgh" }, apiKey: KEY, requestTimeoutMs: 2_000, streamTimeoutMs: 2_000, ...o });
+const target = (o: Partial<TargetConnection> = {}): TargetConnection => ({
+  url: server.url,
+  headers: { "x-custom-token": "tok-abcdefgh" },
+  apiKey: KEY,
+  requestTimeoutMs: 2_000,
+  streamTimeoutMs: 2_000,
+  ...o,
+});
 
 describe("the HTTP path", () => {
   it("records the exchange with secrets redacted and a curl line that does not carry them", async () => {

@@ -43,7 +43,8 @@ describe("the documents of docs/implementations/ match the committed reports", (
       if (path === "README.md") {
         // Only the block between the markers is generated.
         const block = (t: string) => t.slice(t.indexOf(README_BEGIN), t.indexOf(README_END));
-        if (block(got) !== block(want)) throw new Error(`README.md: the implementations table between its markers differs from the committed reports (${firstDifference(block(want), block(got))}): run \`${REGENERATE}\``);
+        if (block(got) !== block(want))
+          throw new Error(`README.md: the implementations table between its markers differs from the committed reports (${firstDifference(block(want), block(got))}): run \`${REGENERATE}\``);
         return;
       }
       if (got !== want) throw new Error(`${path} differs from what the committed reports give (${firstDifference(want, got)}): run \`${REGENERATE}\` and commit the result`);
@@ -68,7 +69,9 @@ describe("the documents of docs/implementations/ match the committed reports", (
     expect(citationMarkdown({ source: "contract", section: "ThreadCreate x-decision", note: "why" }, { repoRoot: "../../../" })).toBe(
       "[The conformance contract (schemas/openapi.yaml)](../../../schemas/openapi.yaml), ThreadCreate x-decision (why)",
     );
-    expect(citationMarkdown({ source: "rfc9110", section: "15.5.1", quote: "a client error" })).toMatch(/^\[RFC 9110: HTTP Semantics\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc9110\), 15\.5\.1: “a client error”$/);
+    expect(citationMarkdown({ source: "rfc9110", section: "15.5.1", quote: "a client error" })).toMatch(
+      /^\[RFC 9110: HTTP Semantics\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc9110\), 15\.5\.1: “a client error”$/,
+    );
   });
 
   it("renders the same text twice, and names nothing of this machine", () => {
@@ -81,7 +84,12 @@ describe("the documents of docs/implementations/ match the committed reports", (
     for (const [path, all] of docs) {
       expect(again.get(path) === all, `${path} renders differently twice`).toBe(true);
       const text = path === "README.md" ? all.slice(all.indexOf(README_BEGIN), all.indexOf(README_END)) : all;
-      for (const s of machine) if (text.includes(s)) expect(data.some((d) => d.includes(s)), `${path} names ${s}, which no report holds`).toBe(true);
+      for (const s of machine)
+        if (text.includes(s))
+          expect(
+            data.some((d) => d.includes(s)),
+            `${path} names ${s}, which no report holds`,
+          ).toBe(true);
     }
   });
 });

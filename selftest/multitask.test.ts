@@ -19,9 +19,18 @@ describe.concurrent("multitask checks fail when the server breaks what they stat
   itKills(
     [
       [["multitask_strategy-ignored"], ["MTK-004", "MTK-008", "MTK-013", "MTK-023"]],
-      [["run-after_seconds-ignored", "run-checkpoint-ignored"], ["MTK-060", "MTK-069"]],
-      [["run-breakpoints-ignored", "run-command-ignored"], ["MTK-080", "MTK-083", "MTK-087"]],
-      [["cancel-wait-ignored", "webhook-ignored"], ["MTK-031", "MTK-090"]],
+      [
+        ["run-after_seconds-ignored", "run-checkpoint-ignored"],
+        ["MTK-060", "MTK-069"],
+      ],
+      [
+        ["run-breakpoints-ignored", "run-command-ignored"],
+        ["MTK-080", "MTK-083", "MTK-087"],
+      ],
+      [
+        ["cancel-wait-ignored", "webhook-ignored"],
+        ["MTK-031", "MTK-090"],
+      ],
     ],
     { campaign: () => ({ upstream: ref.server.url, dir: ref.dir, args: [], timeoutMs: 240_000 }), timeoutMs: 300_000 },
   );

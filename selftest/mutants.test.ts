@@ -32,7 +32,19 @@ const LEVELS = new Map<string, Level>([
   ["B-2", "MUST"],
 ]);
 const finding = (id: string, failed: string[], met: string[], level: Level = "MUST"): Finding =>
-  ({ id, signature: id, title: `finding ${id}`, level, seenBy: [], operations: [], occurrences: 1, failed: failed.map((x) => ({ id: x, level: LEVELS.get(x) ?? "MUST", outcome: "fail" })), met, words: [], example: { check: "", message: "" } }) as Finding;
+  ({
+    id,
+    signature: id,
+    title: `finding ${id}`,
+    level,
+    seenBy: [],
+    operations: [],
+    occurrences: 1,
+    failed: failed.map((x) => ({ id: x, level: LEVELS.get(x) ?? "MUST", outcome: "fail" })),
+    met,
+    words: [],
+    example: { check: "", message: "" },
+  }) as Finding;
 const report = (checks: C[], findings: Finding[] = []): Report =>
   ({ checks: checks.map((c) => ({ level: LEVELS.get(c.id) ?? "MUST", message: "", ...c })), findings, problems: [] }) as unknown as Report;
 const run = (r: Report, code = 1): RunOutcome => ({ name: "m", code, report: r, stderr: "", ms: 1000 });
@@ -65,9 +77,29 @@ describe("the judgement of a bug", () => {
   });
 
   it("counts a check only at its own level: a MUST check that warns is no kill; a SHOULD check that warns is", () => {
-    const warnMust = judge(bug(["A-1"]), BASE, run(report([{ id: "A-1", outcome: "warn" }, { id: "B-1", outcome: "pass" }])), LEVELS);
+    const warnMust = judge(
+      bug(["A-1"]),
+      BASE,
+      run(
+        report([
+          { id: "A-1", outcome: "warn" },
+          { id: "B-1", outcome: "pass" },
+        ]),
+      ),
+      LEVELS,
+    );
     expect(warnMust.status).toBe("elsewhere");
-    const warnShould = judge(bug(["B-1"]), BASE, run(report([{ id: "A-1", outcome: "pass" }, { id: "B-1", outcome: "warn" }])), LEVELS);
+    const warnShould = judge(
+      bug(["B-1"]),
+      BASE,
+      run(
+        report([
+          { id: "A-1", outcome: "pass" },
+          { id: "B-1", outcome: "warn" },
+        ]),
+      ),
+      LEVELS,
+    );
     expect(warnShould.status).toBe("killed");
     expect(warnShould.level).toBe("other");
   });
@@ -107,11 +139,11 @@ describe("the judgement of an equivalence mutant", () => {
     { id: "B-2", outcome: "fail", message: m, finding: "F-base" },
   ];
   const base = baselineOf([
-    report(withIds("thread 1b4e28ba-2fa1-11d2-883f-0016d3cca427 answered 400 at 2024-06-01T10:00:00.000Z after 120 ms: {\"detail\":\"x\"}"), [finding("F-base", ["B-2"], [])]),
-    report(withIds("thread 6ba7b810-9dad-11d1-80b4-00c04fd430c8 answered 400 at 2024-06-01T10:00:03.010Z after 95 ms: {\"detail\":\"x\"}"), [finding("F-base", ["B-2"], [])]),
+    report(withIds('thread 1b4e28ba-2fa1-11d2-883f-0016d3cca427 answered 400 at 2024-06-01T10:00:00.000Z after 120 ms: {"detail":"x"}'), [finding("F-base", ["B-2"], [])]),
+    report(withIds('thread 6ba7b810-9dad-11d1-80b4-00c04fd430c8 answered 400 at 2024-06-01T10:00:03.010Z after 95 ms: {"detail":"x"}'), [finding("F-base", ["B-2"], [])]),
   ]);
   it("sees no change where only ids, times, durations and the spelling of quoted data differ", () => {
-    const r = report(withIds("thread 00000000-0000-4000-8000-000000000000 answered 400 at 2025-01-01T00:00:00Z after 3 ms: {\"detail\":\"\\u0078\",\"x_extra\":1}"), [finding("F-base", ["B-2"], [])]);
+    const r = report(withIds('thread 00000000-0000-4000-8000-000000000000 answered 400 at 2025-01-01T00:00:00Z after 3 ms: {"detail":"\\u0078","x_extra":1}'), [finding("F-base", ["B-2"], [])]);
     expect(judge(eqm, base, run(r), LEVELS)).toMatchObject({ status: "equivalent", changes: [] });
   });
   it("sees an outcome changed (pass to fail, fail to pass, pass to skip), a failure reason changed, a finding added or removed", () => {
@@ -128,18 +160,52 @@ describe("the judgement of an equivalence mutant", () => {
     expect(v.status).toBe("changed");
     expect(v.changes.map((c) => `${c.check} ${c.before.outcome}->${c.after.outcome}`)).toEqual(["A-1 pass->fail", "A-2 pass->skip", "B-2 fail->pass"]);
     expect(v.findingsRemoved.map((f) => f.id)).toEqual(["F-base"]);
-    const reason = judge(eqm, base, run(report(withIds("thread 1b4e28ba-2fa1-11d2-883f-0016d3cca427 answered 415 at 2024-06-01T10:00:00.000Z after 120 ms"), [finding("F-base", ["B-2"], []), finding("F-added", [], ["A-1"])])), LEVELS);
+    const reason = judge(
+      eqm,
+      base,
+      run(report(withIds("thread 1b4e28ba-2fa1-11d2-883f-0016d3cca427 answered 415 at 2024-06-01T10:00:00.000Z after 120 ms"), [finding("F-base", ["B-2"], []), finding("F-added", [], ["A-1"])])),
+      LEVELS,
+    );
     expect(reason.status).toBe("changed");
     expect(reason.changes.map((c) => c.check)).toEqual(["B-2"]);
     expect(reason.findingsAdded.map((f) => f.id)).toEqual(["F-added"]);
   });
   it("counts a change only when a second run shows it too (a check a loaded machine slowed once is no false positive)", () => {
-    const first = judge(eqm, base, run(report([{ id: "A-1", outcome: "fail", message: "slow" }, { id: "A-2", outcome: "fail", message: "wrong" }], [finding("F-base", ["B-2"], [])])), LEVELS);
-    const second = judge(eqm, base, run(report([{ id: "A-1", outcome: "pass" }, { id: "A-2", outcome: "fail", message: "wrong" }], [finding("F-base", ["B-2"], [])])), LEVELS);
+    const first = judge(
+      eqm,
+      base,
+      run(
+        report(
+          [
+            { id: "A-1", outcome: "fail", message: "slow" },
+            { id: "A-2", outcome: "fail", message: "wrong" },
+          ],
+          [finding("F-base", ["B-2"], [])],
+        ),
+      ),
+      LEVELS,
+    );
+    const second = judge(
+      eqm,
+      base,
+      run(
+        report(
+          [
+            { id: "A-1", outcome: "pass" },
+            { id: "A-2", outcome: "fail", message: "wrong" },
+          ],
+          [finding("F-base", ["B-2"], [])],
+        ),
+      ),
+      LEVELS,
+    );
     const v = confirmEquivalence(first, second);
     expect(v.status).toBe("changed");
     expect(v.changes.map((c) => c.check)).toEqual(["A-2"]);
-    const gone = confirmEquivalence(first, judge(eqm, base, run(report(withIds("thread 1b4e28ba-2fa1-11d2-883f-0016d3cca427 answered 400 at 2024-06-01T10:00:00.000Z after 1 ms: {}"), [finding("F-base", ["B-2"], [])])), LEVELS));
+    const gone = confirmEquivalence(
+      first,
+      judge(eqm, base, run(report(withIds("thread 1b4e28ba-2fa1-11d2-883f-0016d3cca427 answered 400 at 2024-06-01T10:00:00.000Z after 1 ms: {}"), [finding("F-base", ["B-2"], [])])), LEVELS),
+    );
     expect(gone.status).toBe("equivalent");
   });
   it("leaves out a check whose outcome the baseline runs disagree on", () => {
@@ -155,7 +221,14 @@ describe("the judgement of an equivalence mutant", () => {
 
 // ------------------------------------------------------------------ shards
 
-const MUTANTS = Array.from({ length: 23 }, (_, i): Mutant => ({ id: `mut-${String(i).padStart(2, "0")}`, kind: i % 5 === 4 ? "equivalence" : "response", description: "x", checks: ["A-*"], ...(i % 5 === 4 ? {} : { catches: ["A-1"] }), fault: () => ({}) }));
+const MUTANTS = Array.from({ length: 23 }, (_, i): Mutant => ({
+  id: `mut-${String(i).padStart(2, "0")}`,
+  kind: i % 5 === 4 ? "equivalence" : "response",
+  description: "x",
+  checks: ["A-*"],
+  ...(i % 5 === 4 ? {} : { catches: ["A-1"] }),
+  fault: () => ({}),
+}));
 const DURATIONS = Object.fromEntries(MUTANTS.map((m, i) => [m.id, 1000 * ((i * 7) % 11) + 500]));
 
 describe("shards", () => {
@@ -174,7 +247,11 @@ describe("shards", () => {
       for (const p of a) expect(p.map((m) => m.id)).toEqual([...p.map((m) => m.id)].sort());
     }
     // Without durations: by count.
-    expect(splitShards(MUTANTS, 4).map((p) => p.length).sort()).toEqual([5, 6, 6, 6]);
+    expect(
+      splitShards(MUTANTS, 4)
+        .map((p) => p.length)
+        .sort(),
+    ).toEqual([5, 6, 6, 6]);
   });
 
   const CHECKS = [
@@ -189,7 +266,22 @@ describe("shards", () => {
     only: [],
     mutants: mutants.map((m) => m.id),
     verdicts: mutants.map((m) => ({
-      ...judge(m, baselineOf([report([{ id: "A-1", outcome: "pass" }, { id: "A-2", outcome: "pass" }])]), run(report([{ id: "A-1", outcome: Number(m.id.slice(4)) % 3 === 0 ? "pass" : "fail" }, { id: "A-2", outcome: "pass" }])), new Map(CHECKS.map((c) => [c.id, c.level]))),
+      ...judge(
+        m,
+        baselineOf([
+          report([
+            { id: "A-1", outcome: "pass" },
+            { id: "A-2", outcome: "pass" },
+          ]),
+        ]),
+        run(
+          report([
+            { id: "A-1", outcome: Number(m.id.slice(4)) % 3 === 0 ? "pass" : "fail" },
+            { id: "A-2", outcome: "pass" },
+          ]),
+        ),
+        new Map(CHECKS.map((c) => [c.id, c.level])),
+      ),
       ms: 10,
     })),
     baseline: { scope: ["*"], passing: ["A-1", "A-2"], flaky: [], notPassing: [] },
@@ -272,9 +364,23 @@ describe("the mutant catalogue", () => {
     expect(CATALOGUE.length).toBeGreaterThanOrEqual(50);
     for (const kind of ["response", "stream", "request"]) expect(CATALOGUE.filter((m) => m.kind === kind).length, kind).toBeGreaterThanOrEqual(10);
     const eqs = [
-      "eq-sse-crlf", "eq-sse-cr", "eq-sse-comments", "eq-sse-bom", "eq-one-byte-chunks", "eq-sse-no-space", "eq-sse-multiline-data",
-      "eq-json-key-order", "eq-json-escapes", "eq-json-extra-fields", "eq-json-numbers", "eq-charset",
-      "eq-connection-close", "eq-content-length", "eq-header-order", "eq-keep-alive", "eq-gzip",
+      "eq-sse-crlf",
+      "eq-sse-cr",
+      "eq-sse-comments",
+      "eq-sse-bom",
+      "eq-one-byte-chunks",
+      "eq-sse-no-space",
+      "eq-sse-multiline-data",
+      "eq-json-key-order",
+      "eq-json-escapes",
+      "eq-json-extra-fields",
+      "eq-json-numbers",
+      "eq-charset",
+      "eq-connection-close",
+      "eq-content-length",
+      "eq-header-order",
+      "eq-keep-alive",
+      "eq-gzip",
     ];
     for (const id of eqs) expect(mutant(id).kind, id).toBe("equivalence");
   });
@@ -292,15 +398,39 @@ describe("the mutant catalogue", () => {
   it("covers every kind of bug the issue lists", () => {
     // Issue 9, item 1: one mutant at least for each.
     const listed = [
-      "assistant-create-409-as-422", "thread-get-404-as-500", "thread-create-200-as-201", "assistant-create-drops-graph_id",
-      "assistant-version-as-string", "thread-get-other-id", "assistant-get-as-html", "thread-errors-as-text",
-      "thread-search-one-more", "thread-search-reversed",
-      "stream-mixed-line-endings", "stream-blank-line-missing", "stream-last-unterminated", "stream-metadata-missing",
-      "stream-metadata-not-first", "stream-event-duplicated", "stream-events-reordered", "stream-last-event-dropped",
-      "stream-id-backwards", "stream-data-not-json", "stream-never-ends", "stream-cut-midway",
-      "thread-search-limit-ignored", "thread-search-offset-ignored", "thread-search-metadata-ignored", "multitask_strategy-ignored",
-      "thread-if_exists-ignored", "stream_mode-ignored", "stream_subgraphs-ignored", "run-after_seconds-ignored",
-      "stateless-on_completion-ignored", "cancel-action-ignored", "last-event-id-dropped",
+      "assistant-create-409-as-422",
+      "thread-get-404-as-500",
+      "thread-create-200-as-201",
+      "assistant-create-drops-graph_id",
+      "assistant-version-as-string",
+      "thread-get-other-id",
+      "assistant-get-as-html",
+      "thread-errors-as-text",
+      "thread-search-one-more",
+      "thread-search-reversed",
+      "stream-mixed-line-endings",
+      "stream-blank-line-missing",
+      "stream-last-unterminated",
+      "stream-metadata-missing",
+      "stream-metadata-not-first",
+      "stream-event-duplicated",
+      "stream-events-reordered",
+      "stream-last-event-dropped",
+      "stream-id-backwards",
+      "stream-data-not-json",
+      "stream-never-ends",
+      "stream-cut-midway",
+      "thread-search-limit-ignored",
+      "thread-search-offset-ignored",
+      "thread-search-metadata-ignored",
+      "multitask_strategy-ignored",
+      "thread-if_exists-ignored",
+      "stream_mode-ignored",
+      "stream_subgraphs-ignored",
+      "run-after_seconds-ignored",
+      "stateless-on_completion-ignored",
+      "cancel-action-ignored",
+      "last-event-id-dropped",
     ];
     for (const id of listed) expect(() => mutant(id), id).not.toThrow();
   });
@@ -320,11 +450,24 @@ describe("mutants run end to end", () => {
   // A real bug judged against a check that does not judge it: killed elsewhere, not counted.
   const misattributed: Mutant = { ...mutant("ok-says-false"), id: "ok-says-false-misattributed", checks: ["SYS-001", "SYS-002", "THR-053"], catches: ["THR-053"] };
   // A wire-only fault (a required field dropped): no check fails on it, a new finding shows it.
-  const wireOnly: Mutant = { id: "thread-drops-created_at-wire", kind: "response", description: "threads lack created_at", checks: ["THR-001"], catches: ["THR-001"], fault: () => ({ response: dropField(route("POST", "/threads"), "created_at") }) };
+  const wireOnly: Mutant = {
+    id: "thread-drops-created_at-wire",
+    kind: "response",
+    description: "threads lack created_at",
+    checks: ["THR-001"],
+    catches: ["THR-001"],
+    fault: () => ({ response: dropField(route("POST", "/threads"), "created_at") }),
+  };
   // Legal variations on a few checks (JSON and streams), and a "variation" that is none.
   const keyOrder: Mutant = { ...mutant("eq-json-key-order"), checks: ["THR-001", "THR-053", "STR-001", "SYS-001"] };
   const crlf: Mutant = { ...mutant("eq-sse-crlf"), checks: ["THR-001", "THR-053", "STR-001", "SYS-001"] };
-  const notLegal: Mutant = { id: "eq-not-legal", kind: "equivalence", description: "GET /ok says false", checks: ["THR-001", "THR-053", "STR-001", "SYS-001"], fault: () => ({ response: editOk(route("GET", "/ok"), () => ({ ok: false })) }) };
+  const notLegal: Mutant = {
+    id: "eq-not-legal",
+    kind: "equivalence",
+    description: "GET /ok says false",
+    checks: ["THR-001", "THR-053", "STR-001", "SYS-001"],
+    fault: () => ({ response: editOk(route("GET", "/ok"), () => ({ ok: false })) }),
+  };
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "lgc-mutants-"));

@@ -24,7 +24,11 @@ async function run(url: string, name: string, args: string[]): Promise<Report> {
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 /** What differs between two runs by design: the run id, ids the target makes, times. */
 const masked = (s: string, runId: string) =>
-  s.split(runId).join("<run>").replace(UUID, "<uuid>").replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "<time>");
+  s
+    .split(runId)
+    .join("<run>")
+    .replace(UUID, "<uuid>")
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "<time>");
 
 describe("property checks", () => {
   it("replay: the same seed gives the same cases and the same outcomes, and each check says how many cases it ran", async () => {

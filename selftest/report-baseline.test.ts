@@ -36,9 +36,13 @@ describe("the baseline file", () => {
   });
 
   it("refuses anything else, with the file and line", () => {
-    expect(usageError(() => parseBaseline("SYS-003\nSYS-004 AST-001\n", "b.txt"))).toBe("baseline b.txt, line 2: 'SYS-004 AST-001' holds more than one word (one finding or check id per line, '#' for comments)");
+    expect(usageError(() => parseBaseline("SYS-003\nSYS-004 AST-001\n", "b.txt"))).toBe(
+      "baseline b.txt, line 2: 'SYS-004 AST-001' holds more than one word (one finding or check id per line, '#' for comments)",
+    );
     expect(usageError(() => parseBaseline('{"checks": []}', "r.json"))).toMatch(/^baseline r\.json, line 1: '\{"checks": \[\]\}' holds more than one word/);
-    expect(usageError(() => parseBaseline("sys-003\n", "b.txt"))).toBe("baseline b.txt, line 1: 'sys-003' is neither a finding id (e.g. F-1a2b3c4d) nor a check id (e.g. AST-004); one id per line, '#' for comments");
+    expect(usageError(() => parseBaseline("sys-003\n", "b.txt"))).toBe(
+      "baseline b.txt, line 1: 'sys-003' is neither a finding id (e.g. F-1a2b3c4d) nor a check id (e.g. AST-004); one id per line, '#' for comments",
+    );
     expect(usageError(() => parseBaseline("F-XYZ\n", "b.txt"))).toMatch(/'F-XYZ' is neither a finding id/);
     expect(parseBaseline("F-05b4a4cd  # [MUST] ServerInfo lacks langgraph_py_version\nAST-004\n", "b.txt").ids).toEqual(["F-05b4a4cd", "AST-004"]);
     expect(usageError(() => parseBaseline("a\0b", "bin"))).toBe("baseline bin: not a text file");
@@ -79,7 +83,17 @@ describe("the baseline file", () => {
     const byChecks = applyBaseline(ref, parseBaseline(sorting.failed.map((c) => c.id).join("\n"), "b.txt"), ids);
     expect(byChecks.baseline?.expectedFindings).toEqual([sorting.id]);
     // One of its checks left out: the finding is not expected.
-    const partly = applyBaseline(ref, parseBaseline(sorting.failed.slice(1).map((c) => c.id).join("\n"), "b.txt"), ids);
+    const partly = applyBaseline(
+      ref,
+      parseBaseline(
+        sorting.failed
+          .slice(1)
+          .map((c) => c.id)
+          .join("\n"),
+        "b.txt",
+      ),
+      ids,
+    );
     expect(partly.baseline?.expectedFindings).toEqual([]);
     // A finding also seen on the wire is expected only by its id: its checks say nothing of the other sightings.
     const metadata = hostile.findings!.find((f) => f.signature === "schema ServerInfo required metadata")!;
@@ -114,8 +128,7 @@ describe("a run with reports and a baseline (command line, reference server)", (
     await server?.stop();
     await rm(dir, { recursive: true, force: true });
   });
-  const run = (name: string, ...args: string[]) =>
-    runCli(["run", "--url", server.url, "--profile", "system", "--seed", "5", "--report-dir", join(dir, name), ...args], { timeoutMs: 120_000 });
+  const run = (name: string, ...args: string[]) => runCli(["run", "--url", server.url, "--profile", "system", "--seed", "5", "--report-dir", join(dir, name), ...args], { timeoutMs: 120_000 });
   const report = async (name: string): Promise<Report> => JSON.parse(await readFile(join(dir, name, "report.json"), "utf8"));
 
   it("writes report.json (valid against its schema), report.md, report.html and junit.xml; --update-baseline writes the MUST findings", async () => {

@@ -79,7 +79,9 @@ describe("compare", () => {
     await writeFile(other, JSON.stringify({ ...r0, contract: { ...r0.contract, version: "9.9.9" } }));
     const r = await runCli(["compare", REF, other, "--out", join(dir, "versions")]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/^langgraph-conformance: warning: .*other-contract\.json was made against contract 9\.9\.9, .* against 0\.1\.0: a check may not mean the same in both; compared anyway\n$/);
+    expect(r.stderr).toMatch(
+      /^langgraph-conformance: warning: .*other-contract\.json was made against contract 9\.9\.9, .* against 0\.1\.0: a check may not mean the same in both; compared anyway\n$/,
+    );
     expect(await readFile(join(dir, "versions", "compare.md"), "utf8")).toMatch(/> \*\*Warning:\*\* .*contract 9\.9\.9/);
     // An older report without scores or verdict still compares (scores are recomputed).
     const old = join(dir, "old.json");
@@ -92,13 +94,19 @@ describe("compare", () => {
     const notJson = join(dir, "not.json");
     await writeFile(notJson, "{ this is not json");
     const notReport = join(dir, "not-report.json");
-    await writeFile(notReport, JSON.stringify({ suite: { version: "1" }, contract: { version: "1" }, target: { url: "x" }, checks: [{ id: "SYS-001", level: "MUST", profile: "system", title: "t", outcome: "great" }] }));
+    await writeFile(
+      notReport,
+      JSON.stringify({ suite: { version: "1" }, contract: { version: "1" }, target: { url: "x" }, checks: [{ id: "SYS-001", level: "MUST", profile: "system", title: "t", outcome: "great" }] }),
+    );
     const dup = join(dir, "dup.json");
     const f = fixture("hostile");
     await writeFile(dup, JSON.stringify({ ...f, checks: [...f.checks, f.checks[0]] }));
     oneLine(await runCli(["compare", REF, join(dir, "nope.json")]), /^langgraph-conformance: cannot read the report .*nope\.json: no such file$/);
     oneLine(await runCli(["compare", REF, notJson]), /^langgraph-conformance: .*not\.json is not JSON: /);
-    oneLine(await runCli(["compare", REF, notReport]), /^langgraph-conformance: .*not-report\.json is not a langgraph-conformance report: \/checks\/0\/outcome must be equal to one of the allowed values$/);
+    oneLine(
+      await runCli(["compare", REF, notReport]),
+      /^langgraph-conformance: .*not-report\.json is not a langgraph-conformance report: \/checks\/0\/outcome must be equal to one of the allowed values$/,
+    );
     oneLine(await runCli(["compare", REF, dup]), /^langgraph-conformance: .*dup\.json is not a langgraph-conformance report: check SYS-001 appears twice$/);
     oneLine(await runCli(["compare", REF]), /^langgraph-conformance: compare needs two or more reports, got 1/);
     oneLine(await runCli(["compare", REF, HOSTILE, "--colour"]), /^langgraph-conformance: Unknown option '--colour'/);

@@ -235,7 +235,19 @@ describe("report.md", () => {
   it("shows a baseline: expected failures in their own table, stale entries first", () => {
     let r = withOutcome(ref, "SYS-003", "fail", "expected");
     r = withOutcome(r, "SYS-001", "pass", "stale");
-    r = { ...r, baseline: { file: "known.txt", entries: 3, expected: ["SYS-003"], stale: [{ id: "SYS-001", reason: "passes" }, { id: "ZZZ-999", reason: "no such check" }], notRun: [] } };
+    r = {
+      ...r,
+      baseline: {
+        file: "known.txt",
+        entries: 3,
+        expected: ["SYS-003"],
+        stale: [
+          { id: "SYS-001", reason: "passes" },
+          { id: "ZZZ-999", reason: "no such check" },
+        ],
+        notRun: [],
+      },
+    };
     const md = renderMarkdown(r);
     expect(md).toMatch(/## Expected failures \(1\)[\s\S]*\| SYS-003 \|/);
     expect(md.indexOf("**🧹 SYS-001**")).toBeLessThan(md.indexOf("**❌ SYS-010**"));
@@ -326,7 +338,9 @@ describe("the terminal", () => {
     expect(out).toMatch(/^system: 1 fail, 1 warn\n {2}fail {5}SYS-003 \[MUST\] GET \/info answers/m);
     // The fix list: each finding once, with the checks it fails.
     expect(out).toMatch(/^Fix list: 4 finding\(s\) \(3 MUST, 1 SHOULD, 0 MAY\)/m);
-    expect(out).toMatch(/^ {2}MUST {3}F-4abb9c1b ServerInfo answers lack 'metadata', which the contract requires\n {11}fails 1 check; seen on the wire by|^ {2}MUST {3}F-4abb9c1b ServerInfo answers lack 'metadata', which the contract requires\n {11}fails 1 check; met by/m);
+    expect(out).toMatch(
+      /^ {2}MUST {3}F-4abb9c1b ServerInfo answers lack 'metadata', which the contract requires\n {11}fails 1 check; seen on the wire by|^ {2}MUST {3}F-4abb9c1b ServerInfo answers lack 'metadata', which the contract requires\n {11}fails 1 check; met by/m,
+    );
     expect(out).toMatch(/^streaming: 1 fail\n {2}fail {5}FIX-002/m);
     expect(out).not.toMatch(/[\u001b\u0007\u202e]/);
     for (const line of out.split("\n")) expect(line.trimStart().startsWith("::"), line).toBe(false);
@@ -437,7 +451,10 @@ describe("strict output: every report is well-formed Unicode and strict JSON", (
 
   it("the committed reports of the implementations and the fixtures are strict JSON", () => {
     const dir = new URL("../docs/implementations/", import.meta.url);
-    const files = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => new URL(`${d.name}/report.json`, dir)).filter((u) => existsSync(u));
+    const files = readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => new URL(`${d.name}/report.json`, dir))
+      .filter((u) => existsSync(u));
     files.push(new URL("fixtures/reference-report.json", import.meta.url), new URL("fixtures/hostile-report.json", import.meta.url));
     expect(files.length).toBeGreaterThan(2);
     for (const f of files) strict(readFileSync(f));

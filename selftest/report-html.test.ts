@@ -26,7 +26,9 @@ const HAVE_BROWSER = existsSync(CHROMIUM);
 const REQUIRED = process.env.LGC_REQUIRE_BROWSER === "1";
 const SKIPPED = !HAVE_BROWSER && !REQUIRED;
 if (SKIPPED) {
-  process.stderr.write(`selftest/report-html.test.ts: skipped: Debian's chromium is not installed (${CHROMIUM}); the HTML report is tested in a real browser (apt-get install -y chromium; CI requires it with LGC_REQUIRE_BROWSER=1)\n`);
+  process.stderr.write(
+    `selftest/report-html.test.ts: skipped: Debian's chromium is not installed (${CHROMIUM}); the HTML report is tested in a real browser (apt-get install -y chromium; CI requires it with LGC_REQUIRE_BROWSER=1)\n`,
+  );
 }
 const SHOTS = new URL("../.tmp/selftest/", import.meta.url).pathname;
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -184,11 +186,13 @@ describe.skipIf(SKIPPED)("report.html in Chromium", () => {
     expect(info).toContain(`x-note: <img src=x onerror="window.__xss='img'">`);
     expect(info).toContain("</script><script>window.__xss");
     expect(info).toContain("\\u001b[31mred");
-    expect(await page.locator("details#FIX-002 pre.transcript").textContent()).toContain("event: error\ndata: {\"message\":\"</script><script>window.__xss='script'</script> key=[redacted]\"}");
+    expect(await page.locator("details#FIX-002 pre.transcript").textContent()).toContain('event: error\ndata: {"message":"</script><script>window.__xss=\'script\'</script> key=[redacted]"}');
     expect(await page.locator("header").textContent()).toContain(`version 1.0 <img src=x onerror="window.__xss='img'">`);
     expect(await page.content()).not.toContain(HOSTILE_KEY);
     const statuses = await page.locator("#filters input[name=status]").evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
-    const expectedStatuses = ["error", "stale", "fail", "warn", "notice", "expected", "skip", "pass"].filter((st) => hostile.checks.some((c) => (c.baseline ?? c.outcome) === st || (st === "expected" && c.baseline === "expected") || (st === "stale" && c.baseline === "stale")));
+    const expectedStatuses = ["error", "stale", "fail", "warn", "notice", "expected", "skip", "pass"].filter((st) =>
+      hostile.checks.some((c) => (c.baseline ?? c.outcome) === st || (st === "expected" && c.baseline === "expected") || (st === "stale" && c.baseline === "stale")),
+    );
     expect(statuses).toEqual(expectedStatuses);
     await page.locator("#f-failures").click();
     const attention = hostile.checks.filter((c) => c.baseline === "stale" || (!c.baseline && ["error", "fail", "warn", "notice"].includes(c.outcome))).map((c) => c.id);

@@ -52,10 +52,12 @@ async function runBehind(name: string, fault: Fault, ids: string[]): Promise<{ c
 }
 
 function outcomes(report: Report, ids: string[]): Record<string, string> {
-  return Object.fromEntries(ids.map((id) => {
-    const c = report.checks.find((x) => x.id === id);
-    return [id, c ? `${c.outcome}${c.outcome === "pass" ? "" : `: ${c.message}`}` : "missing"];
-  }));
+  return Object.fromEntries(
+    ids.map((id) => {
+      const c = report.checks.find((x) => x.id === id);
+      return [id, c ? `${c.outcome}${c.outcome === "pass" ? "" : `: ${c.message}`}` : "missing"];
+    }),
+  );
 }
 
 /**
@@ -158,8 +160,7 @@ describe.concurrent("the resource suites against servers that break them", () =>
     it("fails when they answer a server error", async () => {
       const broken: Fault = {
         name: "crons declared off but answering 500",
-        response: (q, s) =>
-          pathOf(q).includes("/crons") ? { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ detail: "Not implemented" }) } : s,
+        response: (q, s) => (pathOf(q).includes("/crons") ? { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ detail: "Not implemented" }) } : s),
       };
       const { report } = await runBehind("crons-declared-off-500", compose(broken.name, repairs, cronsDeclaredOff(), broken), ["SYS-020"]);
       expect(outcomes(report, ["SYS-020"])).toEqual({ "SYS-020": expect.stringMatching(/^fail: .*server error/) });

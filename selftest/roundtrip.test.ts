@@ -51,7 +51,10 @@ describe("the round-trip table", () => {
     for (const row of ROUND_TRIPS) {
       expect(propertiesOf(row.schema), `${row.id}: ${row.schema}.${row.field}`).toContain(row.field);
       expect(FIELD_COVERAGE[row.schema]?.[row.field] ?? FIELD_COVERAGE.CronCreate?.[row.field], `${row.id} in the coverage`).toContain(row.id);
-      expect(CATALOGUE.some((m) => m.checks.includes(row.id)), `a mutant for ${row.id}`).toBe(true);
+      expect(
+        CATALOGUE.some((m) => m.checks.includes(row.id)),
+        `a mutant for ${row.id}`,
+      ).toBe(true);
     }
   });
 });

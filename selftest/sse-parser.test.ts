@@ -33,7 +33,7 @@ const ev = (event: string, data: string, lastEventId = "", id?: string): Ev => (
 
 describe("SSE parser (WHATWG event stream interpretation)", () => {
   it("dispatches on a blank line with LF endings", () => {
-    expect(parseEveryWay("event: values\ndata: {\"a\":1}\n\n").events).toEqual([ev("values", '{"a":1}')]);
+    expect(parseEveryWay('event: values\ndata: {"a":1}\n\n').events).toEqual([ev("values", '{"a":1}')]);
   });
 
   it("accepts CRLF and lone CR line endings", () => {

@@ -108,7 +108,10 @@ describe("the framing checks, each against a corpus with one stream that breaks 
     const c = checks.get("SSE-007");
     // SHOULD: the event names and schemas are the contract's, built from the SDKs' types.
     expect(c?.outcome).toBe("warn");
-    expect(c!.evidence.notes?.some((n) => /thread run of 'interrupt'.*not JSON/.test(n)), c!.message).toBe(true);
+    expect(
+      c!.evidence.notes?.some((n) => /thread run of 'interrupt'.*not JSON/.test(n)),
+      c!.message,
+    ).toBe(true);
   });
 });
 

@@ -52,8 +52,14 @@ const SAMPLES: Record<string, { op?: string; name?: string; good: string[]; bad:
   },
   messages: {
     good: [
-      j([{ type: "AIMessageChunk", content: "Hello", id: "run-1" }, { graph_id: "agent", langgraph_node: "agent", tags: [] }]),
-      j([{ type: "ai", content: [{ type: "text", text: " results provide", index: 0 }] }, { langgraph_node: "agent", langgraph_step: 1 }]),
+      j([
+        { type: "AIMessageChunk", content: "Hello", id: "run-1" },
+        { graph_id: "agent", langgraph_node: "agent", tags: [] },
+      ]),
+      j([
+        { type: "ai", content: [{ type: "text", text: " results provide", index: 0 }] },
+        { langgraph_node: "agent", langgraph_step: 1 },
+      ]),
     ],
     bad: [
       j({ type: "ai", content: "Hello" }), // the message alone, not a pair
@@ -166,7 +172,27 @@ describe("the stream contract (schemas/streams.yaml)", () => {
 
   it("defines the events of the documents, each with its namespace rule, its streams, a description and its sources", () => {
     expect([...streams.events.keys()].sort()).toEqual(
-      ["checkpoints", "custom", "debug", "end", "error", "events", "feedback", "lifecycle", "message", "messages", "messages/complete", "messages/metadata", "messages/partial", "metadata", "run_done", "tasks", "tools", "updates", "values"].sort(),
+      [
+        "checkpoints",
+        "custom",
+        "debug",
+        "end",
+        "error",
+        "events",
+        "feedback",
+        "lifecycle",
+        "message",
+        "messages",
+        "messages/complete",
+        "messages/metadata",
+        "messages/partial",
+        "metadata",
+        "run_done",
+        "tasks",
+        "tools",
+        "updates",
+        "values",
+      ].sort(),
     );
     for (const [name] of streams.events) {
       const def = streams.document.$defs[name];

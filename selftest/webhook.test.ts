@@ -19,7 +19,14 @@ describe("the webhook receiver", () => {
 
   it("waits for deliveries that arrive later, and gives up at its time limit", async () => {
     const waiting = hook.waitFor((d) => d.path === "/later", { count: 2, timeoutMs: 3_000 });
-    setTimeout(() => void request(hook.server).post("/later").send("first").then(() => request(hook.server).post("/later").send("second")), 50);
+    setTimeout(
+      () =>
+        void request(hook.server)
+          .post("/later")
+          .send("first")
+          .then(() => request(hook.server).post("/later").send("second")),
+      50,
+    );
     expect((await waiting)?.map((d) => d.body)).toEqual(["first", "second"]);
     const t0 = performance.now();
     expect(await hook.waitFor((d) => d.path === "/never", { timeoutMs: 200 })).toBeUndefined();

@@ -144,9 +144,7 @@ async function engineClient(tc: Tc): Promise<Client> {
     } catch {
       throw new NoContainerEngine(`DOCKER_HOST=${dockerHost} is not a URL (expected e.g. unix:///var/run/docker.sock or tcp://host:2375)`);
     }
-    const same = wanted.protocol === "unix:"
-      ? modem.socketPath === wanted.pathname
-      : modem.host === wanted.hostname && String(modem.port ?? "") === (wanted.port || String(modem.port ?? ""));
+    const same = wanted.protocol === "unix:" ? modem.socketPath === wanted.pathname : modem.host === wanted.hostname && String(modem.port ?? "") === (wanted.port || String(modem.port ?? ""));
     if (!same) throw new NoContainerEngine(`no Docker engine answers at DOCKER_HOST=${dockerHost}: --image needs one; start it or fix DOCKER_HOST`);
   }
   return client;
@@ -187,7 +185,10 @@ async function reapOrphans(client: Client, log: (line: string) => void): Promise
     const pid = Number(owner.slice(sep + 1));
     if (host !== me || !Number.isInteger(pid) || pid <= 0 || alive(pid)) continue;
     log(`removing container ${c.Names?.[0]?.replace(/^\//, "") ?? c.Id} left by an earlier run (process ${pid} is gone)`);
-    await client.container.dockerode.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
+    await client.container.dockerode
+      .getContainer(c.Id)
+      .remove({ force: true, v: true })
+      .catch(() => undefined);
   }
 }
 
@@ -243,7 +244,10 @@ export async function startContainerTarget(opts: ContainerTargetOptions): Promis
     }
   }
 
-  const imageId = await client.image.inspect(imageName).then((i) => i.Id).catch(() => "");
+  const imageId = await client.image
+    .inspect(imageName)
+    .then((i) => i.Id)
+    .catch(() => "");
 
   const lines: string[] = [];
   const logTail = (n = 20) => redactText(lines.slice(-n).join("\n"));
@@ -285,7 +289,10 @@ export async function startContainerTarget(opts: ContainerTargetOptions): Promis
       let last = "no answer yet";
       for (;;) {
         if (cancelled) throw new ContainerStartError("the run was stopped while the container was starting");
-        const state = await container.inspect().then((i) => i.State).catch(() => undefined);
+        const state = await container
+          .inspect()
+          .then((i) => i.State)
+          .catch(() => undefined);
         if (state && !state.Running) {
           await new Promise((r) => setTimeout(r, 300)); // let the last log lines arrive
           throw new ContainerStartError(`the container exited (code ${state.ExitCode}) before GET /ok answered`);

@@ -27,6 +27,6 @@ try {
   cleanup = started.cleanup;
   process.send?.({ type: "ready", host: started.host });
 } catch (e) {
-  process.send?.({ type: "failed", message: e instanceof Error ? e.stack ?? e.message : String(e) });
+  process.send?.({ type: "failed", message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   process.exit(1);
 }

@@ -104,10 +104,13 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
     graphs[id] = `${relative(home, resolve(fixturesDir, file!))}${symbol ? `:${symbol}` : ""}`;
   }
   // The auth module's path too, relative to the server's cwd like the graphs'.
-  const auth = typeof config.auth?.path === "string" ? (() => {
-    const [file, symbol] = String(config.auth.path).split(":");
-    return { ...config.auth, path: `${relative(home, resolve(fixturesDir, file!))}${symbol ? `:${symbol}` : ""}` };
-  })() : undefined;
+  const auth =
+    typeof config.auth?.path === "string"
+      ? (() => {
+          const [file, symbol] = String(config.auth.path).split(":");
+          return { ...config.auth, path: `${relative(home, resolve(fixturesDir, file!))}${symbol ? `:${symbol}` : ""}` };
+        })()
+      : undefined;
   const payload = JSON.stringify({ port: opts.port ?? 0, nWorkers: opts.workers ?? 10, host: opts.host ?? "127.0.0.1", cwd: home, graphs, ...(auth ? { auth } : {}) });
 
   const apiDir = dirname(require.resolve("@langchain/langgraph-api/package.json"));
@@ -137,12 +140,14 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
 
   const logTail = (n = 20) => logLines.slice(-n).join("\n");
   let exited = false;
-  const exitPromise = new Promise<void>((r) => child.once("exit", (code, signal) => {
-    exited = true;
-    running.delete(child);
-    opts.onExit?.(code, signal);
-    r();
-  }));
+  const exitPromise = new Promise<void>((r) =>
+    child.once("exit", (code, signal) => {
+      exited = true;
+      running.delete(child);
+      opts.onExit?.(code, signal);
+      r();
+    }),
+  );
 
   async function stop() {
     if (!exited) {

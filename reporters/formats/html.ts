@@ -200,7 +200,10 @@ function filters(r: Report): string {
   const profiles = PROFILES.filter((p) => r.profiles[p]);
   return `<section id="filters" aria-label="filters">
 <fieldset><legend>outcome</legend>${statuses
-    .map((s) => `<label><input type="checkbox" name="status" value="${s}" data-attention="${attention.has(s) ? 1 : 0}" checked> <span class="c-${s}">${h(STATUS_LABEL[s])}</span> (${counts.get(s)})</label>`)
+    .map(
+      (s) =>
+        `<label><input type="checkbox" name="status" value="${s}" data-attention="${attention.has(s) ? 1 : 0}" checked> <span class="c-${s}">${h(STATUS_LABEL[s])}</span> (${counts.get(s)})</label>`,
+    )
     .join("")}</fieldset>
 <label>profile <select id="f-profile"><option value="">all</option>${profiles.map((p) => `<option value="${h(p)}">${h(p)}</option>`).join("")}</select></label>
 <label>level <select id="f-level"><option value="">all</option>${LEVELS.map((l) => `<option value="${l}">${l}</option>`).join("")}</select></label>
@@ -279,7 +282,8 @@ function tail(r: Report): string {
   const out: string[] = [];
   if (r.problems.length) out.push(`<section id="problems"><h2>Harness problems</h2><ul>${r.problems.map((p) => `<li><code>${h(p.where)}</code>: ${h(p.message)}</li>`).join("")}</ul></section>`);
   const phantom = (r.baseline?.stale ?? []).filter((s) => !r.checks.some((c) => c.id === s.id));
-  if (phantom.length) out.push(`<section id="stale"><h2>Stale baseline entries that are no check</h2><ul>${phantom.map((s) => `<li><code>${h(s.id)}</code>: ${h(s.reason)}</li>`).join("")}</ul></section>`);
+  if (phantom.length)
+    out.push(`<section id="stale"><h2>Stale baseline entries that are no check</h2><ul>${phantom.map((s) => `<li><code>${h(s.id)}</code>: ${h(s.reason)}</li>`).join("")}</ul></section>`);
   out.push(
     `<section id="uncovered"><h2>Not covered by any check${r.shard ? " of this part's files" : ""}</h2>${
       r.uncovered.length ? `<ul>${r.uncovered.map((u) => `<li><code>${h(u.operation)}</code>: ${h(u.reason)}</li>`).join("")}</ul>` : "<p>Every operation of the contract is exercised by a check.</p>"

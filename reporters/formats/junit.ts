@@ -140,7 +140,10 @@ export function renderJunit(r: Report): string {
   const problems = r.problems.length
     ? [
         `  <testsuite name="langgraph-conformance.harness" tests="${r.problems.length}" failures="0" errors="${r.problems.length}" skipped="0" time="0">`,
-        ...r.problems.map((p, i) => `    <testcase name="${a(`harness problem ${i + 1}: ${p.where}`)}" classname="langgraph-conformance.harness" time="0">\n      <error message="${a(p.message.slice(0, 1000))}" type="harness-error">${x(p.message)}</error>\n    </testcase>`),
+        ...r.problems.map(
+          (p, i) =>
+            `    <testcase name="${a(`harness problem ${i + 1}: ${p.where}`)}" classname="langgraph-conformance.harness" time="0">\n      <error message="${a(p.message.slice(0, 1000))}" type="harness-error">${x(p.message)}</error>\n    </testcase>`,
+        ),
         "  </testsuite>",
       ]
     : [];
@@ -149,7 +152,10 @@ export function renderJunit(r: Report): string {
   if (phantoms.length) {
     problems.push(
       `  <testsuite name="langgraph-conformance.baseline" tests="${phantoms.length}" failures="${phantoms.length}" errors="0" skipped="0" time="0">`,
-      ...phantoms.map((s) => `    <testcase name="${a(`baseline entry ${s.id}`)}" classname="langgraph-conformance.baseline" time="0">\n      <failure message="${a(s.reason)}" type="stale-baseline"/>\n    </testcase>`),
+      ...phantoms.map(
+        (s) =>
+          `    <testcase name="${a(`baseline entry ${s.id}`)}" classname="langgraph-conformance.baseline" time="0">\n      <failure message="${a(s.reason)}" type="stale-baseline"/>\n    </testcase>`,
+      ),
       "  </testsuite>",
     );
   }

@@ -68,17 +68,14 @@ function header(r: Report): string {
   const tallied = talliesText(r);
   if (tallied) rows.push(["counted by the checks", md(tallied)]);
   if (r.baseline) {
-    rows.push(["baseline", `${codeCell(r.baseline.file)}: ${r.baseline.entries} entries, ${r.baseline.expected.length} expected, ${r.baseline.stale.length} stale, ${r.baseline.notRun.length} not run`]);
+    rows.push([
+      "baseline",
+      `${codeCell(r.baseline.file)}: ${r.baseline.entries} entries, ${r.baseline.expected.length} expected, ${r.baseline.stale.length} stale, ${r.baseline.notRun.length} not run`,
+    ]);
   }
-  return [
-    `# Conformance report: ${md(labelOf(r))}`,
-    "",
-    `**Verdict:** ${icon} ${md(v.text)} (exit code ${v.exitCode})`,
-    "",
-    "| | |",
-    "|---|---|",
-    ...rows.map(([k, val]) => `| ${k} | ${val} |`),
-  ].join("\n");
+  return [`# Conformance report: ${md(labelOf(r))}`, "", `**Verdict:** ${icon} ${md(v.text)} (exit code ${v.exitCode})`, "", "| | |", "|---|---|", ...rows.map(([k, val]) => `| ${k} | ${val} |`)].join(
+    "\n",
+  );
 }
 
 function scoreTable(r: Report): string {
@@ -123,7 +120,10 @@ function findingsSection(r: Report): { table: string; blocks: string[] } {
     "",
     "| # | finding | level | what | checks failed | operations | sightings |",
     "|--:|---|---|---|--:|--:|--:|",
-    ...list.map((f, i) => `| ${i + 1} | [${f.id}](#${f.id.toLowerCase()}) | ${LEVEL_ICON[f.level]} ${f.level}${f.baseline ? " (expected)" : ""} | ${cell(f.title)} | ${f.failed.length} | ${f.operations.length} | ${f.occurrences} |`),
+    ...list.map(
+      (f, i) =>
+        `| ${i + 1} | [${f.id}](#${f.id.toLowerCase()}) | ${LEVEL_ICON[f.level]} ${f.level}${f.baseline ? " (expected)" : ""} | ${cell(f.title)} | ${f.failed.length} | ${f.operations.length} | ${f.occurrences} |`,
+    ),
   ];
   return { table: head.join("\n"), blocks: list.map(findingBlock) };
 }
@@ -223,7 +223,11 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   const head: string[] = [header(r), fixList.table];
   const problems: string[] = [];
   if (r.problems.length > 0) {
-    problems.push(["## Harness problems", "", "Errors of the suite itself, outside any check: the results are incomplete.", "", ...r.problems.map((p) => `- ${md(p.where)}: ${md(clip(p.message, 1000))}`)].join("\n"));
+    problems.push(
+      ["## Harness problems", "", "Errors of the suite itself, outside any check: the results are incomplete.", "", ...r.problems.map((p) => `- ${md(p.where)}: ${md(clip(p.message, 1000))}`)].join(
+        "\n",
+      ),
+    );
   }
   const stalePhantoms = (r.baseline?.stale ?? []).filter((s) => !r.checks.some((c) => c.id === s.id));
   if (stalePhantoms.length > 0) {
@@ -231,7 +235,11 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   }
 
   // Failures first: by profile, then level, then severity.
-  interface Block { check: ReportCheck; text: string; evidence: string }
+  interface Block {
+    check: ReportCheck;
+    text: string;
+    evidence: string;
+  }
   const sections: Array<{ heading: string; blocks: Block[] }> = [];
   for (const [profile, list] of group(attention, (c) => c.profile)) {
     for (const level of LEVELS) {
@@ -244,10 +252,13 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   const attentionHead =
     attention.length === 0
       ? "## Failures\n\nNone: every check that ran passed, skipped, or failed as the baseline expects."
-      : `## Checks that did not pass (${attention.length})\n\n${ATTENTION.filter((s) => counts.has(s)).map((s) => `${counts.get(s)!.length} ${STATUS_LABEL[s]}`).join(", ")}; grouped by profile and level, evidence folded. Each names the finding its failure is.`;
+      : `## Checks that did not pass (${attention.length})\n\n${ATTENTION.filter((s) => counts.has(s))
+          .map((s) => `${counts.get(s)!.length} ${STATUS_LABEL[s]}`)
+          .join(", ")}; grouped by profile and level, evidence folded. Each names the finding its failure is.`;
 
   const tail: string[] = [];
-  if (expected.length > 0) tail.push(`## Expected failures (${expected.length})\n\nListed in the baseline ${code(r.baseline?.file ?? "")}; they do not fail the run.\n\n${simpleTable(expected, true)}`);
+  if (expected.length > 0)
+    tail.push(`## Expected failures (${expected.length})\n\nListed in the baseline ${code(r.baseline?.file ?? "")}; they do not fail the run.\n\n${simpleTable(expected, true)}`);
   if (skipped.length > 0) tail.push(`## Skipped (${skipped.length})\n\n${simpleTable(skipped, true)}`);
   const uncovered =
     r.uncovered.length > 0
@@ -260,9 +271,7 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   const allChecks = [
     `## All checks (${r.checks.length})`,
     "",
-    ...[...group(r.checks, (c) => c.profile)].map(
-      ([p, list]) => `<details><summary>${escapeHtml(p)}: ${list.length} checks</summary>\n\n${simpleTable(list, false)}\n\n</details>\n`,
-    ),
+    ...[...group(r.checks, (c) => c.profile)].map(([p, list]) => `<details><summary>${escapeHtml(p)}: ${list.length} checks</summary>\n\n${simpleTable(list, false)}\n\n</details>\n`),
   ].join("\n");
 
   // Assemble within the limit: the fix list's table always; each finding's
@@ -327,8 +336,12 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
       left.evidence ? `the evidence of ${left.evidence} check(s)` : "",
       left.table ? "the table of all checks" : "",
     ].filter(Boolean);
-    out.push(`## Left out\n\nTo stay under ${Math.round(max / 1024)} KiB (GitHub takes at most 1 MiB of step summary), this document leaves out ${what.join(", ")}. report.html and report.json have everything.`);
+    out.push(
+      `## Left out\n\nTo stay under ${Math.round(max / 1024)} KiB (GitHub takes at most 1 MiB of step summary), this document leaves out ${what.join(", ")}. report.html and report.json have everything.`,
+    );
   }
-  out.push(`<sub>Written by ${md(r.suite.name)} ${md(r.suite.version)}. A check is judged on its own claim: pass; fail (a MUST broken); warn (a SHOULD broken); notice (a MAY not met); skip (with the reason); error (the suite itself broke). What else a response breaks on the wire is a finding, reported once.</sub>`);
+  out.push(
+    `<sub>Written by ${md(r.suite.name)} ${md(r.suite.version)}. A check is judged on its own claim: pass; fail (a MUST broken); warn (a SHOULD broken); notice (a MAY not met); skip (with the reason); error (the suite itself broke). What else a response breaks on the wire is a finding, reported once.</sub>`,
+  );
   return `${out.join("\n\n")}\n`;
 }

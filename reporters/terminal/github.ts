@@ -27,13 +27,18 @@ export function formatGithub(report: Report, opts: SummaryOptions & { token: str
   for (const f of findingsOf(report)) {
     if (f.baseline) continue;
     const kind = f.level === "MUST" ? "error" : f.level === "SHOULD" ? "warning" : "notice";
-    annotate(kind, `${f.id} [${f.level}] ${f.title}`, `${findingReach(f)}${f.failed.length ? `; checks: ${f.failed.map((c) => c.id).join(", ")}` : ""}; e.g. ${f.example.check}: ${f.example.message}`.slice(0, 4000));
+    annotate(
+      kind,
+      `${f.id} [${f.level}] ${f.title}`,
+      `${findingReach(f)}${f.failed.length ? `; checks: ${f.failed.map((c) => c.id).join(", ")}` : ""}; e.g. ${f.example.check}: ${f.example.message}`.slice(0, 4000),
+    );
   }
   for (const c of [...report.checks].sort(bySeverity)) {
     const s = statusOf(c);
     const title = `${c.id} [${c.level}] ${c.title}`;
     if (s === "error") annotate("error", `harness error: ${title}`, c.message.slice(0, 4000));
-    else if (s === "stale") annotate("error", `stale baseline entry: ${c.id}`, `${c.id} passes but the baseline lists it as a known failure: remove its line from ${report.baseline?.file ?? "the baseline"}`);
+    else if (s === "stale")
+      annotate("error", `stale baseline entry: ${c.id}`, `${c.id} passes but the baseline lists it as a known failure: remove its line from ${report.baseline?.file ?? "the baseline"}`);
   }
   for (const s of (report.baseline?.stale ?? []).filter((x) => !report.checks.some((c) => c.id === x.id))) annotate("error", `stale baseline entry: ${s.id}`, s.reason);
   for (const pr of report.problems) annotate("error", `harness error in ${pr.where}`, pr.message);

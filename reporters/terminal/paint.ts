@@ -51,4 +51,3 @@ export const SHORT: Record<Status, string> = { error: "error", stale: "stale", f
 export function checkLine(c: Pick<ReportCheck, "id" | "level" | "title">, s: Status, p: Paint): string {
   return `  ${colourOf(p, s)(SHORT[s].padEnd(8))} ${p.bold(c.id)} [${c.level}] ${c.title}`;
 }
-

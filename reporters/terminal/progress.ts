@@ -15,7 +15,6 @@ import { checkLine, colourOf, paint, type Paint } from "./paint";
 import { emptyCounts } from "../report";
 import type { Status } from "../view";
 
-
 export type ProgressMode = "lines" | "dots" | "none";
 
 export interface ProgressOptions {

@@ -54,7 +54,18 @@ export function formatSummary(report: Report, opts: SummaryOptions = {}): string
     for (const f of shown) {
       const paintF = f.baseline ? p.dim : f.level === "MUST" ? p.red : f.level === "SHOULD" ? p.yellow : p.blue;
       lines.push(`  ${paintF(f.level.padEnd(6))} ${p.bold(f.id)} ${terminalSafe(f.title)}${f.baseline ? p.dim(" (expected by the baseline)") : ""}`);
-      lines.push(p.dim(`           ${terminalSafe(findingReach(f))}${f.failed.length ? `: ${f.failed.slice(0, 8).map((x) => x.id).join(", ")}${f.failed.length > 8 ? ", …" : ""}` : ""}`));
+      lines.push(
+        p.dim(
+          `           ${terminalSafe(findingReach(f))}${
+            f.failed.length
+              ? `: ${f.failed
+                  .slice(0, 8)
+                  .map((x) => x.id)
+                  .join(", ")}${f.failed.length > 8 ? ", …" : ""}`
+              : ""
+          }`,
+        ),
+      );
     }
     if (shown.length < findings.length) lines.push(p.dim(`  … ${findings.length - shown.length} more in the reports`));
   }
@@ -100,4 +111,3 @@ export function formatSummary(report: Report, opts: SummaryOptions = {}): string
   if (opts.written?.length) lines.push(`Reports: ${opts.written.join(", ")}`);
   return lines.join("\n");
 }
-

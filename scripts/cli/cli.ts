@@ -169,7 +169,14 @@ async function cmdRun(args: string[]): Promise<number> {
   const baseline = v.baseline ? await readBaseline(resolve(v.baseline)) : undefined;
   const updateFile = v["update-baseline"] ? resolve(v["update-baseline"]) : undefined;
   const previousBaseline = updateFile && existsSync(updateFile) ? await readBaseline(updateFile) : undefined;
-  const seed = v.seed !== undefined ? (/^[0-9]+$/.test(v.seed) ? Number(v.seed) : (() => { throw new UsageError(`--seed expects a non-negative integer, got '${v.seed}'`); })()) : undefined;
+  const seed =
+    v.seed !== undefined
+      ? /^[0-9]+$/.test(v.seed)
+        ? Number(v.seed)
+        : (() => {
+            throw new UsageError(`--seed expects a non-negative integer, got '${v.seed}'`);
+          })()
+      : undefined;
   const reportDir = resolve(v["report-dir"] ?? "conformance-report");
   if (v.command !== undefined) {
     if (!v.command.trim()) throw new UsageError('--command expects a command that starts a server and prints its URL, e.g. "node --import tsx scripts/maintainer/pure-graph-server.ts"');
@@ -185,7 +192,8 @@ async function cmdRun(args: string[]): Promise<number> {
       if (v[flag] !== undefined) throw new UsageError(`--${flag} applies to a container target: give --image too`);
     }
   }
-  if (v["auth-url"] !== undefined && !(v.identity ?? []).length) throw new UsageError('--auth-url names where the auth profile runs: give its users too (--identity NAME="Header: value", two at least)');
+  if (v["auth-url"] !== undefined && !(v.identity ?? []).length)
+    throw new UsageError('--auth-url names where the auth profile runs: give its users too (--identity NAME="Header: value", two at least)');
   let stopping = false;
   const onSignal = (sig: NodeJS.Signals) => {
     // A second signal while stopping: exit now (the 'exit' handler still removes containers).

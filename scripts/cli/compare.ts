@@ -67,7 +67,7 @@ export async function readComparable(path: string): Promise<Omit<ComparedReport,
     text = await readFile(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read the report ${path}: ${code === "ENOENT" ? "no such file" : code ?? (e as Error).message}`);
+    throw new UsageError(`cannot read the report ${path}: ${code === "ENOENT" ? "no such file" : (code ?? (e as Error).message)}`);
   }
   let json: any;
   try {

@@ -34,9 +34,7 @@ export async function catalog(): Promise<{ checks: CheckMeta[]; problems: Catalo
 }
 
 export function formatCatalog(checks: CheckMeta[]): string {
-  return checks
-    .map((c) => `${c.id.padEnd(9)} ${c.level.padEnd(6)} ${c.profile.padEnd(11)} ${c.title}\n${" ".repeat(28)}${c.operations.join(", ")}  [${specText(c.spec)}]`)
-    .join("\n");
+  return checks.map((c) => `${c.id.padEnd(9)} ${c.level.padEnd(6)} ${c.profile.padEnd(11)} ${c.title}\n${" ".repeat(28)}${c.operations.join(", ")}  [${specText(c.spec)}]`).join("\n");
 }
 
 export interface OperationCoverage {

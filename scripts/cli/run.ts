@@ -120,7 +120,11 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
     });
     const found = await probe(target);
     for (const w of found.warnings) opts.log(`warning: ${w}`);
-    const claims = decideClaims(found.info, { claim: opts.claim, disclaim: opts.disclaim }, { mcp: found.mcpOffered, ...(auth ? { auth: { identities: auth.identities.length, source: auth.source } } : {}) });
+    const claims = decideClaims(
+      found.info,
+      { claim: opts.claim, disclaim: opts.disclaim },
+      { mcp: found.mcpOffered, ...(auth ? { auth: { identities: auth.identities.length, source: auth.source } } : {}) },
+    );
     const runId = `${startedAt.toISOString().slice(0, 10).replace(/-/g, "")}-${randomBytes(4).toString("hex")}`;
     const seed = opts.seed ?? randomInt(0, 2 ** 31 - 1);
     for (const w of contract.warnings) opts.log(`warning: the given contract: ${w}`);

@@ -126,7 +126,10 @@ interface Unit {
 export function splitSuite(files: string[], durations: Durations, selection: Selection, count: number): Array<Omit<Shard, "index" | "count" | "split">> {
   const weightOf = (file: string) => fileWeight(durations, file, selection);
   const known = files.filter((f) => durations.files[f]);
-  const knownWeights = known.map(weightOf).filter((w) => w > 0).sort((a, b) => a - b);
+  const knownWeights = known
+    .map(weightOf)
+    .filter((w) => w > 0)
+    .sort((a, b) => a - b);
   // A file nobody timed yet weighs as a typical (median) file of the selection.
   const typical = knownWeights.length ? knownWeights[Math.floor(knownWeights.length / 2)]! : 1000;
   const holdsAuth = (file: string) => Object.values(durations.files[file] ?? {}).some((c) => c.profile === "auth");
@@ -170,7 +173,7 @@ export function shardOf(spec: ShardSpec, selection: Selection, root: string = PK
  * review.
  */
 export function formatDurations(checks: ReadonlyArray<{ id: string; file: string; profile: Profile; level: Level; durationMs: number }>, measured: Record<string, unknown>): string {
-  const byFile = new Map<string, typeof checks[number][]>();
+  const byFile = new Map<string, (typeof checks)[number][]>();
   for (const c of checks) byFile.set(c.file, [...(byFile.get(c.file) ?? []), c]);
   const files = [...byFile.keys()].sort();
   const lines = [
@@ -180,7 +183,10 @@ export function formatDurations(checks: ReadonlyArray<{ id: string; file: string
     `  "files": {`,
     ...files.map((f, i) => {
       const cs = byFile.get(f)!.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
-      const rows = cs.map((c, j) => `      ${JSON.stringify(c.id)}: { "ms": ${Math.max(0, Math.round(c.durationMs))}, "profile": ${JSON.stringify(c.profile)}, "level": ${JSON.stringify(c.level)} }${j < cs.length - 1 ? "," : ""}`);
+      const rows = cs.map(
+        (c, j) =>
+          `      ${JSON.stringify(c.id)}: { "ms": ${Math.max(0, Math.round(c.durationMs))}, "profile": ${JSON.stringify(c.profile)}, "level": ${JSON.stringify(c.level)} }${j < cs.length - 1 ? "," : ""}`,
+      );
       return [`    ${JSON.stringify(f)}: {`, ...rows, `    }${i < files.length - 1 ? "," : ""}`].join("\n");
     }),
     "  }",

@@ -227,7 +227,8 @@ async function main(): Promise<void> {
   row(["run", "wall", "vs. the full run", "checks", "outcomes that differ from the full run"]);
   row(["---", "---:", "---:", "---:", "---"]);
   row(["full run, embedded reference (server start included)", s(full.wallMs), "1.00x", String(full.report.summary.total), "–"]);
-  for (const p of proxied) row([`${p.name} (proxy: ${p.proxy?.connections ?? 0} connections)`, s(p.wallMs), x(p.wallMs / full.wallMs), String(p.report.summary.total), diffText(differences(full.report, p.report))]);
+  for (const p of proxied)
+    row([`${p.name} (proxy: ${p.proxy?.connections ?? 0} connections)`, s(p.wallMs), x(p.wallMs / full.wallMs), String(p.report.summary.total), diffText(differences(full.report, p.report))]);
   out.push("");
   out.push("## Critical path", "");
   row(["", ""]);
@@ -299,7 +300,10 @@ async function main(): Promise<void> {
     await writeFile(DOC, `${doc.trimEnd()}\n`);
     say(`Written: ${DOC}`);
     if (!values.profile) {
-      await writeFile(join(ROOT, DURATIONS_FILE), formatDurations(full.report.checks, { at: full.report.startedAt, suite: SUITE_VERSION, cores: cores.length, loadAverage: Number(full.load[0].toFixed(2)), wallMs: Math.round(full.wallMs) }));
+      await writeFile(
+        join(ROOT, DURATIONS_FILE),
+        formatDurations(full.report.checks, { at: full.report.startedAt, suite: SUITE_VERSION, cores: cores.length, loadAverage: Number(full.load[0].toFixed(2)), wallMs: Math.round(full.wallMs) }),
+      );
       say(`Written: ${join(ROOT, DURATIONS_FILE)}`);
     } else say(`${DURATIONS_FILE} is refreshed from a full run only (no --profile)`);
   }

@@ -168,10 +168,7 @@ export function regressionName(from: Report, to: Report): string {
 
 /** Per implementation: checks passed, and findings by level. `prefix`: the way from the document to docs/implementations/. */
 export function summaryTable(reports: Committed[], prefix = ""): string {
-  const lines = [
-    "| implementation | checks passed | MUST findings | SHOULD findings | MAY findings | findings | reports |",
-    "|---|--:|--:|--:|--:|--:|---|",
-  ];
+  const lines = ["| implementation | checks passed | MUST findings | SHOULD findings | MAY findings | findings | reports |", "|---|--:|--:|--:|--:|--:|---|"];
   for (const { impl, report } of reports) {
     const s = report.score;
     const passed = s ? formatScore(s) : `${report.summary.pass}/${report.summary.total}`;
@@ -219,7 +216,10 @@ function regressionSection(from: Committed, to: Committed, file: string, reg: Re
   const b = versionOf(to.report);
   const notes = reg.notes ?? {};
   const stale = Object.keys(notes).filter((id) => !d.new.some((f) => f.id === id) && !d.fixed.some((f) => f.id === id));
-  if (stale.length) throw new Error(`scripts/maintainer/implementations.ts: the notes of ${from.impl.name} → ${to.impl.name} name findings that are neither new nor fixed in the committed reports: ${stale.join(", ")} (read the new diff and write them again)`);
+  if (stale.length)
+    throw new Error(
+      `scripts/maintainer/implementations.ts: the notes of ${from.impl.name} → ${to.impl.name} name findings that are neither new nor fixed in the committed reports: ${stale.join(", ")} (read the new diff and write them again)`,
+    );
   const item = (f: DiffItem) => `- ${f.id} (${f.level}, ${f.failed.length} check${f.failed.length === 1 ? "" : "s"}): ${md(f.title)}${notes[f.id] ? `  \n  *Why:* ${notes[f.id]}.` : ""}`;
   const newMust = d.new.filter((f) => f.level === "MUST");
   const lines = [
@@ -260,11 +260,14 @@ function docsReadme(reports: Committed[]): string {
     "",
     "## The runs",
     "",
-    ...reports.map((r) => `- **${md(labelOf(r.report))}**: ${r.impl.about}.  \n  \`${commandOf(r)}\`  \n  ${r.report.summary.total} checks, run ${r.report.runId}, seed ${r.report.seed}, ${Math.round(r.report.durationMs / 1000)} s.`),
+    ...reports.map(
+      (r) =>
+        `- **${md(labelOf(r.report))}**: ${r.impl.about}.  \n  \`${commandOf(r)}\`  \n  ${r.report.summary.total} checks, run ${r.report.runId}, seed ${r.report.seed}, ${Math.round(r.report.durationMs / 1000)} s.`,
+    ),
     "",
     "## Score by profile",
     "",
-    "\"fail\" counts the checks whose outcome is `fail` (a MUST check whose own claim did not hold). [compare.md](compare.md) is the matrix of all of them, finding by finding and check by check (◆ marks a check whose outcome differs). A report's port, times and run id change from run to run; nothing else should.",
+    '"fail" counts the checks whose outcome is `fail` (a MUST check whose own claim did not hold). [compare.md](compare.md) is the matrix of all of them, finding by finding and check by check (◆ marks a check whose outcome differs). A report\'s port, times and run id change from run to run; nothing else should.',
     "",
     profileTable(reports),
     "",
@@ -298,14 +301,15 @@ export function renderDocs(reports: Committed[], readme: string): Map<string, st
   const out = new Map<string, string>();
   for (const r of reports) {
     out.set(`${DOCS}/${r.impl.name}/report.md`, renderMarkdown(r.report));
-    out.set(
-      `${DOCS}/${r.impl.name}/findings.md`,
-      renderFindingsDoc(r.report, { about: r.impl.about, command: commandOf(r), repoRoot: "../../../", regenerate: REGENERATE }),
-    );
+    out.set(`${DOCS}/${r.impl.name}/findings.md`, renderFindingsDoc(r.report, { about: r.impl.about, command: commandOf(r), repoRoot: "../../../", regenerate: REGENERATE }));
   }
   const noWarn = () => undefined;
   const comparable = (r: Committed) => comparableOf(r.report, `${DOCS}/${r.impl.name}`);
-  const all = compareRead(reports.map(comparable), reports.map((r) => labelOf(r.report)), noWarn);
+  const all = compareRead(
+    reports.map(comparable),
+    reports.map((r) => labelOf(r.report)),
+    noWarn,
+  );
   out.set(`${DOCS}/compare.md`, all.md);
   for (const { from, to } of REGRESSIONS) {
     const a = reports.find((r) => r.impl.name === from);
@@ -375,4 +379,3 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.exit(2);
   });
 }
-

@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   // log them and go on serving, and so does this one: the requests that met
   // the fault are still judged by their answers.
   process.on("unhandledRejection", (reason) => {
-    process.stderr.write(`pure-graph-server: unhandled rejection (serving on): ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}\n`);
+    process.stderr.write(`pure-graph-server: unhandled rejection (serving on): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
   });
 
   let stopping = false;

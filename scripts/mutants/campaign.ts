@@ -25,9 +25,38 @@ import { AUTH_CONFIG, fixtureIdentities, startReferenceServer, stopAllServers, k
 import type { CheckMeta } from "../../harness/model";
 import type { Report } from "../../reporters/model";
 import { CATALOGUE, UNKILLED, type Mutant } from "./catalogue";
-import { baselineOf, confirmEquivalence, globToRegex, judge, pool, runBaseline, runMutant, streamReaders, validateCatalogue, type Baseline, type CampaignOptions, type MutantVerdict, type RunOutcome } from "./engine";
+import {
+  baselineOf,
+  confirmEquivalence,
+  globToRegex,
+  judge,
+  pool,
+  runBaseline,
+  runMutant,
+  streamReaders,
+  validateCatalogue,
+  type Baseline,
+  type CampaignOptions,
+  type MutantVerdict,
+  type RunOutcome,
+} from "./engine";
 import { UNREPAIRED } from "./faults";
-import { checkShards, fingerprint, gate, markdown, MergeError, MIN_MUST_SCORE, parseShard, RESULT_FORMAT, splitShards, summarize, textSummary, type BaselineSummary, type CheckInfo, type ShardResult } from "./score";
+import {
+  checkShards,
+  fingerprint,
+  gate,
+  markdown,
+  MergeError,
+  MIN_MUST_SCORE,
+  parseShard,
+  RESULT_FORMAT,
+  splitShards,
+  summarize,
+  textSummary,
+  type BaselineSummary,
+  type CheckInfo,
+  type ShardResult,
+} from "./score";
 import { runCli } from "../../selftest/support/cli";
 import { PKG_ROOT } from "../cli/vitest-runner";
 
@@ -86,7 +115,11 @@ async function writeDurations(verdicts: MutantVerdict[]): Promise<void> {
   const all = { ...readDurations() };
   for (const v of verdicts) all[v.id] = Math.round(v.ms / 100) * 100;
   const ids = new Set(CATALOGUE.map((m) => m.id));
-  const kept = Object.fromEntries(Object.entries(all).filter(([id]) => ids.has(id)).sort(([a], [b]) => a.localeCompare(b)));
+  const kept = Object.fromEntries(
+    Object.entries(all)
+      .filter(([id]) => ids.has(id))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
   await writeFile(DURATIONS, `${JSON.stringify(kept, null, 1)}\n`);
 }
 
@@ -220,7 +253,11 @@ async function main(argv: string[]): Promise<number> {
     for (let i = 0; i < servers; i++) started.push(await startReferenceServer());
     // The auth profile's checks run against a reference with the fixture auth (one, shared), as its identities.
     const authServer = await startReferenceServer({ config: AUTH_CONFIG });
-    const identityArgs = (await fixtureIdentities()).flatMap((id) => Object.entries(id.headers).map(([k, v]) => ["--identity", `${id.name}=${k}: ${v}`]).flat());
+    const identityArgs = (await fixtureIdentities()).flatMap((id) =>
+      Object.entries(id.headers)
+        .map(([k, v]) => ["--identity", `${id.name}=${k}: ${v}`])
+        .flat(),
+    );
     const auth = { upstream: authServer.url, args: identityArgs };
     const campaign = (i: number): CampaignOptions => ({ upstream: started[i % servers]!.url, dir, args: RUN_ARGS, timeoutMs, auth });
 
@@ -236,12 +273,17 @@ async function main(argv: string[]): Promise<number> {
       reports.push(b.report);
     }
     let baseline = baselineOf(reports);
-    log(`baseline: ${baseline.passing.size} of ${b1.report!.checks.length} checks pass in both runs${baseline.flaky.length ? `; flaky: ${baseline.flaky.map((f) => f.id).join(", ")}` : ""} (${secs(baselineMs)})`);
+    log(
+      `baseline: ${baseline.passing.size} of ${b1.report!.checks.length} checks pass in both runs${baseline.flaky.length ? `; flaky: ${baseline.flaky.map((f) => f.id).join(", ")}` : ""} (${secs(baselineMs)})`,
+    );
 
     if (values["baseline-only"]) {
       const bs = baselineSummary(scope, baseline, reports);
       log(`checks that do not pass on the base (${bs.notPassing.length}):`);
-      for (const n of bs.notPassing) log(`  ${n.id} ${n.outcome}: ${n.finding ? `${n.finding.id} ${clip(n.finding.title, 150)}` : clip(n.message, 150)}${UNREPAIRED[n.id] ?? (n.finding ? UNREPAIRED[n.finding.id] : undefined) ? "" : "  (no reason recorded)"}`);
+      for (const n of bs.notPassing)
+        log(
+          `  ${n.id} ${n.outcome}: ${n.finding ? `${n.finding.id} ${clip(n.finding.title, 150)}` : clip(n.message, 150)}${(UNREPAIRED[n.id] ?? (n.finding ? UNREPAIRED[n.finding.id] : undefined)) ? "" : "  (no reason recorded)"}`,
+        );
       if (values.json) await writeFile(resolve(values.json), `${JSON.stringify(bs, null, 1)}\n`);
       return 0;
     }

@@ -143,11 +143,14 @@ export function emulateCrons(opts: CronsOptions = {}): Fault {
     if (opts.neverFire || typeof cron.schedule !== "string") return;
     const at = nextFire(cron.schedule, FIRE_HORIZON_MS);
     if (at === undefined) return;
-    const timer = setTimeout(() => {
-      timers.delete(cron.cron_id);
-      if (!crons.has(cron.cron_id)) return;
-      void fire(cron).finally(() => arm(cron));
-    }, Math.max(0, at - Date.now()));
+    const timer = setTimeout(
+      () => {
+        timers.delete(cron.cron_id);
+        if (!crons.has(cron.cron_id)) return;
+        void fire(cron).finally(() => arm(cron));
+      },
+      Math.max(0, at - Date.now()),
+    );
     timer.unref();
     timers.set(cron.cron_id, timer);
   }

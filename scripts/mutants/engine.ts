@@ -280,7 +280,13 @@ export interface MutantVerdict {
 
 /** A check id pattern (`*` for any characters) as a regular expression, as `--id` reads it. */
 export function globToRegex(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+  return new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+    "i",
+  );
 }
 
 /** The check ids of `ids` that some pattern of `patterns` matches. */

@@ -129,7 +129,12 @@ function extend(body: unknown, req: ProxiedRequest): unknown {
 // ------------------------------------------------------------------ streams written another way
 
 /** Each line ending of the stream written as `eol`. */
-const lineEndings = (eol: string): StreamTransform => editEvents((e) => e.replace(/\r\n|\r|\n/g, eol), undefined, (rest) => rest.replace(/\r\n|\r|\n/g, eol));
+const lineEndings = (eol: string): StreamTransform =>
+  editEvents(
+    (e) => e.replace(/\r\n|\r|\n/g, eol),
+    undefined,
+    (rest) => rest.replace(/\r\n|\r|\n/g, eol),
+  );
 
 /** A comment line at the top of each event, and a comment-only block after it (dispatches nothing). */
 const comments = (): StreamTransform => editEvents((e) => [`: lgc comment\n${e}`, ": lgc heartbeat\n\n"]);
@@ -197,12 +202,18 @@ export const EQUIVALENCE_MUTANTS: Mutant[] = [
   eq("eq-sse-multiline-data", "Event data is written over several data lines (a line break after each comma outside strings)", () => ({ stream: multiLineData() }), SSE),
   // ---------------------------------------------------------------- JSON
   eq("eq-json-key-order", "JSON answers and event data list object keys in the reverse order", () => ({ response: jsonAnswers({ reverseKeys: true }), stream: jsonEvents({ reverseKeys: true }) })),
-  eq("eq-json-escapes", "JSON strings escape non-ASCII characters, the solidus and each string's first character as \\uXXXX", () => ({ response: jsonAnswers({ escape: true }), stream: jsonEvents({ escape: true }) })),
+  eq("eq-json-escapes", "JSON strings escape non-ASCII characters, the solidus and each string's first character as \\uXXXX", () => ({
+    response: jsonAnswers({ escape: true }),
+    stream: jsonEvents({ escape: true }),
+  })),
   eq("eq-json-extra-fields", "Resources, states, store items, error bodies, server info and metadata events carry a field the contract does not name", () => ({
     response: jsonAnswers({}, extend),
     stream: jsonEvents({}, (d, name) => (name === "metadata" && d && typeof d === "object" && !Array.isArray(d) ? { ...d, ...EXTRA } : d)),
   })),
-  eq("eq-json-numbers", "JSON numbers are spelled otherwise with the same value (1 as 1.0, 1e0 or 1E+0; 0.5 as 5e-1)", () => ({ response: jsonAnswers({ respell: true }), stream: jsonEvents({ respell: true }) })),
+  eq("eq-json-numbers", "JSON numbers are spelled otherwise with the same value (1 as 1.0, 1e0 or 1E+0; 0.5 as 5e-1)", () => ({
+    response: jsonAnswers({ respell: true }),
+    stream: jsonEvents({ respell: true }),
+  })),
   // ---------------------------------------------------------------- HTTP
   eq("eq-charset", "JSON answers and event streams carry charset=utf-8 in their Content-Type", charset),
   eq("eq-connection-close", "Every answer says Connection: close and the connection is closed after it", () => ({ wire: { connectionClose: true } })),

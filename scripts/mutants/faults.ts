@@ -114,8 +114,7 @@ export const dropField = (match: Match, key: string) =>
   });
 
 /** Sets field `key` of the answer's objects to `value(old)`. */
-export const setField = (match: Match, key: string, value: (old: any, req: ProxiedRequest) => any) =>
-  editEach(match, (o, q) => (key in o ? { ...o, [key]: value(o[key], q) } : o));
+export const setField = (match: Match, key: string, value: (old: any, req: ProxiedRequest) => any) => editEach(match, (o, q) => (key in o ? { ...o, [key]: value(o[key], q) } : o));
 
 /** A list answer reversed. */
 export const reverseList = (match: Match) => editOk(match, (b) => (Array.isArray(b) ? [...b].reverse() : b));
@@ -179,8 +178,7 @@ export { repairs, contractRefusals, refusalsExcept, requestViolation, UNREPAIRED
 export const blocks = (text: string): string[] => text.split(/(?<=\n\n)/);
 
 /** The stream's Content-Type changed. */
-export const streamContentType =
-  (type: string): StreamTransform =>
+export const streamContentType = (type: string): StreamTransform =>
   async function* (_req, head, body) {
     head.headers["content-type"] = type;
     yield* body;
@@ -248,7 +246,11 @@ export const idBackwards = (): StreamTransform => {
 export const idRepeated = (): StreamTransform => editEvents((e) => e.replace(/^id: .*$/m, "id: 7"));
 
 /** Events appended after the final one. */
-export const afterFinal = (): StreamTransform => editEvents(() => undefined, () => `event: end\ndata: null\n\nevent: values\ndata: {"late":true}\n\n`);
+export const afterFinal = (): StreamTransform =>
+  editEvents(
+    () => undefined,
+    () => `event: end\ndata: null\n\nevent: values\ndata: {"late":true}\n\n`,
+  );
 
 /** A heartbeat sent as an event without data (a browser drops it; the SDKs deliver null). */
 export const heartbeatEvent = (): StreamTransform => editEvents((e, i) => (i === 0 ? [e, "event: ping\n\n"] : undefined));

@@ -57,7 +57,14 @@ export interface MutantOptions {
  * files use it too). The last argument is the emulation options (the older
  * form) or a MutantOptions with `catches`.
  */
-export const m = (id: string, kind: Exclude<MutantKind, "equivalence">, description: string, checks: string[], fault: () => Omit<Fault, "name">, opts?: Mutant["emulation"] | MutantOptions): Mutant => {
+export const m = (
+  id: string,
+  kind: Exclude<MutantKind, "equivalence">,
+  description: string,
+  checks: string[],
+  fault: () => Omit<Fault, "name">,
+  opts?: Mutant["emulation"] | MutantOptions,
+): Mutant => {
   const o: MutantOptions = opts && ("catches" in opts || "emulation" in opts || "survives" in opts) ? (opts as MutantOptions) : { emulation: opts as Mutant["emulation"] };
   return {
     id,

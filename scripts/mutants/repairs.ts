@@ -116,7 +116,11 @@ export const repairs: Fault = {
       const b = parse(r.body);
       if (b.ok && b.value && typeof b.value === "object" && (b.value.sort_by !== undefined || b.value.sort_order !== undefined)) {
         const { limit = 10, offset = 0, ...rest } = b.value;
-        return { ...r, body: JSON.stringify({ ...rest, limit: 1000, offset: 0 }), headers: { ...r.headers, [PAGE]: JSON.stringify({ limit, offset, sort_by: rest.sort_by ?? "created_at", sort_order: rest.sort_order ?? "desc" }) } };
+        return {
+          ...r,
+          body: JSON.stringify({ ...rest, limit: 1000, offset: 0 }),
+          headers: { ...r.headers, [PAGE]: JSON.stringify({ limit, offset, sort_by: rest.sort_by ?? "created_at", sort_order: rest.sort_order ?? "desc" }) },
+        };
       }
     }
     if (createsRun(r)) {
@@ -144,7 +148,8 @@ export const repairs: Fault = {
       const create = body.ok && body.value?.if_not_exists === "create";
       if (thread && !create && !knownThreads.has(thread) && (s.status === 409 || s.status === 422 || s.status >= 500)) return json(404, { detail: `Thread ${thread} not found` });
       if (s.status === 422 && /already running a task/.test(s.body)) return json(409, { detail: s.body });
-      if (s.status === 200 && /\/wait$/.test(path) && /^text\/plain/i.test(s.headers["content-type"] ?? "") && parse(s.body).ok) return { ...s, headers: { ...s.headers, "content-type": "application/json" } };
+      if (s.status === 200 && /\/wait$/.test(path) && /^text\/plain/i.test(s.headers["content-type"] ?? "") && parse(s.body).ok)
+        return { ...s, headers: { ...s.headers, "content-type": "application/json" } };
     }
     if (q.method === "DELETE" && new RegExp(`^/threads/${ID}$`).test(path) && s.status === 204) return json(200, {});
     if (q.method === "GET" && path === "/store/items" && s.status === 200 && s.body.trim() === "null") return json(404, { detail: "Item not found" });
@@ -166,18 +171,38 @@ export const repairs: Fault = {
     }
     if (q.method === "POST" && new RegExp(`^/threads/${ID}/state/checkpoint$`).test(path)) {
       const b = parse(s.body);
-      if (b.ok && b.value?.created_at === null && b.value?.metadata == null && Array.isArray(b.value?.next) && b.value.next.length === 0 && parse(q.body).ok && parse(q.body).value?.checkpoint?.checkpoint_id) return json(404, { detail: "Checkpoint not found" });
+      if (
+        b.ok &&
+        b.value?.created_at === null &&
+        b.value?.metadata == null &&
+        Array.isArray(b.value?.next) &&
+        b.value.next.length === 0 &&
+        parse(q.body).ok &&
+        parse(q.body).value?.checkpoint?.checkpoint_id
+      )
+        return json(404, { detail: "Checkpoint not found" });
     }
     if (q.method === "GET" && new RegExp(`^/assistants/${ID}/subgraphs(/.*)?$`).test(path)) {
-      return editJson(s, (b) => (Array.isArray(b) ? b : Object.fromEntries(Object.entries(b).map(([k, g]: [string, any]) => [k, g && typeof g === "object" ? { ...g, input_schema: g.input_schema ?? {}, output_schema: g.output_schema ?? {}, state_schema: g.state_schema ?? {} } : g]))));
+      return editJson(s, (b) =>
+        Array.isArray(b)
+          ? b
+          : Object.fromEntries(
+              Object.entries(b).map(([k, g]: [string, any]) => [
+                k,
+                g && typeof g === "object" ? { ...g, input_schema: g.input_schema ?? {}, output_schema: g.output_schema ?? {}, state_schema: g.state_schema ?? {} } : g,
+              ]),
+            ),
+      );
     }
     if (q.method === "GET" && path === "/info") return editJson(s, (b) => ({ ...b, metadata: b.metadata ?? {}, langgraph_py_version: b.langgraph_py_version ?? "" }));
     if (q.method === "GET" && new RegExp(`^/threads/${ID}/runs$`).test(path) && queryOf(q).has("select")) {
       const keep = new Set(queryOf(q).getAll("select"));
       return editJson(s, (b) => (Array.isArray(b) ? b.map((run) => Object.fromEntries(Object.entries(run ?? {}).filter(([k]) => keep.has(k)))) : b));
     }
-    if (q.method === "GET" && new RegExp(`^/assistants/${ID}/schemas$`).test(path)) return editJson(s, (b) => ({ ...b, input_schema: b.input_schema ?? {}, output_schema: b.output_schema ?? {}, state_schema: b.state_schema ?? {} }));
-    if (q.method === "POST" && new RegExp(`^/assistants/${ID}/versions$`).test(path)) return editJson(s, (b) => (Array.isArray(b) ? b.map((v) => (v && typeof v === "object" && v.updated_at === undefined ? { ...v, updated_at: v.created_at } : v)) : b));
+    if (q.method === "GET" && new RegExp(`^/assistants/${ID}/schemas$`).test(path))
+      return editJson(s, (b) => ({ ...b, input_schema: b.input_schema ?? {}, output_schema: b.output_schema ?? {}, state_schema: b.state_schema ?? {} }));
+    if (q.method === "POST" && new RegExp(`^/assistants/${ID}/versions$`).test(path))
+      return editJson(s, (b) => (Array.isArray(b) ? b.map((v) => (v && typeof v === "object" && v.updated_at === undefined ? { ...v, updated_at: v.created_at } : v)) : b));
     if (new RegExp(`^/threads/${ID}/(state(/[^/]+|/checkpoint)?|history)$`).test(path)) return editJson(s, (b) => (Array.isArray(b) ? b.map(fixState) : fixState(b)));
     return s;
   },
@@ -380,7 +405,8 @@ export const UNREPAIRED: Record<string, string> = {
   "MTK-042": "skips: POST /runs/cancel is not offered, so its 404 for an unknown run says nothing (MTK-038)",
   "SYS-020": "skips by design: the base emulates crons and declares flags.crons = true; the self-test resource-faults.test.ts judges SYS-020 behind cronsDeclaredOff()",
   // Behaviour of the server's runtime, which a proxy cannot change after the fact.
-  "F-4f7e2af7": "rollback keeps the run it stops and its checkpoints on the reference; deleting them behind the proxy would mean issuing DELETEs the server does not make, and its history would still carry the checkpoints",
+  "F-4f7e2af7":
+    "rollback keeps the run it stops and its checkpoints on the reference; deleting them behind the proxy would mean issuing DELETEs the server does not make, and its history would still carry the checkpoints",
   "MTK-071": "a run that names no checkpoint after a run from an earlier checkpoint starts from the earlier branch on the reference (the server's checkpointer)",
   "HIL-004": "runs/wait of a run stopped at a breakpoint answers without the state's values at the break (the reference's runtime)",
   "HIL-005": "command.goto=__end__ on a paused thread runs the paused node on the reference (its runtime)",

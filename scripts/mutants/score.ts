@@ -78,7 +78,9 @@ export function parseShard(raw: string): { index: number; count: number } | stri
  * each shard keeps the catalogue's order.
  */
 export function splitShards(mutants: Mutant[], count: number, durations: Record<string, number> = {}): Mutant[][] {
-  const known = Object.values(durations).filter((x) => Number.isFinite(x) && x > 0).sort((a, b) => a - b);
+  const known = Object.values(durations)
+    .filter((x) => Number.isFinite(x) && x > 0)
+    .sort((a, b) => a - b);
   const fallback = known.length ? known[Math.floor(known.length / 2)]! : 60_000;
   const cost = (m: Mutant) => (Number.isFinite(durations[m.id]) && durations[m.id]! > 0 ? durations[m.id]! : fallback);
   const order = mutants.map((m, i) => ({ m, i })).sort((a, b) => cost(b.m) - cost(a.m) || a.m.id.localeCompare(b.m.id));
@@ -106,8 +108,10 @@ export function checkShards(results: ShardResult[], files: string[] = results.ma
   for (const [i, r] of results.entries()) {
     if (r.format !== RESULT_FORMAT) throw new MergeError(`${files[i]} is of format ${r.format}, this campaign reads ${RESULT_FORMAT}`);
     if (r.catalogue !== first.catalogue) throw new MergeError(`${files[i]} ran another catalogue of mutants or checks (${r.catalogue}) than ${files[0]} (${first.catalogue})`);
-    if (JSON.stringify(r.runArgs) !== JSON.stringify(first.runArgs)) throw new MergeError(`${files[i]} ran with other options (${r.runArgs.join(" ")}) than ${files[0]} (${first.runArgs.join(" ")}): another seed?`);
-    if (JSON.stringify(r.only) !== JSON.stringify(first.only)) throw new MergeError(`${files[i]} ran another selection (--only ${r.only.join(" ") || "none"}) than ${files[0]} (--only ${first.only.join(" ") || "none"})`);
+    if (JSON.stringify(r.runArgs) !== JSON.stringify(first.runArgs))
+      throw new MergeError(`${files[i]} ran with other options (${r.runArgs.join(" ")}) than ${files[0]} (${first.runArgs.join(" ")}): another seed?`);
+    if (JSON.stringify(r.only) !== JSON.stringify(first.only))
+      throw new MergeError(`${files[i]} ran another selection (--only ${r.only.join(" ") || "none"}) than ${files[0]} (--only ${first.only.join(" ") || "none"})`);
     if (r.shard.count !== first.shard.count) throw new MergeError(`${files[i]} is shard ${r.shard.index}/${r.shard.count}, ${files[0]} is of ${first.shard.count} shards`);
   }
   const seen = new Map<number, string>();
@@ -196,7 +200,14 @@ export function summarize(results: ShardResult[], catalogue: Mutant[]): Summary 
   const passingEverywhere = results.map((r) => new Set(r.baseline.passing)).reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
   const passing = checks.map((c) => c.id).filter((id) => passingEverywhere.has(id));
   const bugs = catalogue.filter((m) => m.kind !== "equivalence" && results.some((r) => r.mutants.includes(m.id)));
-  const expected = new Set(bugs.flatMap((m) => matching(expectedPatterns(m), checks.map((c) => c.id))));
+  const expected = new Set(
+    bugs.flatMap((m) =>
+      matching(
+        expectedPatterns(m),
+        checks.map((c) => c.id),
+      ),
+    ),
+  );
   const notPassing = new Map<string, BaselineSummary["notPassing"][number]>();
   for (const r of results) for (const n of r.baseline.notPassing) if (!notPassing.has(n.id)) notPassing.set(n.id, n);
   const flaky = new Map<string, BaselineSummary["flaky"][number]>();
@@ -217,9 +228,7 @@ export function summarize(results: ShardResult[], catalogue: Mutant[]): Summary 
       flaky: [...flaky.values()],
       whole,
     },
-    shards: results
-      .map((r) => ({ ...r.timing, index: r.shard.index, count: r.shard.count, mutants: r.mutants.length }))
-      .sort((a, b) => a.index - b.index),
+    shards: results.map((r) => ({ ...r.timing, index: r.shard.index, count: r.shard.count, mutants: r.mutants.length })).sort((a, b) => a.index - b.index),
     runArgs: results[0]!.runArgs,
     catalogue: results[0]!.catalogue,
   };
@@ -262,7 +271,9 @@ export function survivalReason(v: MutantVerdict, m: Mutant | undefined, checks: 
       const n = notPassing.get(u.id);
       return `${u.id} [${checks.get(u.id)?.level ?? "?"}] ${u.outcome}${n?.finding ? ` (${n.finding.id}: ${clip(n.finding.title, 100)})` : ""}`;
     });
-    parts.push(`${testable.length === 0 ? "none of its expected catchers passes on the base" : `${v.untestable.length} of its expected catchers do not pass on the base`}: ${shown.join("; ")}${v.untestable.length > 4 ? `; +${v.untestable.length - 4}` : ""}`);
+    parts.push(
+      `${testable.length === 0 ? "none of its expected catchers passes on the base" : `${v.untestable.length} of its expected catchers do not pass on the base`}: ${shown.join("; ")}${v.untestable.length > 4 ? `; +${v.untestable.length - 4}` : ""}`,
+    );
   }
   if (v.skipped.length > 0) parts.push(`its expected catcher(s) ${v.skipped.join(", ")} skipped behind it (did not judge)`);
   if (parts.length === 0) parts.push(`no reason recorded: its expected catchers (${v.expected.join(", ")}) passed behind it; a weak check or a mutant to rewrite`);
@@ -282,7 +293,9 @@ export function elsewhereText(v: MutantVerdict): string {
 /** How an equivalence mutant changed verdicts. */
 export function changesText(v: MutantVerdict, n = 6): string[] {
   return [
-    ...v.changes.slice(0, n).map((c) => `${c.check}: ${c.before.outcome}${c.before.message ? ` (${clip(c.before.message, 120)})` : ""} → ${c.after.outcome}${c.after.message ? ` (${clip(c.after.message, 160)})` : ""}`),
+    ...v.changes
+      .slice(0, n)
+      .map((c) => `${c.check}: ${c.before.outcome}${c.before.message ? ` (${clip(c.before.message, 120)})` : ""} → ${c.after.outcome}${c.after.message ? ` (${clip(c.after.message, 160)})` : ""}`),
     ...v.findingsAdded.map((f) => `finding added ${f.id} [${f.level}] ${clip(f.title, 120)} (${f.checks.slice(0, 4).join(", ")})`),
     ...v.findingsRemoved.map((f) => `finding removed ${f.id} [${f.level}] ${clip(f.title, 120)}`),
     ...(v.changes.length > n ? [`+${v.changes.length - n} more checks`] : []),
@@ -294,8 +307,14 @@ export function textSummary(s: Summary, catalogue: Mutant[], g: Gate): string[] 
   const byId = new Map(catalogue.map((m) => [m.id, m]));
   const L: string[] = [];
   const bugs = s.must.total + s.other.total;
-  L.push(`mutants: ${s.mutants} (${Object.entries(s.byKind).map(([k, v]) => `${k} ${v.total}`).join(", ")})`);
-  L.push(`killed by an expected check: MUST ${s.must.killed}/${s.must.total} (${pct(ratio(s.must.killed, s.must.total))}), SHOULD/MAY ${s.other.killed}/${s.other.total} (${pct(ratio(s.other.killed, s.other.total))}); all ${s.must.killed + s.other.killed}/${bugs}`);
+  L.push(
+    `mutants: ${s.mutants} (${Object.entries(s.byKind)
+      .map(([k, v]) => `${k} ${v.total}`)
+      .join(", ")})`,
+  );
+  L.push(
+    `killed by an expected check: MUST ${s.must.killed}/${s.must.total} (${pct(ratio(s.must.killed, s.must.total))}), SHOULD/MAY ${s.other.killed}/${s.other.total} (${pct(ratio(s.other.killed, s.other.total))}); all ${s.must.killed + s.other.killed}/${bugs}`,
+  );
   for (const [k, v] of Object.entries(s.byKind)) {
     if (k === "equivalence") continue;
     L.push(`  ${k.padEnd(9)} ${v.killed}/${v.total} killed, ${v.elsewhere} elsewhere, ${v.survived} survived${v.error ? `, ${v.error} error` : ""}`);
@@ -315,7 +334,10 @@ export function textSummary(s: Summary, catalogue: Mutant[], g: Gate): string[] 
   L.push(
     `checks mutation-tested: ${s.checks.tested.length} of ${s.checks.total} (${pct(ratio(s.checks.tested.length, s.checks.total))}); ${s.checks.passing.length} pass on the base, ${s.checks.untested.length} of them named by no mutant${s.checks.whole ? "" : " (a part of the suite: --only)"}`,
   );
-  for (const sh of s.shards) L.push(`shard ${sh.index}/${sh.count}: ${sh.mutants} mutants in ${secs(sh.wallMs)} (baseline ${secs(sh.baselineMs)}), ${sh.parallel} at a time on ${sh.servers} server(s), ${sh.cores} cores, load ${sh.load.map((x) => x.toFixed(1)).join(" → ")}`);
+  for (const sh of s.shards)
+    L.push(
+      `shard ${sh.index}/${sh.count}: ${sh.mutants} mutants in ${secs(sh.wallMs)} (baseline ${secs(sh.baselineMs)}), ${sh.parallel} at a time on ${sh.servers} server(s), ${sh.cores} cores, load ${sh.load.map((x) => x.toFixed(1)).join(" → ")}`,
+    );
   L.push(g.ok ? "PASSED" : `FAILED: ${g.reasons.join("; ")}`);
   return L;
 }
@@ -334,15 +356,30 @@ export function markdown(s: Summary, catalogue: Mutant[], checkList: CheckInfo[]
   L.push(`**MUST: ${s.must.killed}/${s.must.total} killed by an expected check: ${pct(ratio(s.must.killed, s.must.total))}.**`, "");
   L.push(`**SHOULD/MAY: ${s.other.killed}/${s.other.total} killed by an expected check: ${pct(ratio(s.other.killed, s.other.total))}.**`, "");
   L.push(`**Equivalence mutants: ${s.equivalence.total}, with verdict changes: ${s.equivalence.changed}.**`, "");
-  L.push(`**Checks mutation-tested: ${s.checks.tested.length} of ${s.checks.total} (${pct(ratio(s.checks.tested.length, s.checks.total))}).** ${s.checks.passing.length} pass on the base; ${s.checks.untested.length} of those are named by no mutant.`, "");
-  L.push(`Verdict: ${g.ok ? "passed" : `failed (${g.reasons.join("; ")})`}. The campaign fails on any equivalence change, an expected-catcher MUST score under ${MIN_MUST_SCORE}%, or a broken run.`, "");
+  L.push(
+    `**Checks mutation-tested: ${s.checks.tested.length} of ${s.checks.total} (${pct(ratio(s.checks.tested.length, s.checks.total))}).** ${s.checks.passing.length} pass on the base; ${s.checks.untested.length} of those are named by no mutant.`,
+    "",
+  );
+  L.push(
+    `Verdict: ${g.ok ? "passed" : `failed (${g.reasons.join("; ")})`}. The campaign fails on any equivalence change, an expected-catcher MUST score under ${MIN_MUST_SCORE}%, or a broken run.`,
+    "",
+  );
   L.push("| kind | mutants | killed by an expected check | killed elsewhere | survived | error | verdicts changed |", "|---|---:|---:|---:|---:|---:|---:|");
   for (const [k, v] of Object.entries(s.byKind)) {
     L.push(k === "equivalence" ? `| ${k} | ${v.total} | – | – | – | ${v.error} | ${v.changed} |` : `| ${k} | ${v.total} | ${v.killed} | ${v.elsewhere} | ${v.survived} | ${v.error} | – |`);
   }
-  L.push(`| all bugs | ${bugs} | ${s.must.killed + s.other.killed} | ${s.verdicts.filter((v) => v.status === "elsewhere").length} | ${s.verdicts.filter((v) => v.status === "survived").length} | ${s.verdicts.filter((v) => v.kind !== "equivalence" && v.status === "error").length} | – |`, "");
-  const wall = s.shards.length === 1 ? `Wall time: ${secs(s.shards[0]!.wallMs)}` : `Wall time: ${s.shards.length} shards, the longest ${secs(Math.max(...s.shards.map((x) => x.wallMs)))}, ${secs(s.shards.reduce((a, x) => a + x.wallMs, 0))} in all`;
-  L.push(`${wall}; ${s.shards.map((x) => `shard ${x.index}/${x.count}: ${x.mutants} mutants in ${secs(x.wallMs)} (baseline ${secs(x.baselineMs)}), ${x.parallel} at a time on ${x.servers} server(s), ${x.cores} cores, load average ${x.load.map((l) => l.toFixed(1)).join(" → ")}`).join("; ")}.`, "");
+  L.push(
+    `| all bugs | ${bugs} | ${s.must.killed + s.other.killed} | ${s.verdicts.filter((v) => v.status === "elsewhere").length} | ${s.verdicts.filter((v) => v.status === "survived").length} | ${s.verdicts.filter((v) => v.kind !== "equivalence" && v.status === "error").length} | – |`,
+    "",
+  );
+  const wall =
+    s.shards.length === 1
+      ? `Wall time: ${secs(s.shards[0]!.wallMs)}`
+      : `Wall time: ${s.shards.length} shards, the longest ${secs(Math.max(...s.shards.map((x) => x.wallMs)))}, ${secs(s.shards.reduce((a, x) => a + x.wallMs, 0))} in all`;
+  L.push(
+    `${wall}; ${s.shards.map((x) => `shard ${x.index}/${x.count}: ${x.mutants} mutants in ${secs(x.wallMs)} (baseline ${secs(x.baselineMs)}), ${x.parallel} at a time on ${x.servers} server(s), ${x.cores} cores, load average ${x.load.map((l) => l.toFixed(1)).join(" → ")}`).join("; ")}.`,
+    "",
+  );
 
   L.push("## How it is measured", "");
   L.push("- **The server (the base).** The embedded reference server behind the fault proxy, with the deviations that keep checks from");
@@ -394,7 +431,13 @@ export function markdown(s: Summary, catalogue: Mutant[], checkList: CheckInfo[]
   const broken = s.verdicts.filter((v) => v.status === "error" || v.problems.length > 0);
   L.push(`## Runs with harness problems (${broken.length})`, "");
   if (broken.length === 0) L.push("None.");
-  for (const v of broken) L.push(`- **${v.id}** (${v.status}): ${v.problems.slice(0, 5).map((p) => cell(clip(p, 300))).join("; ")}`);
+  for (const v of broken)
+    L.push(
+      `- **${v.id}** (${v.status}): ${v.problems
+        .slice(0, 5)
+        .map((p) => cell(clip(p, 300)))
+        .join("; ")}`,
+    );
   L.push("");
 
   L.push(`## Checks that do not pass on the base (${s.checks.notPassing.length} of ${s.checks.total})`, "");

@@ -154,7 +154,10 @@ export function expectStreamEnded(res: OpenedStream, what = "the run stream"): v
   const s = res.sse;
   if (s.end === "eof") return;
   const why = END_REASONS[s.end] ?? s.end;
-  fail(`${what} did not end: ${why} (${s.events.length} events, ${s.bytes} bytes in ${s.durationMs} ms${s.error ? `; ${s.error}` : ""}); the last event was ${s.events.at(-1) ? `'${s.events.at(-1)!.event}'` : "none"}`, res);
+  fail(
+    `${what} did not end: ${why} (${s.events.length} events, ${s.bytes} bytes in ${s.durationMs} ms${s.error ? `; ${s.error}` : ""}); the last event was ${s.events.at(-1) ? `'${s.events.at(-1)!.event}'` : "none"}`,
+    res,
+  );
 }
 
 /** The run id of a Content-Location (`.../runs/{run_id}`), or undefined. */
@@ -240,11 +243,7 @@ export async function createRun(c: CheckContext, threadId: string, body: Record<
  * Polls `path` until it answers 404 (a resource being deleted), bounded in
  * time. Returns the statuses seen; fails with them when it does not go.
  */
-export async function pollGone(
-  c: CheckContext,
-  path: string,
-  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
-): Promise<{ seen: Array<{ status: number; atMs: number }> }> {
+export async function pollGone(c: CheckContext, path: string, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<{ seen: Array<{ status: number; atMs: number }> }> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const t0 = performance.now();
   const seen: Array<{ status: number; atMs: number }> = [];
@@ -287,11 +286,7 @@ export function expectLocationPresent(res: HttpResponse | StreamResponse): void 
  * without the thread part (stateless runs). Skips, with the reason, when the
  * header is absent: its presence is a check of its own (SHOULD).
  */
-export function expectLocationNamesRun(
-  c: CheckContext,
-  res: HttpResponse | StreamResponse,
-  run: { threadId?: string; runId: string; stateless?: boolean },
-): void {
+export function expectLocationNamesRun(c: CheckContext, res: HttpResponse | StreamResponse, run: { threadId?: string; runId: string; stateless?: boolean }): void {
   const value = res.headers["content-location"];
   if (value === undefined) c.skip("the answer has no Content-Location (its presence is checked apart, at SHOULD)");
   const path = locationPath(value, c.run.target.url);

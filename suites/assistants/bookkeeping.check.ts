@@ -64,27 +64,32 @@ const TYPED = [
  * values are a boolean, the string "true" and a nested object; the oldest is
  * updated last.
  */
-const twelve = scenario("twelve assistants created one after the other", async (c) => {
-  const marker = { family: `bk-${uuid()}` };
-  const created: Array<Record<string, any>> = [];
-  for (let i = 0; i < 12; i++) {
-    const extra = i < TYPED.length ? TYPED[i] : {};
-    created.push(await createAssistant(c, { name: `bk-${String(i).padStart(2, "0")}-${i % 2 ? "odd" : "even"}`, metadata: { ...marker, ...extra } }));
-    if (i < 11) await new Promise((r) => setTimeout(r, 3)); // created_at of millisecond precision must differ
-  }
-  // The checks below judge search's paging and order: the twelve must be twelve assistants that a
-  // search by their metadata finds (AST-001 and AST-050 judge creation and the filter).
-  const distinct = new Set(created.map((a) => a.assistant_id));
-  const probe = await c.api.post("/assistants/search", { metadata: { ...c.tag(), ...marker }, limit: 1 });
-  if (distinct.size !== 12) c.skip(`POST /assistants made ${distinct.size} distinct assistants of 12 (AST-001 judges creation)`);
-  if (probe.status !== 200 || !Array.isArray(probe.json) || probe.json.length === 0) c.skip(`POST /assistants/search by the twelve's metadata (limit=1) finds none of them (AST-050 judges the filter)`);
-  // Best effort: a target that cannot PATCH keeps created and updated in one order (AST-030 judges PATCH).
-  const touched = await c.api.patch(`/assistants/${created[0]!.assistant_id}`, { metadata: { touched: true } });
-  if (touched.status !== 200) c.note(`the oldest assistant could not be updated last (PATCH answered ${touched.status}): the order of updated_at is the order of creation`);
-  // Newest created first: the order the documents' default gives.
-  const newestFirst = [...created].reverse().map((a) => a.assistant_id as string);
-  return { filter: { ...c.tag(), ...marker }, created, newestFirst };
-}, RUN_TIMEOUT_MS);
+const twelve = scenario(
+  "twelve assistants created one after the other",
+  async (c) => {
+    const marker = { family: `bk-${uuid()}` };
+    const created: Array<Record<string, any>> = [];
+    for (let i = 0; i < 12; i++) {
+      const extra = i < TYPED.length ? TYPED[i] : {};
+      created.push(await createAssistant(c, { name: `bk-${String(i).padStart(2, "0")}-${i % 2 ? "odd" : "even"}`, metadata: { ...marker, ...extra } }));
+      if (i < 11) await new Promise((r) => setTimeout(r, 3)); // created_at of millisecond precision must differ
+    }
+    // The checks below judge search's paging and order: the twelve must be twelve assistants that a
+    // search by their metadata finds (AST-001 and AST-050 judge creation and the filter).
+    const distinct = new Set(created.map((a) => a.assistant_id));
+    const probe = await c.api.post("/assistants/search", { metadata: { ...c.tag(), ...marker }, limit: 1 });
+    if (distinct.size !== 12) c.skip(`POST /assistants made ${distinct.size} distinct assistants of 12 (AST-001 judges creation)`);
+    if (probe.status !== 200 || !Array.isArray(probe.json) || probe.json.length === 0)
+      c.skip(`POST /assistants/search by the twelve's metadata (limit=1) finds none of them (AST-050 judges the filter)`);
+    // Best effort: a target that cannot PATCH keeps created and updated in one order (AST-030 judges PATCH).
+    const touched = await c.api.patch(`/assistants/${created[0]!.assistant_id}`, { metadata: { touched: true } });
+    if (touched.status !== 200) c.note(`the oldest assistant could not be updated last (PATCH answered ${touched.status}): the order of updated_at is the order of creation`);
+    // Newest created first: the order the documents' default gives.
+    const newestFirst = [...created].reverse().map((a) => a.assistant_id as string);
+    return { filter: { ...c.tag(), ...marker }, created, newestFirst };
+  },
+  RUN_TIMEOUT_MS,
+);
 
 const LIMIT_WORDS: Citation = { source: "api-ref", section: "Search Assistants, body limit", quote: "The maximum number of results to return.", note: "min 1, max 1000, default 10" };
 const OFFSET_WORDS: Citation = { source: "api-ref", section: "Search Assistants, body offset", quote: "The number of results to skip.", note: "default 0" };
@@ -157,7 +162,15 @@ check(
     level: "MUST",
     profile: "assistants",
     operations: [SEARCH],
-    spec: [OFFSET_WORDS, { source: "api-ref", section: "Search Assistants", quote: "This endpoint also functions as the endpoint to list all assistants.", note: "a list read page by page: an offset means the same order each time, whatever the order is" }],
+    spec: [
+      OFFSET_WORDS,
+      {
+        source: "api-ref",
+        section: "Search Assistants",
+        quote: "This endpoint also functions as the endpoint to list all assistants.",
+        note: "a list read page by page: an offset means the same order each time, whatever the order is",
+      },
+    ],
     title: "POST /assistants/search without sort_by pages stably: pages at offsets 0, 5 and 10 are disjoint and together are every match",
     requires: ["graph:echo"],
     timeoutMs: RUN_TIMEOUT_MS,
@@ -176,7 +189,7 @@ check(
 const METADATA_WORDS: Citation = { source: "api-ref", section: "Search Assistants, body metadata", quote: "Metadata to filter by. Exact match filter for each KV pair." };
 /** Filters whose matches the data sets apart: a boolean is not its string, and a nested object is compared as a value. */
 const TYPED_FILTERS: Array<{ filter: Record<string, unknown>; matches: number[]; what: string }> = [
-  { filter: { flag: true }, matches: [0], what: "flag=true (the boolean; one has the string \"true\", one false)" },
+  { filter: { flag: true }, matches: [0], what: 'flag=true (the boolean; one has the string "true", one false)' },
   { filter: { flag: false }, matches: [2], what: "flag=false" },
   { filter: { flag: "true" }, matches: [1], what: 'flag="true" (the string)' },
   { filter: { owner: { team: "b" } }, matches: [1, 2], what: 'owner={"team":"b"} (a nested object)' },
@@ -189,7 +202,7 @@ check(
     profile: "assistants",
     operations: [SEARCH],
     spec: [METADATA_WORDS, { source: "contract", section: "Metadata", quote: "Search filters match each key/value pair exactly." }],
-    title: "POST /assistants/search with metadata values that are a boolean or an object matches them as such: true is not \"true\"",
+    title: 'POST /assistants/search with metadata values that are a boolean or an object matches them as such: true is not "true"',
     requires: ["graph:echo"],
     timeoutMs: RUN_TIMEOUT_MS,
   },
@@ -197,7 +210,12 @@ check(
     const f = await twelve(c);
     for (const t of TYPED_FILTERS) {
       const { res, list } = await search(c, { metadata: { ...f.filter, ...t.filter }, limit: 100 });
-      expectSameMembers(ids(list), t.matches.map((i) => f.created[i]!.assistant_id), `assistants found with ${t.what}`, res);
+      expectSameMembers(
+        ids(list),
+        t.matches.map((i) => f.created[i]!.assistant_id),
+        `assistants found with ${t.what}`,
+        res,
+      );
     }
   },
 );
@@ -229,7 +247,12 @@ check(
     profile: "assistants",
     operations: [COUNT, SEARCH],
     spec: [
-      { source: "openapi", section: "AssistantCountRequest.name", quote: "The filtering logic will match (case insensitive) assistants where 'name' is a substring of the assistant name.", note: "only the newest document gives count a name (and search too), hence SHOULD" },
+      {
+        source: "openapi",
+        section: "AssistantCountRequest.name",
+        quote: "The filtering logic will match (case insensitive) assistants where 'name' is a substring of the assistant name.",
+        note: "only the newest document gives count a name (and search too), hence SHOULD",
+      },
     ],
     title: "POST /assistants/count with name counts what search finds: the assistants whose name contains it",
     requires: ["graph:echo"],
@@ -248,14 +271,19 @@ check(
 // ------------------------------------------------------------------ twelve versions
 
 /** An assistant at version 12: created (v1), then eleven PATCHes; version N has metadata.stage "sN". */
-const twelveVersionsOrNot = scenario("an assistant with twelve versions", async (c) => {
-  const a = await createAssistant(c, { name: "s1", metadata: { stage: "s1" } });
-  for (let v = 2; v <= 12; v++) {
-    const res = await c.api.patch(`/assistants/${a.assistant_id}`, { name: `s${v}`, metadata: { stage: `s${v}` } });
-    if (res.status !== 200) return { assistantId: a.assistant_id as string, unavailable: `PATCH /assistants/{assistant_id} answered ${res.status}: the target makes no new versions (AST-032 judges it)` };
-  }
-  return { assistantId: a.assistant_id as string, unavailable: undefined };
-}, RUN_TIMEOUT_MS);
+const twelveVersionsOrNot = scenario(
+  "an assistant with twelve versions",
+  async (c) => {
+    const a = await createAssistant(c, { name: "s1", metadata: { stage: "s1" } });
+    for (let v = 2; v <= 12; v++) {
+      const res = await c.api.patch(`/assistants/${a.assistant_id}`, { name: `s${v}`, metadata: { stage: `s${v}` } });
+      if (res.status !== 200)
+        return { assistantId: a.assistant_id as string, unavailable: `PATCH /assistants/{assistant_id} answered ${res.status}: the target makes no new versions (AST-032 judges it)` };
+    }
+    return { assistantId: a.assistant_id as string, unavailable: undefined };
+  },
+  RUN_TIMEOUT_MS,
+);
 
 /** The assistant with twelve versions, or a skip where the target cannot make them. */
 async function twelveVersions(c: CheckContext): Promise<{ assistantId: string }> {
@@ -397,7 +425,11 @@ check(
     profile: "assistants",
     operations: ["PATCH /assistants/{assistant_id}", "POST /assistants/{assistant_id}/latest"],
     spec: [
-      { source: "api-ref", section: "Create Assistant", quote: "An initial version of the assistant will be created and the assistant is set to that version. To change versions, use the POST /assistants/{assistant_id}/latest endpoint." },
+      {
+        source: "api-ref",
+        section: "Create Assistant",
+        quote: "An initial version of the assistant will be created and the assistant is set to that version. To change versions, use the POST /assistants/{assistant_id}/latest endpoint.",
+      },
       { source: "contract", section: "PATCH /assistants/{assistant_id} x-decision", quote: "A PATCH makes a new version numbered one more than the highest the assistant has" },
     ],
     title: "A PATCH after set-latest to an earlier version makes a new version numbered one more than the highest (4 after 1 of 3), and it becomes the latest",
@@ -426,7 +458,11 @@ check(
     operations: [DELETE, VERSIONS],
     spec: [
       { source: "api-ref", section: "Delete Assistant", quote: "Delete an assistant by ID.", note: "All versions of the assistant will be deleted as well." },
-      { source: "contract", section: "POST /assistants/{assistant_id}/versions, 404 x-decision", note: "an assistant that is no more answers 404, as every other id-scoped assistants operation; not in the documents' words, hence SHOULD" },
+      {
+        source: "contract",
+        section: "POST /assistants/{assistant_id}/versions, 404 x-decision",
+        note: "an assistant that is no more answers 404, as every other id-scoped assistants operation; not in the documents' words, hence SHOULD",
+      },
     ],
     title: "POST /assistants/{assistant_id}/versions of a deleted assistant answers 404",
     requires: ["graph:echo"],
@@ -480,10 +516,7 @@ const DELETE_THREADS: Citation = {
 /** An assistant and two threads: one whose metadata names the assistant, one that names another. */
 async function assistantWithThreads(c: CheckContext) {
   const assistant = await createAssistant(c, { name: "owner of threads" });
-  const [own, other] = await Promise.all([
-    createThread(c, { metadata: { assistant_id: assistant.assistant_id } }),
-    createThread(c, { metadata: { assistant_id: uuid() } }),
-  ]);
+  const [own, other] = await Promise.all([createThread(c, { metadata: { assistant_id: assistant.assistant_id } }), createThread(c, { metadata: { assistant_id: uuid() } })]);
   return { assistantId: assistant.assistant_id as string, own: own.thread_id as string, other: other.thread_id as string };
 }
 
@@ -537,7 +570,11 @@ check(
     spec: [
       { source: "api-ref", section: "CronCreate.assistant_id", quote: "If using graph name, will default to the assistant automatically created from that graph by the server." },
       { source: "sdk-py", section: "AssistantsClient.get, assistant_id", quote: "The ID of the assistant to get OR the name of the graph (to use the default assistant)." },
-      { source: "sdk-py", section: "AssistantsClient.get, example", note: "the assistant answered carries 'metadata': {'created_by': 'system'}; the documents do not say how the server's own assistants are marked, hence SHOULD" },
+      {
+        source: "sdk-py",
+        section: "AssistantsClient.get, example",
+        note: "the assistant answered carries 'metadata': {'created_by': 'system'}; the documents do not say how the server's own assistants are marked, hence SHOULD",
+      },
     ],
     title: "The server has one assistant of its own per graph (GET /assistants/{graph_id}), marked created_by=system: search finds exactly it and count counts it",
     requires: ["graph:echo", "graph:interrupt"],
@@ -628,7 +665,10 @@ check(
   async (c) => {
     const d = await drawing(c, "runtime");
     const edge = (s: string, t: string) => d.edges.find((e) => String(e?.source) === s && String(e?.target) === t);
-    for (const [s, t] of [["read", "lap"], ["read", "__end__"]] as const) {
+    for (const [s, t] of [
+      ["read", "lap"],
+      ["read", "__end__"],
+    ] as const) {
       const e = edge(s, t);
       ensure(e, `the drawing has no edge ${s} → ${t} (edges: ${d.edges.map((x) => `${x?.source}→${x?.target}`).join(", ")})`, d.res);
       expectEqual(e.conditional, true, `conditional of the edge ${s} → ${t} (a condition decides it)`, d.res);
@@ -693,7 +733,10 @@ for (const row of ROUND_TRIPS.filter((r) => r.schema === "AssistantCreate" || r.
       level: row.level,
       profile: "assistants",
       operations: [patch ? "PATCH /assistants/{assistant_id}" : "POST /assistants", GET, SEARCH, VERSIONS],
-      spec: [{ source: "api-ref", section: row.words.section, quote: row.words.quote }, { source: "api-ref", section: "Assistant", note: "get, search and the versions list answer Assistant objects, which carry the field" }],
+      spec: [
+        { source: "api-ref", section: row.words.section, quote: row.words.quote },
+        { source: "api-ref", section: "Assistant", note: "get, search and the versions list answer Assistant objects, which carry the field" },
+      ],
       title: `${row.field} given ${patch ? "by PATCH /assistants/{assistant_id}" : "to POST /assistants"} comes back as given from GET, search and the versions list`,
       requires: ["graph:echo", ...(row.field === "graph_id" ? ["graph:interrupt"] : [])],
       timeoutMs: RUN_TIMEOUT_MS,

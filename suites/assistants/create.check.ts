@@ -21,7 +21,11 @@ check(
     const a = expectJsonObject(res);
     if (typeof a.assistant_id === "string") c.created.assistant(a.assistant_id);
     expectStatus(res, 200);
-    ensure(typeof a.assistant_id === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(a.assistant_id), `assistant_id ${JSON.stringify(a.assistant_id)} is not a UUID`, res);
+    ensure(
+      typeof a.assistant_id === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(a.assistant_id),
+      `assistant_id ${JSON.stringify(a.assistant_id)} is not a UUID`,
+      res,
+    );
     expectEqual(a.graph_id, ECHO, "graph_id of the created assistant", res);
     expectSubset(a.metadata, c.tag(marker), "metadata of the created assistant", res);
   },
@@ -74,7 +78,7 @@ check(
     profile: "assistants",
     operations: OPS,
     spec: [
-      { source: "api-ref", section: "Create Assistant, body if_exists", quote: "How to handle duplicate creation.", note: "default \"raise\"" },
+      { source: "api-ref", section: "Create Assistant, body if_exists", quote: "How to handle duplicate creation.", note: 'default "raise"' },
       { source: "sdk-py", section: "AssistantsClient.create, if_exists", quote: "How to handle duplicate creation. Defaults to 'raise' under the hood." },
     ],
     title: "POST /assistants without if_exists answers 409 for an existing assistant_id (the default is raise)",
@@ -170,7 +174,14 @@ check(
     level: "SHOULD",
     profile: "assistants",
     operations: OPS,
-    spec: [{ source: "api-ref", section: "Create Assistant", quote: "An initial version of the assistant will be created and the assistant is set to that version.", note: "the example shows version 1; the number itself is not stated, hence SHOULD" }],
+    spec: [
+      {
+        source: "api-ref",
+        section: "Create Assistant",
+        quote: "An initial version of the assistant will be created and the assistant is set to that version.",
+        note: "the example shows version 1; the number itself is not stated, hence SHOULD",
+      },
+    ],
     title: "A new assistant is at version 1",
     requires: ["graph:echo"],
   },
@@ -243,7 +254,12 @@ check(
     profile: "assistants",
     operations: OPS,
     spec: [
-      { source: "api-ref", section: "Create Assistant, responses", quote: "Not Found", note: "404 is declared; the only thing a create body refers to is graph_id, which the documents do not say in words, hence SHOULD" },
+      {
+        source: "api-ref",
+        section: "Create Assistant, responses",
+        quote: "Not Found",
+        note: "404 is declared; the only thing a create body refers to is graph_id, which the documents do not say in words, hence SHOULD",
+      },
       { source: "contract", section: "components.responses.NotFound", quote: "(or a resource the body refers to)" },
     ],
     title: "POST /assistants for a graph_id the server does not have answers 404 and creates nothing",

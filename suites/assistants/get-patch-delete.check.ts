@@ -106,7 +106,11 @@ check(
     profile: "assistants",
     operations: ["PATCH /assistants/{assistant_id}", "POST /assistants/{assistant_id}/versions"],
     spec: [
-      { source: "guide-assistants", section: "Create a new version for your assistant", quote: "To edit the assistant, use the update method. This will create a new version of the assistant with the provided edits." },
+      {
+        source: "guide-assistants",
+        section: "Create a new version for your assistant",
+        quote: "To edit the assistant, use the update method. This will create a new version of the assistant with the provided edits.",
+      },
       { source: "api-ref", section: "Get Assistant Versions", quote: "Get all versions of an assistant." },
       { source: "sdk-py", section: "AssistantsClient", quote: "which are versioned configurations of your graph." },
     ],
@@ -118,7 +122,11 @@ check(
     const res = await c.api.patch(`/assistants/${a.assistant_id}`, { name: "v2" });
     expectStatus(res, 200);
     const p = expectJsonObject(res);
-    ensure(typeof p.version === "number" && typeof a.version === "number" && p.version > a.version, `version after PATCH is ${JSON.stringify(p.version)}, expected more than ${JSON.stringify(a.version)}`, res);
+    ensure(
+      typeof p.version === "number" && typeof a.version === "number" && p.version > a.version,
+      `version after PATCH is ${JSON.stringify(p.version)}, expected more than ${JSON.stringify(a.version)}`,
+      res,
+    );
     const versions = await c.api.post(`/assistants/${a.assistant_id}/versions`, {});
     expectStatus(versions, 200);
     const list = expectJsonArray(versions);

@@ -29,7 +29,11 @@ check(
     const ids = nodeIds(expectJsonObject(res));
     for (const n of ["first", "second"]) ensure(ids.includes(n), `the graph has no node '${n}' (nodes: ${ids.join(", ")})`, res);
     const edges: any[] = res.json.edges ?? [];
-    ensure(edges.some((e) => String(e.source) === "first" && String(e.target) === "second"), "the graph has no edge first → second", res);
+    ensure(
+      edges.some((e) => String(e.source) === "first" && String(e.target) === "second"),
+      "the graph has no edge first → second",
+      res,
+    );
   },
 );
 
@@ -39,7 +43,14 @@ check(
     level: "SHOULD",
     profile: "assistants",
     operations: ["GET /assistants/{assistant_id}/graph"],
-    spec: [{ source: "openapi", section: "GET /assistants/{assistant_id}/graph, path assistant_id", quote: "The ID of the graph.", note: "anyOf an assistant id or a graph id in the newest document; api-ref shows the assistant id only, hence SHOULD" }],
+    spec: [
+      {
+        source: "openapi",
+        section: "GET /assistants/{assistant_id}/graph, path assistant_id",
+        quote: "The ID of the graph.",
+        note: "anyOf an assistant id or a graph id in the newest document; api-ref shows the assistant id only, hence SHOULD",
+      },
+    ],
     title: "GET /assistants/{graph_id}/graph accepts a graph id in place of an assistant id",
     requires: ["graph:echo"],
   },

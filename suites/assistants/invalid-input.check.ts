@@ -27,11 +27,41 @@ async function refusedCreate(c: CheckContext, body: (metadata: Record<string, un
 // id, what the request breaks, the body, the rule, and where the documents state the rule.
 const createCases: Array<[string, string, (m: Record<string, unknown>) => unknown, string, Citation]> = [
   ["AST-130", "without graph_id", (m) => ({ metadata: m }), "graph_id is required", { source: "api-ref", section: "AssistantCreate.graph_id", note: "required" }],
-  ["AST-131", "with a graph_id that is not a string", (m) => ({ graph_id: 42, metadata: m }), "graph_id is a string", { source: "api-ref", section: "AssistantCreate.graph_id", note: "Type: Graph Id, a string" }],
-  ["AST-132", "with an if_exists outside raise and do_nothing", (m) => ({ graph_id: ECHO, if_exists: "overwrite", metadata: m }), "if_exists is one of raise, do_nothing", { source: "api-ref", section: "AssistantCreate.if_exists", quote: "Must be either 'raise' (raise error if duplicate), or 'do_nothing' (return existing assistant)." }],
-  ["AST-133", "with an assistant_id that is not a UUID", (m) => ({ graph_id: ECHO, assistant_id: "not-a-uuid", metadata: m }), "assistant_id has format uuid", { source: "api-ref", section: "AssistantCreate.assistant_id", note: "Format:uuid" }],
-  ["AST-134", "with metadata that is not an object", (m) => ({ graph_id: ECHO, metadata: "label", config: { configurable: m } }), "metadata is an object", { source: "api-ref", section: "AssistantCreate.metadata", quote: "Metadata to add to assistant.", note: "an object" }],
-  ["AST-135", "with config that is not an object", (m) => ({ graph_id: ECHO, config: ["not", "an", "object"], metadata: m }), "config is an object", { source: "api-ref", section: "AssistantCreate.config", note: "Type: Config, an object" }],
+  [
+    "AST-131",
+    "with a graph_id that is not a string",
+    (m) => ({ graph_id: 42, metadata: m }),
+    "graph_id is a string",
+    { source: "api-ref", section: "AssistantCreate.graph_id", note: "Type: Graph Id, a string" },
+  ],
+  [
+    "AST-132",
+    "with an if_exists outside raise and do_nothing",
+    (m) => ({ graph_id: ECHO, if_exists: "overwrite", metadata: m }),
+    "if_exists is one of raise, do_nothing",
+    { source: "api-ref", section: "AssistantCreate.if_exists", quote: "Must be either 'raise' (raise error if duplicate), or 'do_nothing' (return existing assistant)." },
+  ],
+  [
+    "AST-133",
+    "with an assistant_id that is not a UUID",
+    (m) => ({ graph_id: ECHO, assistant_id: "not-a-uuid", metadata: m }),
+    "assistant_id has format uuid",
+    { source: "api-ref", section: "AssistantCreate.assistant_id", note: "Format:uuid" },
+  ],
+  [
+    "AST-134",
+    "with metadata that is not an object",
+    (m) => ({ graph_id: ECHO, metadata: "label", config: { configurable: m } }),
+    "metadata is an object",
+    { source: "api-ref", section: "AssistantCreate.metadata", quote: "Metadata to add to assistant.", note: "an object" },
+  ],
+  [
+    "AST-135",
+    "with config that is not an object",
+    (m) => ({ graph_id: ECHO, config: ["not", "an", "object"], metadata: m }),
+    "config is an object",
+    { source: "api-ref", section: "AssistantCreate.config", note: "Type: Config, an object" },
+  ],
 ];
 
 for (const [id, what, body, why, rule] of createCases) {
@@ -85,10 +115,22 @@ const searchCases: Array<[string, string, Record<string, unknown>, string, Citat
   ["AST-138", "limit=0", { limit: 0 }, "limit minimum 1", { source: "api-ref", section: "Search Assistants, body limit", note: "min 1" }],
   ["AST-139", "limit=1001", { limit: 1001 }, "limit maximum 1000", { source: "api-ref", section: "Search Assistants, body limit", note: "max 1000" }],
   ["AST-140", "offset=-1", { offset: -1 }, "offset minimum 0", { source: "api-ref", section: "Search Assistants, body offset", note: "min 0" }],
-  ["AST-141", "sort_by=color", { sort_by: "color" }, "sort_by is one of assistant_id, created_at, updated_at, name, graph_id", { source: "api-ref", section: "Search Assistants, body sort_by", note: "an enum: assistant_id, created_at, updated_at, name, graph_id" }],
+  [
+    "AST-141",
+    "sort_by=color",
+    { sort_by: "color" },
+    "sort_by is one of assistant_id, created_at, updated_at, name, graph_id",
+    { source: "api-ref", section: "Search Assistants, body sort_by", note: "an enum: assistant_id, created_at, updated_at, name, graph_id" },
+  ],
   ["AST-142", "sort_order=up", { sort_order: "up" }, "sort_order is asc or desc", { source: "api-ref", section: "Search Assistants, body sort_order", note: "an enum: asc, desc" }],
-  ["AST-143", "select=[\"secret\"]", { select: ["secret"] }, "select items are field names of Assistant", { source: "api-ref", section: "Search Assistants, body select", note: "an array of an enum of the fields of Assistant" }],
-  ["AST-144", "limit=\"ten\"", { limit: "ten" }, "limit is an integer", { source: "api-ref", section: "Search Assistants, body limit", note: "an integer" }],
+  [
+    "AST-143",
+    'select=["secret"]',
+    { select: ["secret"] },
+    "select items are field names of Assistant",
+    { source: "api-ref", section: "Search Assistants, body select", note: "an array of an enum of the fields of Assistant" },
+  ],
+  ["AST-144", 'limit="ten"', { limit: "ten" }, "limit is an integer", { source: "api-ref", section: "Search Assistants, body limit", note: "an integer" }],
 ];
 
 for (const [id, what, body, why, rule] of searchCases) {
@@ -115,7 +157,10 @@ check(
     level: "MUST",
     profile: "assistants",
     operations: ["POST /assistants/count"],
-    spec: [{ source: "api-ref", section: "AssistantCountRequest.metadata", quote: "Metadata to filter by. Exact match filter for each KV pair.", note: "an object" }, validationError("Count Assistants")],
+    spec: [
+      { source: "api-ref", section: "AssistantCountRequest.metadata", quote: "Metadata to filter by. Exact match filter for each KV pair.", note: "an object" },
+      validationError("Count Assistants"),
+    ],
     title: "POST /assistants/count with metadata that is not an object answers 422",
   },
   async (c) => {

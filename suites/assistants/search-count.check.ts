@@ -39,10 +39,20 @@ check(
   async (c) => {
     const f = await family(c);
     const { res, list } = await search(c, { metadata: f.filter, limit: 100 });
-    expectSameMembers(list.map((a) => a.assistant_id), f.all.map((a) => a.assistant_id), "assistants found by the metadata filter", res);
+    expectSameMembers(
+      list.map((a) => a.assistant_id),
+      f.all.map((a) => a.assistant_id),
+      "assistants found by the metadata filter",
+      res,
+    );
     const even = await search(c, { metadata: { ...f.filter, parity: "even" }, limit: 100 });
     const wanted = f.members.filter((_, i) => i % 2 === 0).map((a) => a.assistant_id);
-    expectSameMembers(even.list.map((a) => a.assistant_id), wanted, "assistants found with one more metadata pair", even.res);
+    expectSameMembers(
+      even.list.map((a) => a.assistant_id),
+      wanted,
+      "assistants found with one more metadata pair",
+      even.res,
+    );
   },
 );
 
@@ -59,7 +69,12 @@ check(
   async (c) => {
     const f = await family(c);
     const { res, list } = await search(c, { metadata: f.filter, graph_id: OTHER_GRAPH, limit: 100 });
-    expectEqual(list.map((a) => a.assistant_id), [f.other.assistant_id], "assistants of graph 'interrupt' under the marker", res);
+    expectEqual(
+      list.map((a) => a.assistant_id),
+      [f.other.assistant_id],
+      "assistants of graph 'interrupt' under the marker",
+      res,
+    );
   },
 );
 
@@ -167,7 +182,12 @@ check(
   },
   async (c) => {
     const f = await family(c);
-    const res = await c.api.request({ method: "POST", path: "/assistants/search", json: { metadata: f.filter, limit: 100, select: ["assistant_id", "name"] }, expectSchema: "/components/schemas/AssistantSelectedList" });
+    const res = await c.api.request({
+      method: "POST",
+      path: "/assistants/search",
+      json: { metadata: f.filter, limit: 100, select: ["assistant_id", "name"] },
+      expectSchema: "/components/schemas/AssistantSelectedList",
+    });
     expectStatus(res, 200);
     const list = expectJsonArray(res);
     ensure(list.length === f.all.length, `search with select returned ${list.length} of ${f.all.length} assistants`, res);
@@ -185,17 +205,34 @@ check(
     level: "SHOULD",
     profile: "assistants",
     operations: SEARCH,
-    spec: [{ source: "openapi", section: "AssistantSearchRequest.name", quote: "The filtering logic will match (case insensitive) assistants where 'name' is a substring of the assistant name.", note: "only the newest document has the field (api-ref does not), hence SHOULD" }],
+    spec: [
+      {
+        source: "openapi",
+        section: "AssistantSearchRequest.name",
+        quote: "The filtering logic will match (case insensitive) assistants where 'name' is a substring of the assistant name.",
+        note: "only the newest document has the field (api-ref does not), hence SHOULD",
+      },
+    ],
     title: "POST /assistants/search with name matches assistants whose name contains it, ignoring case",
     requires: ["graph:echo", `graph:${OTHER_GRAPH}`],
   },
   async (c) => {
     const f = await family(c);
     const { res, list } = await search(c, { metadata: f.filter, name: "ALPHA", limit: 100 });
-    expectEqual(list.map((a) => a.name), ["alpha-conf"], "names matched by name=ALPHA", res);
+    expectEqual(
+      list.map((a) => a.name),
+      ["alpha-conf"],
+      "names matched by name=ALPHA",
+      res,
+    );
     // Anywhere in the name, not only at its start: "PHA-C" is in the middle of "alpha-conf".
     const middle = await search(c, { metadata: f.filter, name: "PHA-C", limit: 100 });
-    expectEqual(middle.list.map((a) => a.name), ["alpha-conf"], "names matched by name=PHA-C (a substring in the middle)", middle.res);
+    expectEqual(
+      middle.list.map((a) => a.name),
+      ["alpha-conf"],
+      "names matched by name=PHA-C (a substring in the middle)",
+      middle.res,
+    );
   },
 );
 

@@ -28,7 +28,11 @@ check(
     const res = await c.api.post(`/assistants/${a.assistant_id}/versions`, {});
     expectStatus(res, 200);
     const list = expectJsonArray(res);
-    ensure(list.every((v) => v.assistant_id === a.assistant_id), "a listed version belongs to another assistant", res);
+    ensure(
+      list.every((v) => v.assistant_id === a.assistant_id),
+      "a listed version belongs to another assistant",
+      res,
+    );
     expectEqual(list.map((v) => v.version).sort(), [1, 2, 3], "version numbers listed", res);
     expectEqual(list.map((v) => v.name).sort(), ["v1", "v2", "v3"], "names of the listed versions", res);
   },
@@ -68,7 +72,11 @@ check(
     operations: VERSIONS,
     spec: [
       { source: "api-ref", section: "Get Assistant Versions, responses", note: "declares only 200 and 422, as do both public documents" },
-      { source: "contract", section: "POST /assistants/{assistant_id}/versions, 404", note: "the contract's choice: every other id-scoped assistants operation answers 404 for an unknown id; not in the documents' words, hence SHOULD" },
+      {
+        source: "contract",
+        section: "POST /assistants/{assistant_id}/versions, 404",
+        note: "the contract's choice: every other id-scoped assistants operation answers 404 for an unknown id; not in the documents' words, hence SHOULD",
+      },
     ],
     title: "POST /assistants/{assistant_id}/versions answers 404 for an assistant that does not exist",
   },
@@ -112,8 +120,18 @@ check(
     operations: LATEST,
     spec: [
       { source: "api-ref", section: "Set Latest Assistant Version, query version", quote: "The version to change to.", note: "a required query parameter" },
-      { source: "openapi", section: "POST /assistants/{assistant_id}/latest, query version", quote: "The version of the assistant to change to.", note: "required, in: query; the same in openapi-prev" },
-      { source: "sdk-py", section: "AssistantsClient.set_latest, version", quote: "The version to change to.", note: "the official SDKs send it as the body {\"version\": N}, and langgraph-api (1.5.1 and 2.0.0) reads it only there: the documents and every official implementation disagree, so the documented form alone is SHOULD and AST-095 holds the server to a request that carries both" },
+      {
+        source: "openapi",
+        section: "POST /assistants/{assistant_id}/latest, query version",
+        quote: "The version of the assistant to change to.",
+        note: "required, in: query; the same in openapi-prev",
+      },
+      {
+        source: "sdk-py",
+        section: "AssistantsClient.set_latest, version",
+        quote: "The version to change to.",
+        note: 'the official SDKs send it as the body {"version": N}, and langgraph-api (1.5.1 and 2.0.0) reads it only there: the documents and every official implementation disagree, so the documented form alone is SHOULD and AST-095 holds the server to a request that carries both',
+      },
     ],
     title: "POST /assistants/{assistant_id}/latest?version=N (query parameter, as documented, without a body) sets the version",
     requires: ["graph:echo"],
@@ -134,9 +152,14 @@ check(
     operations: LATEST,
     spec: [
       { source: "api-ref", section: "Set Latest Assistant Version, query version", quote: "The version to change to.", note: "the documents give the version as a query parameter" },
-      { source: "api-ref", section: "AssistantVersionChange", quote: "Payload for changing the version of an assistant.", note: "a body model with version that no operation of the document uses; the official SDKs (Python set_latest, JS setLatest) send {\"version\": N} as the body. The documents do not require the body form: SHOULD" },
+      {
+        source: "api-ref",
+        section: "AssistantVersionChange",
+        quote: "Payload for changing the version of an assistant.",
+        note: 'a body model with version that no operation of the document uses; the official SDKs (Python set_latest, JS setLatest) send {"version": N} as the body. The documents do not require the body form: SHOULD',
+      },
     ],
-    title: "POST /assistants/{assistant_id}/latest with the body {\"version\": N} (as the official SDKs send it) sets the version",
+    title: 'POST /assistants/{assistant_id}/latest with the body {"version": N} (as the official SDKs send it) sets the version',
     requires: ["graph:echo"],
   },
   async (c) => {
@@ -156,7 +179,12 @@ check(
     spec: [
       { source: "api-ref", section: "Set Latest Assistant Version", quote: "Set the latest version for an assistant." },
       { source: "api-ref", section: "Set Latest Assistant Version, query version", quote: "The version to change to.", note: "required, in: query" },
-      { source: "sdk-py", section: "AssistantsClient.set_latest, version", quote: "The version to change to.", note: "sent as the body {\"version\": N}: a request with the version in both places is one every reading of the documents and the SDKs accepts" },
+      {
+        source: "sdk-py",
+        section: "AssistantsClient.set_latest, version",
+        quote: "The version to change to.",
+        note: 'sent as the body {"version": N}: a request with the version in both places is one every reading of the documents and the SDKs accepts',
+      },
     ],
     title: "POST /assistants/{assistant_id}/latest with the version in the query and in the body sets the version and answers the assistant at it",
     requires: ["graph:echo"],

@@ -62,7 +62,8 @@ changeCheck({
   },
   async verify(w, s) {
     const { res, a } = await ownerReads(w, s.id);
-    if (a.metadata?.touched_by !== undefined || a.name !== "owned" || a.version !== 1) w.tally.changed("PATCH /assistants/{assistant_id}", `changed it: the owner now reads name '${a.name}', version ${a.version}, metadata ${JSON.stringify(a.metadata)}`, res);
+    if (a.metadata?.touched_by !== undefined || a.name !== "owned" || a.version !== 1)
+      w.tally.changed("PATCH /assistants/{assistant_id}", `changed it: the owner now reads name '${a.name}', version ${a.version}, metadata ${JSON.stringify(a.metadata)}`, res);
   },
 });
 

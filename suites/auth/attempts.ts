@@ -143,9 +143,7 @@ export const READS = {
   ],
   "run-get": [{ op: "GET /threads/{thread_id}/runs/{run_id}", send: (u, o) => u.api.get(`${T(o)}/runs/${o.runId}`) }],
   "run-join": [{ op: "GET /threads/{thread_id}/runs/{run_id}/join", send: (u, o) => u.api.get(`${T(o)}/runs/${o.runId}/join`, { timeoutMs: 30_000 }) }],
-  "run-stream": [
-    { op: "GET /threads/{thread_id}/runs/{run_id}/stream", send: (u, o) => u.api.stream({ method: "GET", path: `${T(o)}/runs/${o.runId}/stream` }, { limits: { timeoutMs: 5_000 } }) },
-  ],
+  "run-stream": [{ op: "GET /threads/{thread_id}/runs/{run_id}/stream", send: (u, o) => u.api.stream({ method: "GET", path: `${T(o)}/runs/${o.runId}/stream` }, { limits: { timeoutMs: 5_000 } }) }],
   "store-get": [{ op: "GET /store/items", needs: "item", send: (u, o) => u.api.get("/store/items", { query: { namespace: o.item!.namespace.join("."), key: o.item!.key } }) }],
   "store-search": [
     { op: "POST /store/items/search", needs: "item", listing: true, send: (u, o) => u.api.post("/store/items/search", { namespace_prefix: o.item!.namespace, limit: 100 }) },

@@ -77,7 +77,10 @@ const FAMILIES: Array<{ id: string; family: string; requests: Request[]; claimed
     requests: [
       { op: "POST /runs", send: (api, o) => api.post("/runs", { assistant_id: o.assistantId, input: { value: "anonymous" } }) },
       { op: "POST /runs/wait", send: (api, o) => api.post("/runs/wait", { assistant_id: o.assistantId, input: { value: "anonymous" } }) },
-      { op: "POST /runs/stream", send: (api, o) => api.stream({ method: "POST", path: "/runs/stream", json: { assistant_id: o.assistantId, input: { value: "anonymous" } } }, { limits: { timeoutMs: 5_000 } }) },
+      {
+        op: "POST /runs/stream",
+        send: (api, o) => api.stream({ method: "POST", path: "/runs/stream", json: { assistant_id: o.assistantId, input: { value: "anonymous" } } }, { limits: { timeoutMs: 5_000 } }),
+      },
       { op: "POST /runs/batch", send: (api, o) => api.post("/runs/batch", [{ assistant_id: o.assistantId, input: { value: "anonymous" } }]) },
     ],
   },
@@ -114,7 +117,12 @@ const FAMILIES: Array<{ id: string; family: string; requests: Request[]; claimed
     id: "AUT-007",
     family: "MCP",
     claimedBy: "mcp",
-    requests: [{ op: "POST /mcp/", send: (api) => api.stream({ method: "POST", path: "/mcp/", json: INITIALIZE, headers: { accept: "application/json, text/event-stream" } }, { limits: { timeoutMs: 5_000 } }) }],
+    requests: [
+      {
+        op: "POST /mcp/",
+        send: (api) => api.stream({ method: "POST", path: "/mcp/", json: INITIALIZE, headers: { accept: "application/json, text/event-stream" } }, { limits: { timeoutMs: 5_000 } }),
+      },
+    ],
   },
 ];
 
@@ -137,7 +145,10 @@ for (const f of FAMILIES) {
       }
       const o = await ownerWorld(c);
       const wrong: Array<{ line: string; res: Answer }> = [];
-      for (const [who, api] of [["without credentials", w.anonymous], ["with credentials no user has", w.bad]] as const) {
+      for (const [who, api] of [
+        ["without credentials", w.anonymous],
+        ["with credentials no user has", w.bad],
+      ] as const) {
         for (const r of f.requests) {
           const res = await r.send(api, o);
           // Carried out or answered for nobody: the owner's data reached no one who proved who they are.

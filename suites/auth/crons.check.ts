@@ -11,7 +11,13 @@ authCheck(
     id: "AUT-060",
     level: "MUST",
     operations: ["POST /threads/{thread_id}/runs/crons", "POST /runs/crons/search", "POST /runs/crons/count", "DELETE /runs/crons/{cron_id}"],
-    spec: [{ source: "sdk-py", section: "Auth, types.on.crons.search", quote: "Type for cron search parameters." }, { source: "sdk-py", section: "Auth, types.on.crons.delete", quote: "Type for cron deletion parameters." }, OWNER_FILTER, FILTER, NOT_FOUND_OR_FORBIDDEN],
+    spec: [
+      { source: "sdk-py", section: "Auth, types.on.crons.search", quote: "Type for cron search parameters." },
+      { source: "sdk-py", section: "Auth, types.on.crons.delete", quote: "Type for cron deletion parameters." },
+      OWNER_FILTER,
+      FILTER,
+      NOT_FOUND_OR_FORBIDDEN,
+    ],
     title: "Another user's crons are never found by POST /runs/crons/search nor counted, and DELETE /runs/crons/{cron_id} of one is refused (where crons are claimed)",
     requires: ["graph:echo"],
   },
@@ -33,7 +39,14 @@ authCheck(
     const counted = await w.other.api.post("/runs/crons/count", { assistant_id: assistantId });
     w.tally.add(what(counted), counted.status === 200 && typeof counted.json === "number" && counted.json > 0 ? `counted ${counted.json} of the owner's` : undefined, counted);
     const del = await w.other.api.delete(`/runs/crons/${cronId}`);
-    w.tally.add(what(del), leakOf(del, secrets.filter((s) => s !== cronId)), del);
+    w.tally.add(
+      what(del),
+      leakOf(
+        del,
+        secrets.filter((s) => s !== cronId),
+      ),
+      del,
+    );
     const still = await w.owner.api.post("/runs/crons/search", { assistant_id: assistantId, limit: 10 });
     expectStatus(still, 200, "the owner searches their crons after the other user's attempts");
     if (!expectJsonArray(still).some((x) => x?.cron_id === cronId)) w.tally.changed(what(del), "deleted the owner's cron", still);

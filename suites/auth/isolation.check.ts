@@ -66,7 +66,10 @@ const small = fc.constantFrom("a", "b");
 /** A step of `u` about `target`, owned by the other user: refused, and answers nothing of it. */
 function crossUser(r: Real, u: Who, res: Answer, target: Res, step: string): void {
   const sent = `${res.record.request.url} ${res.record.request.body ?? ""}`;
-  const how = leakOf(res, [`${r.seq}-secret`, target.id].filter((s) => !sent.includes(s)));
+  const how = leakOf(
+    res,
+    [`${r.seq}-secret`, target.id].filter((s) => !sent.includes(s)),
+  );
   r.tally.add(step, how, res);
   if (how) fail(`${step}: ${r.names[u]} reached ${r.names[target.owner]}'s ${target.kind} ${target.id}: ${how}`, res);
 }
@@ -128,122 +131,117 @@ function commands(kinds: Kind[]): fc.Arbitrary<Cmd>[] {
   const kind = fc.constantFrom<Kind>(...kinds);
   const create = fc.record({ u: who, kind, n: fc.constantFrom("n0", "n1", "n2", "n3"), k: small }).map(createCmd);
 
-  const get = fc.record({ u: who, i: fc.nat({ max: 9 }), x: cross }).map(
-    ({ u, i, x }): Cmd => ({
-      check: (m) => m.all.length > 0,
-      async run(m, r) {
-        const t = pick(m, u, i, x, r.kinds);
-        const api = r.apis[u]!;
-        const res = t.kind === "item" ? await api.get("/store/items", { query: { namespace: ns(r, t.owner).join("."), key: t.id } }) : await api.get(path(t));
-        if (t.owner !== u) return crossUser(r, u, res, t, `get(${t.kind})`);
-        // Gone: a refusal (a missing store item's 200 `null` is the store profile's finding, STO-004, not this property's).
-        if (t.deleted) return ensure((res.status >= 400 && res.status < 500) || (t.kind === "item" && res.status === 200 && res.json === null), `${r.names[u]}'s deleted ${t.kind} still answers ${res.status}`, res);
-        ensure(res.status === 200, `${r.names[u]} cannot read their own ${t.kind}: ${res.status}`, res);
-        const body = expectJsonObject(res);
-        const k = t.kind === "item" ? body.value?.k : body.metadata?.k;
-        ensure(k === t.k, `${r.names[u]}'s ${t.kind} reads k=${JSON.stringify(k)}, the model holds ${t.k}`, res);
-      },
-      toString: () => `get(u${u}, ${x ? "theirs" : "own"} #${i})`,
-    }),
-  );
+  const get = fc.record({ u: who, i: fc.nat({ max: 9 }), x: cross }).map(({ u, i, x }): Cmd => ({
+    check: (m) => m.all.length > 0,
+    async run(m, r) {
+      const t = pick(m, u, i, x, r.kinds);
+      const api = r.apis[u]!;
+      const res = t.kind === "item" ? await api.get("/store/items", { query: { namespace: ns(r, t.owner).join("."), key: t.id } }) : await api.get(path(t));
+      if (t.owner !== u) return crossUser(r, u, res, t, `get(${t.kind})`);
+      // Gone: a refusal (a missing store item's 200 `null` is the store profile's finding, STO-004, not this property's).
+      if (t.deleted)
+        return ensure((res.status >= 400 && res.status < 500) || (t.kind === "item" && res.status === 200 && res.json === null), `${r.names[u]}'s deleted ${t.kind} still answers ${res.status}`, res);
+      ensure(res.status === 200, `${r.names[u]} cannot read their own ${t.kind}: ${res.status}`, res);
+      const body = expectJsonObject(res);
+      const k = t.kind === "item" ? body.value?.k : body.metadata?.k;
+      ensure(k === t.k, `${r.names[u]}'s ${t.kind} reads k=${JSON.stringify(k)}, the model holds ${t.k}`, res);
+    },
+    toString: () => `get(u${u}, ${x ? "theirs" : "own"} #${i})`,
+  }));
 
-  const patch = fc.record({ u: who, i: fc.nat({ max: 9 }), k: small, x: cross }).map(
-    ({ u, i, k, x }): Cmd => ({
-      check: (m) => m.all.some((y) => y.kind !== "item"),
-      async run(m, r) {
-        const t = pick(m, u, i, x, ["thread", "assistant"]);
-        const res = await r.apis[u]!.patch(path(t), { metadata: { k } });
-        if (t.owner !== u) return crossUser(r, u, res, t, `patch(${t.kind})`);
-        if (t.deleted) return ensure(res.status >= 400 && res.status < 500, `PATCH of ${r.names[u]}'s deleted ${t.kind} answered ${res.status}`, res);
-        ensure(res.status === 200, `${r.names[u]} cannot patch their own ${t.kind}: ${res.status}`, res);
-        t.k = k;
-      },
-      toString: () => `patch(u${u}, ${x ? "theirs" : "own"} #${i}, k=${k})`,
-    }),
-  );
+  const patch = fc.record({ u: who, i: fc.nat({ max: 9 }), k: small, x: cross }).map(({ u, i, k, x }): Cmd => ({
+    check: (m) => m.all.some((y) => y.kind !== "item"),
+    async run(m, r) {
+      const t = pick(m, u, i, x, ["thread", "assistant"]);
+      const res = await r.apis[u]!.patch(path(t), { metadata: { k } });
+      if (t.owner !== u) return crossUser(r, u, res, t, `patch(${t.kind})`);
+      if (t.deleted) return ensure(res.status >= 400 && res.status < 500, `PATCH of ${r.names[u]}'s deleted ${t.kind} answered ${res.status}`, res);
+      ensure(res.status === 200, `${r.names[u]} cannot patch their own ${t.kind}: ${res.status}`, res);
+      t.k = k;
+    },
+    toString: () => `patch(u${u}, ${x ? "theirs" : "own"} #${i}, k=${k})`,
+  }));
 
-  const del = fc.record({ u: who, i: fc.nat({ max: 9 }), x: cross }).map(
-    ({ u, i, x }): Cmd => ({
-      check: (m) => m.all.length > 0,
-      async run(m, r) {
-        const t = pick(m, u, i, x, r.kinds);
-        const api = r.apis[u]!;
-        const res = t.kind === "item" ? await api.request({ method: "DELETE", path: "/store/items", json: { namespace: ns(r, t.owner), key: t.id } }) : await api.delete(path(t));
-        if (t.owner !== u) return crossUser(r, u, res, t, `delete(${t.kind})`);
-        if (t.deleted && t.kind !== "item") return ensure(res.status >= 400 && res.status < 500, `DELETE of ${r.names[u]}'s deleted ${t.kind} answered ${res.status}`, res);
-        ensure(ok(res.status), `${r.names[u]} cannot delete their own ${t.kind}: ${res.status}`, res);
-        t.deleted = true;
-      },
-      toString: () => `delete(u${u}, ${x ? "theirs" : "own"} #${i})`,
-    }),
-  );
+  const del = fc.record({ u: who, i: fc.nat({ max: 9 }), x: cross }).map(({ u, i, x }): Cmd => ({
+    check: (m) => m.all.length > 0,
+    async run(m, r) {
+      const t = pick(m, u, i, x, r.kinds);
+      const api = r.apis[u]!;
+      const res = t.kind === "item" ? await api.request({ method: "DELETE", path: "/store/items", json: { namespace: ns(r, t.owner), key: t.id } }) : await api.delete(path(t));
+      if (t.owner !== u) return crossUser(r, u, res, t, `delete(${t.kind})`);
+      if (t.deleted && t.kind !== "item") return ensure(res.status >= 400 && res.status < 500, `DELETE of ${r.names[u]}'s deleted ${t.kind} answered ${res.status}`, res);
+      ensure(ok(res.status), `${r.names[u]} cannot delete their own ${t.kind}: ${res.status}`, res);
+      t.deleted = true;
+    },
+    toString: () => `delete(u${u}, ${x ? "theirs" : "own"} #${i})`,
+  }));
 
-  const search = fc.record({ u: who, kind, k: fc.option(small, { nil: undefined }) }).map(
-    ({ u, kind: kd, k }): Cmd => ({
-      check: () => true,
-      async run(m, r) {
-        const api = r.apis[u]!;
-        const mine = m.all.filter((x) => x.kind === kd && x.owner === u && !x.deleted && (k === undefined || x.k === k)).map((x) => x.id).sort();
-        if (kd === "item") {
-          for (const owner of [0, 1] as Who[]) {
-            const res = await api.post("/store/items/search", { namespace_prefix: ns(r, owner), limit: 100 });
-            if (owner !== u) {
-              const listed = ok(res.status) && Array.isArray(res.json?.items) && res.json.items.length > 0;
-              r.tally.add("search(item) in the other's namespace", listed ? `listed ${res.json.items.length} of their items` : undefined, res);
-              if (listed) fail(`${r.names[u]}'s search of ${r.names[owner]}'s namespace listed their items`, res);
-              continue;
-            }
-            ensure(res.status === 200, `${r.names[u]} cannot search their own namespace: ${res.status}`, res);
-            const keys = (res.json?.items ?? []).map((x: any) => x?.key).sort();
-            const own = m.all.filter((x) => x.kind === "item" && x.owner === u && !x.deleted).map((x) => x.id).sort();
-            ensure(JSON.stringify(keys) === JSON.stringify(own), `${r.names[u]}'s search of their namespace found ${JSON.stringify(keys)}, the model holds ${JSON.stringify(own)}`, res);
+  const search = fc.record({ u: who, kind, k: fc.option(small, { nil: undefined }) }).map(({ u, kind: kd, k }): Cmd => ({
+    check: () => true,
+    async run(m, r) {
+      const api = r.apis[u]!;
+      const mine = m.all
+        .filter((x) => x.kind === kd && x.owner === u && !x.deleted && (k === undefined || x.k === k))
+        .map((x) => x.id)
+        .sort();
+      if (kd === "item") {
+        for (const owner of [0, 1] as Who[]) {
+          const res = await api.post("/store/items/search", { namespace_prefix: ns(r, owner), limit: 100 });
+          if (owner !== u) {
+            const listed = ok(res.status) && Array.isArray(res.json?.items) && res.json.items.length > 0;
+            r.tally.add("search(item) in the other's namespace", listed ? `listed ${res.json.items.length} of their items` : undefined, res);
+            if (listed) fail(`${r.names[u]}'s search of ${r.names[owner]}'s namespace listed their items`, res);
+            continue;
           }
-          return;
+          ensure(res.status === 200, `${r.names[u]} cannot search their own namespace: ${res.status}`, res);
+          const keys = (res.json?.items ?? []).map((x: any) => x?.key).sort();
+          const own = m.all
+            .filter((x) => x.kind === "item" && x.owner === u && !x.deleted)
+            .map((x) => x.id)
+            .sort();
+          ensure(JSON.stringify(keys) === JSON.stringify(own), `${r.names[u]}'s search of their namespace found ${JSON.stringify(keys)}, the model holds ${JSON.stringify(own)}`, res);
         }
-        const res = await api.post(`${base(kd)}/search`, { metadata: { ...own(r), ...(k ? { k } : {}) }, limit: 100 });
-        ensure(res.status === 200, `${r.names[u]}'s search of ${kd}s answered ${res.status}`, res);
-        const got: string[] = (Array.isArray(res.json) ? res.json : []).map((x: any) => x?.[kd === "thread" ? "thread_id" : "assistant_id"]);
-        const foreign = got.filter((id) => m.all.some((x) => x.id === id && x.owner !== u));
-        r.tally.add(`search(${kd})`, foreign.length ? `listed ${foreign.length} of the other's` : undefined, res);
-        if (foreign.length) fail(`${r.names[u]}'s search of ${kd}s listed ${foreign.length} of ${r.names[u === 0 ? 1 : 0]}'s: ${foreign.join(", ")}`, res);
-        ensure(JSON.stringify(got.sort()) === JSON.stringify(mine), `${r.names[u]}'s search of ${kd}s found ${JSON.stringify(got)}, the model holds ${JSON.stringify(mine)}`, res);
-      },
-      toString: () => `search(u${u}, ${kd}${k ? `, k=${k}` : ""})`,
-    }),
-  );
+        return;
+      }
+      const res = await api.post(`${base(kd)}/search`, { metadata: { ...own(r), ...(k ? { k } : {}) }, limit: 100 });
+      ensure(res.status === 200, `${r.names[u]}'s search of ${kd}s answered ${res.status}`, res);
+      const got: string[] = (Array.isArray(res.json) ? res.json : []).map((x: any) => x?.[kd === "thread" ? "thread_id" : "assistant_id"]);
+      const foreign = got.filter((id) => m.all.some((x) => x.id === id && x.owner !== u));
+      r.tally.add(`search(${kd})`, foreign.length ? `listed ${foreign.length} of the other's` : undefined, res);
+      if (foreign.length) fail(`${r.names[u]}'s search of ${kd}s listed ${foreign.length} of ${r.names[u === 0 ? 1 : 0]}'s: ${foreign.join(", ")}`, res);
+      ensure(JSON.stringify(got.sort()) === JSON.stringify(mine), `${r.names[u]}'s search of ${kd}s found ${JSON.stringify(got)}, the model holds ${JSON.stringify(mine)}`, res);
+    },
+    toString: () => `search(u${u}, ${kd}${k ? `, k=${k}` : ""})`,
+  }));
 
-  const count = fc.record({ u: who, kind: fc.constantFrom<Kind>("thread", "assistant") }).map(
-    ({ u, kind: kd }): Cmd => ({
-      check: () => true,
-      async run(m, r) {
-        const res = await r.apis[u]!.post(`${base(kd)}/count`, { metadata: own(r) });
-        const mine = m.all.filter((x) => x.kind === kd && x.owner === u && !x.deleted).length;
-        const theirs = m.all.filter((x) => x.kind === kd && x.owner !== u && !x.deleted).length;
-        ensure(res.status === 200 && typeof res.json === "number", `${r.names[u]}'s count of ${kd}s answered ${res.status} ${res.text.slice(0, 80)}`, res);
-        const over = res.json > mine && theirs > 0;
-        r.tally.add(`count(${kd})`, over ? `counted ${res.json - mine} of the other's` : undefined, res);
-        if (over) fail(`${r.names[u]}'s count of ${kd}s is ${res.json}: they own ${mine}, the other user ${theirs}`, res);
-        ensure(res.json === mine, `${r.names[u]}'s count of ${kd}s is ${res.json}, the model holds ${mine}`, res);
-      },
-      toString: () => `count(u${u}, ${kd})`,
-    }),
-  );
+  const count = fc.record({ u: who, kind: fc.constantFrom<Kind>("thread", "assistant") }).map(({ u, kind: kd }): Cmd => ({
+    check: () => true,
+    async run(m, r) {
+      const res = await r.apis[u]!.post(`${base(kd)}/count`, { metadata: own(r) });
+      const mine = m.all.filter((x) => x.kind === kd && x.owner === u && !x.deleted).length;
+      const theirs = m.all.filter((x) => x.kind === kd && x.owner !== u && !x.deleted).length;
+      ensure(res.status === 200 && typeof res.json === "number", `${r.names[u]}'s count of ${kd}s answered ${res.status} ${res.text.slice(0, 80)}`, res);
+      const over = res.json > mine && theirs > 0;
+      r.tally.add(`count(${kd})`, over ? `counted ${res.json - mine} of the other's` : undefined, res);
+      if (over) fail(`${r.names[u]}'s count of ${kd}s is ${res.json}: they own ${mine}, the other user ${theirs}`, res);
+      ensure(res.json === mine, `${r.names[u]}'s count of ${kd}s is ${res.json}, the model holds ${mine}`, res);
+    },
+    toString: () => `count(u${u}, ${kd})`,
+  }));
 
-  const run = fc.record({ u: who, i: fc.nat({ max: 9 }), x: cross }).map(
-    ({ u, i, x }): Cmd => ({
-      // A run needs an assistant of the runner's own (the fixture's filter hides the graphs' system assistants).
-      check: (m) => m.all.some((y) => y.kind === "thread") && m.all.some((y) => y.kind === "assistant" && y.owner === u && !y.deleted),
-      async run(m, r) {
-        const t = pick(m, u, i, x, ["thread"]);
-        const assistant = m.all.find((y) => y.kind === "assistant" && y.owner === u && !y.deleted)!;
-        const res = await r.apis[u]!.post(`/threads/${t.id}/runs/wait`, { assistant_id: assistant.id, input: { value: `${r.seq}-u${u}` } }, { timeoutMs: 30_000 });
-        if (t.owner !== u) return crossUser(r, u, res, t, "run(thread)");
-        if (t.deleted) return ensure(res.status >= 400 && res.status < 500, `a run on ${r.names[u]}'s deleted thread answered ${res.status}`, res);
-        ensure(res.status === 200, `${r.names[u]} cannot run on their own thread: ${res.status}`, res);
-      },
-      toString: () => `run(u${u}, ${x ? "their" : "own"} thread #${i})`,
-    }),
-  );
+  const run = fc.record({ u: who, i: fc.nat({ max: 9 }), x: cross }).map(({ u, i, x }): Cmd => ({
+    // A run needs an assistant of the runner's own (the fixture's filter hides the graphs' system assistants).
+    check: (m) => m.all.some((y) => y.kind === "thread") && m.all.some((y) => y.kind === "assistant" && y.owner === u && !y.deleted),
+    async run(m, r) {
+      const t = pick(m, u, i, x, ["thread"]);
+      const assistant = m.all.find((y) => y.kind === "assistant" && y.owner === u && !y.deleted)!;
+      const res = await r.apis[u]!.post(`/threads/${t.id}/runs/wait`, { assistant_id: assistant.id, input: { value: `${r.seq}-u${u}` } }, { timeoutMs: 30_000 });
+      if (t.owner !== u) return crossUser(r, u, res, t, "run(thread)");
+      if (t.deleted) return ensure(res.status >= 400 && res.status < 500, `a run on ${r.names[u]}'s deleted thread answered ${res.status}`, res);
+      ensure(res.status === 200, `${r.names[u]} cannot run on their own thread: ${res.status}`, res);
+    },
+    toString: () => `run(u${u}, ${x ? "their" : "own"} thread #${i})`,
+  }));
 
   return [create, get, patch, del, search, count, run];
 }

@@ -19,7 +19,7 @@ const ALL = Object.keys(READS) as ReadFamily[];
 const STAMP = {
   source: "contract",
   section: "the fixture auth (fixtures/auth.ts)",
-  note: "the documents show the owner in the metadata a handler sees (ThreadsCreate, RunsCreate, AssistantsCreate examples: metadata {\"owner\": ...}) and filter on it, and say that a handler gets \"The data being authorized\"; that what a handler writes into it is what is stored, they do not say: SHOULD",
+  note: 'the documents show the owner in the metadata a handler sees (ThreadsCreate, RunsCreate, AssistantsCreate examples: metadata {"owner": ...}) and filter on it, and say that a handler gets "The data being authorized"; that what a handler writes into it is what is stored, they do not say: SHOULD',
 };
 
 authCheck(
@@ -41,7 +41,12 @@ authCheck(
     expectEqual(expectJsonObject(got).metadata?.owner, w.owner.name, "metadata.owner of the thread as GET answers it", got);
     const found = await w.owner.api.post("/threads/search", { metadata: { secret: marker }, limit: 10 });
     expectStatus(found, 200, "the owner searches their thread");
-    expectEqual(expectJsonArray(found).map((x) => x?.metadata?.owner), [w.owner.name], "metadata.owner of the thread as search lists it", found);
+    expectEqual(
+      expectJsonArray(found).map((x) => x?.metadata?.owner),
+      [w.owner.name],
+      "metadata.owner of the thread as search lists it",
+      found,
+    );
     const a = await w.owner.api.post("/assistants", { graph_id: "echo", metadata: { ...w.c.tag(), owner: w.other.name } });
     if (typeof a.json?.assistant_id === "string") w.owner.created.assistant(a.json.assistant_id);
     expectStatus(a, 200, "the owner creates an assistant");
@@ -66,10 +71,22 @@ authCheck(
     await createThread(w.other.c, { metadata: { secret: marker, k: "a" } });
     const onlyA = await w.owner.api.post("/threads/search", { metadata: { secret: marker, k: "a" }, limit: 10 });
     expectStatus(onlyA, 200);
-    expectEqual(expectJsonArray(onlyA).map((x) => x?.thread_id), [a.thread_id], "the owner's search by marker and k=a: their one thread with k=a", onlyA);
+    expectEqual(
+      expectJsonArray(onlyA).map((x) => x?.thread_id),
+      [a.thread_id],
+      "the owner's search by marker and k=a: their one thread with k=a",
+      onlyA,
+    );
     const all = await w.owner.api.post("/threads/search", { metadata: { secret: marker }, limit: 10 });
     expectStatus(all, 200);
-    expectEqual(expectJsonArray(all).map((x) => x?.thread_id).sort(), [a.thread_id, b.thread_id].sort(), "the owner's search by marker: their two threads", all);
+    expectEqual(
+      expectJsonArray(all)
+        .map((x) => x?.thread_id)
+        .sort(),
+      [a.thread_id, b.thread_id].sort(),
+      "the owner's search by marker: their two threads",
+      all,
+    );
     const count = await w.owner.api.post("/threads/count", { metadata: { secret: marker } });
     expectStatus(count, 200);
     expectEqual(count.json, 2, "the owner's count by marker", count);
@@ -82,7 +99,12 @@ authCheck(
     const assistant = await assistantFor(w.owner.c, "echo", { metadata: { secret: marker } });
     const asst = await w.owner.api.post("/assistants/search", { metadata: { secret: marker }, limit: 10 });
     expectStatus(asst, 200);
-    expectEqual(expectJsonArray(asst).map((x) => x?.assistant_id), [assistant], "the owner's assistant search by marker", asst);
+    expectEqual(
+      expectJsonArray(asst).map((x) => x?.assistant_id),
+      [assistant],
+      "the owner's assistant search by marker",
+      asst,
+    );
   },
 );
 

@@ -110,6 +110,10 @@ authCheck(
     const listed = await w.owner.api.post("/store/namespaces", { prefix: s.item.namespace.slice(0, 3), limit: 100 });
     expectStatus(listed, 200, "the owner lists their own namespaces");
     const ns: unknown[] = Array.isArray(listed.json?.namespaces) ? listed.json.namespaces : [];
-    ensure(ns.some((n) => JSON.stringify(n) === JSON.stringify(s.item.namespace)), `the owner's listing does not show their namespace ${JSON.stringify(s.item.namespace)}: ${listed.text.slice(0, 200)}`, listed);
+    ensure(
+      ns.some((n) => JSON.stringify(n) === JSON.stringify(s.item.namespace)),
+      `the owner's listing does not show their namespace ${JSON.stringify(s.item.namespace)}: ${listed.text.slice(0, 200)}`,
+      listed,
+    );
   },
 );

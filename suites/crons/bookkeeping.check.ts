@@ -25,7 +25,10 @@ const SEARCH = "POST /runs/crons/search";
 async function createCron(c: CheckContext, path: string, body: Record<string, unknown>): Promise<Record<string, any>> {
   const res = await c.api.post(path, { schedule: YEARLY, input: { value: "cron" }, ...body, metadata: { ...c.tag(), ...((body.metadata as object) ?? {}) } });
   if (typeof res.json?.cron_id === "string") c.created.cron(res.json.cron_id);
-  if (res.status !== 200 || typeof res.json?.cron_id !== "string") c.skip(`${path.startsWith("/threads") ? "POST /threads/{thread_id}/runs/crons" : "POST /runs/crons"} answered ${res.status} without a cron: the target does not create the cron the check needs (CRN-001 and CRN-002 judge creation)`);
+  if (res.status !== 200 || typeof res.json?.cron_id !== "string")
+    c.skip(
+      `${path.startsWith("/threads") ? "POST /threads/{thread_id}/runs/crons" : "POST /runs/crons"} answered ${res.status} without a cron: the target does not create the cron the check needs (CRN-001 and CRN-002 judge creation)`,
+    );
   return expectJsonObject(res);
 }
 
@@ -112,8 +115,8 @@ check(
     profile: "crons",
     operations: [SEARCH],
     spec: [
-      { source: "api-ref", section: "CronSearch.sort_by", quote: "The field to sort by.", note: "default \"created_at\"" },
-      { source: "api-ref", section: "CronSearch.sort_order", quote: "The order to sort by.", note: "default \"desc\"" },
+      { source: "api-ref", section: "CronSearch.sort_by", quote: "The field to sort by.", note: 'default "created_at"' },
+      { source: "api-ref", section: "CronSearch.sort_order", quote: "The order to sort by.", note: 'default "desc"' },
     ],
     title: "POST /runs/crons/search without sort_by and sort_order lists the crons by created_at, newest first (the defaults)",
     requires: ECHO,
@@ -133,7 +136,7 @@ check(
     profile: "crons",
     operations: ["POST /runs/crons"],
     spec: [
-      { source: "openapi", section: "CronCreate.on_run_completed", note: "default \"delete\"; only the public OpenAPI documents and the SDK give the field, hence SHOULD" },
+      { source: "openapi", section: "CronCreate.on_run_completed", note: 'default "delete"; only the public OpenAPI documents and the SDK give the field, hence SHOULD' },
       { source: "sdk-py", section: "CronClient.create, on_run_completed", note: "only applicable for stateless crons; defaults to delete" },
     ],
     title: "A cron with no thread, created without on_run_completed, records on_run_completed delete (the default)",
@@ -182,7 +185,12 @@ for (const row of ROUND_TRIPS.filter((r) => r.schema === "ThreadCronCreate" || r
       operations: ["POST /threads/{thread_id}/runs/crons", SEARCH],
       spec: [
         { source: "api-ref", section: row.words.section, quote: row.words.quote },
-        { source: "api-ref", section: "Cron", quote: "Represents a scheduled task.", note: row.at[0] === "payload" ? "payload: \"The run payload to use for creating new run.\"" : `the Cron carries ${row.field}` },
+        {
+          source: "api-ref",
+          section: "Cron",
+          quote: "Represents a scheduled task.",
+          note: row.at[0] === "payload" ? 'payload: "The run payload to use for creating new run."' : `the Cron carries ${row.field}`,
+        },
       ],
       title: `${row.field} given to POST /threads/{thread_id}/runs/crons comes back as given from search (${row.at.join(".")})`,
       requires: ECHO,
@@ -195,7 +203,8 @@ for (const row of ROUND_TRIPS.filter((r) => r.schema === "ThreadCronCreate" || r
       const { res, list } = await search(c, { assistant_id: assistant, limit: 10 });
       const mine = list.find((x) => x?.cron_id === cron.cron_id);
       ensure(mine, "search by the cron's assistant does not list it", res);
-      if (!holds(at(mine, row.at), row.value)) fail(`search answers ${row.at.join(".")} ${JSON.stringify(at(mine, row.at))?.slice(0, 200)}, not the ${JSON.stringify(row.value)?.slice(0, 200)} given`, res);
+      if (!holds(at(mine, row.at), row.value))
+        fail(`search answers ${row.at.join(".")} ${JSON.stringify(at(mine, row.at))?.slice(0, 200)}, not the ${JSON.stringify(row.value)?.slice(0, 200)} given`, res);
     },
   );
 }

@@ -169,7 +169,12 @@ check(
     const p1 = await search(c, { assistant_id: assistant, limit: 2, offset: 0, ...order });
     ensure(p1.list.length === 2, `limit=2 returned ${p1.list.length} crons (3 match)`, p1.res);
     const p2 = await search(c, { assistant_id: assistant, limit: 2, offset: 2, ...order });
-    expectSameMembers([...idsOf(p1.list), ...idsOf(p2.list)], crons.map((x) => x.cron_id), "crons of the pages at offset 0 and 2 (limit 2) together", p2.res);
+    expectSameMembers(
+      [...idsOf(p1.list), ...idsOf(p2.list)],
+      crons.map((x) => x.cron_id),
+      "crons of the pages at offset 0 and 2 (limit 2) together",
+      p2.res,
+    );
   },
 );
 
@@ -217,7 +222,12 @@ check(
   async (c) => {
     const assistant = await assistantFor(c, "echo");
     await createCron(c, "/runs/crons", { assistant_id: assistant });
-    const res = await c.api.request({ method: "POST", path: "/runs/crons/search", json: { assistant_id: assistant, select: ["cron_id", "schedule"] }, expectSchema: "/components/schemas/CronSelectedList" });
+    const res = await c.api.request({
+      method: "POST",
+      path: "/runs/crons/search",
+      json: { assistant_id: assistant, select: ["cron_id", "schedule"] },
+      expectSchema: "/components/schemas/CronSelectedList",
+    });
     expectStatus(res, 200);
     const list = expectJsonArray(res);
     ensure(list.length === 1, `search with select returned ${list.length} crons, expected 1`, res);

@@ -61,9 +61,27 @@ for (const [i, [id, schedule, what]] of SCHEDULES.entries()) {
 
 const BODIES: Array<[string, string, (assistant: string) => Record<string, unknown>, string, Citation]> = [
   ["CRN-103", "without a schedule", (a) => ({ assistant_id: a }), "schedule is required", rule("CronCreate", "schedule", "required", "The cron schedule to execute this job on.")],
-  ["CRN-104", "with a schedule that is not a string", (a) => ({ assistant_id: a, schedule: 5 }), "schedule is a string", rule("CronCreate", "schedule", "a string", "The cron schedule to execute this job on.")],
-  ["CRN-105", "with a multitask_strategy outside reject, rollback, interrupt and enqueue", (a) => ({ assistant_id: a, schedule: "0 0 1 1 *", multitask_strategy: "sometimes" }), "multitask_strategy is one of reject, rollback, interrupt, enqueue", rule("CronCreate", "multitask_strategy", "an enum", "Must be one of 'reject', 'interrupt', 'rollback', or 'enqueue'.")],
-  ["CRN-106", "with an end_time that is not a date-time", (a) => ({ assistant_id: a, schedule: "0 0 1 1 *", end_time: "next year" }), "end_time has format date-time", rule("CronCreate", "end_time", "Format:date-time", "The end date to stop running the cron.")],
+  [
+    "CRN-104",
+    "with a schedule that is not a string",
+    (a) => ({ assistant_id: a, schedule: 5 }),
+    "schedule is a string",
+    rule("CronCreate", "schedule", "a string", "The cron schedule to execute this job on."),
+  ],
+  [
+    "CRN-105",
+    "with a multitask_strategy outside reject, rollback, interrupt and enqueue",
+    (a) => ({ assistant_id: a, schedule: "0 0 1 1 *", multitask_strategy: "sometimes" }),
+    "multitask_strategy is one of reject, rollback, interrupt, enqueue",
+    rule("CronCreate", "multitask_strategy", "an enum", "Must be one of 'reject', 'interrupt', 'rollback', or 'enqueue'."),
+  ],
+  [
+    "CRN-106",
+    "with an end_time that is not a date-time",
+    (a) => ({ assistant_id: a, schedule: "0 0 1 1 *", end_time: "next year" }),
+    "end_time has format date-time",
+    rule("CronCreate", "end_time", "Format:date-time", "The end date to stop running the cron."),
+  ],
 ];
 
 for (const [id, what, body, why, where] of BODIES) {
@@ -124,7 +142,13 @@ check(
 
 const SEARCHES: Array<[string, string, Record<string, unknown>, string, Citation]> = [
   ["CRN-110", "limit=0", { limit: 0 }, "limit minimum 1", rule("CronSearch", "limit", "min 1", "The maximum number of results to return.")],
-  ["CRN-111", "sort_by=color", { sort_by: "color" }, "sort_by is one of cron_id, assistant_id, thread_id, next_run_date, end_time, created_at, updated_at", rule("CronSearch", "sort_by", "an enum: cron_id, assistant_id, thread_id, next_run_date, end_time, created_at, updated_at", "The field to sort by.")],
+  [
+    "CRN-111",
+    "sort_by=color",
+    { sort_by: "color" },
+    "sort_by is one of cron_id, assistant_id, thread_id, next_run_date, end_time, created_at, updated_at",
+    rule("CronSearch", "sort_by", "an enum: cron_id, assistant_id, thread_id, next_run_date, end_time, created_at, updated_at", "The field to sort by."),
+  ],
   ["CRN-112", "sort_order=up", { sort_order: "up" }, "sort_order is asc or desc", rule("CronSearch", "sort_order", "an enum: asc, desc", "The order to sort by.")],
   ["CRN-113", "a thread_id that is not a UUID", { thread_id: "not-a-uuid" }, "thread_id has format uuid", rule("CronSearch", "thread_id", "Format:uuid", "The thread ID to search for.")],
 ];

@@ -52,7 +52,9 @@ async function expectPausedAt(c: CheckContext, threadId: string, state: Read, ra
   const thread = await threadOf(c, threadId);
   const trail = state.body.values?.trail;
   if (JSON.stringify(trail) !== JSON.stringify(ran) || thread.body.status !== "interrupted") {
-    c.skip(`the thread did not pause where the check needs it (${why}): the nodes that ran are ${JSON.stringify(trail)}, not ${JSON.stringify(ran)}, and the thread reads '${thread.body.status}' (MTK-051 and MTK-080…085 judge breakpoints and interrupts)`);
+    c.skip(
+      `the thread did not pause where the check needs it (${why}): the nodes that ran are ${JSON.stringify(trail)}, not ${JSON.stringify(ran)}, and the thread reads '${thread.body.status}' (MTK-051 and MTK-080…085 judge breakpoints and interrupts)`,
+    );
   }
   return thread;
 }
@@ -69,7 +71,7 @@ const edited = scenario(
     const edit = `edited-${tag}`;
     await runInBackground(c, threadId, { assistant_id: assistantId, input: { value: original }, interrupt_before: ["first"] });
     const before = await stateOf(c, threadId);
-    await expectPausedAt(c, threadId, before, [], "interrupt_before=[\"first\"]");
+    await expectPausedAt(c, threadId, before, [], 'interrupt_before=["first"]');
     const update = await c.api.post(`/threads/${threadId}/state`, { values: { value: edit } });
     const thread = await threadOf(c, threadId);
     const after = await stateOf(c, threadId);
@@ -145,11 +147,20 @@ check(
     const s = await edited(c);
     const { res, body } = s.before;
     const tasks = Array.isArray(body.tasks) ? body.tasks : [];
-    expectEqual(tasks.map((t: any) => t?.name), ["first"], "the names of the state's tasks (one per node to run next: `first`, before which the run paused)", res);
+    expectEqual(
+      tasks.map((t: any) => t?.name),
+      ["first"],
+      "the names of the state's tasks (one per node to run next: `first`, before which the run paused)",
+      res,
+    );
     const t = tasks[0];
     ensure(typeof t?.id === "string" && t.id.length > 0, `the task has no id: ${JSON.stringify(t)}`, res);
     ensure(t.error === undefined || t.error === null, `the task of a node that has not run carries an error: ${JSON.stringify(t.error)}`, res);
-    ensure(t.interrupts === undefined || (Array.isArray(t.interrupts) && t.interrupts.length === 0), `the task of a node paused by a breakpoint carries interrupts: ${JSON.stringify(t.interrupts)}`, res);
+    ensure(
+      t.interrupts === undefined || (Array.isArray(t.interrupts) && t.interrupts.length === 0),
+      `the task of a node paused by a breakpoint carries interrupts: ${JSON.stringify(t.interrupts)}`,
+      res,
+    );
   },
 );
 
@@ -181,7 +192,11 @@ check(
     operations: [WAIT],
     spec: [
       { source: "sdk-py", section: "runs.wait", quote: "Create a run, wait until it finishes and return the final state." },
-      { source: "contract", section: "RunOutput x-decision", note: "the JS SDK reads the answer as the last values chunk, which the reference server gives as {\"__interrupt__\": []} at a breakpoint: the documents disagree, so SHOULD" },
+      {
+        source: "contract",
+        section: "RunOutput x-decision",
+        note: 'the JS SDK reads the answer as the last values chunk, which the reference server gives as {"__interrupt__": []} at a breakpoint: the documents disagree, so SHOULD',
+      },
     ],
     title: "POST /threads/{thread_id}/runs/wait of a run that stops at a breakpoint answers the state's values at the breakpoint",
     requires: ECHO,
@@ -206,7 +221,7 @@ check(
       { source: "api-ref", section: "Command.goto", note: "goto names the node(s) to go to next; the documents do not name __end__ among them" },
       { source: "contract", section: "Command.goto x-decision", note: "`__end__` on an interrupted thread ends the run without running the paused node; the reference server runs it: SHOULD" },
     ],
-    title: "A run with command.goto=\"__end__\" on a thread paused at a breakpoint ends without running the paused node",
+    title: 'A run with command.goto="__end__" on a thread paused at a breakpoint ends without running the paused node',
     requires: ECHO,
     timeoutMs: RUN_TIMEOUT_MS,
   },
@@ -216,7 +231,7 @@ check(
     if (JSON.stringify(trail) !== JSON.stringify(["first"]) || s.paused.body.status !== "interrupted") {
       c.skip(`the thread did not pause before \`second\` (the nodes that ran are ${JSON.stringify(trail)}, the thread reads '${s.paused.body.status}'; MTK-080 judges breakpoints)`);
     }
-    expectEqual(s.run.status, "success", "the status of the run with command.goto=\"__end__\"");
+    expectEqual(s.run.status, "success", 'the status of the run with command.goto="__end__"');
     expectEqual(s.end.body.values?.trail, ["first"], "the nodes that ran (`second`, the paused node, not)", s.end.res);
     expectEqual(s.end.body.next, [], "the state's next once the graph has ended", s.end.res);
   },
@@ -285,9 +300,18 @@ check(
     const entries = map && typeof map === "object" && !Array.isArray(map) ? Object.entries(map).filter(([, v]) => Array.isArray(v) && v.length > 0) : [];
     if (entries.length === 0) c.skip(`the thread lists no pending interrupt (MTK-086 judges that, at SHOULD): ${JSON.stringify(map)?.slice(0, 200)}`);
     const keys = entries.map(([k]) => k);
-    if (!s.task) fail(`the thread's interrupts are keyed ${JSON.stringify(keys)}, and the thread's state names no task 'ask' whose id these could be (its tasks: ${JSON.stringify(s.tasks.map((t) => t?.id))})`, s.thread.res);
+    if (!s.task)
+      fail(
+        `the thread's interrupts are keyed ${JSON.stringify(keys)}, and the thread's state names no task 'ask' whose id these could be (its tasks: ${JSON.stringify(s.tasks.map((t) => t?.id))})`,
+        s.thread.res,
+      );
     expectEqual(keys, [s.task.id], "the keys of the thread's interrupts (the id of the task 'ask', which raised the one pending interrupt)", s.thread.res);
-    expectEqual((entries[0]![1] as any[]).map((i) => i?.value), [s.expected], "the interrupts under the task's id (the value `ask` gave interrupt())", s.thread.res);
+    expectEqual(
+      (entries[0]![1] as any[]).map((i) => i?.value),
+      [s.expected],
+      "the interrupts under the task's id (the value `ask` gave interrupt())",
+      s.thread.res,
+    );
   },
 );
 
@@ -373,7 +397,7 @@ check(
   async (c) => {
     const s = await commanded(c);
     expectEqual(s.pairsRun.status, "success", "the status of the run with command.update as pairs");
-    expectEqual(s.pairs.body.values?.value, s.values.pairs, "values.value after the run with command.update [[\"value\", …]]", s.pairs.res);
+    expectEqual(s.pairs.body.values?.value, s.values.pairs, 'values.value after the run with command.update [["value", …]]', s.pairs.res);
   },
 );
 
@@ -401,7 +425,11 @@ check(
     operations: [CREATE, GET_STATE],
     spec: [
       { source: "sdk-py", section: "runs.create, command", quote: "A command to execute. Cannot be combined with input." },
-      { source: "contract", section: "RunCreateStateful.command x-decision", note: "the API documents allow both fields: a server may refuse the body (4xx) or accept it and carry out the command without the input" },
+      {
+        source: "contract",
+        section: "RunCreateStateful.command x-decision",
+        note: "the API documents allow both fields: a server may refuse the body (4xx) or accept it and carry out the command without the input",
+      },
     ],
     title: "A run created with both input and command is refused, or carries out the command and not the input",
     requires: ECHO,
@@ -413,7 +441,7 @@ check(
     expectStatus(s.res, 200, "a body with both input and command, refused or accepted");
     const st = s.state!;
     expectEqual(s.run?.status, "success", "the status of the run");
-    expectEqual(st.body.values?.trail, ["second"], "the nodes that ran (command.goto=\"second\": `second` only, not the graph from its start as the input would)", st.res);
+    expectEqual(st.body.values?.trail, ["second"], 'the nodes that ran (command.goto="second": `second` only, not the graph from its start as the input would)', st.res);
     ensure(st.body.values?.value === undefined || st.body.values?.value === null, `the input was applied besides the command: values.value is ${JSON.stringify(st.body.values?.value)}`, st.res);
   },
 );
@@ -457,10 +485,7 @@ check(
     level: "SHOULD",
     profile: "threads",
     operations: [CREATE, GET_THREAD],
-    spec: [
-      ...BUSY_409,
-      { source: "sdk-py", section: "ThreadStatus", quote: "\"busy\": The thread is actively processing a task." },
-    ],
+    spec: [...BUSY_409, { source: "sdk-py", section: "ThreadStatus", quote: '"busy": The thread is actively processing a task.' }],
     title: "A thread with a pending run (after_seconds) reads busy",
     requires: ECHO,
     timeoutMs: RUN_TIMEOUT_MS,
@@ -495,7 +520,7 @@ check(
     profile: "threads",
     operations: [CANCEL, GET_THREAD],
     spec: [
-      { source: "sdk-py", section: "ThreadStatus", quote: "\"idle\": The thread is not currently processing any task." },
+      { source: "sdk-py", section: "ThreadStatus", quote: '"idle": The thread is not currently processing any task.' },
       { source: "contract", section: "ThreadStatus", note: "idle: no run in progress; which status a thread reads once a run that never started is cancelled is not stated in words: SHOULD" },
     ],
     title: "Once its pending run is cancelled, a thread reads idle",

@@ -17,7 +17,12 @@ const SPEC: Citation[] = [
     section: "Client.runs.stream, runs.joinStream, threads.joinStream",
     note: `the interop profile's requirement: the official JS client (${SDK_VERSION}) reads the target's streams and sees the same events as a standard reader of the same bytes. A requirement of this suite (a server official clients cannot read is of no use to them), not words of the API's documents`,
   },
-  { source: "whatwg-html", section: "9.2.6 Interpreting an event stream", quote: "Lines must be processed, in the order they are received, as follows:", note: "the standard reader the suite compares with" },
+  {
+    source: "whatwg-html",
+    section: "9.2.6 Interpreting an event stream",
+    quote: "Lines must be processed, in the order they are received, as follows:",
+    note: "the standard reader the suite compares with",
+  },
   { source: "streams", section: "$defs", note: "the events and their JSON data" },
 ];
 
@@ -92,7 +97,9 @@ check(
   async (c) => {
     const [assistantId, thread] = await Promise.all([assistantFor(c, "subgraph"), createThread(c)]);
     const t = tappedClient(c);
-    const sdk = await drain(t.client.runs.stream(thread.thread_id, assistantId, { input: { value: "iop" }, streamMode: ["updates", "custom"], streamSubgraphs: true, metadata: c.tag(), signal: t.signal }));
+    const sdk = await drain(
+      t.client.runs.stream(thread.thread_id, assistantId, { input: { value: "iop" }, streamMode: ["updates", "custom"], streamSubgraphs: true, metadata: c.tag(), signal: t.signal }),
+    );
     await expectAgreement(c, t, sdk, "client.runs.stream of a run of 'subgraph' with streamSubgraphs (updates)");
   },
 );
@@ -180,7 +187,12 @@ check(
     operations: ["POST /threads/{thread_id}/runs/stream"],
     spec: [
       ...SPEC,
-      { source: "openapi", section: "POST /threads/{thread_id}/runs/stream, 200 headers Content-Location", quote: "The URL of the run that was created. Can be used to later join the stream.", note: "the JS SDK learns the created run from it (onRunCreated); no document marks it required" },
+      {
+        source: "openapi",
+        section: "POST /threads/{thread_id}/runs/stream, 200 headers Content-Location",
+        quote: "The URL of the run that was created. Can be used to later join the stream.",
+        note: "the JS SDK learns the created run from it (onRunCreated); no document marks it required",
+      },
       { source: "contract", section: "ThreadRunLocation x-decision", quote: "checks of its presence are SHOULD" },
     ],
     title: "The official JS client learns the streamed run's id from the response (onRunCreated), the id the metadata event gives",

@@ -107,19 +107,17 @@ function show(v: unknown): string {
  * The SDK's events and our reader's events of the same bytes are the same:
  * names and data, in order. Fails with the first difference.
  */
-export async function expectAgreement(
-  c: CheckContext,
-  tapped: Tapped,
-  sdk: { parts: SdkPart[]; error?: string },
-  what: string,
-  opts: { ends?: boolean } = {},
-): Promise<StreamResponse> {
+export async function expectAgreement(c: CheckContext, tapped: Tapped, sdk: { parts: SdkPart[]; error?: string }, what: string, opts: { ends?: boolean } = {}): Promise<StreamResponse> {
   const readings = await Promise.all(tapped.readings);
   const stream = readings.find((r) => r.sse) ?? readings.at(-1);
   c.note(`${SDK_VERSION}: ${what}: made ${readings.length} request(s) (${readings.map((r) => `${r.record.request.method} ${new URL(r.record.request.url).pathname} → ${r.status}`).join(", ")})`);
   c.note(`${SDK_VERSION} yielded ${sdk.parts.length} events: ${sdk.parts.map((p) => p.event).join(", ") || "none"}${sdk.error ? `; then threw ${sdk.error}` : ""}`);
   if (!stream) fail(`the SDK made no request for ${what}`);
-  if (!stream.sse) fail(`${what}: the target answered ${stream.status} ${stream.headers["content-type"] ?? ""}, not an event stream, so there is nothing to compare (the SDK ${sdk.error ? `threw ${sdk.error}` : `yielded ${sdk.parts.length} events`})`, stream);
+  if (!stream.sse)
+    fail(
+      `${what}: the target answered ${stream.status} ${stream.headers["content-type"] ?? ""}, not an event stream, so there is nothing to compare (the SDK ${sdk.error ? `threw ${sdk.error}` : `yielded ${sdk.parts.length} events`})`,
+      stream,
+    );
   const ours = stream.sse.events.map((e) => {
     const d = parseEventData(e.data);
     return { event: e.event, data: d.ok ? d.value : `<not JSON: ${e.data.slice(0, 80)}>` };

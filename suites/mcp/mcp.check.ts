@@ -22,7 +22,10 @@ const initialize = (id: number | string) => ({
 /** A server that answers 404 here most likely does not offer MCP at all: say so. */
 function hintIfAbsent(res: StreamResponse): void {
   if (res.status === 404) {
-    fail(`${res.record.request.method} /mcp/ answered 404: the target does not offer the MCP endpoint. MCP is part of the API (the API reference lists it) and nothing in GET /info can declare its absence; a server that does not offer it is run with --disclaim mcp`, res);
+    fail(
+      `${res.record.request.method} /mcp/ answered 404: the target does not offer the MCP endpoint. MCP is part of the API (the API reference lists it) and nothing in GET /info can declare its absence; a server that does not offer it is run with --disclaim mcp`,
+      res,
+    );
   }
 }
 
@@ -63,7 +66,12 @@ check(
     profile: "mcp",
     operations: [POST],
     spec: [
-      { source: "openapi", section: "POST /mcp/ (MCP Post)", quote: "Implemented according to the Streamable HTTP Transport specification.", note: "an initialize request as its example; the same in openapi-prev" },
+      {
+        source: "openapi",
+        section: "POST /mcp/ (MCP Post)",
+        quote: "Implemented according to the Streamable HTTP Transport specification.",
+        note: "an initialize request as its example; the same in openapi-prev",
+      },
       { source: "openapi", section: "POST /mcp/, responses", quote: "Successful JSON-RPC response." },
       { source: "mcp", section: "Basic, Lifecycle, Initialization", note: "the InitializeResult: protocolVersion, capabilities, serverInfo" },
     ],
@@ -93,7 +101,11 @@ check(
     operations: [POST],
     spec: [
       { source: "openapi", section: "POST /mcp/, responses", quote: "Notification or response accepted; no content body.", note: "202; the same in openapi-prev" },
-      { source: "mcp", section: "Basic, Transports, Streamable HTTP, Sending Messages to the Server", quote: "If the server accepts the input, the server MUST return HTTP status code 202 Accepted with no body." },
+      {
+        source: "mcp",
+        section: "Basic, Transports, Streamable HTTP, Sending Messages to the Server",
+        quote: "If the server accepts the input, the server MUST return HTTP status code 202 Accepted with no body.",
+      },
     ],
     title: "POST /mcp/ answers a notification (notifications/initialized) with 202 and no body",
   },
@@ -173,7 +185,11 @@ check(
     operations: ["GET /mcp/"],
     spec: [
       { source: "openapi", section: "GET /mcp/ (MCP Get), responses", quote: "GET method not allowed; streaming not supported.", note: "405; the same in openapi-prev" },
-      { source: "mcp", section: "Basic, Transports, Streamable HTTP, Listening for Messages from the Server", quote: "or else return HTTP 405 Method Not Allowed, indicating that the server does not offer an SSE stream at this endpoint" },
+      {
+        source: "mcp",
+        section: "Basic, Transports, Streamable HTTP, Listening for Messages from the Server",
+        quote: "or else return HTTP 405 Method Not Allowed, indicating that the server does not offer an SSE stream at this endpoint",
+      },
     ],
     title: "GET /mcp/ answers 405",
   },
@@ -190,8 +206,18 @@ check(
     profile: "mcp",
     operations: ["DELETE /mcp/"],
     spec: [
-      { source: "openapi", section: "DELETE /mcp/ (Terminate Session)", quote: "Terminate an MCP session. The server implementation is stateless, so this is a no-op.", note: "404 \"Session not found\"; openapi-prev declares the 404 too" },
-      { source: "mcp", section: "Basic, Transports, Streamable HTTP, Session Management", quote: "The server MAY respond to this request with HTTP 405 Method Not Allowed, indicating that the server does not allow clients to terminate sessions.", note: "the contract also accepts 405" },
+      {
+        source: "openapi",
+        section: "DELETE /mcp/ (Terminate Session)",
+        quote: "Terminate an MCP session. The server implementation is stateless, so this is a no-op.",
+        note: '404 "Session not found"; openapi-prev declares the 404 too',
+      },
+      {
+        source: "mcp",
+        section: "Basic, Transports, Streamable HTTP, Session Management",
+        quote: "The server MAY respond to this request with HTTP 405 Method Not Allowed, indicating that the server does not allow clients to terminate sessions.",
+        note: "the contract also accepts 405",
+      },
     ],
     title: "DELETE /mcp/ answers 404 or 405 (there is no session to end)",
   },
@@ -211,10 +237,10 @@ check(
     operations: [POST],
     spec: [
       { source: "jsonrpc", section: "5 Response object, id", quote: "It MUST be the same as the value of the id member in the Request Object." },
-      { source: "jsonrpc", section: "5 Response object, jsonrpc", quote: "A String specifying the version of the JSON-RPC protocol. MUST be exactly \"2.0\"." },
+      { source: "jsonrpc", section: "5 Response object, jsonrpc", quote: 'A String specifying the version of the JSON-RPC protocol. MUST be exactly "2.0".' },
       { source: "mcp", section: "Basic, Messages, Responses", quote: "Responses MUST include the same ID as the request they correspond to." },
     ],
-    title: "A JSON-RPC error POST /mcp/ answers carries jsonrpc \"2.0\" and the request's id, as sent: a string id and an integer id alike",
+    title: 'A JSON-RPC error POST /mcp/ answers carries jsonrpc "2.0" and the request\'s id, as sent: a string id and an integer id alike',
   },
   async (c) => {
     for (const id of [`conformance-error-${Date.now()}`, 4242]) {
@@ -236,9 +262,13 @@ check(
     operations: [POST],
     spec: [
       { source: "jsonrpc", section: "5 Response object, id", quote: "If there was an error in detecting the id in the Request Object (e.g. Parse error/Invalid Request), it MUST be Null." },
-      { source: "mcp", section: "Basic, Transports, Streamable HTTP, Sending Messages to the Server", note: "the body of such a 400 MAY be a JSON-RPC error response; when it is one, JSON-RPC's rules hold" },
+      {
+        source: "mcp",
+        section: "Basic, Transports, Streamable HTTP, Sending Messages to the Server",
+        note: "the body of such a 400 MAY be a JSON-RPC error response; when it is one, JSON-RPC's rules hold",
+      },
     ],
-    title: "A JSON-RPC error answering a body that is not JSON carries jsonrpc \"2.0\" and id null",
+    title: 'A JSON-RPC error answering a body that is not JSON carries jsonrpc "2.0" and id null',
   },
   async (c) => {
     const res = await c.api.request({ method: "POST", path: "/mcp/", body: '{"jsonrpc": "2.0", "id": 7, "method": ', headers: { "content-type": "application/json", accept: BOTH } });

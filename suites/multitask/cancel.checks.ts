@@ -20,12 +20,22 @@ import { expectRolledBack, expectRolledBackHistory, explained, historyOldestFirs
 const CANCEL = "POST /threads/{thread_id}/runs/{run_id}/cancel";
 const GET_RUN = "GET /threads/{thread_id}/runs/{run_id}";
 const CANCEL_SPEC: Citation[] = [
-  { source: "openapi", section: "POST /threads/{thread_id}/runs/{run_id}/cancel, query action", quote: "`interrupt` will simply cancel the run. `rollback` will cancel the run and delete the run and associated checkpoints afterwards.", note: "the same in openapi-prev" },
+  {
+    source: "openapi",
+    section: "POST /threads/{thread_id}/runs/{run_id}/cancel, query action",
+    quote: "`interrupt` will simply cancel the run. `rollback` will cancel the run and delete the run and associated checkpoints afterwards.",
+    note: "the same in openapi-prev",
+  },
   { source: "contract", section: "CancelAction", quote: "interrupt: stop the run (status interrupted). rollback: stop the run, then delete it and the checkpoints it made" },
 ];
 /** The words on `wait`, which only the Python SDK's docstring gives: the checks with wait=true are SHOULD. */
 const WAIT_SPEC: Citation[] = [
-  { source: "sdk-py", section: "RunsClient.cancel, wait", quote: "Whether to wait until run has completed.", note: "the public documents declare the wait parameter without a word on it, hence SHOULD" },
+  {
+    source: "sdk-py",
+    section: "RunsClient.cancel, wait",
+    quote: "Whether to wait until run has completed.",
+    note: "the public documents declare the wait parameter without a word on it, hence SHOULD",
+  },
   { source: "contract", section: "POST /threads/{thread_id}/runs/{run_id}/cancel, query wait", quote: "Answer only once the run has ended" },
 ];
 /** A run kept pending by after_seconds far beyond the check's own life. */
@@ -37,7 +47,12 @@ type Target = "running" | "pending";
 
 /** A run that waits for after_seconds; skips the check when the target does not keep it pending. */
 async function pendingRun(c: CheckContext, tl: Timeline, threadId: string, assistantId: string, marker: string): Promise<string> {
-  const res = await c.api.post(`/threads/${threadId}/runs`, { assistant_id: assistantId, input: { value: marker, sleep_ms: 100 }, after_seconds: PENDING_AFTER_SECONDS, multitask_strategy: "enqueue" });
+  const res = await c.api.post(`/threads/${threadId}/runs`, {
+    assistant_id: assistantId,
+    input: { value: marker, sleep_ms: 100 },
+    after_seconds: PENDING_AFTER_SECONDS,
+    multitask_strategy: "enqueue",
+  });
   expectStatus(res, 200, "creating a run delayed by after_seconds, to have a pending run");
   const run = expectJsonObject(res);
   tl.label(run.run_id, `P (pending, after_seconds ${PENDING_AFTER_SECONDS})`);
@@ -180,7 +195,14 @@ check(
     level: "SHOULD",
     profile: "runs",
     operations: [CANCEL, GET_RUN],
-    spec: [{ source: "contract", section: "RunStatus", quote: "interrupted: cancelled, or replaced by a newer run.", note: "which a run that succeeded was not; the documents do not say what cancelling a run that has ended does: SHOULD" }],
+    spec: [
+      {
+        source: "contract",
+        section: "RunStatus",
+        quote: "interrupted: cancelled, or replaced by a newer run.",
+        note: "which a run that succeeded was not; the documents do not say what cancelling a run that has ended does: SHOULD",
+      },
+    ],
     title: "Cancelling a run that has already succeeded leaves it as it ended: status success, its output on the thread",
     requires: ["graph:echo"],
   },

@@ -98,15 +98,7 @@ function runIdFromLocation(headers: Record<string, string>): string | undefined 
  * (`started` = marker) in the thread's state: the thread is then busy, as the
  * contract defines it, and the run has work to keep or to roll back.
  */
-export async function startBusyRun(
-  c: CheckContext,
-  tl: Timeline,
-  threadId: string,
-  assistantId: string,
-  marker: string,
-  sleepMs: number,
-  label = `A (first, ${sleepMs} ms)`,
-): Promise<string> {
+export async function startBusyRun(c: CheckContext, tl: Timeline, threadId: string, assistantId: string, marker: string, sleepMs: number, label = `A (first, ${sleepMs} ms)`): Promise<string> {
   const res = await c.api.post(`/threads/${threadId}/runs`, { assistant_id: assistantId, input: { value: marker, sleep_ms: sleepMs } });
   expectStatus(res, 200, "creating the run that keeps the thread busy");
   const run = expectJsonObject(res);
@@ -192,77 +184,82 @@ async function sendSecond(c: CheckContext, tl: Timeline, op: CreateOp, threadId:
  */
 export async function doubleText(c: CheckContext, op: CreateOp, strategy: Strategy | undefined): Promise<DoubleText> {
   const assistantId = await assistantFor(c, "slow");
-  return withLongerRuns(c, busyLengths(strategy), async (sleepMs, tl, c) => {
-    const thread = await createThread(c);
-    const threadId: string = thread.thread_id;
-    try {
-      const tag = uuid().slice(0, 8);
-      const first = `A-${tag}`;
-      const second = `B-${tag}`;
-      const firstId = await startBusyRun(c, tl, threadId, assistantId, first, sleepMs);
-      const budgetMs = sleepMs + 45_000;
-      const body = { assistant_id: assistantId, input: { value: second, sleep_ms: SECOND_MS }, ...(strategy ? { multitask_strategy: strategy } : {}) };
-      tl.event(`second request sent: ${OPERATION[op]} ${strategy ? `with multitask_strategy=${strategy}` : "without multitask_strategy"}`);
-      let settled = false;
-      let broken = false;
-      // A strategy that stops run A gains nothing from watching A to its natural end
-      // once the second request was refused: the check fails on the refusal.
-      let refusedStopper = false;
-      const pending = sendSecond(c, tl, op, threadId, body, budgetMs).then(
-        (a) => {
-          settled = true;
-          refusedStopper = (strategy === "interrupt" || strategy === "rollback") && (a.status < 200 || a.status >= 300);
-          return a;
-        },
-        (e) => {
-          settled = true;
-          broken = true;
-          throw e;
-        },
-      );
-      pending.catch(() => undefined);
-      const snapshots = await watchRuns(c, tl, threadId, (s) => settled && (broken || refusedStopper || !Object.values(s.statuses).some(isInFlight)), {
-        timeoutMs: budgetMs,
-        what: "the answer to the second request, and the end of every run of the thread,",
-      });
-      const answer = await pending;
+  return withLongerRuns(
+    c,
+    busyLengths(strategy),
+    async (sleepMs, tl, c) => {
+      const thread = await createThread(c);
+      const threadId: string = thread.thread_id;
+      try {
+        const tag = uuid().slice(0, 8);
+        const first = `A-${tag}`;
+        const second = `B-${tag}`;
+        const firstId = await startBusyRun(c, tl, threadId, assistantId, first, sleepMs);
+        const budgetMs = sleepMs + 45_000;
+        const body = { assistant_id: assistantId, input: { value: second, sleep_ms: SECOND_MS }, ...(strategy ? { multitask_strategy: strategy } : {}) };
+        tl.event(`second request sent: ${OPERATION[op]} ${strategy ? `with multitask_strategy=${strategy}` : "without multitask_strategy"}`);
+        let settled = false;
+        let broken = false;
+        // A strategy that stops run A gains nothing from watching A to its natural end
+        // once the second request was refused: the check fails on the refusal.
+        let refusedStopper = false;
+        const pending = sendSecond(c, tl, op, threadId, body, budgetMs).then(
+          (a) => {
+            settled = true;
+            refusedStopper = (strategy === "interrupt" || strategy === "rollback") && (a.status < 200 || a.status >= 300);
+            return a;
+          },
+          (e) => {
+            settled = true;
+            broken = true;
+            throw e;
+          },
+        );
+        pending.catch(() => undefined);
+        const snapshots = await watchRuns(c, tl, threadId, (s) => settled && (broken || refusedStopper || !Object.values(s.statuses).some(isInFlight)), {
+          timeoutMs: budgetMs,
+          what: "the answer to the second request, and the end of every run of the thread,",
+        });
+        const answer = await pending;
 
-      // The second run: named by the answer, or the one other run of the thread.
-      const others = [...new Set(snapshots.flatMap((s) => Object.keys(s.statuses)))].filter((id) => id !== firstId);
-      const secondId = answer.runId ?? (others.length === 1 ? others[0] : undefined);
-      if (secondId) tl.label(secondId, `B (second, ${strategy ?? "no strategy"})`);
-      const seenAt = secondId ? snapshots.find((s) => secondId in s.statuses)?.atMs : undefined;
-      const processedAt = Math.min(answer.answeredAt, seenAt ?? Infinity);
+        // The second run: named by the answer, or the one other run of the thread.
+        const others = [...new Set(snapshots.flatMap((s) => Object.keys(s.statuses)))].filter((id) => id !== firstId);
+        const secondId = answer.runId ?? (others.length === 1 ? others[0] : undefined);
+        if (secondId) tl.label(secondId, `B (second, ${strategy ?? "no strategy"})`);
+        const seenAt = secondId ? snapshots.find((s) => secondId in s.statuses)?.atMs : undefined;
+        const processedAt = Math.min(answer.answeredAt, seenAt ?? Infinity);
 
-      // Was the first run in flight when the server processed the second request?
-      const { run: firstRun } = await readRun(c, tl, threadId, firstId);
-      const stoppedByOther = firstRun === undefined || firstRun.status !== "success";
-      if (!tl.inFlightAtOrAfter(firstId, processedAt) && !stoppedByOther) {
-        throw new Inconclusive(`run A ended (success) before the second request was seen processed (at +${processedAt} ms)`);
+        // Was the first run in flight when the server processed the second request?
+        const { run: firstRun } = await readRun(c, tl, threadId, firstId);
+        const stoppedByOther = firstRun === undefined || firstRun.status !== "success";
+        if (!tl.inFlightAtOrAfter(firstId, processedAt) && !stoppedByOther) {
+          throw new Inconclusive(`run A ended (success) before the second request was seen processed (at +${processedAt} ms)`);
+        }
+        const secondRun = secondId ? (await readRun(c, tl, threadId, secondId)).run : undefined;
+        const st = await c.api.get(`/threads/${threadId}/state`);
+        expectStatus(st, 200, "reading the thread's state after both runs");
+        const history = await historyOldestFirst(c, threadId);
+        return {
+          tl,
+          threadId,
+          firstId,
+          first,
+          second,
+          secondId,
+          answer,
+          processedAt,
+          snapshots,
+          firstRun,
+          secondRun,
+          values: expectJsonObject(st).values ?? {},
+          history,
+        };
+      } finally {
+        await settleThread(c, threadId);
       }
-      const secondRun = secondId ? (await readRun(c, tl, threadId, secondId)).run : undefined;
-      const st = await c.api.get(`/threads/${threadId}/state`);
-      expectStatus(st, 200, "reading the thread's state after both runs");
-      const history = await historyOldestFirst(c, threadId);
-      return {
-        tl,
-        threadId,
-        firstId,
-        first,
-        second,
-        secondId,
-        answer,
-        processedAt,
-        snapshots,
-        firstRun,
-        secondRun,
-        values: expectJsonObject(st).values ?? {},
-        history,
-      };
-    } finally {
-      await settleThread(c, threadId);
-    }
-  }, { assertedLater: true });
+    },
+    { assertedLater: true },
+  );
 }
 
 // ---------------------------------------------------------------- assertions
@@ -291,10 +288,15 @@ export function expectAccepted(d: DoubleText, op: CreateOp, strategy: Strategy |
   const a = d.answer;
   if (a.status !== 200) {
     // Without a strategy the default decides: a refusal says the default is not enqueue.
-    fail(`${OPERATION[op]} with ${describeStrategy(strategy)} on a thread busy with run A answered ${a.status}; the run should have been accepted (200)`, a.res, strategy ? { status: { wanted: [200], got: a.status } } : { cause: DEFAULT_STRATEGY_CAUSE });
+    fail(
+      `${OPERATION[op]} with ${describeStrategy(strategy)} on a thread busy with run A answered ${a.status}; the run should have been accepted (200)`,
+      a.res,
+      strategy ? { status: { wanted: [200], got: a.status } } : { cause: DEFAULT_STRATEGY_CAUSE },
+    );
   }
   if (op === "stream" && !(a.res as StreamResponse).sse) fail(`${OPERATION[op]} answered 200 but not with an event stream`, a.res);
-  if (!d.secondId) fail(`the second run could not be identified: the answer named no run and the thread lists ${d.snapshots.at(-1) ? Object.keys(d.snapshots.at(-1)!.statuses).length : 0} runs`, a.res);
+  if (!d.secondId)
+    fail(`the second run could not be identified: the answer named no run and the thread lists ${d.snapshots.at(-1) ? Object.keys(d.snapshots.at(-1)!.statuses).length : 0} runs`, a.res);
 }
 
 /** The first run was not stopped by the refused request and ended `success` with its own output in the state. */
@@ -329,7 +331,11 @@ export function expectSecondSucceeded(d: DoubleText, op: CreateOp): void {
   if (op === "stream") {
     const meta = d.answer.runId;
     ensure(meta === undefined || meta === d.secondId, `the stream's metadata names run ${meta}, not run B ${d.secondId}`, d.answer.res);
-    ensure(d.answer.output?.echoed === d.second, `the stream's last values event is not run B's output (echoed ${JSON.stringify(d.answer.output?.echoed)}, expected ${d.second}): the stream did not carry run B to its end`, d.answer.res);
+    ensure(
+      d.answer.output?.echoed === d.second,
+      `the stream's last values event is not run B's output (echoed ${JSON.stringify(d.answer.output?.echoed)}, expected ${d.second}): the stream did not carry run B to its end`,
+      d.answer.res,
+    );
   }
   if (op === "wait") {
     ensure(d.answer.output?.echoed === d.second, `the body of the wait is not run B's final output (echoed ${JSON.stringify(d.answer.output?.echoed)}, expected ${d.second})`, d.answer.res);

@@ -66,7 +66,7 @@ function expectPaused(p: Paused, next: string[], trail: string[], why: string): 
 
 const BREAKPOINT_SPEC: Citation[] = [
   { source: "api-ref", section: "RunCreateStateful.interrupt_before", quote: "Nodes to interrupt immediately before they get executed." },
-  { source: "api-ref", section: "RunCreateStateful.interrupt_after", quote: "Nodes to interrupt immediately after they get executed.", note: "each the const \"*\" or a list of node names" },
+  { source: "api-ref", section: "RunCreateStateful.interrupt_after", quote: "Nodes to interrupt immediately after they get executed.", note: 'each the const "*" or a list of node names' },
   { source: "contract", section: "ThreadStatus", quote: "interrupted: the last run stopped at an interrupt" },
 ];
 
@@ -100,7 +100,11 @@ check(
     profile: "runs",
     operations: [...OPS, "GET /threads/{thread_id}"],
     spec: [
-      { source: "guide-human-in-the-loop", section: "Static interrupts (through the API: runs.wait with interrupt_before, then a run to resume)", quote: "The graph is resumed by passing in None for the input. This will run the graph until the next breakpoint is hit." },
+      {
+        source: "guide-human-in-the-loop",
+        section: "Static interrupts (through the API: runs.wait with interrupt_before, then a run to resume)",
+        quote: "The graph is resumed by passing in None for the input. This will run the graph until the next breakpoint is hit.",
+      },
       { source: "contract", section: "RunInput", quote: "null for none" },
     ],
     title: "A run with input null on a thread paused at a breakpoint continues from it to the end; the thread reads idle",
@@ -109,7 +113,7 @@ check(
   async (c) => {
     const p = await runAndRead(c, "echo", { input: { value: "b" }, interrupt_before: ["second"] });
     await explained(c, p.tl, async () => {
-      expectPaused(p, ["second"], ["first"], "interrupt_before=[\"second\"]");
+      expectPaused(p, ["second"], ["first"], 'interrupt_before=["second"]');
       const r = await runAndRead(c, "echo", { input: null }, p);
       expectEqual(r.run?.status, "success", "the status of the run that continues from the breakpoint");
       expectEqual(r.state.values?.trail, ["first", "second"], "the nodes that ran (`second` ran once, after the breakpoint; `first` not again)");
@@ -124,7 +128,12 @@ check(
 const QUESTION = "May the run continue?";
 const INTERRUPT_SPEC: Citation[] = [
   { source: "guide-human-in-the-loop", section: "Dynamic interrupts", quote: "When the graph hits the interrupt, it returns an interrupt object with the payload and metadata." },
-  { source: "contract", section: "Interrupt.value", quote: "The value given to interrupt()", note: "in ThreadState.tasks[].interrupts; ThreadState.next names the interrupted node; ThreadStatus interrupted" },
+  {
+    source: "contract",
+    section: "Interrupt.value",
+    quote: "The value given to interrupt()",
+    note: "in ThreadState.tasks[].interrupts; ThreadState.next names the interrupted node; ThreadStatus interrupted",
+  },
 ];
 
 /** The interrupt fixture on a new thread, paused in `ask`. */

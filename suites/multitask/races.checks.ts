@@ -25,7 +25,11 @@ check(
     profile: "multitask",
     operations: OPS,
     spec: [
-      { source: "guide-double-texting", section: "Reject", quote: "This option rejects any additional incoming runs while a current run is in progress and prevents concurrent execution or double texting." },
+      {
+        source: "guide-double-texting",
+        section: "Reject",
+        quote: "This option rejects any additional incoming runs while a current run is in progress and prevents concurrent execution or double texting.",
+      },
       { source: "contract", section: "MultitaskStrategy", quote: "reject (the new run is refused with 409)", note: "while the thread is running one" },
     ],
     title: `Of ${CLIENTS} runs created at the same moment with multitask_strategy=reject on an idle thread, exactly one is accepted and the others are refused`,
@@ -57,7 +61,11 @@ check(
         }
         const server = answers.find((a) => a.status >= 500);
         if (server) fail(`one of the ${CLIENTS} requests answered ${server.status}, a server error`, server);
-        ensure(accepted.length === 1, `${accepted.length} of ${CLIENTS} runs created at once with multitask_strategy=reject were accepted (answers: ${answers.map((a) => a.status).join(", ")}); exactly one may be`, accepted[1] ?? answers[0]);
+        ensure(
+          accepted.length === 1,
+          `${accepted.length} of ${CLIENTS} runs created at once with multitask_strategy=reject were accepted (answers: ${answers.map((a) => a.status).join(", ")}); exactly one may be`,
+          accepted[1] ?? answers[0],
+        );
         const listed = Object.keys((await snapshotRuns(c, tl, threadId)).statuses);
         ensure(listed.length === 1, `the thread lists ${listed.length} runs after ${CLIENTS} requests with multitask_strategy=reject, of which one was accepted`);
       } finally {
@@ -84,53 +92,62 @@ async function queueRace(c: CheckContext): Promise<QueueRace> {
   const assistantId = await assistantFor(c, "slow");
   const tl = new Timeline();
   c = watched(c, tl);
-  return explained(c, tl, async () => {
-    const thread = await createThread(c);
-    const threadId: string = thread.thread_id;
-    try {
-      const tag = uuid().slice(0, 8);
-      const markers = Array.from({ length: QUEUED }, (_, i) => `Q${i}-${tag}`);
-      tl.event(`${QUEUED} requests sent at once, each with multitask_strategy=enqueue and a run of ${QUEUED_MS} ms`);
-      const answers = await Promise.all(
-        markers.map((m) => c.api.post(`/threads/${threadId}/runs`, { assistant_id: assistantId, input: { value: m, sleep_ms: QUEUED_MS }, multitask_strategy: "enqueue" })),
-      );
-      tl.event(`all answered: ${answers.map((a) => a.status).join(", ")}`);
-      const ids = new Map<string, string>();
-      const created = new Map<string, string>();
-      answers.forEach((a, i) => {
-        if (a.status === 200 && typeof a.json?.run_id === "string") {
-          ids.set(markers[i]!, a.json.run_id);
-          created.set(markers[i]!, String(a.json.created_at));
-          tl.label(a.json.run_id, markers[i]!);
-          tl.observe(a.json);
-        }
-      });
-      const snaps = await watchRuns(c, tl, threadId, (s) => !Object.values(s.statuses).some(isInFlight), {
-        timeoutMs: QUEUED * QUEUED_MS + 60_000,
-        what: "the end of every queued run",
-        intervalMs: 100,
-      });
-      const clashAt = snaps.find((s) => Object.values(s.statuses).filter((st) => st === "running").length > 1);
-      const final = new Map<string, string | undefined>();
-      for (const [m, id] of ids) final.set(m, snaps.at(-1)!.statuses[id]);
-      const history = await historyOldestFirst(c, threadId);
-      const st = await c.api.get(`/threads/${threadId}/state`);
-      return {
-        tl,
-        answers,
-        ids,
-        created,
-        final,
-        order: executionOrder(history),
-        trail: st.json?.values?.trail,
-        ...(clashAt
-          ? { clash: `at +${clashAt.atMs} ms the thread's runs read ${Object.entries(clashAt.statuses).map(([id, s]) => `${tl.labelOf(id)} ${s}`).join(", ")}` }
-          : {}),
-      };
-    } finally {
-      await settleThread(c, threadId);
-    }
-  }, { onlyWhenThrown: true }); // the checks judge the race, and note the timeline, themselves
+  return explained(
+    c,
+    tl,
+    async () => {
+      const thread = await createThread(c);
+      const threadId: string = thread.thread_id;
+      try {
+        const tag = uuid().slice(0, 8);
+        const markers = Array.from({ length: QUEUED }, (_, i) => `Q${i}-${tag}`);
+        tl.event(`${QUEUED} requests sent at once, each with multitask_strategy=enqueue and a run of ${QUEUED_MS} ms`);
+        const answers = await Promise.all(
+          markers.map((m) => c.api.post(`/threads/${threadId}/runs`, { assistant_id: assistantId, input: { value: m, sleep_ms: QUEUED_MS }, multitask_strategy: "enqueue" })),
+        );
+        tl.event(`all answered: ${answers.map((a) => a.status).join(", ")}`);
+        const ids = new Map<string, string>();
+        const created = new Map<string, string>();
+        answers.forEach((a, i) => {
+          if (a.status === 200 && typeof a.json?.run_id === "string") {
+            ids.set(markers[i]!, a.json.run_id);
+            created.set(markers[i]!, String(a.json.created_at));
+            tl.label(a.json.run_id, markers[i]!);
+            tl.observe(a.json);
+          }
+        });
+        const snaps = await watchRuns(c, tl, threadId, (s) => !Object.values(s.statuses).some(isInFlight), {
+          timeoutMs: QUEUED * QUEUED_MS + 60_000,
+          what: "the end of every queued run",
+          intervalMs: 100,
+        });
+        const clashAt = snaps.find((s) => Object.values(s.statuses).filter((st) => st === "running").length > 1);
+        const final = new Map<string, string | undefined>();
+        for (const [m, id] of ids) final.set(m, snaps.at(-1)!.statuses[id]);
+        const history = await historyOldestFirst(c, threadId);
+        const st = await c.api.get(`/threads/${threadId}/state`);
+        return {
+          tl,
+          answers,
+          ids,
+          created,
+          final,
+          order: executionOrder(history),
+          trail: st.json?.values?.trail,
+          ...(clashAt
+            ? {
+                clash: `at +${clashAt.atMs} ms the thread's runs read ${Object.entries(clashAt.statuses)
+                  .map(([id, s]) => `${tl.labelOf(id)} ${s}`)
+                  .join(", ")}`,
+              }
+            : {}),
+        };
+      } finally {
+        await settleThread(c, threadId);
+      }
+    },
+    { onlyWhenThrown: true },
+  ); // the checks judge the race, and note the timeline, themselves
 }
 
 const ENQUEUE_SPEC: Citation[] = [
@@ -168,7 +185,15 @@ check(
     level: "MUST",
     profile: "multitask",
     operations: OPS,
-    spec: [...ENQUEUE_SPEC, { source: "api-ref", section: "Run.created_at", quote: "The time the run was created.", note: "the order of acceptance is the runs' created_at (runs created within the same clock tick may run in either order)" }],
+    spec: [
+      ...ENQUEUE_SPEC,
+      {
+        source: "api-ref",
+        section: "Run.created_at",
+        quote: "The time the run was created.",
+        note: "the order of acceptance is the runs' created_at (runs created within the same clock tick may run in either order)",
+      },
+    ],
     title: `${QUEUED} runs created at the same moment with multitask_strategy=enqueue run in the order the server accepted them (their created_at)`,
     requires: ["graph:slow"],
     timeoutMs: 120_000,

@@ -84,7 +84,12 @@ check(
 // ------------------------------------------------------------------ if_not_exists
 
 const IF_NOT_EXISTS_SPEC: Citation[] = [
-  { source: "api-ref", section: "RunCreateStateful.if_not_exists", quote: "How to handle missing thread. Must be either 'reject' (raise error if missing), or 'create' (create new thread).", note: "default \"reject\"" },
+  {
+    source: "api-ref",
+    section: "RunCreateStateful.if_not_exists",
+    quote: "How to handle missing thread. Must be either 'reject' (raise error if missing), or 'create' (create new thread).",
+    note: 'default "reject"',
+  },
   { source: "contract", section: "POST /threads/{thread_id}/runs, 404 x-decision", note: "the thread does not exist (and if_not_exists is reject, the default)" },
 ];
 
@@ -172,7 +177,9 @@ for (const [id, path, op] of [
       c.created.thread(threadId);
       const body = { assistant_id: assistantId, input: { value: "x" } };
       const res: HttpResponse | StreamResponse =
-        path === "runs/stream" ? await c.api.stream({ method: "POST", path: `/threads/${threadId}/${path}`, json: body }, { limits: { timeoutMs: 15_000 } }) : await c.api.post(`/threads/${threadId}/${path}`, body);
+        path === "runs/stream"
+          ? await c.api.stream({ method: "POST", path: `/threads/${threadId}/${path}`, json: body }, { limits: { timeoutMs: 15_000 } })
+          : await c.api.post(`/threads/${threadId}/${path}`, body);
       if (res.status >= 200 && res.status < 300) fail(`a run on an unknown thread without if_not_exists was accepted (${res.status}); the default is reject, which answers 404`, res);
       expectStatus(res, 404, "the thread does not exist (if_not_exists defaults to reject)");
       await expectNoThread(c, threadId);
@@ -186,7 +193,10 @@ check(
     level: "MUST",
     profile: "runs",
     operations: ["POST /threads/{thread_id}/runs", "GET /threads/{thread_id}"],
-    spec: [...IF_NOT_EXISTS_SPEC, { source: "api-ref", section: "RunCreateStateful.multitask_strategy", quote: "Multitask strategy to use.", note: "it concerns a thread that is running a run, which an unknown thread is not" }],
+    spec: [
+      ...IF_NOT_EXISTS_SPEC,
+      { source: "api-ref", section: "RunCreateStateful.multitask_strategy", quote: "Multitask strategy to use.", note: "it concerns a thread that is running a run, which an unknown thread is not" },
+    ],
     title: "POST /threads/{thread_id}/runs with multitask_strategy=enqueue on an unknown thread_id answers 404 and creates no thread",
     requires: ["graph:echo"],
   },
@@ -204,7 +214,12 @@ check(
 // ------------------------------------------------------------------ on_completion
 
 const ON_COMPLETION_SPEC: Citation[] = [
-  { source: "api-ref", section: "RunCreateStateless.on_completion", quote: "Whether to delete or keep the thread created for a stateless run. Must be one of 'delete' or 'keep'.", note: "default \"delete\"" },
+  {
+    source: "api-ref",
+    section: "RunCreateStateless.on_completion",
+    quote: "Whether to delete or keep the thread created for a stateless run. Must be one of 'delete' or 'keep'.",
+    note: 'default "delete"',
+  },
 ];
 
 /** A stateless run in the background; returns its thread once the run has ended (or the thread is gone). */
@@ -244,7 +259,8 @@ check(
         tl.event(`the run's thread read ${got.status}`);
         if (got.status === 404) return;
         expectStatus(got, [200, 404]);
-        if (performance.now() - started > 15_000) fail(`the thread of a stateless run still exists ${Math.round(performance.now() - started)} ms after the run ended; on_completion defaults to delete`, got);
+        if (performance.now() - started > 15_000)
+          fail(`the thread of a stateless run still exists ${Math.round(performance.now() - started)} ms after the run ended; on_completion defaults to delete`, got);
         await delay(200);
       }
     });
@@ -372,7 +388,12 @@ check(
     spec: [
       { ...CHECKPOINT_SPEC[0]!, note: "of that run" },
       { source: "api-ref", section: "Threads", quote: "A thread contains the accumulated outputs of a group of runs." },
-      { source: "api-ref", section: "Thread Runs", quote: "A run is an invocation of a graph / assistant on a thread. It updates the state of the thread.", note: "a run that names no checkpoint starts from the thread's latest state, not from a checkpoint an earlier run named" },
+      {
+        source: "api-ref",
+        section: "Thread Runs",
+        quote: "A run is an invocation of a graph / assistant on a thread. It updates the state of the thread.",
+        note: "a run that names no checkpoint starts from the thread's latest state, not from a checkpoint an earlier run named",
+      },
     ],
     title: "After a run from an earlier checkpoint, a run that names none starts from the thread's latest state",
     requires: ["graph:echo"],

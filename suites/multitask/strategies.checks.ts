@@ -32,26 +32,43 @@ const REQUIRES = ["graph:slow"];
 
 const SPEC: Record<"reject" | "interrupt" | "rollback" | "enqueue" | "default", Citation[]> = {
   reject: [
-    { source: "guide-reject-concurrent", section: "Reject concurrent", quote: "which rejects the new run of the graph by throwing an error and continues with the original run until completion", note: "its example prints a 409 Conflict" },
+    {
+      source: "guide-reject-concurrent",
+      section: "Reject concurrent",
+      quote: "which rejects the new run of the graph by throwing an error and continues with the original run until completion",
+      note: "its example prints a 409 Conflict",
+    },
     { source: "openapi", section: "POST /threads/{thread_id}/runs, /runs/stream, /runs/wait: responses", quote: "Conflict", note: "409; the same in openapi-prev" },
     { source: "contract", section: "POST /threads/{thread_id}/runs, 409 x-decision", note: "reject on a busy thread answers 409 Conflict" },
   ],
   interrupt: [
-    { source: "guide-interrupt-concurrent", section: "Interrupt concurrent", quote: "This option does not delete the first run, but rather keeps it in the database but sets its status to interrupted." },
+    {
+      source: "guide-interrupt-concurrent",
+      section: "Interrupt concurrent",
+      quote: "This option does not delete the first run, but rather keeps it in the database but sets its status to interrupted.",
+    },
     { source: "guide-double-texting", section: "Interrupt", quote: "This option halts the current execution and preserves the progress made up to the interruption point." },
   ],
   rollback: [
     { source: "guide-rollback-concurrent", section: "Rollback concurrent", quote: "in this case the first run is completely deleted from the database and cannot be restarted" },
-    { source: "guide-double-texting", section: "Rollback", quote: "This option halts the current execution and reverts all progress—including the initial run input—before processing the new user input." },
+    {
+      source: "guide-double-texting",
+      section: "Rollback",
+      quote: "This option halts the current execution and reverts all progress—including the initial run input—before processing the new user input.",
+    },
     { source: "contract", section: "MultitaskStrategy", quote: "the running run is stopped and deleted" },
   ],
   enqueue: [
-    { source: "guide-double-texting", section: "Enqueue", quote: "This option allows the current run to finish before processing any new input. Incoming requests are queued and executed sequentially once prior runs complete." },
+    {
+      source: "guide-double-texting",
+      section: "Enqueue",
+      quote: "This option allows the current run to finish before processing any new input. Incoming requests are queued and executed sequentially once prior runs complete.",
+    },
     { source: "contract", section: "RunStatus", quote: "pending: waiting to start (queued" },
   ],
   default: [
     { source: "guide-double-texting", section: "Enqueue", quote: "If not specified, enqueue is the default double texting (multi-tasking) strategy when creating runs in the Agent Server." },
-    { source: "api-ref", section: "RunCreateStateful.multitask_strategy", note: "default \"enqueue\"; api-ref-2024 gives \"reject\"" },
+    { source: "api-ref", section: "RunCreateStateful.multitask_strategy", note: 'default "enqueue"; api-ref-2024 gives "reject"' },
     { source: "contract", section: "RunCreateStateful.multitask_strategy x-decision", note: "the default changed from reject to enqueue: checks of it are no stronger than SHOULD" },
   ],
 };
@@ -63,7 +80,14 @@ const RUNS = OPERATION.runs;
 const base = { profile: "multitask" as const, requires: REQUIRES, timeoutMs: DOUBLE_TEXT_TIMEOUT_MS };
 
 check(
-  { ...base, id: "MTK-001", level: "MUST", operations: [RUNS, ...READS], spec: SPEC.reject, title: "POST /threads/{thread_id}/runs with multitask_strategy=reject on a thread busy with a run answers 409" },
+  {
+    ...base,
+    id: "MTK-001",
+    level: "MUST",
+    operations: [RUNS, ...READS],
+    spec: SPEC.reject,
+    title: "POST /threads/{thread_id}/runs with multitask_strategy=reject on a thread busy with a run answers 409",
+  },
   async (c) => {
     const d = await doubleText(c, "runs", "reject");
     await explainedBy(c, d, () => expectRefusedWith409(d, "runs"));
@@ -71,7 +95,14 @@ check(
 );
 
 check(
-  { ...base, id: "MTK-002", level: "MUST", operations: [RUNS, ...READS], spec: SPEC.reject, title: "A run refused with multitask_strategy=reject leaves the running run untouched: it goes on and ends success with its own output" },
+  {
+    ...base,
+    id: "MTK-002",
+    level: "MUST",
+    operations: [RUNS, ...READS],
+    spec: SPEC.reject,
+    title: "A run refused with multitask_strategy=reject leaves the running run untouched: it goes on and ends success with its own output",
+  },
   async (c) => {
     const d = await doubleText(c, "runs", "reject");
     await explainedBy(c, d, () => expectFirstUntouched(d));
@@ -79,7 +110,14 @@ check(
 );
 
 check(
-  { ...base, id: "MTK-003", level: "MUST", operations: [RUNS, ...READS], spec: SPEC.reject, title: "A run refused with multitask_strategy=reject leaves nothing on the thread: no run listed, no trace of its input in state or history" },
+  {
+    ...base,
+    id: "MTK-003",
+    level: "MUST",
+    operations: [RUNS, ...READS],
+    spec: SPEC.reject,
+    title: "A run refused with multitask_strategy=reject leaves nothing on the thread: no run listed, no trace of its input in state or history",
+  },
   async (c) => {
     const d = await doubleText(c, "runs", "reject");
     await explainedBy(c, d, () => expectNothingOfSecond(d));
@@ -87,7 +125,14 @@ check(
 );
 
 check(
-  { ...base, id: "MTK-004", level: "MUST", operations: [RUNS, ...READS], spec: SPEC.interrupt, title: "POST /threads/{thread_id}/runs with multitask_strategy=interrupt on a busy thread is accepted, and the running run ends interrupted and stays readable" },
+  {
+    ...base,
+    id: "MTK-004",
+    level: "MUST",
+    operations: [RUNS, ...READS],
+    spec: SPEC.interrupt,
+    title: "POST /threads/{thread_id}/runs with multitask_strategy=interrupt on a busy thread is accepted, and the running run ends interrupted and stays readable",
+  },
   async (c) => {
     const d = await doubleText(c, "runs", "interrupt");
     await explainedBy(c, d, () => {
@@ -98,7 +143,14 @@ check(
 );
 
 check(
-  { ...base, id: "MTK-005", level: "MUST", operations: [RUNS, ...READS], spec: SPEC.interrupt, title: "With multitask_strategy=interrupt the new run succeeds on top of what the interrupted run had checkpointed" },
+  {
+    ...base,
+    id: "MTK-005",
+    level: "MUST",
+    operations: [RUNS, ...READS],
+    spec: SPEC.interrupt,
+    title: "With multitask_strategy=interrupt the new run succeeds on top of what the interrupted run had checkpointed",
+  },
   async (c) => {
     const d = await doubleText(c, "runs", "interrupt");
     await explainedBy(c, d, () => {
@@ -110,7 +162,14 @@ check(
 );
 
 check(
-  { ...base, id: "MTK-006", level: "MUST", operations: [RUNS, ...READS], spec: SPEC.rollback, title: "POST /threads/{thread_id}/runs with multitask_strategy=rollback on a busy thread is accepted, and the running run is deleted (GET answers 404)" },
+  {
+    ...base,
+    id: "MTK-006",
+    level: "MUST",
+    operations: [RUNS, ...READS],
+    spec: SPEC.rollback,
+    title: "POST /threads/{thread_id}/runs with multitask_strategy=rollback on a busy thread is accepted, and the running run is deleted (GET answers 404)",
+  },
   async (c) => {
     const d = await doubleText(c, "runs", "rollback");
     await explainedBy(c, d, async () => {
@@ -121,7 +180,14 @@ check(
 );
 
 check(
-  { ...base, id: "MTK-007", level: "MUST", operations: [RUNS, ...READS], spec: SPEC.rollback, title: "With multitask_strategy=rollback the new run succeeds and nothing of the rolled-back run is left in state or history" },
+  {
+    ...base,
+    id: "MTK-007",
+    level: "MUST",
+    operations: [RUNS, ...READS],
+    spec: SPEC.rollback,
+    title: "With multitask_strategy=rollback the new run succeeds and nothing of the rolled-back run is left in state or history",
+  },
   async (c) => {
     const d = await doubleText(c, "runs", "rollback");
     await explainedBy(c, d, () => {
@@ -133,7 +199,14 @@ check(
 );
 
 check(
-  { ...base, id: "MTK-008", level: "MUST", operations: [RUNS, ...READS], spec: SPEC.enqueue, title: "POST /threads/{thread_id}/runs with multitask_strategy=enqueue on a busy thread creates a pending run that waits until the running run has ended" },
+  {
+    ...base,
+    id: "MTK-008",
+    level: "MUST",
+    operations: [RUNS, ...READS],
+    spec: SPEC.enqueue,
+    title: "POST /threads/{thread_id}/runs with multitask_strategy=enqueue on a busy thread creates a pending run that waits until the running run has ended",
+  },
   async (c) => {
     const d = await doubleText(c, "runs", "enqueue");
     await explainedBy(c, d, () => {
@@ -144,7 +217,14 @@ check(
 );
 
 check(
-  { ...base, id: "MTK-009", level: "MUST", operations: [RUNS, ...READS], spec: SPEC.enqueue, title: "Runs queued with multitask_strategy=enqueue both succeed, one after the other, in the order they were created" },
+  {
+    ...base,
+    id: "MTK-009",
+    level: "MUST",
+    operations: [RUNS, ...READS],
+    spec: SPEC.enqueue,
+    title: "Runs queued with multitask_strategy=enqueue both succeed, one after the other, in the order they were created",
+  },
   async (c) => {
     const d = await doubleText(c, "runs", "enqueue");
     await explainedBy(c, d, () => {
@@ -155,7 +235,14 @@ check(
 );
 
 check(
-  { ...base, id: "MTK-010", level: "SHOULD", operations: [RUNS, ...READS], spec: SPEC.default, title: "POST /threads/{thread_id}/runs without multitask_strategy on a busy thread enqueues the run (the contract's default)" },
+  {
+    ...base,
+    id: "MTK-010",
+    level: "SHOULD",
+    operations: [RUNS, ...READS],
+    spec: SPEC.default,
+    title: "POST /threads/{thread_id}/runs without multitask_strategy on a busy thread enqueues the run (the contract's default)",
+  },
   async (c) => {
     const d = await doubleText(c, "runs", undefined);
     await explainedBy(c, d, () => {
@@ -203,7 +290,14 @@ for (const { op, ids, what } of FORMS) {
   const OP = OPERATION[op];
 
   check(
-    { ...base, id: ids[0], level: "MUST", operations: [OP, ...READS], spec: SPEC.reject, title: `${OP} with multitask_strategy=reject on a busy thread answers 409, and the running run ends success untouched with nothing of the refused run on the thread` },
+    {
+      ...base,
+      id: ids[0],
+      level: "MUST",
+      operations: [OP, ...READS],
+      spec: SPEC.reject,
+      title: `${OP} with multitask_strategy=reject on a busy thread answers 409, and the running run ends success untouched with nothing of the refused run on the thread`,
+    },
     async (c) => {
       const d = await doubleText(c, op, "reject");
       await explainedBy(c, d, () => {
@@ -215,7 +309,14 @@ for (const { op, ids, what } of FORMS) {
   );
 
   check(
-    { ...base, id: ids[1], level: "MUST", operations: [OP, ...READS], spec: SPEC.interrupt, title: `${OP} with multitask_strategy=interrupt on a busy thread answers with ${what}: the running run ends interrupted, its work kept, the new run succeeds` },
+    {
+      ...base,
+      id: ids[1],
+      level: "MUST",
+      operations: [OP, ...READS],
+      spec: SPEC.interrupt,
+      title: `${OP} with multitask_strategy=interrupt on a busy thread answers with ${what}: the running run ends interrupted, its work kept, the new run succeeds`,
+    },
     async (c) => {
       const d = await doubleText(c, op, "interrupt");
       await explainedBy(c, d, () => {
@@ -228,7 +329,14 @@ for (const { op, ids, what } of FORMS) {
   );
 
   check(
-    { ...base, id: ids[2], level: "MUST", operations: [OP, ...READS], spec: SPEC.rollback, title: `${OP} with multitask_strategy=rollback on a busy thread answers with ${what}: the running run is deleted with its work, the new run succeeds` },
+    {
+      ...base,
+      id: ids[2],
+      level: "MUST",
+      operations: [OP, ...READS],
+      spec: SPEC.rollback,
+      title: `${OP} with multitask_strategy=rollback on a busy thread answers with ${what}: the running run is deleted with its work, the new run succeeds`,
+    },
     async (c) => {
       const d = await doubleText(c, op, "rollback");
       await explainedBy(c, d, async () => {
@@ -241,7 +349,14 @@ for (const { op, ids, what } of FORMS) {
   );
 
   check(
-    { ...base, id: ids[3], level: "MUST", operations: [OP, ...READS], spec: SPEC.enqueue, title: `${OP} with multitask_strategy=enqueue on a busy thread answers with ${what} once the queued run has run, after the running one` },
+    {
+      ...base,
+      id: ids[3],
+      level: "MUST",
+      operations: [OP, ...READS],
+      spec: SPEC.enqueue,
+      title: `${OP} with multitask_strategy=enqueue on a busy thread answers with ${what} once the queued run has run, after the running one`,
+    },
     async (c) => {
       const d = await doubleText(c, op, "enqueue");
       await explainedBy(c, d, () => {

@@ -119,7 +119,12 @@ check(
     profile: "runs",
     operations: ["POST /threads/{thread_id}/state", "GET /threads/{thread_id}/state"],
     spec: [
-      { source: "contract", section: "POST /threads/{thread_id}/state, 409 x-decision", quote: "The API documents declare no 409 here", note: "an update of a busy thread is refused with 409, as the official servers do and LangChain's client reference (RemoteAgent.aupdate_state) describes; the API documents are silent, so SHOULD" },
+      {
+        source: "contract",
+        section: "POST /threads/{thread_id}/state, 409 x-decision",
+        quote: "The API documents declare no 409 here",
+        note: "an update of a busy thread is refused with 409, as the official servers do and LangChain's client reference (RemoteAgent.aupdate_state) describes; the API documents are silent, so SHOULD",
+      },
     ],
     title: "POST /threads/{thread_id}/state on a thread busy with a run answers 409 and leaves the state as it was",
     requires: ["graph:slow"],

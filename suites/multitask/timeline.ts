@@ -333,7 +333,6 @@ export function historyMentions(history: Array<Record<string, any>>, marker: str
   return history.some((s) => ["value", "started", "echoed"].some((k) => s?.values?.[k] === marker));
 }
 
-
 /** The run answers 404 within a bounded wait: rollback deleted it. */
 export async function expectRolledBack(c: CheckContext, tl: Timeline, threadId: string, runId: string, what = "answer 404 (rollback deletes the run)"): Promise<void> {
   try {

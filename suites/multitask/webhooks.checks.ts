@@ -17,8 +17,16 @@ const DELIVERY_MS = 15_000;
 const GRACE_MS = 3_000;
 
 const WEBHOOK_SPEC: Citation[] = [
-  { source: "guide-webhooks", section: "Use webhooks", quote: "If this parameter is specified by an endpoint that can accept POST requests, LangSmith will send a request at the completion of a run." },
-  { source: "guide-webhooks", section: "Webhook payload", quote: "LangSmith sends webhook notifications in the format of a Run. … In addition to the standard run fields, the webhook payload also includes values, webhook_sent_at, and error fields." },
+  {
+    source: "guide-webhooks",
+    section: "Use webhooks",
+    quote: "If this parameter is specified by an endpoint that can accept POST requests, LangSmith will send a request at the completion of a run.",
+  },
+  {
+    source: "guide-webhooks",
+    section: "Webhook payload",
+    quote: "LangSmith sends webhook notifications in the format of a Run. … In addition to the standard run fields, the webhook payload also includes values, webhook_sent_at, and error fields.",
+  },
   { source: "guide-webhooks", section: "Webhook payload, values", quote: "The state values from the latest checkpoint of the thread. Only present for stateful runs." },
   { source: "contract", section: "Webhook", quote: "A URL the server calls when the run ends" },
 ];
@@ -65,51 +73,56 @@ async function deliver(c: CheckContext, via: Via, graph: FixtureGraph = "echo", 
   const webhook = receiver.url(path);
   let threadId: string | undefined;
   try {
-    return await explained(c, tl, async () => {
-      const assistantId = await assistantFor(c, graph);
-      const input = { value: `W-${uuid().slice(0, 8)}` };
-      let runId: string | undefined;
-      let values: unknown;
-      if (via === "stateless-wait") {
-        tl.event("POST /runs/wait sent with a webhook");
-        const res = await c.api.post("/runs/wait", { assistant_id: assistantId, input, webhook }, { timeoutMs: 30_000 });
-        expectStatus(res, 200, "a stateless run with a webhook");
-        tl.event("the stateless run answered");
-        runId = /\/runs\/([^/?#]+)\/?$/.exec(res.headers["content-location"] ?? "")?.[1];
-        values = res.json;
-      } else {
-        threadId = (await createThread(c)).thread_id as string;
-        const sub = via === "runs" ? "runs" : via === "stream" ? "runs/stream" : "runs/wait";
-        tl.event(`${OPERATION[via]} sent with a webhook`);
-        if (via === "stream") {
-          const res = await c.api.stream({ method: "POST", path: `/threads/${threadId}/${sub}`, json: { assistant_id: assistantId, input, webhook } }, { limits: { timeoutMs: 30_000 } });
-          expectStatus(res, 200, "a streamed run with a webhook");
+    return await explained(
+      c,
+      tl,
+      async () => {
+        const assistantId = await assistantFor(c, graph);
+        const input = { value: `W-${uuid().slice(0, 8)}` };
+        let runId: string | undefined;
+        let values: unknown;
+        if (via === "stateless-wait") {
+          tl.event("POST /runs/wait sent with a webhook");
+          const res = await c.api.post("/runs/wait", { assistant_id: assistantId, input, webhook }, { timeoutMs: 30_000 });
+          expectStatus(res, 200, "a stateless run with a webhook");
+          tl.event("the stateless run answered");
+          runId = /\/runs\/([^/?#]+)\/?$/.exec(res.headers["content-location"] ?? "")?.[1];
+          values = res.json;
         } else {
-          const res = await c.api.post(`/threads/${threadId}/${sub}`, { assistant_id: assistantId, input, webhook }, { timeoutMs: 30_000 });
-          expectStatus(res, 200, "a run with a webhook");
-          if (via === "runs") runId = expectJsonObject(res).run_id;
+          threadId = (await createThread(c)).thread_id as string;
+          const sub = via === "runs" ? "runs" : via === "stream" ? "runs/stream" : "runs/wait";
+          tl.event(`${OPERATION[via]} sent with a webhook`);
+          if (via === "stream") {
+            const res = await c.api.stream({ method: "POST", path: `/threads/${threadId}/${sub}`, json: { assistant_id: assistantId, input, webhook } }, { limits: { timeoutMs: 30_000 } });
+            expectStatus(res, 200, "a streamed run with a webhook");
+          } else {
+            const res = await c.api.post(`/threads/${threadId}/${sub}`, { assistant_id: assistantId, input, webhook }, { timeoutMs: 30_000 });
+            expectStatus(res, 200, "a run with a webhook");
+            if (via === "runs") runId = expectJsonObject(res).run_id;
+          }
+          const list = await c.api.get(`/threads/${threadId}/runs`);
+          expectStatus(list, 200, "listing the thread's runs");
+          runId ??= Array.isArray(list.json) && list.json.length === 1 ? list.json[0]?.run_id : undefined;
+          ensure(typeof runId === "string", "the run with the webhook could not be identified among the thread's runs", list);
+          tl.label(runId!, "W");
+          await pollRunUntil(c, tl, threadId, runId!, (r) => r === undefined || !isInFlight(r.status), { timeoutMs: 30_000, what: "end" });
+          const st = await c.api.get(`/threads/${threadId}/state`);
+          expectStatus(st, 200);
+          values = expectJsonObject(st).values;
         }
-        const list = await c.api.get(`/threads/${threadId}/runs`);
-        expectStatus(list, 200, "listing the thread's runs");
-        runId ??= Array.isArray(list.json) && list.json.length === 1 ? list.json[0]?.run_id : undefined;
-        ensure(typeof runId === "string", "the run with the webhook could not be identified among the thread's runs", list);
-        tl.label(runId!, "W");
-        await pollRunUntil(c, tl, threadId, runId!, (r) => r === undefined || !isInFlight(r.status), { timeoutMs: 30_000, what: "end" });
-        const st = await c.api.get(`/threads/${threadId}/state`);
-        expectStatus(st, 200);
-        values = expectJsonObject(st).values;
-      }
-      const endedAt = tl.event("the run has ended; waiting for the delivery");
-      const got = await receiver.waitFor((d) => d.path === path, { timeoutMs: DELIVERY_MS });
-      const first = got?.[0];
-      if (first) {
-        tl.event(`delivery received ${tl.now() - endedAt} ms after the run was seen ended`);
-        if (opts.grace) await receiver.waitFor((d) => d.path === path, { count: 2, timeoutMs: GRACE_MS });
-      }
-      const all = receiver.deliveries.filter((d) => d.path === path);
-      tl.event(`${all.length} deliveries to ${path}`);
-      return { tl, receiver, path, ...(runId ? { runId } : {}), ...(threadId ? { threadId } : {}), values, status: graph === "error" ? "error" : "success", ...(first ? { first } : {}), all };
-    }, { onlyWhenThrown: true }); // the checks judge the delivery, and note the timeline, themselves
+        const endedAt = tl.event("the run has ended; waiting for the delivery");
+        const got = await receiver.waitFor((d) => d.path === path, { timeoutMs: DELIVERY_MS });
+        const first = got?.[0];
+        if (first) {
+          tl.event(`delivery received ${tl.now() - endedAt} ms after the run was seen ended`);
+          if (opts.grace) await receiver.waitFor((d) => d.path === path, { count: 2, timeoutMs: GRACE_MS });
+        }
+        const all = receiver.deliveries.filter((d) => d.path === path);
+        tl.event(`${all.length} deliveries to ${path}`);
+        return { tl, receiver, path, ...(runId ? { runId } : {}), ...(threadId ? { threadId } : {}), values, status: graph === "error" ? "error" : "success", ...(first ? { first } : {}), all };
+      },
+      { onlyWhenThrown: true },
+    ); // the checks judge the delivery, and note the timeline, themselves
   } finally {
     await receiver.close();
     if (threadId) await settleThread(c, threadId);
@@ -167,7 +180,15 @@ check(
     level: "SHOULD",
     profile: "runs",
     operations: [OPERATION.runs],
-    spec: [...WEBHOOK_SPEC, { source: "guide-webhooks", section: "Use webhooks", quote: "LangSmith will send a request at the completion of a run", note: "one request; webhooks are often delivered at least once, so a duplicate is a SHOULD" }],
+    spec: [
+      ...WEBHOOK_SPEC,
+      {
+        source: "guide-webhooks",
+        section: "Use webhooks",
+        quote: "LangSmith will send a request at the completion of a run",
+        note: "one request; webhooks are often delivered at least once, so a duplicate is a SHOULD",
+      },
+    ],
     title: `A run's webhook is delivered once: no second delivery within ${GRACE_MS} ms of the first`,
     requires: ["graph:echo"],
     timeoutMs: 60_000,
@@ -187,7 +208,10 @@ check(
     level: "SHOULD",
     profile: "runs",
     operations: [OPERATION.runs],
-    spec: [...WEBHOOK_SPEC, { source: "rfc8259", section: "11 IANA Considerations", quote: "The media type for JSON text is application/json.", note: "the payload is a JSON Run; the documents name no media type: SHOULD" }],
+    spec: [
+      ...WEBHOOK_SPEC,
+      { source: "rfc8259", section: "11 IANA Considerations", quote: "The media type for JSON text is application/json.", note: "the payload is a JSON Run; the documents name no media type: SHOULD" },
+    ],
     title: "A run's webhook delivery is sent with Content-Type application/json",
     requires: ["graph:echo"],
     timeoutMs: 60_000,
@@ -197,7 +221,10 @@ check(
     await explained(c, w.tl, async () => {
       if (!w.first) fail(`no webhook delivery reached ${w.path} within ${DELIVERY_MS} ms after the run ended (MTK-090 judges the delivery)`);
       const ct = (w.first.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-      ensure(ct === "application/json", `the webhook delivery was sent with Content-Type '${w.first.headers["content-type"] ?? "(none)"}'; a JSON body is application/json (receivers that parse by media type ignore it otherwise)`);
+      ensure(
+        ct === "application/json",
+        `the webhook delivery was sent with Content-Type '${w.first.headers["content-type"] ?? "(none)"}'; a JSON body is application/json (receivers that parse by media type ignore it otherwise)`,
+      );
     });
   },
 );

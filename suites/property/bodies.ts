@@ -88,8 +88,7 @@ const UUID_PATH = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 /** Metadata that carries the check's tag, plus a few generated pairs. */
 export const taggedMetadata = (c: CheckContext) => fc.dictionary(smallKey, smallValue, { maxKeys: 2 }).map((extra) => ({ ...extra, ...c.tag() }));
 /** Tagged metadata with a marker of its own case, by which a search finds what the case made. */
-const caseMetadata = (c: CheckContext) =>
-  fc.tuple(taggedMetadata(c), fc.noShrink(fc.noBias(fc.uuid({ version: 4 })))).map(([m, marker]) => ({ ...m, conformance_case: marker }));
+const caseMetadata = (c: CheckContext) => fc.tuple(taggedMetadata(c), fc.noShrink(fc.noBias(fc.uuid({ version: 4 })))).map(([m, marker]) => ({ ...m, conformance_case: marker }));
 
 /**
  * What exists under the id the body named, and carrying the body's case marker
@@ -107,7 +106,7 @@ const madeTrace = (plural: "assistants" | "threads", idKey: string): Trace => ({
       const res = await api.post(`/${plural}/search`, { metadata: { ...c.tag(), conformance_case: marker }, limit: 10 });
       expectStatus(res, 200, "searching by the case marker around a refused request");
       const found: any[] = Array.isArray(res.json) ? res.json : [];
-      for (const x of found) if (typeof x?.[idKey] === "string") (plural === "threads" ? c.created.thread(x[idKey]) : c.created.assistant(x[idKey]));
+      for (const x of found) if (typeof x?.[idKey] === "string") plural === "threads" ? c.created.thread(x[idKey]) : c.created.assistant(x[idKey]);
       seen.push(`found by the case marker: ${found.length}`);
     }
     return seen.join("; ");
@@ -340,25 +339,23 @@ export const BODY_OPERATIONS: BodyOperation[] = [
       ["POST /threads/{thread_id}/runs/stream", "PBT-015", "PBT-115"],
       ["POST /threads/{thread_id}/runs/wait", "PBT-016", "PBT-116"],
     ] as const
-  ).map(
-    ([key, valid, invalid]): BodyOperation => ({
-      key,
-      valid,
-      invalid,
-      requires: ["graph:echo"],
-      setup: async (c) => {
-        const a = await echoAssistant(c);
-        const t = await ownThread(c);
-        return { assistantId: a.assistantId, threadId: t.threadId, made: [a.assistantId, t.threadId], before: t.before };
-      },
-      overrides: runOverrides(""),
-      omit: ["webhook", "feedback_keys"],
-      business: [404, 409],
-      stream: key.endsWith("/stream"),
-      trace: runsTrace,
-      settleThread: true,
-    }),
-  ),
+  ).map(([key, valid, invalid]): BodyOperation => ({
+    key,
+    valid,
+    invalid,
+    requires: ["graph:echo"],
+    setup: async (c) => {
+      const a = await echoAssistant(c);
+      const t = await ownThread(c);
+      return { assistantId: a.assistantId, threadId: t.threadId, made: [a.assistantId, t.threadId], before: t.before };
+    },
+    overrides: runOverrides(""),
+    omit: ["webhook", "feedback_keys"],
+    business: [404, 409],
+    stream: key.endsWith("/stream"),
+    trace: runsTrace,
+    settleThread: true,
+  })),
   {
     key: "POST /runs/cancel",
     valid: "PBT-017",
@@ -375,20 +372,18 @@ export const BODY_OPERATIONS: BodyOperation[] = [
       ["POST /runs/stream", "PBT-019", "PBT-119"],
       ["POST /runs/wait", "PBT-020", "PBT-120"],
     ] as const
-  ).map(
-    ([key, valid, invalid]): BodyOperation => ({
-      key,
-      valid,
-      invalid,
-      requires: ["graph:echo"],
-      setup: echoAssistant,
-      overrides: runOverrides(""),
-      omit: ["webhook", "feedback_keys"],
-      business: [404, 409],
-      stream: key.endsWith("/stream"),
-      register: registerThreadFromLocation,
-    }),
-  ),
+  ).map(([key, valid, invalid]): BodyOperation => ({
+    key,
+    valid,
+    invalid,
+    requires: ["graph:echo"],
+    setup: echoAssistant,
+    overrides: runOverrides(""),
+    omit: ["webhook", "feedback_keys"],
+    business: [404, 409],
+    stream: key.endsWith("/stream"),
+    register: registerThreadFromLocation,
+  })),
   {
     key: "POST /runs/batch",
     valid: "PBT-021",
@@ -525,8 +520,7 @@ export function validBodies(c: CheckContext, op: BodyOperation, f: Fixture): fc.
 }
 
 export type InvalidBody =
-  | { kind: "schema"; value: unknown; rule: string }
-  | { kind: "malformed"; text: string; rule: string; /** The valid body it was cut from, and where. */ source: string; cut: number };
+  { kind: "schema"; value: unknown; rule: string } | { kind: "malformed"; text: string; rule: string; /** The valid body it was cut from, and where. */ source: string; cut: number };
 
 /**
  * Invalid bodies: one schema rule broken (most cases), or a body that is not
@@ -554,7 +548,10 @@ export function invalidBodies(c: CheckContext, op: BodyOperation, f: Fixture): f
     .tuple(invalidArbitrary(schema, { root, ...own, ...(op.allowSite ? { allowSite: op.allowSite } : {}) }), ids)
     .map(([iv, idv]): InvalidBody => ({ kind: "schema", value: withIds(iv.value, idv), rule: iv.mutation.rule }))
     .filter((b) => b.kind === "schema" && validate(b.value) === false);
-  const valid = fc.tuple(validArbitrary(schema, { root, ...own }), ids).map(([v, idv]) => withIds(v, idv)).filter((v) => validate(v) === true);
+  const valid = fc
+    .tuple(validArbitrary(schema, { root, ...own }), ids)
+    .map(([v, idv]) => withIds(v, idv))
+    .filter((v) => validate(v) === true);
   const malformed = fc.tuple(valid, fc.nat()).map(([v, n]): InvalidBody => {
     const text = JSON.stringify(v);
     // Cut inside the text: never a complete JSON value.

@@ -110,7 +110,12 @@ export interface PropertyRun<T> {
 function histogram(statuses: number[]): string {
   const m = new Map<number, number>();
   for (const s of statuses) m.set(s, (m.get(s) ?? 0) + 1);
-  return [...m.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(", ") || "none";
+  return (
+    [...m.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s}×${n}`)
+      .join(", ") || "none"
+  );
 }
 
 /**
@@ -165,7 +170,11 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
       throw e;
     } finally {
       // A log of every case (the cases of a property are not evidence), for whoever debugs the suite.
-      if (process.env.LGC_PROPERTY_LOG) (await import("node:fs")).appendFileSync(process.env.LGC_PROPERTY_LOG, `${c.meta.id} ${generated} ${JSON.stringify(value).slice(0, 700)} => ${api.records.map((r) => `${r.response?.status ?? r.error}:${r.durationMs}ms`).join(",")}\n`);
+      if (process.env.LGC_PROPERTY_LOG)
+        (await import("node:fs")).appendFileSync(
+          process.env.LGC_PROPERTY_LOG,
+          `${c.meta.id} ${generated} ${JSON.stringify(value).slice(0, 700)} => ${api.records.map((r) => `${r.response?.status ?? r.error}:${r.durationMs}ms`).join(",")}\n`,
+        );
       if (!shrinking) for (const r of api.records) if (r.operation && ownOps.has(r.operation)) statuses.push(r.response ? r.response.status : 0);
     }
   });
@@ -181,9 +190,7 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
   });
   const casesRun = Math.min(details.numRuns, numRuns);
   const replayHint = details.failed && details.counterexamplePath ? `, replay: fc.check(property, { seed: ${seed}, path: "${details.counterexamplePath}", endOnFailure: true })` : "";
-  c.note(
-    `${casesRun} case(s) run of ${numRuns} asked${details.interrupted ? " (stopped by the time limit)" : ""}; property seed ${seed} from run seed ${c.run.seed} and check id${replayHint}`,
-  );
+  c.note(`${casesRun} case(s) run of ${numRuns} asked${details.interrupted ? " (stopped by the time limit)" : ""}; property seed ${seed} from run seed ${c.run.seed} and check id${replayHint}`);
   c.note(`statuses of ${p.operation.key} in the cases (0: no answer): ${histogram(statuses)}`);
 
   // The cases the seed gives, drawn again without the target: equal digests, equal cases.

@@ -20,8 +20,7 @@ import { DEFAULT_RUNS, propertyCheckTimeoutMs, runProperty } from "./engine";
 
 const runs = runContext().propertyRuns ?? DEFAULT_RUNS;
 
-const describe = (b: InvalidBody) =>
-  b.kind === "schema" ? `a body that breaks '${b.rule}': ${shortJson(b.value)}` : `a body that is not JSON: ${shortJson(b.text)}`;
+const describe = (b: InvalidBody) => (b.kind === "schema" ? `a body that breaks '${b.rule}': ${shortJson(b.value)}` : `a body that is not JSON: ${shortJson(b.text)}`);
 
 for (const op of BODY_OPERATIONS) {
   if (!op.invalid) continue;

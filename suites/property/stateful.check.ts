@@ -96,98 +96,91 @@ function resourceCommands(kind: Kind): fc.Arbitrary<Cmd<ResourceModel>>[] {
   const label = kind.plural === "threads" ? "thread" : "assistant";
 
   // Few distinct ids: a sequence meets its own ids again (conflicts, re-creation after delete).
-  const create = fc.record({ id: fc.constantFrom("id0", "id1", "id2", "id3", "id4"), k: small, name: fc.stringMatching(/^[a-z]{1,6}$/) }).map(
-    ({ id: generated, k, name }): Cmd<ResourceModel> => ({
-      check: () => true,
-      run: async (m, r) => {
-        const id = realId(r, generated);
-        const metadata = { ...own(r), k };
-        if (kind === THREADS) r.c.created.thread(id);
-        else r.c.created.assistant(id);
-        const res = await r.api.post(base, kind.create(id, metadata, name));
-        const existing = m.all.find((e) => e.id === id && !e.deleted);
-        if (existing) {
-          // if_exists defaults to raise: an existing id answers 409 and changes nothing.
-          expectStatus(res, 409, `a ${label} with this ${kind.idKey} exists (if_exists defaults to raise)`);
-          return;
-        }
-        expectStatus(res, 200, `creating a ${label} with a new ${kind.idKey}`);
-        const got = expectJsonObject(res);
-        expectEqual(got[kind.idKey], id, `the created ${label}'s ${kind.idKey}`, res);
-        const gone = m.all.find((e) => e.id === id);
-        if (gone) Object.assign(gone, { metadata, name, version: 1, deleted: false });
-        else m.all.push({ id, metadata, name, version: 1, deleted: false });
-      },
-      toString: () => `create(${generated}, k=${k}${kind.versioned ? `, name=${name}` : ""})`,
-    }),
-  );
+  const create = fc.record({ id: fc.constantFrom("id0", "id1", "id2", "id3", "id4"), k: small, name: fc.stringMatching(/^[a-z]{1,6}$/) }).map(({ id: generated, k, name }): Cmd<ResourceModel> => ({
+    check: () => true,
+    run: async (m, r) => {
+      const id = realId(r, generated);
+      const metadata = { ...own(r), k };
+      if (kind === THREADS) r.c.created.thread(id);
+      else r.c.created.assistant(id);
+      const res = await r.api.post(base, kind.create(id, metadata, name));
+      const existing = m.all.find((e) => e.id === id && !e.deleted);
+      if (existing) {
+        // if_exists defaults to raise: an existing id answers 409 and changes nothing.
+        expectStatus(res, 409, `a ${label} with this ${kind.idKey} exists (if_exists defaults to raise)`);
+        return;
+      }
+      expectStatus(res, 200, `creating a ${label} with a new ${kind.idKey}`);
+      const got = expectJsonObject(res);
+      expectEqual(got[kind.idKey], id, `the created ${label}'s ${kind.idKey}`, res);
+      const gone = m.all.find((e) => e.id === id);
+      if (gone) Object.assign(gone, { metadata, name, version: 1, deleted: false });
+      else m.all.push({ id, metadata, name, version: 1, deleted: false });
+    },
+    toString: () => `create(${generated}, k=${k}${kind.versioned ? `, name=${name}` : ""})`,
+  }));
 
-  const get = fc.nat({ max: 9 }).map(
-    (i): Cmd<ResourceModel> => ({
-      check: (m) => m.all.length > 0,
-      run: async (m, r) => {
-        const e = pick(m, i);
-        const res = await r.api.get(`${base}/${e.id}`);
-        if (e.deleted) {
-          expectStatus(res, 404, `the ${label} was deleted`);
-          return;
-        }
-        expectStatus(res, 200, `the ${label} exists`);
-        const got = expectJsonObject(res);
-        for (const [k, v] of Object.entries(e.metadata)) expectEqual(got.metadata?.[k], v, `metadata '${k}' of ${label} ${e.id}`, res);
-        if (kind.versioned) {
-          expectEqual(got.name, e.name, `name of ${label} ${e.id}`, res);
-          expectEqual(got.version, e.version, `version of ${label} ${e.id} after ${e.version! - 1} patch(es)`, res);
-        }
-      },
-      toString: () => `get(#${i})`,
-    }),
-  );
+  const get = fc.nat({ max: 9 }).map((i): Cmd<ResourceModel> => ({
+    check: (m) => m.all.length > 0,
+    run: async (m, r) => {
+      const e = pick(m, i);
+      const res = await r.api.get(`${base}/${e.id}`);
+      if (e.deleted) {
+        expectStatus(res, 404, `the ${label} was deleted`);
+        return;
+      }
+      expectStatus(res, 200, `the ${label} exists`);
+      const got = expectJsonObject(res);
+      for (const [k, v] of Object.entries(e.metadata)) expectEqual(got.metadata?.[k], v, `metadata '${k}' of ${label} ${e.id}`, res);
+      if (kind.versioned) {
+        expectEqual(got.name, e.name, `name of ${label} ${e.id}`, res);
+        expectEqual(got.version, e.version, `version of ${label} ${e.id} after ${e.version! - 1} patch(es)`, res);
+      }
+    },
+    toString: () => `get(#${i})`,
+  }));
 
-  const patch = fc.record({ i: fc.nat({ max: 9 }), k: small, extra: fc.constantFrom("x", "y"), name: fc.stringMatching(/^[a-z]{1,6}$/) }).map(
-    ({ i, k, extra, name }): Cmd<ResourceModel> => ({
-      check: (m) => m.all.length > 0,
-      run: async (m, r) => {
-        const e = pick(m, i);
-        const delta = { k, extra };
-        const res = await r.api.patch(`${base}/${e.id}`, kind.patch(delta, name));
-        if (e.deleted) {
-          expectStatus(res, 404, `the ${label} was deleted`);
-          return;
-        }
-        expectStatus(res, 200, `patching an existing ${label}`);
-        // Metadata is merged into the existing metadata (the contract's PATCH descriptions).
-        e.metadata = { ...e.metadata, ...delta };
-        if (kind.versioned) {
-          e.name = name;
-          e.version = e.version! + 1;
-        }
-        const got = expectJsonObject(res);
-        for (const [key, v] of Object.entries(e.metadata)) expectEqual(got.metadata?.[key], v, `metadata '${key}' in the PATCH answer (merged)`, res);
-      },
-      toString: () => `patch(#${i}, k=${k}, extra=${extra}${kind.versioned ? `, name=${name}` : ""})`,
-    }),
-  );
+  const patch = fc.record({ i: fc.nat({ max: 9 }), k: small, extra: fc.constantFrom("x", "y"), name: fc.stringMatching(/^[a-z]{1,6}$/) }).map(({ i, k, extra, name }): Cmd<ResourceModel> => ({
+    check: (m) => m.all.length > 0,
+    run: async (m, r) => {
+      const e = pick(m, i);
+      const delta = { k, extra };
+      const res = await r.api.patch(`${base}/${e.id}`, kind.patch(delta, name));
+      if (e.deleted) {
+        expectStatus(res, 404, `the ${label} was deleted`);
+        return;
+      }
+      expectStatus(res, 200, `patching an existing ${label}`);
+      // Metadata is merged into the existing metadata (the contract's PATCH descriptions).
+      e.metadata = { ...e.metadata, ...delta };
+      if (kind.versioned) {
+        e.name = name;
+        e.version = e.version! + 1;
+      }
+      const got = expectJsonObject(res);
+      for (const [key, v] of Object.entries(e.metadata)) expectEqual(got.metadata?.[key], v, `metadata '${key}' in the PATCH answer (merged)`, res);
+    },
+    toString: () => `patch(#${i}, k=${k}, extra=${extra}${kind.versioned ? `, name=${name}` : ""})`,
+  }));
 
-  const del = fc.nat({ max: 9 }).map(
-    (i): Cmd<ResourceModel> => ({
-      check: (m) => m.all.length > 0,
-      run: async (m, r) => {
-        const e = pick(m, i);
-        const res = await r.api.delete(`${base}/${e.id}`);
-        if (e.deleted) {
-          expectStatus(res, 404, `the ${label} was deleted already`);
-          return;
-        }
-        ensure(res.status >= 200 && res.status < 300, `DELETE ${base}/${e.id} of an existing ${label} answered ${res.status}`, res);
-        e.deleted = true;
-      },
-      toString: () => `delete(#${i})`,
-    }),
-  );
+  const del = fc.nat({ max: 9 }).map((i): Cmd<ResourceModel> => ({
+    check: (m) => m.all.length > 0,
+    run: async (m, r) => {
+      const e = pick(m, i);
+      const res = await r.api.delete(`${base}/${e.id}`);
+      if (e.deleted) {
+        expectStatus(res, 404, `the ${label} was deleted already`);
+        return;
+      }
+      ensure(res.status >= 200 && res.status < 300, `DELETE ${base}/${e.id} of an existing ${label} answered ${res.status}`, res);
+      e.deleted = true;
+    },
+    toString: () => `delete(#${i})`,
+  }));
 
-  const search = fc.record({ k: fc.option(small, { nil: undefined }), limit: fc.integer({ min: 1, max: 5 }), offset: fc.integer({ min: 0, max: 4 }), order: fc.constantFrom("asc", "desc") }).map(
-    ({ k, limit, offset, order }): Cmd<ResourceModel> => ({
+  const search = fc
+    .record({ k: fc.option(small, { nil: undefined }), limit: fc.integer({ min: 1, max: 5 }), offset: fc.integer({ min: 0, max: 4 }), order: fc.constantFrom("asc", "desc") })
+    .map(({ k, limit, offset, order }): Cmd<ResourceModel> => ({
       check: () => true,
       run: async (m, r) => {
         const filter = { ...own(r), ...(k ? { k } : {}) };
@@ -203,21 +196,18 @@ function resourceCommands(kind: Kind): fc.Arbitrary<Cmd<ResourceModel>>[] {
         expectEqual(got, want, `${base}/search ${show({ k, limit, offset, sort_by: kind.idKey, sort_order: order })}: the ${label}s the model holds, in order, after offset, at most limit`, res);
       },
       toString: () => `search(${k ? `k=${k}, ` : ""}limit=${limit}, offset=${offset}, ${order})`,
-    }),
-  );
+    }));
 
-  const count = fc.option(small, { nil: undefined }).map(
-    (k): Cmd<ResourceModel> => ({
-      check: () => true,
-      run: async (m, r) => {
-        const filter = { ...own(r), ...(k ? { k } : {}) };
-        const res = await r.api.post(`${base}/count`, { metadata: filter });
-        expectStatus(res, 200, "counting the sequence's own resources");
-        expectEqual(res.json, live(m).filter((e) => matches(e, filter)).length, `${base}/count${k ? ` with k=${k}` : ""}: the number of live ${label}s the model holds`, res);
-      },
-      toString: () => `count(${k ? `k=${k}` : ""})`,
-    }),
-  );
+  const count = fc.option(small, { nil: undefined }).map((k): Cmd<ResourceModel> => ({
+    check: () => true,
+    run: async (m, r) => {
+      const filter = { ...own(r), ...(k ? { k } : {}) };
+      const res = await r.api.post(`${base}/count`, { metadata: filter });
+      expectStatus(res, 200, "counting the sequence's own resources");
+      expectEqual(res.json, live(m).filter((e) => matches(e, filter)).length, `${base}/count${k ? ` with k=${k}` : ""}: the number of live ${label}s the model holds`, res);
+    },
+    toString: () => `count(${k ? `k=${k}` : ""})`,
+  }));
 
   return [create, get, patch, del, search, count];
 }
@@ -234,77 +224,78 @@ const storeKey = fc.constantFrom("k0", "k1", "k2", "k3");
 
 function storeCommands(): fc.Arbitrary<Cmd<StoreModel>>[] {
   const ns = (r: Real) => r.c.namespace(r.c.meta.id.toLowerCase(), r.seq);
-  const put = fc.record({ key: storeKey, n: fc.integer({ min: 0, max: 99 }) }).map(
-    ({ key, n }): Cmd<StoreModel> => ({
-      check: () => true,
-      run: async (m, r) => {
-        r.c.created.storeItem(ns(r), key);
-        const value = { n, key };
-        const res = await r.api.put("/store/items", { namespace: ns(r), key, value });
-        ensure(res.status >= 200 && res.status < 300, `PUT /store/items answered ${res.status}`, res);
-        m.items.set(key, value);
-        if (!m.keys.includes(key)) m.keys.push(key);
-      },
-      toString: () => `put(${key}, n=${n})`,
-    }),
-  );
-  const get = storeKey.map(
-    (key): Cmd<StoreModel> => ({
-      check: () => true,
-      run: async (m, r) => {
-        const res = await r.api.get("/store/items", { query: { namespace: ns(r).join("."), key } });
-        const want = m.items.get(key);
-        if (!want) {
-          // `null` with 200 still says "not there" (as both official servers answer): observed, STO-004's
-          // claim at SHOULD, and the sequence goes on.
-          if (res.status === 200 && res.json === null) {
-            r.soft(`GET /store/items answered 200 with null for item '${key}', which is not in the namespace; the contract wants 404 (NotFound)`, res, {
-              cause: statusCause("GET /store/items", [404], 200),
-              level: "SHOULD",
-            });
-          }
-          // The documents declare no status for a missing item: any refusal is taken here, the 404 itself is STO-004's (SHOULD).
-          else ensure(res.status >= 400 && res.status < 500, `GET /store/items answered ${res.status} for item '${key}', which is not in the namespace (never put, or deleted); expected a refusal (the contract's 404)`, res);
-          return;
+  const put = fc.record({ key: storeKey, n: fc.integer({ min: 0, max: 99 }) }).map(({ key, n }): Cmd<StoreModel> => ({
+    check: () => true,
+    run: async (m, r) => {
+      r.c.created.storeItem(ns(r), key);
+      const value = { n, key };
+      const res = await r.api.put("/store/items", { namespace: ns(r), key, value });
+      ensure(res.status >= 200 && res.status < 300, `PUT /store/items answered ${res.status}`, res);
+      m.items.set(key, value);
+      if (!m.keys.includes(key)) m.keys.push(key);
+    },
+    toString: () => `put(${key}, n=${n})`,
+  }));
+  const get = storeKey.map((key): Cmd<StoreModel> => ({
+    check: () => true,
+    run: async (m, r) => {
+      const res = await r.api.get("/store/items", { query: { namespace: ns(r).join("."), key } });
+      const want = m.items.get(key);
+      if (!want) {
+        // `null` with 200 still says "not there" (as both official servers answer): observed, STO-004's
+        // claim at SHOULD, and the sequence goes on.
+        if (res.status === 200 && res.json === null) {
+          r.soft(`GET /store/items answered 200 with null for item '${key}', which is not in the namespace; the contract wants 404 (NotFound)`, res, {
+            cause: statusCause("GET /store/items", [404], 200),
+            level: "SHOULD",
+          });
         }
-        expectStatus(res, 200, `item '${key}' was put`);
-        expectEqual(expectJsonObject(res).value, want, `the value of item '${key}'`, res);
-      },
-      toString: () => `get(${key})`,
-    }),
-  );
-  const del = storeKey.map(
-    (key): Cmd<StoreModel> => ({
-      check: () => true,
-      run: async (m, r) => {
-        const res = await r.api.request({ method: "DELETE", path: "/store/items", json: { namespace: ns(r), key } });
-        ensure(res.status >= 200 && res.status < 300, `DELETE /store/items of '${key}' answered ${res.status}`, res);
-        m.items.delete(key);
-      },
-      toString: () => `delete(${key})`,
-    }),
-  );
-  const search = fc.record({ limit: fc.integer({ min: 1, max: 5 }), offset: fc.integer({ min: 0, max: 4 }) }).map(
-    ({ limit, offset }): Cmd<StoreModel> => ({
-      check: () => true,
-      run: async (m, r) => {
-        const res = await r.api.post("/store/items/search", { namespace_prefix: ns(r), limit, offset });
-        expectStatus(res, 200, "searching the sequence's namespace");
-        const items: any[] = Array.isArray(res.json?.items) ? res.json.items : fail(`POST /store/items/search answered without an items list`, res);
-        const expected = Math.max(0, Math.min(limit, m.items.size - offset));
-        ensure(items.length === expected, `POST /store/items/search limit=${limit} offset=${offset} returned ${items.length} item(s); the namespace holds ${m.items.size}, so the page has ${expected}`, res);
-        for (const it of items) {
-          const want = m.items.get(it?.key);
-          ensure(want !== undefined, `POST /store/items/search returned item '${it?.key}', which the model does not hold (deleted, or never put)`, res);
-          expectEqual(it.value, want, `the value of item '${it.key}' in the search`, res);
-        }
-        if (offset === 0 && limit >= m.items.size) {
-          expectEqual(items.map((it) => it.key).sort(), [...m.items.keys()].sort(), "the keys of the namespace's items", res);
-        }
-      },
-      toString: () => `search(limit=${limit}, offset=${offset})`,
-    }),
-  );
+        // The documents declare no status for a missing item: any refusal is taken here, the 404 itself is STO-004's (SHOULD).
+        else
+          ensure(
+            res.status >= 400 && res.status < 500,
+            `GET /store/items answered ${res.status} for item '${key}', which is not in the namespace (never put, or deleted); expected a refusal (the contract's 404)`,
+            res,
+          );
+        return;
+      }
+      expectStatus(res, 200, `item '${key}' was put`);
+      expectEqual(expectJsonObject(res).value, want, `the value of item '${key}'`, res);
+    },
+    toString: () => `get(${key})`,
+  }));
+  const del = storeKey.map((key): Cmd<StoreModel> => ({
+    check: () => true,
+    run: async (m, r) => {
+      const res = await r.api.request({ method: "DELETE", path: "/store/items", json: { namespace: ns(r), key } });
+      ensure(res.status >= 200 && res.status < 300, `DELETE /store/items of '${key}' answered ${res.status}`, res);
+      m.items.delete(key);
+    },
+    toString: () => `delete(${key})`,
+  }));
+  const search = fc.record({ limit: fc.integer({ min: 1, max: 5 }), offset: fc.integer({ min: 0, max: 4 }) }).map(({ limit, offset }): Cmd<StoreModel> => ({
+    check: () => true,
+    run: async (m, r) => {
+      const res = await r.api.post("/store/items/search", { namespace_prefix: ns(r), limit, offset });
+      expectStatus(res, 200, "searching the sequence's namespace");
+      const items: any[] = Array.isArray(res.json?.items) ? res.json.items : fail(`POST /store/items/search answered without an items list`, res);
+      const expected = Math.max(0, Math.min(limit, m.items.size - offset));
+      ensure(
+        items.length === expected,
+        `POST /store/items/search limit=${limit} offset=${offset} returned ${items.length} item(s); the namespace holds ${m.items.size}, so the page has ${expected}`,
+        res,
+      );
+      for (const it of items) {
+        const want = m.items.get(it?.key);
+        ensure(want !== undefined, `POST /store/items/search returned item '${it?.key}', which the model does not hold (deleted, or never put)`, res);
+        expectEqual(it.value, want, `the value of item '${it.key}' in the search`, res);
+      }
+      if (offset === 0 && limit >= m.items.size) {
+        expectEqual(items.map((it) => it.key).sort(), [...m.items.keys()].sort(), "the keys of the namespace's items", res);
+      }
+    },
+    toString: () => `search(limit=${limit}, offset=${offset})`,
+  }));
   return [put, get, del, search];
 }
 

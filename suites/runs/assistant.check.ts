@@ -17,7 +17,9 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [CREATE, JOIN, "GET /assistants/{assistant_id}"],
-    spec: [{ source: "api-ref", section: "RunCreateStateful.assistant_id", quote: "The assistant ID or graph name to run. If using graph name, will default to first assistant created from that graph." }],
+    spec: [
+      { source: "api-ref", section: "RunCreateStateful.assistant_id", quote: "The assistant ID or graph name to run. If using graph name, will default to first assistant created from that graph." },
+    ],
     title: "POST /threads/{thread_id}/runs with a graph id as assistant_id runs that graph, with an assistant of that graph",
     requires: ["graph:echo"],
   },

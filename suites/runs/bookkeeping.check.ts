@@ -10,14 +10,18 @@ import { assistantFor, createRun, createThread, isTerminalRunStatus, pollGone, p
 const LIST = "GET /threads/{thread_id}/runs";
 
 /** A thread with twelve runs of the echo graph, queued one behind the other, all ended. */
-const twelve = scenario("a thread with twelve runs", async (c) => {
-  const assistantId = await assistantFor(c, "echo");
-  const thread = await createThread(c);
-  const runIds: string[] = [];
-  for (let i = 0; i < 12; i++) runIds.push((await createRun(c, thread.thread_id, { assistant_id: assistantId, input: { value: i }, multitask_strategy: "enqueue" })).run_id);
-  for (const runId of runIds) await pollRun(c, thread.thread_id, runId, (r) => isTerminalRunStatus(r.status), { timeoutMs: 60_000, what: "an end status" });
-  return { threadId: thread.thread_id as string, runIds };
-}, RUN_TIMEOUT_MS);
+const twelve = scenario(
+  "a thread with twelve runs",
+  async (c) => {
+    const assistantId = await assistantFor(c, "echo");
+    const thread = await createThread(c);
+    const runIds: string[] = [];
+    for (let i = 0; i < 12; i++) runIds.push((await createRun(c, thread.thread_id, { assistant_id: assistantId, input: { value: i }, multitask_strategy: "enqueue" })).run_id);
+    for (const runId of runIds) await pollRun(c, thread.thread_id, runId, (r) => isTerminalRunStatus(r.status), { timeoutMs: 60_000, what: "an end status" });
+    return { threadId: thread.thread_id as string, runIds };
+  },
+  RUN_TIMEOUT_MS,
+);
 
 async function list(c: CheckContext, threadId: string, query: Record<string, number> = {}) {
   const res = await c.api.get(`/threads/${threadId}/runs`, { query });
@@ -76,7 +80,12 @@ check(
     profile: "stateless",
     operations: ["POST /runs", "GET /threads/{thread_id}/runs/{run_id}"],
     spec: [
-      { source: "api-ref", section: "RunCreateStateless.on_completion", quote: "Whether to delete or keep the thread created for a stateless run. Must be one of 'delete' or 'keep'.", note: "default \"delete\"" },
+      {
+        source: "api-ref",
+        section: "RunCreateStateless.on_completion",
+        quote: "Whether to delete or keep the thread created for a stateless run. Must be one of 'delete' or 'keep'.",
+        note: 'default "delete"',
+      },
       { source: "contract", section: "RunCreateStateless x-decision", quote: "a stateless run whose thread is deleted is gone with it" },
     ],
     title: "A stateless run without on_completion is gone once it has ended: GET of the run then answers 404",
@@ -90,7 +99,10 @@ check(
     expectStatus(res, 200);
     const run = expectJsonObject(res);
     ensure(typeof run.thread_id === "string" && typeof run.run_id === "string", "POST /runs answered no thread_id and run_id to read the run by", res);
-    await pollGone(c, `/threads/${run.thread_id}/runs/${run.run_id}`, { timeoutMs: 15_000, what: "a stateless run deletes its thread, and the run with it, when it ends (on_completion defaults to delete)" });
+    await pollGone(c, `/threads/${run.thread_id}/runs/${run.run_id}`, {
+      timeoutMs: 15_000,
+      what: "a stateless run deletes its thread, and the run with it, when it ends (on_completion defaults to delete)",
+    });
   },
 );
 
@@ -101,7 +113,12 @@ check(
     profile: "runs",
     operations: ["POST /threads/{thread_id}/runs/{run_id}/cancel", "GET /threads/{thread_id}/runs/{run_id}"],
     spec: [
-      { source: "openapi", section: "POST /threads/{thread_id}/runs/{run_id}/cancel, query action", quote: "`interrupt` will simply cancel the run. `rollback` will cancel the run and delete the run and associated checkpoints afterwards.", note: "default interrupt; the same in openapi-prev" },
+      {
+        source: "openapi",
+        section: "POST /threads/{thread_id}/runs/{run_id}/cancel, query action",
+        quote: "`interrupt` will simply cancel the run. `rollback` will cancel the run and delete the run and associated checkpoints afterwards.",
+        note: "default interrupt; the same in openapi-prev",
+      },
     ],
     title: "POST /threads/{thread_id}/runs/{run_id}/cancel without action cancels as interrupt does: the pending run ends interrupted and stays readable (the default)",
     requires: ["graph:echo"],

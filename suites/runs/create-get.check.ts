@@ -50,7 +50,12 @@ check(
     profile: "runs",
     operations: [CREATE],
     spec: [
-      { source: "openapi", section: "POST /threads/{thread_id}/runs (Create Background Run)", quote: "return the run ID immediately. Don't wait for the final run output.", note: "the same in openapi-prev" },
+      {
+        source: "openapi",
+        section: "POST /threads/{thread_id}/runs (Create Background Run)",
+        quote: "return the run ID immediately. Don't wait for the final run output.",
+        note: "the same in openapi-prev",
+      },
       { source: "api-ref", section: "Run.status", quote: "One of 'pending', 'running', 'error', 'success', 'timeout', 'interrupted'." },
     ],
     title: `POST /threads/{thread_id}/runs answers before the run ends: a run of the slow graph (${SLOW_RUN_MS} ms) is pending or running in the answer`,
@@ -62,7 +67,11 @@ check(
     const res = await c.api.post(`/threads/${thread.thread_id}/runs`, { assistant_id: assistantId, input: { sleep_ms: SLOW_RUN_MS }, metadata: c.tag() });
     expectStatus(res, 200);
     const run = expectJsonObject(res);
-    ensure(run.status === "pending" || run.status === "running", `the run is '${run.status}' in the answer to its creation, though its graph runs for ${SLOW_RUN_MS} ms: the server waited for it`, res);
+    ensure(
+      run.status === "pending" || run.status === "running",
+      `the run is '${run.status}' in the answer to its creation, though its graph runs for ${SLOW_RUN_MS} ms: the server waited for it`,
+      res,
+    );
   },
 );
 
@@ -98,7 +107,12 @@ check(
     profile: "runs",
     operations: [CREATE],
     spec: [
-      { source: "openapi", section: "POST /threads/{thread_id}/runs, 200 headers Content-Location", quote: "The URL of the run that was created.", note: "declared, not marked required; the same in openapi-prev" },
+      {
+        source: "openapi",
+        section: "POST /threads/{thread_id}/runs, 200 headers Content-Location",
+        quote: "The URL of the run that was created.",
+        note: "declared, not marked required; the same in openapi-prev",
+      },
       { source: "contract", section: "ThreadRunLocation x-decision", quote: "checks of its presence are SHOULD" },
     ],
     title: "POST /threads/{thread_id}/runs answers with a Content-Location header",
@@ -118,7 +132,12 @@ check(
     profile: "runs",
     operations: [CREATE],
     spec: [
-      { source: "openapi", section: "POST /threads/{thread_id}/runs, 200 headers Content-Location", quote: "The URL of the run that was created.", note: "declared, not marked required; the same in openapi-prev" },
+      {
+        source: "openapi",
+        section: "POST /threads/{thread_id}/runs, 200 headers Content-Location",
+        quote: "The URL of the run that was created.",
+        note: "declared, not marked required; the same in openapi-prev",
+      },
       { source: "contract", section: "ThreadRunLocation", quote: "whose path ends in /threads/{thread_id}/runs/{run_id}" },
     ],
     title: "The Content-Location of POST /threads/{thread_id}/runs, when present, names the created run and its thread",
@@ -139,8 +158,13 @@ check(
     profile: "runs",
     operations: [CREATE],
     spec: [
-      { source: "api-ref", section: "RunCreateStateful.multitask_strategy", quote: "Multitask strategy to use. Must be one of 'reject', 'interrupt', 'rollback', or 'enqueue'.", note: "default \"enqueue\", as in both public documents" },
-      { source: "api-ref-2024", section: "RunCreateStateful.multitask_strategy", note: "default \"reject\"" },
+      {
+        source: "api-ref",
+        section: "RunCreateStateful.multitask_strategy",
+        quote: "Multitask strategy to use. Must be one of 'reject', 'interrupt', 'rollback', or 'enqueue'.",
+        note: 'default "enqueue", as in both public documents',
+      },
+      { source: "api-ref-2024", section: "RunCreateStateful.multitask_strategy", note: 'default "reject"' },
       { source: "contract", section: "RunCreateStateful.multitask_strategy x-decision", note: "the default changed from reject to enqueue: checks of the default are no stronger than SHOULD" },
     ],
     title: "A run created without multitask_strategy carries the default, enqueue",
@@ -185,7 +209,12 @@ check(
     profile: "runs",
     operations: [CREATE],
     spec: [
-      { source: "api-ref", section: "RunCreateStateful.if_not_exists", quote: "How to handle missing thread. Must be either 'reject' (raise error if missing), or 'create' (create new thread).", note: "default \"reject\"" },
+      {
+        source: "api-ref",
+        section: "RunCreateStateful.if_not_exists",
+        quote: "How to handle missing thread. Must be either 'reject' (raise error if missing), or 'create' (create new thread).",
+        note: 'default "reject"',
+      },
       { source: "openapi", section: "POST /threads/{thread_id}/runs (Create Background Run), responses", quote: "Not Found", note: "404; the same in openapi-prev" },
       { source: "contract", section: "POST /threads/{thread_id}/runs, 404 x-decision", note: "the thread does not exist" },
     ],

@@ -32,21 +32,93 @@ const VALIDATION_ERROR: Citation = { source: "openapi", section: "POST /threads/
 const cases: Array<[string, Level, string, string, Body, string, Citation]> = [
   // id, level, operation, what, body, rule broken, where the documents state the rule
   ["RUN-100", "MUST", CREATE, "without assistant_id", { input: { value: 1 } }, "assistant_id is required", rule("assistant_id", "required")],
-  ["RUN-101", "MUST", CREATE, "with an assistant_id that is not a string", { ...echo, assistant_id: 42 }, "assistant_id is a string", rule("assistant_id", "a uuid or a graph name: a string", "The assistant ID or graph name to run.")],
-  ["RUN-102", "MUST", CREATE, "with an unknown stream_mode", { ...echo, stream_mode: "everything" }, "stream_mode is a StreamMode or a list of them", rule("stream_mode", "an enum, or an array of it", "The stream mode(s) to use.")],
-  ["RUN-103", "MUST", CREATE, "with a multitask_strategy outside reject, rollback, interrupt, enqueue", { ...echo, multitask_strategy: "queue" }, "multitask_strategy is one of reject, rollback, interrupt, enqueue", rule("multitask_strategy", "an enum", "Must be one of 'reject', 'interrupt', 'rollback', or 'enqueue'.")],
-  ["RUN-104", "MUST", CREATE, "with an if_not_exists outside create and reject", { ...echo, if_not_exists: "maybe" }, "if_not_exists is create or reject", rule("if_not_exists", "an enum", "Must be either 'reject' (raise error if missing), or 'create' (create new thread).")],
+  [
+    "RUN-101",
+    "MUST",
+    CREATE,
+    "with an assistant_id that is not a string",
+    { ...echo, assistant_id: 42 },
+    "assistant_id is a string",
+    rule("assistant_id", "a uuid or a graph name: a string", "The assistant ID or graph name to run."),
+  ],
+  [
+    "RUN-102",
+    "MUST",
+    CREATE,
+    "with an unknown stream_mode",
+    { ...echo, stream_mode: "everything" },
+    "stream_mode is a StreamMode or a list of them",
+    rule("stream_mode", "an enum, or an array of it", "The stream mode(s) to use."),
+  ],
+  [
+    "RUN-103",
+    "MUST",
+    CREATE,
+    "with a multitask_strategy outside reject, rollback, interrupt, enqueue",
+    { ...echo, multitask_strategy: "queue" },
+    "multitask_strategy is one of reject, rollback, interrupt, enqueue",
+    rule("multitask_strategy", "an enum", "Must be one of 'reject', 'interrupt', 'rollback', or 'enqueue'."),
+  ],
+  [
+    "RUN-104",
+    "MUST",
+    CREATE,
+    "with an if_not_exists outside create and reject",
+    { ...echo, if_not_exists: "maybe" },
+    "if_not_exists is create or reject",
+    rule("if_not_exists", "an enum", "Must be either 'reject' (raise error if missing), or 'create' (create new thread)."),
+  ],
   ["RUN-105", "MUST", CREATE, "with metadata that is not an object", { ...echo, metadata: "label" }, "metadata is an object", rule("metadata", "an object", "Metadata to assign to the run.")],
-  ["RUN-106", "MUST", CREATE, "with config that is not an object", { ...echo, config: ["not", "an", "object"] }, "config is an object", rule("config", "a Config object", "The configuration for the assistant.")],
-  ["RUN-107", "MUST", CREATE, "with interrupt_before that is neither \"*\" nor a list", { ...echo, interrupt_before: "first" }, "interrupt_before is \"*\" or a list of node names", rule("interrupt_before", "the const \"*\" or an array of node names", "Nodes to interrupt immediately before they get executed.")],
-  ["RUN-108", "SHOULD", CREATE, "with an on_disconnect outside cancel and continue", { ...echo, on_disconnect: "ignore" }, "on_disconnect is cancel or continue", {
-    ...rule("on_disconnect", "an enum", "The disconnect mode to use. Must be one of 'cancel' or 'continue'."),
-    note: "an enum here and in openapi-prev; the newest document gives on_disconnect only to the streaming and wait payloads, so a server following it need not read the field on this operation: SHOULD",
-  }],
+  [
+    "RUN-106",
+    "MUST",
+    CREATE,
+    "with config that is not an object",
+    { ...echo, config: ["not", "an", "object"] },
+    "config is an object",
+    rule("config", "a Config object", "The configuration for the assistant."),
+  ],
+  [
+    "RUN-107",
+    "MUST",
+    CREATE,
+    'with interrupt_before that is neither "*" nor a list',
+    { ...echo, interrupt_before: "first" },
+    'interrupt_before is "*" or a list of node names',
+    rule("interrupt_before", 'the const "*" or an array of node names', "Nodes to interrupt immediately before they get executed."),
+  ],
+  [
+    "RUN-108",
+    "SHOULD",
+    CREATE,
+    "with an on_disconnect outside cancel and continue",
+    { ...echo, on_disconnect: "ignore" },
+    "on_disconnect is cancel or continue",
+    {
+      ...rule("on_disconnect", "an enum", "The disconnect mode to use. Must be one of 'cancel' or 'continue'."),
+      note: "an enum here and in openapi-prev; the newest document gives on_disconnect only to the streaming and wait payloads, so a server following it need not read the field on this operation: SHOULD",
+    },
+  ],
   ["RUN-109", "MUST", CREATE, "whose body is a JSON array", [echo], "the body is a RunCreateStateful object", rule("", "the body is this object", "Payload for creating a run.")],
   ["RUN-110", "MUST", WAIT, "without assistant_id", { input: { value: 1 } }, "assistant_id is required", rule("assistant_id", "required")],
-  ["RUN-111", "MUST", WAIT, "with a multitask_strategy outside reject, rollback, interrupt, enqueue", { ...echo, multitask_strategy: "queue" }, "multitask_strategy is one of reject, rollback, interrupt, enqueue", rule("multitask_strategy", "an enum", "Must be one of 'reject', 'interrupt', 'rollback', or 'enqueue'.")],
-  ["RUN-112", "MUST", WAIT, "with an unknown stream_mode", { ...echo, stream_mode: ["values", "everything"] }, "stream_mode is a StreamMode or a list of them", rule("stream_mode", "an enum, or an array of it", "The stream mode(s) to use.")],
+  [
+    "RUN-111",
+    "MUST",
+    WAIT,
+    "with a multitask_strategy outside reject, rollback, interrupt, enqueue",
+    { ...echo, multitask_strategy: "queue" },
+    "multitask_strategy is one of reject, rollback, interrupt, enqueue",
+    rule("multitask_strategy", "an enum", "Must be one of 'reject', 'interrupt', 'rollback', or 'enqueue'."),
+  ],
+  [
+    "RUN-112",
+    "MUST",
+    WAIT,
+    "with an unknown stream_mode",
+    { ...echo, stream_mode: ["values", "everything"] },
+    "stream_mode is a StreamMode or a list of them",
+    rule("stream_mode", "an enum, or an array of it", "The stream mode(s) to use."),
+  ],
 ];
 
 for (const [id, level, op, what, body, why, where] of cases) {
@@ -70,7 +142,10 @@ for (const [id, level, op, what, body, why, where] of cases) {
   );
 }
 
-for (const [id, op] of [["RUN-120", CREATE], ["RUN-121", WAIT]] as const) {
+for (const [id, op] of [
+  ["RUN-120", CREATE],
+  ["RUN-121", WAIT],
+] as const) {
   check(
     {
       id,
@@ -91,7 +166,10 @@ for (const [id, op] of [["RUN-120", CREATE], ["RUN-121", WAIT]] as const) {
   );
 }
 
-for (const [id, op] of [["RUN-122", CREATE], ["RUN-123", WAIT]] as const) {
+for (const [id, op] of [
+  ["RUN-122", CREATE],
+  ["RUN-123", WAIT],
+] as const) {
   check(
     {
       id,

@@ -12,11 +12,21 @@ const JOIN = "GET /threads/{thread_id}/runs/{run_id}/join";
 const CREATE = "POST /threads/{thread_id}/runs";
 const GET = "GET /threads/{thread_id}/runs/{run_id}";
 const JOIN_ERROR_SPEC: Citation[] = [
-  { source: "contract", section: "RunOutput (the body of wait and of join)", quote: "A run that ended in an error gives an object whose `__error__` holds the error.", note: "the documents say so of no operation in words (the JS SDK reads __error__ from wait only), hence SHOULD" },
+  {
+    source: "contract",
+    section: "RunOutput (the body of wait and of join)",
+    quote: "A run that ended in an error gives an object whose `__error__` holds the error.",
+    note: "the documents say so of no operation in words (the JS SDK reads __error__ from wait only), hence SHOULD",
+  },
 ];
 const JOIN_SPEC: Citation[] = [
   { source: "api-ref-2024", section: "GET /threads/{thread_id}/runs/{run_id}/join (Join Run)", quote: "Wait for a run to finish." },
-  { source: "sdk-py", section: "RunsClient.join", quote: "Block until a run is done. Returns the final state of the thread.", note: "the contract's RunOutput: the thread's values when the run ended" },
+  {
+    source: "sdk-py",
+    section: "RunsClient.join",
+    quote: "Block until a run is done. Returns the final state of the thread.",
+    note: "the contract's RunOutput: the thread's values when the run ended",
+  },
 ];
 
 check(
@@ -117,7 +127,12 @@ check(
     operations: [CREATE, JOIN],
     spec: [
       { source: "sdk-py", section: "RunsClient.join", quote: "Block until a run is done. Returns the final state of the thread." },
-      { source: "contract", section: "RunOutput", quote: "the state values of its thread when it ended", note: "the documents do not discuss runs stopped by interrupt() (the JS SDK's wait returns \"the last values chunk of the thread\"), hence SHOULD" },
+      {
+        source: "contract",
+        section: "RunOutput",
+        quote: "the state values of its thread when it ended",
+        note: 'the documents do not discuss runs stopped by interrupt() (the JS SDK\'s wait returns "the last values chunk of the thread"), hence SHOULD',
+      },
     ],
     title: "GET /threads/{thread_id}/runs/{run_id}/join of a run stopped by interrupt() answers with the thread's values at the interrupt",
     requires: ["graph:interrupt"],

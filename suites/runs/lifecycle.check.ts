@@ -5,17 +5,7 @@
 import { check, scenario } from "../../harness/check";
 import { ensure, expectEqual, expectJsonArray, expectJsonObject, expectStatus } from "../../harness/expect";
 import { uuid } from "../_support/resources";
-import {
-  assistantFor,
-  createRun,
-  createThread,
-  describeSeen,
-  firstIllegalMove,
-  isTerminalRunStatus,
-  pollRun,
-  SLOW_RUN_MS,
-  type Observed,
-} from "../_support/runs";
+import { assistantFor, createRun, createThread, describeSeen, firstIllegalMove, isTerminalRunStatus, pollRun, SLOW_RUN_MS, type Observed } from "../_support/runs";
 
 const CREATE = "POST /threads/{thread_id}/runs";
 const GET = "GET /threads/{thread_id}/runs/{run_id}";
@@ -43,7 +33,12 @@ check(
     operations: [CREATE, GET],
     spec: [
       { source: "api-ref", section: "Run.status", quote: "The status of the run. One of 'pending', 'running', 'error', 'success', 'timeout', 'interrupted'." },
-      { source: "contract", section: "RunStatus", quote: "pending: waiting to start", note: "then running, then an end (success, error, timeout, interrupted); the documents give no diagram, the order is the meaning of the words" },
+      {
+        source: "contract",
+        section: "RunStatus",
+        quote: "pending: waiting to start",
+        note: "then running, then an end (success, error, timeout, interrupted); the documents give no diagram, the order is the meaning of the words",
+      },
     ],
     title: "A run's status moves only forward, from pending to running to an end status, never back",
     requires: ["graph:slow"],
@@ -63,7 +58,12 @@ check(
     profile: "runs",
     operations: [CREATE, GET],
     spec: [
-      { source: "api-ref", section: "Run.status", quote: "The status of the run. One of 'pending', 'running', 'error', 'success', 'timeout', 'interrupted'.", note: "a run whose graph sleeps 2500 ms is polled every 100 ms" },
+      {
+        source: "api-ref",
+        section: "Run.status",
+        quote: "The status of the run. One of 'pending', 'running', 'error', 'success', 'timeout', 'interrupted'.",
+        note: "a run whose graph sleeps 2500 ms is polled every 100 ms",
+      },
       { source: "contract", section: "RunStatus", quote: "pending: waiting to start (queued, or after_seconds not yet passed); running" },
     ],
     title: `A run is reported running while its graph runs (a run of ${SLOW_RUN_MS} ms is seen running)`,
@@ -72,7 +72,10 @@ check(
   async (c) => {
     const s = await observed(c);
     c.note(`statuses seen: ${describeSeen(s.seen)}`);
-    ensure(s.seen.some((o) => o.status === "running"), `the run was never seen running in ${SLOW_RUN_MS} ms of work (seen: ${describeSeen(s.seen)})`);
+    ensure(
+      s.seen.some((o) => o.status === "running"),
+      `the run was never seen running in ${SLOW_RUN_MS} ms of work (seen: ${describeSeen(s.seen)})`,
+    );
   },
 );
 

@@ -57,7 +57,12 @@ check(
   async (c) => {
     const s = await three(c);
     const { res, items } = await list(c, s.threadId);
-    expectSameMembers(ids(items), s.runs.map((r) => r.runId), "run_ids listed for the thread", res);
+    expectSameMembers(
+      ids(items),
+      s.runs.map((r) => r.runId),
+      "run_ids listed for the thread",
+      res,
+    );
     for (const r of items) expectEqual(r?.thread_id, s.threadId, `thread_id of listed run ${r?.run_id}`, res);
   },
 );
@@ -91,7 +96,12 @@ check(
     profile: "runs",
     operations: [LIST],
     spec: [
-      { source: "sdk-py", section: "RunsClient.list, limit and offset", quote: "The number of results to skip.", note: "no document gives an order, but an offset means the same list each time: pages neither repeat nor miss a run" },
+      {
+        source: "sdk-py",
+        section: "RunsClient.list, limit and offset",
+        quote: "The number of results to skip.",
+        note: "no document gives an order, but an offset means the same list each time: pages neither repeat nor miss a run",
+      },
       { source: "api-ref-2024", section: "GET /threads/{thread_id}/runs, query limit and offset", note: "limit default 10, offset default 0" },
     ],
     title: "GET /threads/{thread_id}/runs pages (limit=2 at offset 0 and 2) return each of the thread's runs exactly once",
@@ -103,7 +113,12 @@ check(
     const second = await list(c, s.threadId, { limit: 2, offset: 2 });
     ensure(first.items.length === 2, `the first page (limit=2, offset=0) has ${first.items.length} runs, expected 2`, first.res);
     ensure(second.items.length === 1, `the second page (limit=2, offset=2) has ${second.items.length} runs, expected the 1 left of 3`, second.res);
-    expectSameMembers([...ids(first.items), ...ids(second.items)], s.runs.map((r) => r.runId), "run_ids of both pages together", second.res);
+    expectSameMembers(
+      [...ids(first.items), ...ids(second.items)],
+      s.runs.map((r) => r.runId),
+      "run_ids of both pages together",
+      second.res,
+    );
   },
 );
 
@@ -143,7 +158,12 @@ check(
     const s = await three(c);
     for (const status of ["error", "success"]) {
       const { res, items } = await list(c, s.threadId, { status });
-      expectSameMembers(ids(items), s.runs.filter((r) => r.status === status).map((r) => r.runId), `run_ids listed with status=${status}`, res);
+      expectSameMembers(
+        ids(items),
+        s.runs.filter((r) => r.status === status).map((r) => r.runId),
+        `run_ids listed with status=${status}`,
+        res,
+      );
     }
     const none = await list(c, s.threadId, { status: "timeout" });
     ensure(none.items.length === 0, `status=timeout returned ${none.items.length} runs; none of the thread's runs timed out`, none.res);
@@ -156,14 +176,26 @@ check(
     level: "MUST",
     profile: "runs",
     operations: [LIST],
-    spec: [{ source: "openapi", section: "GET /threads/{thread_id}/runs (List Runs), query select", quote: "Specify which fields to return. If not provided, all fields are returned.", note: "the same in openapi-prev; the Python SDK's runs.list takes select" }],
+    spec: [
+      {
+        source: "openapi",
+        section: "GET /threads/{thread_id}/runs (List Runs), query select",
+        quote: "Specify which fields to return. If not provided, all fields are returned.",
+        note: "the same in openapi-prev; the Python SDK's runs.list takes select",
+      },
+    ],
     title: "GET /threads/{thread_id}/runs?select=run_id&select=status returns only those fields of each run",
     requires: ["graph:echo", "graph:error"],
   },
   async (c) => {
     const s = await three(c);
     const { res, items } = await list(c, s.threadId, { select: ["run_id", "status"] }, "/components/schemas/RunSelectedList");
-    expectSameMembers(ids(items), s.runs.map((r) => r.runId), "run_ids listed with select", res);
+    expectSameMembers(
+      ids(items),
+      s.runs.map((r) => r.runId),
+      "run_ids listed with select",
+      res,
+    );
     for (const r of items) {
       const extra = Object.keys(r ?? {}).filter((k) => k !== "run_id" && k !== "status");
       ensure(extra.length === 0, `a listed run carries fields that were not selected: ${extra.join(", ")}`, res);
@@ -189,7 +221,11 @@ check(
   async (c) => {
     const echo = await assistantFor(c, "echo");
     const thread = await createThread(c);
-    await runsInTurn(c, thread.thread_id, Array.from({ length: 11 }, () => ({ assistantId: echo, expect: "success" })));
+    await runsInTurn(
+      c,
+      thread.thread_id,
+      Array.from({ length: 11 }, () => ({ assistantId: echo, expect: "success" })),
+    );
     const { res, items } = await list(c, thread.thread_id);
     ensure(items.length === 10, `without limit the list has ${items.length} of the thread's 11 runs, expected 10 (the default limit)`, res);
   },
@@ -214,20 +250,57 @@ const LIST_422: Citation = { source: "openapi", section: "GET /threads/{thread_i
 
 // id, level, query, rule broken, where the documents state the rule.
 const badQueries: Array<[string, Level, Record<string, QueryValue>, string, Citation[]]> = [
-  ["RUN-150", "MUST", { limit: "ten" }, "limit is an integer", [{ source: "api-ref-2024", section: "GET /threads/{thread_id}/runs (List Runs), query limit", note: "an integer, as in both public documents and the Go client" }]],
-  ["RUN-151", "MUST", { offset: "two" }, "offset is an integer", [{ source: "api-ref-2024", section: "GET /threads/{thread_id}/runs (List Runs), query offset", note: "an integer, as in both public documents and the Go client" }]],
+  [
+    "RUN-150",
+    "MUST",
+    { limit: "ten" },
+    "limit is an integer",
+    [{ source: "api-ref-2024", section: "GET /threads/{thread_id}/runs (List Runs), query limit", note: "an integer, as in both public documents and the Go client" }],
+  ],
+  [
+    "RUN-151",
+    "MUST",
+    { offset: "two" },
+    "offset is an integer",
+    [{ source: "api-ref-2024", section: "GET /threads/{thread_id}/runs (List Runs), query offset", note: "an integer, as in both public documents and the Go client" }],
+  ],
   // The status filter's values are constrained only by the public OpenAPI documents, whose enums differ;
   // the Go client types status as a free string and api-ref-2024 has no status filter: SHOULD.
-  ["RUN-152", "SHOULD", { status: "finished" }, "status is a RunStatus (pending, running, error, success, timeout, interrupted)", [
-    { source: "openapi", section: "GET /threads/{thread_id}/runs (List Runs), query status", note: "an enum: pending, running, error, success, timeout, interrupted" },
-    { source: "openapi-prev", section: "GET /threads/{thread_id}/runs (List Runs), query status", note: "an enum without running" },
-    { source: "go-client", section: "ListRunsHttpThreadsThreadIdRunsGet, status", note: "a string, no enum; api-ref-2024 has no status parameter: the documents disagree on whether the value is constrained" },
-  ]],
-  ["RUN-153", "MUST", { select: ["secret"] }, "select items are field names of Run", [{ source: "openapi", section: "GET /threads/{thread_id}/runs (List Runs), query select", quote: "Specify which fields to return.", note: "an array of an enum of the fields of Run; the same in openapi-prev" }]],
+  [
+    "RUN-152",
+    "SHOULD",
+    { status: "finished" },
+    "status is a RunStatus (pending, running, error, success, timeout, interrupted)",
+    [
+      { source: "openapi", section: "GET /threads/{thread_id}/runs (List Runs), query status", note: "an enum: pending, running, error, success, timeout, interrupted" },
+      { source: "openapi-prev", section: "GET /threads/{thread_id}/runs (List Runs), query status", note: "an enum without running" },
+      {
+        source: "go-client",
+        section: "ListRunsHttpThreadsThreadIdRunsGet, status",
+        note: "a string, no enum; api-ref-2024 has no status parameter: the documents disagree on whether the value is constrained",
+      },
+    ],
+  ],
+  [
+    "RUN-153",
+    "MUST",
+    { select: ["secret"] },
+    "select items are field names of Run",
+    [
+      {
+        source: "openapi",
+        section: "GET /threads/{thread_id}/runs (List Runs), query select",
+        quote: "Specify which fields to return.",
+        note: "an array of an enum of the fields of Run; the same in openapi-prev",
+      },
+    ],
+  ],
 ];
 
 for (const [id, level, query, why, rule] of badQueries) {
-  const shown = Object.entries(query).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : v}`).join("&");
+  const shown = Object.entries(query)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : v}`)
+    .join("&");
   check(
     {
       id,
@@ -252,7 +325,11 @@ check(
     profile: "runs",
     operations: [LIST],
     spec: [
-      { source: "openapi", section: "GET /threads/{thread_id}/runs (List Runs), query limit and offset", note: "integers with no bounds declared; 200 and 422 are both declared answers, a 5xx is declared for no input; the same in openapi-prev" },
+      {
+        source: "openapi",
+        section: "GET /threads/{thread_id}/runs (List Runs), query limit and offset",
+        note: "integers with no bounds declared; 200 and 422 are both declared answers, a 5xx is declared for no input; the same in openapi-prev",
+      },
     ],
     title: "GET /threads/{thread_id}/runs with limit or offset of 0, -1 or 10^9 answers 200 or 422, never a server error",
   },

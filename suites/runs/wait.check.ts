@@ -6,7 +6,6 @@ import { ensure, expectEqual, expectJsonArray, expectJsonMediaType, expectJsonOb
 import { expectRefused, uuid } from "../_support/resources";
 import { assistantFor, createThread, expectLocationNamesRun, expectLocationPresent, expectReadableError, FIXTURE_ERROR_TEXT } from "../_support/runs";
 
-
 const WAIT = "POST /threads/{thread_id}/runs/wait";
 const LIST = "GET /threads/{thread_id}/runs";
 
@@ -72,7 +71,12 @@ check(
     profile: "runs",
     operations: [WAIT],
     spec: [
-      { source: "openapi", section: "POST /threads/{thread_id}/runs/wait, 200 headers Content-Location", quote: "The URL of the run that was created.", note: "declared, not marked required; the same in openapi-prev" },
+      {
+        source: "openapi",
+        section: "POST /threads/{thread_id}/runs/wait, 200 headers Content-Location",
+        quote: "The URL of the run that was created.",
+        note: "declared, not marked required; the same in openapi-prev",
+      },
       { source: "contract", section: "ThreadRunLocation x-decision", quote: "checks of its presence are SHOULD" },
     ],
     title: "POST /threads/{thread_id}/runs/wait answers with a Content-Location header",
@@ -92,7 +96,12 @@ check(
     profile: "runs",
     operations: [WAIT, LIST],
     spec: [
-      { source: "openapi", section: "POST /threads/{thread_id}/runs/wait, 200 headers Content-Location", quote: "The URL of the run that was created.", note: "declared, not marked required; the same in openapi-prev" },
+      {
+        source: "openapi",
+        section: "POST /threads/{thread_id}/runs/wait, 200 headers Content-Location",
+        quote: "The URL of the run that was created.",
+        note: "declared, not marked required; the same in openapi-prev",
+      },
       { source: "contract", section: "ThreadRunLocation", quote: "whose path ends in /threads/{thread_id}/runs/{run_id}" },
     ],
     title: "The Content-Location of POST /threads/{thread_id}/runs/wait, when present, names the run it created",
@@ -118,7 +127,12 @@ check(
     operations: [WAIT, LIST],
     spec: [
       { source: "contract", section: "RunOutput", quote: "A run that ended in an error gives an object whose `__error__` holds the error.", note: "with error and message" },
-      { source: "sdk-js", section: "Client.runs.wait", quote: "Create a run and wait for it to complete.", note: "its code reads __error__.error and __error__.message and throws; no document says so in words, hence SHOULD" },
+      {
+        source: "sdk-js",
+        section: "Client.runs.wait",
+        quote: "Create a run and wait for it to complete.",
+        note: "its code reads __error__.error and __error__.message and throws; no document says so in words, hence SHOULD",
+      },
       { source: "api-ref", section: "Run.status", quote: "One of 'pending', 'running', 'error', 'success', 'timeout', 'interrupted'." },
     ],
     title: "POST /threads/{thread_id}/runs/wait of a graph that raises answers 200 with __error__ holding the error's message, and the run's status is error",
@@ -145,7 +159,7 @@ check(
     profile: "runs",
     operations: [WAIT],
     spec: [
-      { source: "api-ref", section: "RunCreateStateful.if_not_exists", quote: "'reject' (raise error if missing)", note: "default \"reject\"" },
+      { source: "api-ref", section: "RunCreateStateful.if_not_exists", quote: "'reject' (raise error if missing)", note: 'default "reject"' },
       { source: "openapi", section: "POST /threads/{thread_id}/runs/wait (Create Run, Wait for Output), responses", quote: "Not Found", note: "404; the same in openapi-prev" },
     ],
     title: "POST /threads/{thread_id}/runs/wait on a thread that does not exist answers 404 and creates no thread",

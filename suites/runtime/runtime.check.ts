@@ -108,7 +108,13 @@ const runtime = scenario(
       context: { persona: `P-run-${tag}`, secret: `S-secret-${tag}` },
       secret: `S-secret-${tag}`,
     };
-    await runInBackground(c, t1, { assistant_id: assistantId, input: { value: `v2-${tag}`, store_ns: null }, config: { configurable: second.configurable }, context: second.context, metadata: { rtm_run: marks.r2 } });
+    await runInBackground(c, t1, {
+      assistant_id: assistantId,
+      input: { value: `v2-${tag}`, store_ns: null },
+      config: { configurable: second.configurable },
+      context: second.context,
+      metadata: { rtm_run: marks.r2 },
+    });
     const seen2 = await valuesOf(c, t1);
     const h2 = (await historyOf(c, t1)).list;
     const upd = await c.api.post(`/threads/${t1}/state`, { values: { value: `u-${tag}` } });
@@ -294,7 +300,9 @@ check(
     const s = await runtime(c);
     const l = s.limited;
     if (l.failure !== undefined || !l.run || !l.thread) throw l.failure ?? new Error("the run over its recursion limit was not read");
-    c.note(`the run needs ${l.laps + 1} supersteps (node read, then ${l.laps} laps) and was given recursion_limit=${l.limit}; a run of the same graph with 3 laps and no limit of its own ended '${s.first.run.status}'`);
+    c.note(
+      `the run needs ${l.laps + 1} supersteps (node read, then ${l.laps} laps) and was given recursion_limit=${l.limit}; a run of the same graph with 3 laps and no limit of its own ended '${s.first.run.status}'`,
+    );
     expectEqual(l.run.status, "error", `the status of a run whose graph needs ${l.laps + 1} supersteps, created with recursion_limit=${l.limit}`);
     expectEqual(l.thread.status, "error", "the status of its thread");
   },
@@ -328,7 +336,7 @@ check(
     const s = await runtime(c);
     skipWithoutStore(c, s);
     const res = await getItem(c, s.ns, "written");
-    expectStatus(res, 200, "node `read` wrote the item (store_ns, \"written\") during the run");
+    expectStatus(res, 200, 'node `read` wrote the item (store_ns, "written") during the run');
     expectEqual(expectJsonObject(res).value, { value: s.first.value, by: "runtime" }, "the value of the item node `read` wrote", res);
   },
 );
@@ -350,7 +358,7 @@ check(
   async (c) => {
     const s = await runtime(c);
     skipWithoutStore(c, s);
-    expectEqual(s.first.values.stored, s.given, "the value node `read` found at (store_ns, \"given\")", s.first.res);
+    expectEqual(s.first.values.stored, s.given, 'the value node `read` found at (store_ns, "given")', s.first.res);
   },
 );
 
@@ -392,7 +400,12 @@ check(
     profile: "threads",
     operations: [HISTORY],
     spec: [
-      { source: "sdk-py", section: "ThreadState.metadata", quote: "Metadata for this state", note: "the keys source (input, loop, update) and step are what the official servers record; no document states them: SHOULD" },
+      {
+        source: "sdk-py",
+        section: "ThreadState.metadata",
+        quote: "Metadata for this state",
+        note: "the keys source (input, loop, update) and step are what the official servers record; no document states them: SHOULD",
+      },
     ],
     title: "Checkpoint metadata records source (input, loop, update) and step: each run starts with an input checkpoint, the steps count up by one",
     requires: RUNTIME,
@@ -427,7 +440,11 @@ check(
     operations: [CREATE, HISTORY],
     spec: [
       ...CONTEXT_RUN,
-      { source: "contract", section: "RunCreateStateful.context", note: "a run's context is per-request data (credentials, a user's name); no document says it is kept with the thread's checkpoints, nor that it is not: SHOULD" },
+      {
+        source: "contract",
+        section: "RunCreateStateful.context",
+        note: "a run's context is per-request data (credentials, a user's name); no document says it is kept with the thread's checkpoints, nor that it is not: SHOULD",
+      },
     ],
     title: "A run's context is not persisted in the checkpoints it makes (values, metadata, config)",
     requires: RUNTIME,
@@ -439,7 +456,11 @@ check(
     skipWithoutHistory(c, list);
     // The graph copies tone and persona into its state on purpose; `secret` it never copies.
     const leaks = list.filter((x) => JSON.stringify(x).includes(s.second.secret));
-    ensure(leaks.length === 0, `${leaks.length} of the ${list.length} checkpoints carry the value of the run's context key 'secret' (which the graph never copies): ${JSON.stringify(leaks[0])?.slice(0, 300)}`, res);
+    ensure(
+      leaks.length === 0,
+      `${leaks.length} of the ${list.length} checkpoints carry the value of the run's context key 'secret' (which the graph never copies): ${JSON.stringify(leaks[0])?.slice(0, 300)}`,
+      res,
+    );
   },
 );
 
@@ -479,7 +500,8 @@ check(
   async (c) => {
     const { res, body } = await schemas(c);
     const have = props(body.context_schema);
-    for (const k of ["tone", "persona", "secret"]) ensure(have.includes(k), `context_schema has no property '${k}' of the graph's context schema (has: ${have.join(", ") || "none"}): ${JSON.stringify(body.context_schema)?.slice(0, 200)}`, res);
+    for (const k of ["tone", "persona", "secret"])
+      ensure(have.includes(k), `context_schema has no property '${k}' of the graph's context schema (has: ${have.join(", ") || "none"}): ${JSON.stringify(body.context_schema)?.slice(0, 200)}`, res);
   },
 );
 

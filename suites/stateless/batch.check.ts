@@ -57,7 +57,12 @@ check(
     operations: [BATCH, "GET /threads/{thread_id}/runs/{run_id}", "GET /threads/{thread_id}"],
     spec: [
       { source: "openapi", section: "POST /runs/batch (Create Run Batch)", quote: "Create a batch of runs and return immediately." },
-      { source: "api-ref", section: "RunCreateStateless.on_completion", quote: "Whether to delete or keep the thread created for a stateless run.", note: "each run of the batch is a stateless run on a thread of its own; 'keep' keeps it" },
+      {
+        source: "api-ref",
+        section: "RunCreateStateless.on_completion",
+        quote: "Whether to delete or keep the thread created for a stateless run.",
+        note: "each run of the batch is a stateless run on a thread of its own; 'keep' keeps it",
+      },
     ],
     title: "Each run of POST /runs/batch runs its own item on a thread of its own and ends with success",
     requires: ["graph:echo"],
@@ -86,7 +91,15 @@ check(
     level: "MUST",
     profile: "stateless",
     operations: [BATCH],
-    spec: [{ source: "api-ref", section: "RunBatchCreate", quote: "Payload for creating a batch of runs.", note: "an array of RunCreateStateless with at least one item (1…); minItems 1 in both public documents" }, { source: "openapi", section: "POST /runs/batch, responses", quote: "Validation Error", note: "422" }],
+    spec: [
+      {
+        source: "api-ref",
+        section: "RunBatchCreate",
+        quote: "Payload for creating a batch of runs.",
+        note: "an array of RunCreateStateless with at least one item (1…); minItems 1 in both public documents",
+      },
+      { source: "openapi", section: "POST /runs/batch, responses", quote: "Validation Error", note: "422" },
+    ],
     title: "POST /runs/batch with an empty list answers 422",
   },
   async (c) => {
@@ -101,7 +114,10 @@ check(
     level: "MUST",
     profile: "stateless",
     operations: [BATCH],
-    spec: [{ source: "api-ref", section: "RunBatchCreate", quote: "Payload for creating a batch of runs.", note: "an array of RunCreateStateless" }, { source: "openapi", section: "POST /runs/batch, responses", quote: "Validation Error", note: "422" }],
+    spec: [
+      { source: "api-ref", section: "RunBatchCreate", quote: "Payload for creating a batch of runs.", note: "an array of RunCreateStateless" },
+      { source: "openapi", section: "POST /runs/batch, responses", quote: "Validation Error", note: "422" },
+    ],
     title: "POST /runs/batch with an object instead of a list answers 422",
   },
   async (c) => {
@@ -118,7 +134,12 @@ check(
     operations: [BATCH],
     spec: [
       { source: "api-ref", section: "RunCreateStateless.assistant_id", note: "required" },
-      { source: "openapi", section: "POST /runs/batch, responses", quote: "Validation Error", note: "422. A refused request creates nothing; the only trace a stateless run leaves is its thread, found here by the run's metadata where the server copies it (the documents do not say it must)" },
+      {
+        source: "openapi",
+        section: "POST /runs/batch, responses",
+        quote: "Validation Error",
+        note: "422. A refused request creates nothing; the only trace a stateless run leaves is its thread, found here by the run's metadata where the server copies it (the documents do not say it must)",
+      },
     ],
     title: "POST /runs/batch with one valid item and one without assistant_id answers 422 and runs neither",
     requires: ["graph:echo"],

@@ -13,7 +13,7 @@ const ON_COMPLETION: Citation = {
   source: "api-ref",
   section: "RunCreateStateless.on_completion",
   quote: "Whether to delete or keep the thread created for a stateless run. Must be one of 'delete' or 'keep'.",
-  note: "default \"delete\"",
+  note: 'default "delete"',
 };
 
 /** Creates a stateless run; the thread it reports is registered for deletion whatever happens. */
@@ -40,7 +40,12 @@ check(
     spec: [
       { source: "openapi", section: "POST /runs (Create Background Run)", quote: "Create a run and return the run ID immediately.", note: "its 200 has the empty schema, as in openapi-prev" },
       { source: "sdk-py", section: "RunsClient.create", quote: "Create a background run.", note: "returns Run; with thread_id None, the Run of a stateless run" },
-      { source: "contract", section: "POST /runs, 200 x-decision", quote: "the Python SDK's runs.create (with no thread) returns a Run", note: "that the answer is a Run (with the thread made for it and the metadata given) rests on the SDK's type only, hence SHOULD" },
+      {
+        source: "contract",
+        section: "POST /runs, 200 x-decision",
+        quote: "the Python SDK's runs.create (with no thread) returns a Run",
+        note: "that the answer is a Run (with the thread made for it and the metadata given) rests on the SDK's type only, hence SHOULD",
+      },
     ],
     title: "POST /runs answers 200 with a Run of the given assistant, naming the thread made for it and carrying the metadata given",
     requires: ["graph:echo"],
@@ -126,7 +131,10 @@ async function deletedWhenDone(c: CheckContext, onCompletion: "delete" | undefin
   const run = expectJsonObject(res);
   ensure(typeof run.thread_id === "string", "the stateless run names no thread_id", res);
   // The run of echo ends within a second; its thread goes with it (bounded wait).
-  const { seen } = await pollGone(c, `/threads/${run.thread_id}`, { timeoutMs: 20_000, what: `a stateless run with ${onCompletion ? "on_completion=delete" : "no on_completion (default delete)"} deletes its thread when it ends` });
+  const { seen } = await pollGone(c, `/threads/${run.thread_id}`, {
+    timeoutMs: 20_000,
+    what: `a stateless run with ${onCompletion ? "on_completion=delete" : "no on_completion (default delete)"} deletes its thread when it ends`,
+  });
   c.note(`GET /threads/{thread_id} answered: ${seen.map((s) => `${s.status}@${s.atMs}ms`).join(" → ")}`);
 }
 
@@ -149,7 +157,7 @@ check(
     level: "MUST",
     profile: "stateless",
     operations: [CREATE, "GET /threads/{thread_id}"],
-    spec: [{ ...ON_COMPLETION, note: "default \"delete\"; both public documents agree on the default" }],
+    spec: [{ ...ON_COMPLETION, note: 'default "delete"; both public documents agree on the default' }],
     title: "A stateless run without on_completion deletes its thread when it ends (the default is delete)",
     requires: ["graph:echo"],
   },

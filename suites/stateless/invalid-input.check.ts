@@ -22,11 +22,39 @@ const echo = (marker: Record<string, unknown>) => ({ assistant_id: GRAPH.echo, i
 
 const cases: Case[] = [
   ["SRN-100", CREATE, "without assistant_id", (m) => ({ input: { value: 1 }, metadata: m, on_completion: "keep" }), "assistant_id is required", rule("assistant_id", "required")],
-  ["SRN-101", CREATE, "with an on_completion outside delete and keep", (m) => ({ ...echo(m), on_completion: "archive" }), "on_completion is delete or keep", rule("on_completion", "an enum", "Must be one of 'delete' or 'keep'.")],
-  ["SRN-102", CREATE, "with an unknown stream_mode", (m) => ({ ...echo(m), stream_mode: "everything" }), "stream_mode is a StreamMode or a list of them", rule("stream_mode", "an enum, or an array of it", "The stream mode(s) to use.")],
-  ["SRN-103", CREATE, "with metadata that is not an object", (m) => ({ ...echo(m), metadata: "label", config: { configurable: m } }), "metadata is an object", rule("metadata", "an object", "Metadata to assign to the run.")],
+  [
+    "SRN-101",
+    CREATE,
+    "with an on_completion outside delete and keep",
+    (m) => ({ ...echo(m), on_completion: "archive" }),
+    "on_completion is delete or keep",
+    rule("on_completion", "an enum", "Must be one of 'delete' or 'keep'."),
+  ],
+  [
+    "SRN-102",
+    CREATE,
+    "with an unknown stream_mode",
+    (m) => ({ ...echo(m), stream_mode: "everything" }),
+    "stream_mode is a StreamMode or a list of them",
+    rule("stream_mode", "an enum, or an array of it", "The stream mode(s) to use."),
+  ],
+  [
+    "SRN-103",
+    CREATE,
+    "with metadata that is not an object",
+    (m) => ({ ...echo(m), metadata: "label", config: { configurable: m } }),
+    "metadata is an object",
+    rule("metadata", "an object", "Metadata to assign to the run."),
+  ],
   ["SRN-104", WAIT, "without assistant_id", (m) => ({ input: { value: 1 }, metadata: m, on_completion: "keep" }), "assistant_id is required", rule("assistant_id", "required")],
-  ["SRN-105", WAIT, "with an on_completion outside delete and keep", (m) => ({ ...echo(m), on_completion: "archive" }), "on_completion is delete or keep", rule("on_completion", "an enum", "Must be one of 'delete' or 'keep'.")],
+  [
+    "SRN-105",
+    WAIT,
+    "with an on_completion outside delete and keep",
+    (m) => ({ ...echo(m), on_completion: "archive" }),
+    "on_completion is delete or keep",
+    rule("on_completion", "an enum", "Must be one of 'delete' or 'keep'."),
+  ],
 ];
 
 for (const [id, op, what, body, why, where] of cases) {
@@ -52,7 +80,10 @@ for (const [id, op, what, body, why, where] of cases) {
   );
 }
 
-for (const [id, op] of [["SRN-110", CREATE], ["SRN-111", WAIT]] as const) {
+for (const [id, op] of [
+  ["SRN-110", CREATE],
+  ["SRN-111", WAIT],
+] as const) {
   check(
     {
       id,
@@ -69,7 +100,10 @@ for (const [id, op] of [["SRN-110", CREATE], ["SRN-111", WAIT]] as const) {
   );
 }
 
-for (const [id, op] of [["SRN-112", CREATE], ["SRN-113", WAIT]] as const) {
+for (const [id, op] of [
+  ["SRN-112", CREATE],
+  ["SRN-113", WAIT],
+] as const) {
   check(
     {
       id,

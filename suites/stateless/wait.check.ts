@@ -9,7 +9,12 @@ import { assistantFor, expectLocationPresent, expectReadableError, GRAPH, locati
 
 const WAIT = "POST /runs/wait";
 const WAIT_SPEC: Citation[] = [
-  { source: "openapi", section: "POST /runs/wait (Create Run, Wait for Output)", quote: "Create a run, wait for the final output and then return it.", note: "the same in openapi-prev; api-ref-2024 has the operation too" },
+  {
+    source: "openapi",
+    section: "POST /runs/wait (Create Run, Wait for Output)",
+    quote: "Create a run, wait for the final output and then return it.",
+    note: "the same in openapi-prev; api-ref-2024 has the operation too",
+  },
   { source: "sdk-py", section: "RunsClient.wait, returns", quote: "The output of the run.", note: "with thread_id None; the contract's RunOutput, application/json" },
 ];
 
@@ -66,7 +71,11 @@ check(
     operations: [WAIT],
     spec: [
       { source: "openapi", section: "POST /runs/wait, 200 headers Content-Location", quote: "The URL of the run that was created.", note: "the same in openapi-prev" },
-      { source: "contract", section: "RunLocation", note: "a path ending in /runs/{run_id} (a uuid), with or without /threads/{thread_id}; the run's id is known only from this header, so its form is what can be judged" },
+      {
+        source: "contract",
+        section: "RunLocation",
+        note: "a path ending in /runs/{run_id} (a uuid), with or without /threads/{thread_id}; the run's id is known only from this header, so its form is what can be judged",
+      },
     ],
     title: "The Content-Location of POST /runs/wait, when present, is a URL ending in /runs/{run_id}",
     requires: ["graph:echo"],
@@ -87,7 +96,10 @@ check(
     level: "MUST",
     profile: "stateless",
     operations: [WAIT],
-    spec: [...WAIT_SPEC, { source: "api-ref", section: "RunCreateStateless.assistant_id", quote: "The assistant ID or graph name to run. If using graph name, will default to first assistant created from that graph." }],
+    spec: [
+      ...WAIT_SPEC,
+      { source: "api-ref", section: "RunCreateStateless.assistant_id", quote: "The assistant ID or graph name to run. If using graph name, will default to first assistant created from that graph." },
+    ],
     title: "POST /runs/wait with a graph id as assistant_id runs that graph and answers its final values",
     requires: ["graph:echo"],
   },
@@ -107,7 +119,12 @@ check(
     operations: [WAIT],
     spec: [
       { source: "contract", section: "RunOutput", quote: "A run that ended in an error gives an object whose `__error__` holds the error.", note: "with error and message" },
-      { source: "sdk-js", section: "Client.runs.wait", quote: "Create a run and wait for it to complete.", note: "its code reads __error__.error and __error__.message and throws; no document says so in words, hence SHOULD" },
+      {
+        source: "sdk-js",
+        section: "Client.runs.wait",
+        quote: "Create a run and wait for it to complete.",
+        note: "its code reads __error__.error and __error__.message and throws; no document says so in words, hence SHOULD",
+      },
     ],
     title: "POST /runs/wait of a graph that raises answers 200 with __error__ holding the error's message",
     requires: ["graph:error"],

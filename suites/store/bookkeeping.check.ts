@@ -87,9 +87,14 @@ check(
     operations: [SEARCH],
     spec: [
       { source: "api-ref", section: "StoreSearchRequest.namespace_prefix", quote: "List of strings representing the namespace prefix." },
-      { source: "api-ref", section: "Item.namespace", quote: "A namespace is analogous to a document's directory.", note: "a prefix of labels, as a directory is a prefix of paths: label \"a\" is not a prefix of label \"ab\"" },
+      {
+        source: "api-ref",
+        section: "Item.namespace",
+        quote: "A namespace is analogous to a document's directory.",
+        note: 'a prefix of labels, as a directory is a prefix of paths: label "a" is not a prefix of label "ab"',
+      },
     ],
-    title: "POST /store/items/search matches namespace_prefix label by label: [..., \"a\"] finds the items under \"a\" and \"a\"/\"x\", none under its sibling \"ab\"",
+    title: 'POST /store/items/search matches namespace_prefix label by label: [..., "a"] finds the items under "a" and "a"/"x", none under its sibling "ab"',
     timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
@@ -97,7 +102,7 @@ check(
     const prefix = [...t.root, "a"];
     const { res, items } = await search(c, { namespace_prefix: prefix, limit: 100 });
     const expected = t.items.filter((it) => prefix.every((l, i) => it.namespace[i] === l));
-    expectSameMembers(items.map(where), expected.map(where), "items under the prefix ending in label \"a\"", res);
+    expectSameMembers(items.map(where), expected.map(where), 'items under the prefix ending in label "a"', res);
   },
 );
 
@@ -111,13 +116,13 @@ check(
       { source: "api-ref", section: "StoreListNamespacesRequest.prefix", quote: "Optional list of strings representing the prefix to filter namespaces." },
       { source: "api-ref", section: "Item.namespace", quote: "A namespace is analogous to a document's directory." },
     ],
-    title: "POST /store/namespaces matches prefix label by label: [..., \"a\"] lists \"a\" and \"a\"/\"x\", not its sibling \"ab\"",
+    title: 'POST /store/namespaces matches prefix label by label: [..., "a"] lists "a" and "a"/"x", not its sibling "ab"',
     timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
     const t = await made(c, siblings(c));
     const { res, found } = await namespaces(c, { prefix: [...t.root, "a"], limit: 100 });
-    expectSameMembers(found.map(show), [show([...t.root, "a"]), show([...t.root, "a", "x"])], "namespaces under the prefix ending in label \"a\"", res);
+    expectSameMembers(found.map(show), [show([...t.root, "a"]), show([...t.root, "a", "x"])], 'namespaces under the prefix ending in label "a"', res);
   },
 );
 
@@ -131,13 +136,13 @@ check(
       { source: "api-ref", section: "StoreListNamespacesRequest.suffix", quote: "Optional list of strings representing the suffix to filter namespaces." },
       { source: "api-ref", section: "Item.namespace", quote: "A namespace is analogous to a document's directory." },
     ],
-    title: "POST /store/namespaces matches suffix label by label: [\"b\"] lists the namespace ending in label \"b\", not the one ending in \"ab\"",
+    title: 'POST /store/namespaces matches suffix label by label: ["b"] lists the namespace ending in label "b", not the one ending in "ab"',
     timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
     const t = await made(c, siblings(c));
     const { res, found } = await namespaces(c, { prefix: t.root, suffix: ["b"], limit: 100 });
-    expectSameMembers(found.map(show), [show([...t.root, "b"])], "namespaces under the root ending in label \"b\"", res);
+    expectSameMembers(found.map(show), [show([...t.root, "b"])], 'namespaces under the root ending in label "b"', res);
   },
 );
 
@@ -151,7 +156,7 @@ check(
       { source: "api-ref", section: "StoreSearchRequest.filter", quote: "Optional dictionary of key-value pairs to filter results." },
       { source: "contract", section: "POST /store/items/search", quote: "`filter` keeps the items whose value matches each key/value pair." },
     ],
-    title: "POST /store/items/search with a filter whose values are booleans matches them as such: true is not \"true\", nor false",
+    title: 'POST /store/items/search with a filter whose values are booleans matches them as such: true is not "true", nor false',
     timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
@@ -272,15 +277,19 @@ check(
 );
 
 /** A hundred and two namespaces (one item each) under one root: two more than the default page. */
-const manyNamespaces = scenario("102 namespaces under one root", async (c) => {
-  const root = c.namespace("many", uuid());
-  const all = Array.from({ length: 102 }, (_, i) => [...root, `n${String(i).padStart(3, "0")}`]);
-  let failed: string | undefined;
-  await inBatches(all, 17, async (ns) => {
-    if (!failed) failed = await put(c, ns, "k", { here: ns.at(-1) });
-  });
-  return { root, all: all.map(show), unavailable: failed };
-}, 120_000);
+const manyNamespaces = scenario(
+  "102 namespaces under one root",
+  async (c) => {
+    const root = c.namespace("many", uuid());
+    const all = Array.from({ length: 102 }, (_, i) => [...root, `n${String(i).padStart(3, "0")}`]);
+    let failed: string | undefined;
+    await inBatches(all, 17, async (ns) => {
+      if (!failed) failed = await put(c, ns, "k", { here: ns.at(-1) });
+    });
+    return { root, all: all.map(show), unavailable: failed };
+  },
+  120_000,
+);
 
 const NS_LIMIT: Citation = { source: "api-ref", section: "StoreListNamespacesRequest.limit", quote: "Maximum number of namespaces to return (default is 100)." };
 
@@ -336,4 +345,3 @@ check(
     expectSameMembers([...first.found.map(show), ...rest.found.map(show)], t.all, "namespaces of the first page and of the page at offset 100 together", rest.res);
   },
 );
-

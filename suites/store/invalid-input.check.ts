@@ -38,14 +38,63 @@ const validationError = (op: string): Citation => ({ source: "openapi", section:
 const NAMESPACE = "A list of strings representing the namespace path.";
 
 const putCases: Array<[string, "MUST" | "SHOULD", string, (root: string[]) => unknown, string, Citation[]]> = [
-  ["STO-100", "SHOULD", "with an empty namespace", (r) => ({ namespace: [], key: `k-${r.at(-1)}`, value: { v: 1 } }), `namespace has at least one label (${DECIDED}, StorePutRequest.namespace)`, [rule("StorePutRequest", "namespace", "no bound on its length", NAMESPACE), decided("StorePutRequest.namespace")]],
-  ["STO-101", "SHOULD", "with a namespace label that contains a period", (r) => ({ namespace: [...r, "a.b"], key: "k", value: { v: 1 } }), `namespace labels contain no period (${DECIDED}, StoreNamespaceLabel)`, [rule("StorePutRequest", "namespace", "no grammar for its labels", NAMESPACE), decided("StoreNamespaceLabel")]],
-  ["STO-102", "SHOULD", "with an empty namespace label", (r) => ({ namespace: [...r, ""], key: "k", value: { v: 1 } }), `namespace labels are not empty (${DECIDED}, StoreNamespaceLabel)`, [rule("StorePutRequest", "namespace", "no grammar for its labels", NAMESPACE), decided("StoreNamespaceLabel")]],
-  ["STO-103", "MUST", "with a namespace that is a string, not a list", (r) => ({ namespace: r.join("."), key: "k", value: { v: 1 } }), "namespace is an array of strings", [rule("StorePutRequest", "namespace", "an array of strings, required", NAMESPACE)]],
-  ["STO-104", "MUST", "without a key", (r) => ({ namespace: r, value: { v: 1 } }), "key is required", [rule("StorePutRequest", "key", "required", "The unique identifier for the item within the namespace.")]],
-  ["STO-105", "MUST", "with a key that is not a string", (r) => ({ namespace: r, key: 42, value: { v: 1 } }), "key is a string", [rule("StorePutRequest", "key", "a string", "The unique identifier for the item within the namespace.")]],
+  [
+    "STO-100",
+    "SHOULD",
+    "with an empty namespace",
+    (r) => ({ namespace: [], key: `k-${r.at(-1)}`, value: { v: 1 } }),
+    `namespace has at least one label (${DECIDED}, StorePutRequest.namespace)`,
+    [rule("StorePutRequest", "namespace", "no bound on its length", NAMESPACE), decided("StorePutRequest.namespace")],
+  ],
+  [
+    "STO-101",
+    "SHOULD",
+    "with a namespace label that contains a period",
+    (r) => ({ namespace: [...r, "a.b"], key: "k", value: { v: 1 } }),
+    `namespace labels contain no period (${DECIDED}, StoreNamespaceLabel)`,
+    [rule("StorePutRequest", "namespace", "no grammar for its labels", NAMESPACE), decided("StoreNamespaceLabel")],
+  ],
+  [
+    "STO-102",
+    "SHOULD",
+    "with an empty namespace label",
+    (r) => ({ namespace: [...r, ""], key: "k", value: { v: 1 } }),
+    `namespace labels are not empty (${DECIDED}, StoreNamespaceLabel)`,
+    [rule("StorePutRequest", "namespace", "no grammar for its labels", NAMESPACE), decided("StoreNamespaceLabel")],
+  ],
+  [
+    "STO-103",
+    "MUST",
+    "with a namespace that is a string, not a list",
+    (r) => ({ namespace: r.join("."), key: "k", value: { v: 1 } }),
+    "namespace is an array of strings",
+    [rule("StorePutRequest", "namespace", "an array of strings, required", NAMESPACE)],
+  ],
+  [
+    "STO-104",
+    "MUST",
+    "without a key",
+    (r) => ({ namespace: r, value: { v: 1 } }),
+    "key is required",
+    [rule("StorePutRequest", "key", "required", "The unique identifier for the item within the namespace.")],
+  ],
+  [
+    "STO-105",
+    "MUST",
+    "with a key that is not a string",
+    (r) => ({ namespace: r, key: 42, value: { v: 1 } }),
+    "key is a string",
+    [rule("StorePutRequest", "key", "a string", "The unique identifier for the item within the namespace.")],
+  ],
   ["STO-106", "MUST", "without a value", (r) => ({ namespace: r, key: "k" }), "value is required", [rule("StorePutRequest", "value", "required", "A dictionary containing the item's data.")]],
-  ["STO-107", "MUST", "with a value that is not an object", (r) => ({ namespace: r, key: "k", value: ["not", "an", "object"] }), "value is an object", [rule("StorePutRequest", "value", "an object", "A dictionary containing the item's data.")]],
+  [
+    "STO-107",
+    "MUST",
+    "with a value that is not an object",
+    (r) => ({ namespace: r, key: "k", value: ["not", "an", "object"] }),
+    "value is an object",
+    [rule("StorePutRequest", "value", "an object", "A dictionary containing the item's data.")],
+  ],
 ];
 
 for (const [id, level, what, body, why, where] of putCases) {
@@ -177,11 +226,46 @@ const BOUND = "the documents give no bounds; the contract's decision requires th
 const bound = (schema: string): Citation => ({ source: "contract", section: schema, note: `${BOUND}, hence SHOULD` });
 
 const searchCases: Array<[string, "MUST" | "SHOULD", string, (root: string[]) => Record<string, unknown>, string, Citation[]]> = [
-  ["STO-113", "SHOULD", "limit=0", (r) => ({ namespace_prefix: r, limit: 0 }), `limit minimum 1 (${BOUND})`, [rule("StoreSearchRequest", "limit", "an integer, no bounds", "Maximum number of items to return (default is 10)."), bound("StoreSearchRequest.limit")]],
-  ["STO-114", "SHOULD", "offset=-1", (r) => ({ namespace_prefix: r, offset: -1 }), `offset minimum 0 (${BOUND})`, [rule("StoreSearchRequest", "offset", "an integer, no bounds", "Number of items to skip before returning results (default is 0)."), bound("StoreSearchRequest.offset")]],
-  ["STO-115", "MUST", "limit=\"ten\"", (r) => ({ namespace_prefix: r, limit: "ten" }), "limit is an integer", [rule("StoreSearchRequest", "limit", "an integer", "Maximum number of items to return (default is 10).")]],
-  ["STO-116", "SHOULD", "a namespace_prefix label that contains a period", (r) => ({ namespace_prefix: [...r, "a.b"] }), `namespace labels contain no period (${DECIDED}, StoreNamespaceLabel)`, [rule("StoreSearchRequest", "namespace_prefix", "no grammar for its labels", "List of strings representing the namespace prefix."), decided("StoreNamespaceLabel")]],
-  ["STO-117", "MUST", "a filter that is not an object", (r) => ({ namespace_prefix: r, filter: "kind=fruit" }), "filter is an object or null", [rule("StoreSearchRequest", "filter", "an object or null", "Optional dictionary of key-value pairs to filter results.")]],
+  [
+    "STO-113",
+    "SHOULD",
+    "limit=0",
+    (r) => ({ namespace_prefix: r, limit: 0 }),
+    `limit minimum 1 (${BOUND})`,
+    [rule("StoreSearchRequest", "limit", "an integer, no bounds", "Maximum number of items to return (default is 10)."), bound("StoreSearchRequest.limit")],
+  ],
+  [
+    "STO-114",
+    "SHOULD",
+    "offset=-1",
+    (r) => ({ namespace_prefix: r, offset: -1 }),
+    `offset minimum 0 (${BOUND})`,
+    [rule("StoreSearchRequest", "offset", "an integer, no bounds", "Number of items to skip before returning results (default is 0)."), bound("StoreSearchRequest.offset")],
+  ],
+  [
+    "STO-115",
+    "MUST",
+    'limit="ten"',
+    (r) => ({ namespace_prefix: r, limit: "ten" }),
+    "limit is an integer",
+    [rule("StoreSearchRequest", "limit", "an integer", "Maximum number of items to return (default is 10).")],
+  ],
+  [
+    "STO-116",
+    "SHOULD",
+    "a namespace_prefix label that contains a period",
+    (r) => ({ namespace_prefix: [...r, "a.b"] }),
+    `namespace labels contain no period (${DECIDED}, StoreNamespaceLabel)`,
+    [rule("StoreSearchRequest", "namespace_prefix", "no grammar for its labels", "List of strings representing the namespace prefix."), decided("StoreNamespaceLabel")],
+  ],
+  [
+    "STO-117",
+    "MUST",
+    "a filter that is not an object",
+    (r) => ({ namespace_prefix: r, filter: "kind=fruit" }),
+    "filter is an object or null",
+    [rule("StoreSearchRequest", "filter", "an object or null", "Optional dictionary of key-value pairs to filter results.")],
+  ],
 ];
 
 for (const [id, level, what, body, why, where] of searchCases) {
@@ -202,9 +286,30 @@ for (const [id, level, what, body, why, where] of searchCases) {
 }
 
 const namespaceCases: Array<[string, "MUST" | "SHOULD", string, Record<string, unknown>, string, Citation[]]> = [
-  ["STO-118", "SHOULD", "max_depth=0", { max_depth: 0 }, `max_depth minimum 1 (${BOUND})`, [rule("StoreListNamespacesRequest", "max_depth", "an integer, no bounds", "Optional integer specifying the maximum depth of namespaces to return."), bound("StoreListNamespacesRequest.max_depth")]],
-  ["STO-119", "SHOULD", "limit=0", { limit: 0 }, `limit minimum 1 (${BOUND})`, [rule("StoreListNamespacesRequest", "limit", "an integer, no bounds", "Maximum number of namespaces to return (default is 100)."), bound("StoreListNamespacesRequest.limit")]],
-  ["STO-120", "MUST", "a prefix that is not a list", { prefix: "conformance" }, "prefix is an array of strings", [rule("StoreListNamespacesRequest", "prefix", "an array of strings", "Optional list of strings representing the prefix to filter namespaces.")]],
+  [
+    "STO-118",
+    "SHOULD",
+    "max_depth=0",
+    { max_depth: 0 },
+    `max_depth minimum 1 (${BOUND})`,
+    [rule("StoreListNamespacesRequest", "max_depth", "an integer, no bounds", "Optional integer specifying the maximum depth of namespaces to return."), bound("StoreListNamespacesRequest.max_depth")],
+  ],
+  [
+    "STO-119",
+    "SHOULD",
+    "limit=0",
+    { limit: 0 },
+    `limit minimum 1 (${BOUND})`,
+    [rule("StoreListNamespacesRequest", "limit", "an integer, no bounds", "Maximum number of namespaces to return (default is 100)."), bound("StoreListNamespacesRequest.limit")],
+  ],
+  [
+    "STO-120",
+    "MUST",
+    "a prefix that is not a list",
+    { prefix: "conformance" },
+    "prefix is an array of strings",
+    [rule("StoreListNamespacesRequest", "prefix", "an array of strings", "Optional list of strings representing the prefix to filter namespaces.")],
+  ],
 ];
 
 for (const [id, level, what, body, why, where] of namespaceCases) {

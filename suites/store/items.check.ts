@@ -93,7 +93,12 @@ check(
     operations: [GET],
     spec: [
       { source: "openapi", section: "GET /store/items, responses", note: "200 (an Item), 400 and 422, no 404; the same in openapi-prev" },
-      { source: "contract", section: "GET /store/items, 404 x-decision", quote: "A missing item should answer 404, the answer of every other read of a resource that does not exist", note: "the contract's choice, hence SHOULD, as for every 404 the documents do not declare (THR-110, AST-082); both official servers answer 200 null, which the contract accepts on the wire" },
+      {
+        source: "contract",
+        section: "GET /store/items, 404 x-decision",
+        quote: "A missing item should answer 404, the answer of every other read of a resource that does not exist",
+        note: "the contract's choice, hence SHOULD, as for every 404 the documents do not declare (THR-110, AST-082); both official servers answer 200 null, which the contract accepts on the wire",
+      },
     ],
     title: "GET /store/items answers 404 for a key that is not stored",
   },

@@ -130,7 +130,14 @@ check(
     level: "MAY",
     profile: "store",
     operations: [...LIST, "DELETE /store/items"],
-    spec: [{ source: "api-ref", section: "Item.namespace", quote: "A namespace is analogous to a document's directory.", note: "the documents do not say whether an emptied namespace is still listed (a directory may outlive its files), hence MAY" }],
+    spec: [
+      {
+        source: "api-ref",
+        section: "Item.namespace",
+        quote: "A namespace is analogous to a document's directory.",
+        note: "the documents do not say whether an emptied namespace is still listed (a directory may outlive its files), hence MAY",
+      },
+    ],
     title: "A namespace whose only item was deleted is no longer listed",
   },
   async (c) => {

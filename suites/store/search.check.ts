@@ -142,7 +142,12 @@ check(
     profile: "store",
     operations: SEARCH,
     spec: [
-      { source: "openapi", section: "StoreSearchRequest.query", quote: "If not provided, items are returned ordered by last updated time (listing mode).", note: "the direction is not given: either is taken" },
+      {
+        source: "openapi",
+        section: "StoreSearchRequest.query",
+        quote: "If not provided, items are returned ordered by last updated time (listing mode).",
+        note: "the direction is not given: either is taken",
+      },
       { source: "api-ref", section: "StoreSearchRequest", note: "silent on the order, hence SHOULD" },
     ],
     title: "POST /store/items/search without a query lists the items in the order of their last update",

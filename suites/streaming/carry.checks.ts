@@ -98,7 +98,10 @@ async function runsIn(c: CheckContext, modes: string[]): Promise<PausedAndResume
     got = await pauseAndResume(c, modes);
   }
   if (!got.accepted) {
-    fail(`POST /threads/{thread_id}/runs/stream with stream_mode [${modes.join(", ")}] answered ${got.refused?.status}${got.refused?.sse ? "" : `, not an event stream: ${got.refused?.text.slice(0, 200)}`}`, got.refused);
+    fail(
+      `POST /threads/{thread_id}/runs/stream with stream_mode [${modes.join(", ")}] answered ${got.refused?.status}${got.refused?.sse ? "" : `, not an event stream: ${got.refused?.text.slice(0, 200)}`}`,
+      got.refused,
+    );
   }
   return got as PausedAndResumed & { first: RunRead; resumed: RunRead };
 }
@@ -107,7 +110,8 @@ async function runsIn(c: CheckContext, modes: string[]): Promise<PausedAndResume
 function byRun(c: CheckContext, got: PausedAndResumed): { first: any[]; resumed: any[]; paused: any } {
   if (got.history.length === 0) c.skip(`the thread's history is empty after two runs (${got.historyRes?.status}): nothing to hold the streamed events against (the history checks judge it)`);
   const p = got.history.findIndex((h) => h?.checkpoint?.checkpoint_id === got.pausedId);
-  if (p < 0) c.skip(`the thread's history does not list the checkpoint its state named at the interrupt (${got.pausedId ?? "none"}): the runs' checkpoints cannot be told apart (the history checks judge it)`);
+  if (p < 0)
+    c.skip(`the thread's history does not list the checkpoint its state named at the interrupt (${got.pausedId ?? "none"}): the runs' checkpoints cannot be told apart (the history checks judge it)`);
   return { first: got.history.slice(0, p + 1), resumed: got.history.slice(p + 1), paused: got.history[p] };
 }
 
@@ -132,9 +136,13 @@ function checkpointDiff(d: any, h: any): string | undefined {
 
 /** The events of a run held against the history entries it made; the entry it started from may lead. */
 function expectOnePerEntry(res: OpenedStream, got: Ev[], entries: any[], startedFrom: any, diff: (d: any, h: any) => string | undefined, what: string): void {
-  const list = startedFrom !== undefined && got.length > 0 && diff(got[0]!.data, startedFrom) === undefined && (entries.length === 0 || diff(got[0]!.data, entries[0]) !== undefined) ? got.slice(1) : got;
+  const list =
+    startedFrom !== undefined && got.length > 0 && diff(got[0]!.data, startedFrom) === undefined && (entries.length === 0 || diff(got[0]!.data, entries[0]) !== undefined) ? got.slice(1) : got;
   if (list.length !== entries.length) {
-    fail(`${what}: ${list.length} event(s) for the ${entries.length} checkpoint(s) the run made (steps ${entries.map(stepOf).join(", ")}); events at steps ${list.map((e) => show(e.data?.metadata?.step ?? e.data?.step)).join(", ")}`, res);
+    fail(
+      `${what}: ${list.length} event(s) for the ${entries.length} checkpoint(s) the run made (steps ${entries.map(stepOf).join(", ")}); events at steps ${list.map((e) => show(e.data?.metadata?.step ?? e.data?.step)).join(", ")}`,
+      res,
+    );
   }
   list.forEach((e, i) => {
     const why = diff(e.data, entries[i]);
@@ -198,7 +206,11 @@ check(
       }
     }
     const missing = got.history.filter((h) => !seen.has(h?.checkpoint?.checkpoint_id));
-    ensure(missing.length === 0, `${missing.length} checkpoint(s) of the history have no debug checkpoint event (first: step ${show(stepOf(missing[0]))}, ${missing[0]?.checkpoint?.checkpoint_id})`, got.resumed.res);
+    ensure(
+      missing.length === 0,
+      `${missing.length} checkpoint(s) of the history have no debug checkpoint event (first: step ${show(stepOf(missing[0]))}, ${missing[0]?.checkpoint?.checkpoint_id})`,
+      got.resumed.res,
+    );
   },
 );
 
@@ -217,13 +229,20 @@ check(
   },
   async (c) => {
     const got = await runsIn(c, ["tasks"]);
-    for (const [what, r] of [["the run that paused", got.first], ["the run that resumed", got.resumed]] as const) {
+    for (const [what, r] of [
+      ["the run that paused", got.first],
+      ["the run that resumed", got.resumed],
+    ] as const) {
       const tasks = r.events.filter((e) => e.event === "tasks");
       ensure(tasks.length > 0, `${what} streamed no tasks event`, r.res);
       const byTask = new Map<string, string[]>();
       for (const e of tasks) byTask.set(String(e.data?.id), [...(byTask.get(String(e.data?.id)) ?? []), isResult(e.data) ? "result" : "start"]);
       for (const [id, kinds] of byTask) {
-        ensure(deepEqual(kinds, ["start", "result"]), `${what}: task ${id} (${tasks.find((e) => String(e.data?.id) === id)?.data?.name}) streamed ${kinds.join(", ")}, not one start then one result`, r.res);
+        ensure(
+          deepEqual(kinds, ["start", "result"]),
+          `${what}: task ${id} (${tasks.find((e) => String(e.data?.id) === id)?.data?.name}) streamed ${kinds.join(", ")}, not one start then one result`,
+          r.res,
+        );
       }
     }
   },
@@ -235,7 +254,11 @@ check(
     level: "SHOULD",
     profile: "streaming",
     operations: [THREAD_STREAM, HISTORY],
-    spec: [MODE_WORDS("tasks", "Stream task start and finish events."), MODE_WORDS("checkpoints", "Stream checkpoints as they are created."), { source: "streams", section: "x-order tasks-between-checkpoints" }],
+    spec: [
+      MODE_WORDS("tasks", "Stream task start and finish events."),
+      MODE_WORDS("checkpoints", "Stream checkpoints as they are created."),
+      { source: "streams", section: "x-order tasks-between-checkpoints" },
+    ],
     title: "With stream modes tasks and checkpoints, a task starts after the checkpoint that lists it and finishes before the next checkpoint",
     requires: ["graph:interrupt"],
     timeoutMs: TIMEOUT,
@@ -265,7 +288,11 @@ check(
         const result = r.events.find((e) => e.event === "tasks" && isResult(e.data) && String(e.data?.id) === id && e.index > start.index);
         if (!result) continue; // STC-003 judges a missing result
         const next = cps.find((x) => x.index > start.index && x.at > owner);
-        ensure(!next || result.index < next.index, `${what}: the result of task ${id} (${start.data?.name}) comes at event #${result.index}, after the next checkpoint (event #${next?.index}, step ${show(stepOf(entries[next?.at ?? 0]))})`, r.res);
+        ensure(
+          !next || result.index < next.index,
+          `${what}: the result of task ${id} (${start.data?.name}) comes at event #${result.index}, after the next checkpoint (event #${next?.index}, step ${show(stepOf(entries[next?.at ?? 0]))})`,
+          r.res,
+        );
       }
     }
   },
@@ -304,9 +331,7 @@ check(
     level: "SHOULD",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: [
-      { source: "streams", section: "metadata x-decision", note: "run_id, and attempt counted from 1 when present (the documents' examples show attempt 1)" },
-    ],
+    spec: [{ source: "streams", section: "metadata x-decision", note: "run_id, and attempt counted from 1 when present (the documents' examples show attempt 1)" }],
     title: "The `metadata` event of a run's first attempt, when it gives `attempt`, says 1",
     requires: ["graph:interrupt"],
     timeoutMs: TIMEOUT,
@@ -374,7 +399,11 @@ check(
     let last = -1;
     for (const { index, m } of partials) {
       const at = sofar.indexOf(typeof m.content === "string" ? m.content : "");
-      ensure(at >= last, `messages/partial event #${index} carries ${show(m.content)}, not the reply so far (the running join of the model's tokens ${show(REPLY_TOKENS)}, never shorter than before)`, res);
+      ensure(
+        at >= last,
+        `messages/partial event #${index} carries ${show(m.content)}, not the reply so far (the running join of the model's tokens ${show(REPLY_TOKENS)}, never shorter than before)`,
+        res,
+      );
       last = at;
     }
     expectEqual(partials.at(-1)!.m.content, REPLY, "the content of the last messages/partial event (the whole reply)", res);
@@ -412,22 +441,29 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: [
-      MODE_WORDS("values", "Stream only the values."),
-      { source: "api-ref", section: "RunCreateStateful.stream_mode", quote: "The stream mode(s) to use." },
-    ],
+    spec: [MODE_WORDS("values", "Stream only the values."), { source: "api-ref", section: "RunCreateStateful.stream_mode", quote: "The stream mode(s) to use." }],
     title: "Mixed with stream_mode messages, stream_mode values still streams the whole state: the last values event holds the conversation with the model's reply",
     requires: ["graph:chat"],
     timeoutMs: TIMEOUT,
   },
   async (c) => {
     const { res, all } = await chatIn(c, ["messages", "values"]);
-    ensure(all.some((e) => baseName(e.event).startsWith("messages")), "the stream carries no event of mode messages", res);
+    ensure(
+      all.some((e) => baseName(e.event).startsWith("messages")),
+      "the stream carries no event of mode messages",
+      res,
+    );
     const last = all.filter((e) => e.event === "values").at(-1);
     ensure(last !== undefined, "the stream carries no values event", res);
     const msgs = Array.isArray(last.data?.messages) ? last.data.messages : [];
     expectEqual(
-      msgs.map((m: any) => [String(m?.type).replace(/Chunk$/, "").toLowerCase().replace(/message$/, ""), m?.content]),
+      msgs.map((m: any) => [
+        String(m?.type)
+          .replace(/Chunk$/, "")
+          .toLowerCase()
+          .replace(/message$/, ""),
+        m?.content,
+      ]),
       [
         ["human", CHAT_INPUT.messages[0]!.content],
         ["ai", REPLY],
@@ -458,8 +494,16 @@ check(
     for (const k of ["on_chain_start", "on_chat_model_start", "on_chat_model_stream", "on_chat_model_end", "on_chain_end"]) {
       ensure(kinds.includes(k), `the events stream carries no '${k}' event; it carries ${[...new Set(kinds)].join(", ") || "none"}`, res);
     }
-    ensure(kinds.indexOf("on_chat_model_start") < kinds.indexOf("on_chat_model_stream") && kinds.lastIndexOf("on_chat_model_stream") < kinds.indexOf("on_chat_model_end"), `the chat model's events are out of order: ${kinds.join(", ")}`, res);
-    ensure(kinds.indexOf("on_chain_start") < kinds.indexOf("on_chat_model_start") && kinds.lastIndexOf("on_chain_end") > kinds.indexOf("on_chat_model_end"), `the chain's start and end do not enclose the chat model's events: ${kinds.join(", ")}`, res);
+    ensure(
+      kinds.indexOf("on_chat_model_start") < kinds.indexOf("on_chat_model_stream") && kinds.lastIndexOf("on_chat_model_stream") < kinds.indexOf("on_chat_model_end"),
+      `the chat model's events are out of order: ${kinds.join(", ")}`,
+      res,
+    );
+    ensure(
+      kinds.indexOf("on_chain_start") < kinds.indexOf("on_chat_model_start") && kinds.lastIndexOf("on_chain_end") > kinds.indexOf("on_chat_model_end"),
+      `the chain's start and end do not enclose the chat model's events: ${kinds.join(", ")}`,
+      res,
+    );
   },
 );
 
@@ -471,7 +515,11 @@ check(
     operations: [THREAD_STREAM],
     spec: [
       { source: "streams", section: "messages", quote: "A chunk of a chat message being generated, with its metadata (mode `messages-tuple`)" },
-      { source: "contract", section: "messages-tuple", note: "the official servers also stream, as a pair, a message a node returns that no model generated (LangGraph's messages stream mode); no document says it in words: SHOULD" },
+      {
+        source: "contract",
+        section: "messages-tuple",
+        note: "the official servers also stream, as a pair, a message a node returns that no model generated (LangGraph's messages stream mode); no document says it in words: SHOULD",
+      },
     ],
     title: "stream_mode messages-tuple also streams a message a node returns that no model generated",
     requires: ["graph:nested"],
@@ -480,7 +528,11 @@ check(
   async (c) => {
     const [assistantId, thread] = await Promise.all([assistantFor(c, "nested"), createThread(c)]);
     // The run pauses in its subgraph after the node `prepare` has returned its message.
-    const res = await c.api.stream({ method: "POST", path: `/threads/${thread.thread_id}/runs/stream`, json: { assistant_id: assistantId, input: { value: "tuple" }, stream_mode: ["messages-tuple"], metadata: c.tag() } });
+    const res = await c.api.stream({
+      method: "POST",
+      path: `/threads/${thread.thread_id}/runs/stream`,
+      json: { assistant_id: assistantId, input: { value: "tuple" }, stream_mode: ["messages-tuple"], metadata: c.tag() },
+    });
     ensure(res.status === 200 && res.sse, `the stream with stream_mode [messages-tuple] answered ${res.status}`, res);
     expectStreamEnded(res as OpenedStream, "the stream of the run of 'nested'");
     const pairs = events(res as OpenedStream).filter((e) => baseName(e.event) === "messages" && Array.isArray(e.data));

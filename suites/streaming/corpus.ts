@@ -15,12 +15,7 @@ import type { HttpRequest, StreamResponse } from "../../harness/http";
 import { loadStreams } from "../../harness/streams";
 import { assistantFor, createThread, pollRun, streamTimeoutMs, type FixtureGraph } from "../_support/runs";
 
-export const STREAM_OPERATIONS = [
-  "POST /threads/{thread_id}/runs/stream",
-  "POST /runs/stream",
-  "GET /threads/{thread_id}/runs/{run_id}/stream",
-  "GET /threads/{thread_id}/stream",
-];
+export const STREAM_OPERATIONS = ["POST /threads/{thread_id}/runs/stream", "POST /runs/stream", "GET /threads/{thread_id}/runs/{run_id}/stream", "GET /threads/{thread_id}/stream"];
 
 export interface CorpusStream {
   /** What the stream is, for messages: the operation and what was asked. */
@@ -63,7 +58,11 @@ const RUN_PLANS: Plan[] = [
     graph: "slow",
     body: { input: { value: "corpus", sleep_ms: 300 }, stream_mode: ["custom", "debug", "tasks", "checkpoints", "events"] },
   },
-  { name: "thread run of 'subgraph' with stream_subgraphs, stream_mode values+updates+debug", graph: "subgraph", body: { input: { value: "corpus" }, stream_mode: ["values", "updates", "debug"], stream_subgraphs: true } },
+  {
+    name: "thread run of 'subgraph' with stream_subgraphs, stream_mode values+updates+debug",
+    graph: "subgraph",
+    body: { input: { value: "corpus" }, stream_mode: ["values", "updates", "debug"], stream_subgraphs: true },
+  },
   { name: "thread run of 'error' (a failing node), stream_mode values+updates+tasks", graph: "error", body: { input: { value: "corpus" }, stream_mode: ["values", "updates", "tasks"] } },
   { name: "thread run of 'interrupt' (an interrupt), stream_mode values+updates", graph: "interrupt", body: { input: { value: "corpus" }, stream_mode: ["values", "updates"] } },
   { name: "stateless run of 'echo', stream_mode values+updates+tasks", graph: "echo", stateless: true, body: { input: { value: "corpus" }, stream_mode: ["values", "updates", "tasks"] } },
@@ -137,7 +136,12 @@ export const framingCorpus = scenario(
       }
       await pollRun(c, resumableThread, runId, undefined, { timeoutMs: streamTimeoutMs(), what: "its end" });
       const replay = await read(c, { method: "GET", path: `/threads/${resumableThread}/runs/${runId}/stream`, headers: { "last-event-id": "-1" } });
-      out.push({ name: "GET /threads/{thread_id}/runs/{run_id}/stream: replay of the resumable run with Last-Event-ID -1", operation: "GET /threads/{thread_id}/runs/{run_id}/stream", kind: "run" as const, res: replay });
+      out.push({
+        name: "GET /threads/{thread_id}/runs/{run_id}/stream: replay of the resumable run with Last-Event-ID -1",
+        operation: "GET /threads/{thread_id}/runs/{run_id}/stream",
+        kind: "run" as const,
+        res: replay,
+      });
       return out;
     })();
 

@@ -16,12 +16,17 @@ const SLEEP_MS = 3000;
 const TIMEOUT = streamCheckTimeout(2) + 10_000;
 const ON_DISCONNECT: Citation[] = [
   { source: "api-ref", section: "RunCreateStateful.on_disconnect", quote: "The disconnect mode to use. Must be one of 'cancel' or 'continue'." },
-  { source: "sdk-py", section: "DisconnectMode", quote: "\"cancel\": Cancel the operation on disconnection. - \"continue\": Continue the operation even if disconnected." },
+  { source: "sdk-py", section: "DisconnectMode", quote: '"cancel": Cancel the operation on disconnection. - "continue": Continue the operation even if disconnected.' },
   { source: "contract", section: "OnDisconnect", quote: "What happens to the run when the client of its stream (or wait) disconnects." },
 ];
 const CANCEL_ON_DISCONNECT: Citation[] = [
   { source: "sdk-py", section: "RunsClient.join_stream, cancel_on_disconnect", quote: "Whether to cancel the run when the stream is disconnected.", note: "default False" },
-  { source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id}/stream, query cancel_on_disconnect", quote: "If true, the run will be cancelled if the client disconnects.", note: "default false" },
+  {
+    source: "openapi",
+    section: "GET /threads/{thread_id}/runs/{run_id}/stream, query cancel_on_disconnect",
+    quote: "If true, the run will be cancelled if the client disconnects.",
+    note: "default false",
+  },
 ];
 
 /**
@@ -59,7 +64,11 @@ async function leaveRunStream(c: CheckContext, extra: Record<string, unknown>): 
   const threadId = thread.thread_id as string;
   const res = await openStream(
     c,
-    { method: "POST", path: `/threads/${threadId}/runs/stream`, json: { assistant_id: assistantId, input: { value: "leave", sleep_ms: SLEEP_MS }, stream_mode: GATE_MODES, ...extra, metadata: c.tag() } },
+    {
+      method: "POST",
+      path: `/threads/${threadId}/runs/stream`,
+      json: { assistant_id: assistantId, input: { value: "leave", sleep_ms: SLEEP_MS }, stream_mode: GATE_MODES, ...extra, metadata: c.tag() },
+    },
     undefined,
     leaveAtFirstTick,
   );
@@ -76,7 +85,11 @@ async function leaveJoinedStream(c: CheckContext, query: Record<string, string>)
   const threadId = thread.thread_id as string;
   const runId = await startBackgroundRun(c, threadId, assistantId, { input: { value: "leave", sleep_ms: SLEEP_MS }, stream_mode: GATE_MODES });
   const res = await openStream(c, { method: "GET", path: `/threads/${threadId}/runs/${runId}/stream`, query }, undefined, leaveAtFirstTick);
-  ensure(res.sse.end === "stopped", `the joined stream ended (${res.sse.end}) before the run was seen in 'sleep' (a custom event, or values with 'started'), so the check could not leave a running run`, res);
+  ensure(
+    res.sse.end === "stopped",
+    `the joined stream ended (${res.sse.end}) before the run was seen in 'sleep' (a custom event, or values with 'started'), so the check could not leave a running run`,
+    res,
+  );
   const { run, seen } = await pollRun(c, threadId, runId, undefined, { timeoutMs: streamTimeoutMs(), what: "its end" });
   return { status: run.status, res, seen: seen.map((s) => `${s.status}@${s.atMs}ms`).join(" → ") };
 }
@@ -160,8 +173,8 @@ check(
     profile: "streaming",
     operations: [STREAM, "GET /threads/{thread_id}/runs/{run_id}"],
     spec: [
-      { source: "api-ref", section: "RunCreateStateful.on_disconnect", quote: "The disconnect mode to use. Must be one of 'cancel' or 'continue'.", note: "default \"cancel\", as in openapi-prev" },
-      { source: "openapi", section: "RunCreateStreamingStateful.on_disconnect", note: "default \"continue\"" },
+      { source: "api-ref", section: "RunCreateStateful.on_disconnect", quote: "The disconnect mode to use. Must be one of 'cancel' or 'continue'.", note: 'default "cancel", as in openapi-prev' },
+      { source: "openapi", section: "RunCreateStreamingStateful.on_disconnect", note: 'default "continue"' },
       { source: "contract", section: "OnDisconnect x-decision", note: "the documents disagree on the default; the contract takes cancel, and checks of the default are no stronger than SHOULD" },
     ],
     title: "A run streamed without on_disconnect is cancelled when the client leaves (the default is cancel)",

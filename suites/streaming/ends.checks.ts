@@ -9,7 +9,22 @@ import { CheckFailure, ensure, expectEqual, fail } from "../../harness/expect";
 import type { StreamResponse } from "../../harness/http";
 import { ERROR_CLASS, ERROR_MESSAGE } from "../../fixtures/graphs/error";
 import { uuid } from "../_support/resources";
-import { assistantFor, createThread, expectStreamEnded, openStreamWith, pollGone, expectInterrupted, pollRun, ROLLBACK_KEEPS, runIdFromLocation, settleThread, streamCheckTimeout, streamTimeoutMs, TERMINAL_RUN_STATUSES, type OpenedStream } from "../_support/runs";
+import {
+  assistantFor,
+  createThread,
+  expectStreamEnded,
+  openStreamWith,
+  pollGone,
+  expectInterrupted,
+  pollRun,
+  ROLLBACK_KEEPS,
+  runIdFromLocation,
+  settleThread,
+  streamCheckTimeout,
+  streamTimeoutMs,
+  TERMINAL_RUN_STATUSES,
+  type OpenedStream,
+} from "../_support/runs";
 import { events } from "./support";
 
 const THREAD_STREAM = "POST /threads/{thread_id}/runs/stream";
@@ -66,7 +81,11 @@ check(
     operations: [JOIN, CREATE],
     spec: [
       JOIN_WORDS,
-      { source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id}/stream", quote: "This endpoint streams output in real-time from a run similar to the /threads/__THREAD_ID__/runs/stream endpoint." },
+      {
+        source: "openapi",
+        section: "GET /threads/{thread_id}/runs/{run_id}/stream",
+        quote: "This endpoint streams output in real-time from a run similar to the /threads/__THREAD_ID__/runs/stream endpoint.",
+      },
       { source: "streams", section: "error", quote: "The run failed: the error's type (`error`) and its `message`." },
     ],
     title: "Joining a run that fails ends the joined stream with the run's error event, the one the run's own stream gives",
@@ -130,7 +149,11 @@ async function streamSlow(
   const t0 = performance.now();
   const res = await openStreamWith(
     c,
-    { method: "POST", path: `/threads/${threadId}/runs/stream`, json: { assistant_id: assistantId, input: { value: "streamed", sleep_ms: sleepMs }, stream_mode: ["custom", "values"], metadata: c.tag(), ...extra } },
+    {
+      method: "POST",
+      path: `/threads/${threadId}/runs/stream`,
+      json: { assistant_id: assistantId, input: { value: "streamed", sleep_ms: sleepMs }, stream_mode: ["custom", "values"], metadata: c.tag(), ...extra },
+    },
     {
       limits: { timeoutMs: readMs },
       onHeaders: (_s, h) => {
@@ -157,7 +180,10 @@ async function streamSlow(
 }
 
 /** The state the `slow` run's last values event gives (`echoed` is written when its sleep has run its course). */
-const finalValues = (res: OpenedStream) => events(res).filter((e) => e.event === "values").at(-1)?.data;
+const finalValues = (res: OpenedStream) =>
+  events(res)
+    .filter((e) => e.event === "values")
+    .at(-1)?.data;
 
 /** The stream ended (EOF) before the run could have run its course. */
 function expectEndedEarly(res: OpenedStream, what: string): void {
@@ -176,11 +202,7 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [THREAD_STREAM, "POST /threads/{thread_id}/runs/{run_id}/cancel"],
-    spec: [
-      ENDS_WITH_RUN,
-      JOIN_WORDS,
-      { source: "sdk-py", section: "runs.cancel, action", quote: "Action to take when cancelling the run." },
-    ],
+    spec: [ENDS_WITH_RUN, JOIN_WORDS, { source: "sdk-py", section: "runs.cancel, action", quote: "Action to take when cancelling the run." }],
     title: "Cancelling a run whose stream is open ends that stream",
     requires: ["graph:slow"],
     timeoutMs: streamCheckTimeout(1),
@@ -324,7 +346,11 @@ check(
     profile: "streaming",
     operations: [THREAD_STREAM, JOIN],
     spec: [
-      { source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id}/stream, Last-Event-ID", quote: "The ID of the last event received. Set to -1 if you want to stream all events. Requires `stream_resumable=true` to be set when creating the run." },
+      {
+        source: "openapi",
+        section: "GET /threads/{thread_id}/runs/{run_id}/stream, Last-Event-ID",
+        quote: "The ID of the last event received. Set to -1 if you want to stream all events. Requires `stream_resumable=true` to be set when creating the run.",
+      },
       JOIN_WORDS,
     ],
     title: "Joining a resumable run's stream with Last-Event-ID -1 while the run still runs replays its events from the start and goes on live: the same events as the original stream",
@@ -351,7 +377,11 @@ check(
       expectStreamEnded(j as OpenedStream, "the stream joined with Last-Event-ID -1");
       const bare = (res: OpenedStream) => events(res).map((e) => ({ event: e.event, data: e.data }));
       const [a, b] = [bare(s.res), bare(j as OpenedStream)];
-      if (a.length !== b.length) fail(`the joined stream carries ${b.length} events, the original ${a.length}; first difference at #${a.findIndex((x, i) => show(x) !== show(b[i]))}: ${show(b[a.findIndex((x, i) => show(x) !== show(b[i]))])} vs ${show(a[a.findIndex((x, i) => show(x) !== show(b[i]))])}`, j);
+      if (a.length !== b.length)
+        fail(
+          `the joined stream carries ${b.length} events, the original ${a.length}; first difference at #${a.findIndex((x, i) => show(x) !== show(b[i]))}: ${show(b[a.findIndex((x, i) => show(x) !== show(b[i]))])} vs ${show(a[a.findIndex((x, i) => show(x) !== show(b[i]))])}`,
+          j,
+        );
       expectEqual(b, a, "the events of the stream joined with Last-Event-ID -1 while the run ran vs the original stream's", j);
     } finally {
       await settleThread(c, s.threadId);
@@ -380,10 +410,15 @@ for (const [id, op, path, profile] of [
     async (c) => {
       const thread = await createThread(c);
       const body = { assistant_id: uuid(), input: { value: 1 }, metadata: c.tag() };
-      const res = path === "runs/stream" ? await c.api.stream({ method: "POST", path: `/threads/${thread.thread_id}/${path}`, json: body }) : await c.api.post(`/threads/${thread.thread_id}/${path}`, body);
+      const res =
+        path === "runs/stream" ? await c.api.stream({ method: "POST", path: `/threads/${thread.thread_id}/${path}`, json: body }) : await c.api.post(`/threads/${thread.thread_id}/${path}`, body);
       if (res.status === 404) return;
       const sse = "sse" in res ? (res as StreamResponse).sse : undefined;
-      if (sse) fail(`${op} with an unknown assistant answered ${res.status} with an event stream (${sse.events.map((e) => `${e.event} ${e.data.slice(0, 60)}`).join(" | ") || "no events"}) instead of 404`, res);
+      if (sse)
+        fail(
+          `${op} with an unknown assistant answered ${res.status} with an event stream (${sse.events.map((e) => `${e.event} ${e.data.slice(0, 60)}`).join(" | ") || "no events"}) instead of 404`,
+          res,
+        );
       fail(`${op} with an unknown assistant answered ${res.status}, expected 404: ${res.text.slice(0, 200)}`, res);
     },
   );

@@ -73,7 +73,12 @@ framingCheck(
   "Every stream is served as text/event-stream (and, if a charset is given, as UTF-8)",
   [
     { source: "whatwg-html", section: "9.2.5 Parsing an event stream", quote: "This event stream format's MIME type is text/event-stream." },
-    { source: "whatwg-html", section: "9.2.2 The EventSource interface", quote: "if res's `Content-Type` is not `text/event-stream`, then fail the connection", note: "a browser's EventSource does not read such a response" },
+    {
+      source: "whatwg-html",
+      section: "9.2.2 The EventSource interface",
+      quote: "if res's `Content-Type` is not `text/event-stream`, then fail the connection",
+      note: "a browser's EventSource does not read such a response",
+    },
     { source: "contract", section: "the stream operations, 200", note: "every stream operation answers 200 text/event-stream" },
   ],
   "are not served as text/event-stream",
@@ -99,7 +104,12 @@ framingCheck(
   "Every line of a stream is a comment or one of the fields event, data, id, retry (retry with digits only)",
   [
     { source: "whatwg-html", section: "9.2.5 Parsing an event stream", quote: "field         = 1*name-char [ colon [ space ] *any-char ] end-of-line", note: "the grammar allows any field name" },
-    { source: "whatwg-html", section: "9.2.6 Interpreting an event stream", quote: "Otherwise The field is ignored.", note: "a field other than event, data, id and retry (or a retry that is not digits) is ignored, so such a line is conforming but carries nothing a client reads: a misspelt field silently loses what it held. SHOULD, because the standard allows it" },
+    {
+      source: "whatwg-html",
+      section: "9.2.6 Interpreting an event stream",
+      quote: "Otherwise The field is ignored.",
+      note: "a field other than event, data, id and retry (or a retry that is not digits) is ignored, so such a line is conforming but carries nothing a client reads: a misspelt field silently loses what it held. SHOULD, because the standard allows it",
+    },
   ],
   "have lines that no client reads",
 );
@@ -110,7 +120,13 @@ framingCheck(
   "line-endings",
   "Every stream uses one kind of line ending throughout",
   [
-    { source: "whatwg-html", section: "9.2.5 Parsing an event stream", quote: "Lines must be separated by either a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF) character pair, a single U+000A LINE FEED (LF) character, or a single U+000D CARRIAGE RETURN (CR) character.", note: "each allowed on any line, so mixing them is conforming; a mix is noted because clients that split on one kind of line ending (rather than following the standard) misread it. MAY: a notice, never a failure" },
+    {
+      source: "whatwg-html",
+      section: "9.2.5 Parsing an event stream",
+      quote:
+        "Lines must be separated by either a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF) character pair, a single U+000A LINE FEED (LF) character, or a single U+000D CARRIAGE RETURN (CR) character.",
+      note: "each allowed on any line, so mixing them is conforming; a mix is noted because clients that split on one kind of line ending (rather than following the standard) misread it. MAY: a notice, never a failure",
+    },
   ],
   "mix line endings",
 );
@@ -122,7 +138,12 @@ framingCheck(
   "Every event of a stream, the last one too, is terminated by a blank line",
   [
     { source: "whatwg-html", section: "9.2.5 Parsing an event stream", quote: "event         = *( comment / field ) end-of-line", note: "so every event ends with an empty line" },
-    { source: "whatwg-html", section: "9.2.6 Interpreting an event stream", quote: "If the file ends in the middle of an event, before the final empty line, the incomplete event is not dispatched.", note: "a run stream whose last event is unterminated loses that event in a browser" },
+    {
+      source: "whatwg-html",
+      section: "9.2.6 Interpreting an event stream",
+      quote: "If the file ends in the middle of an event, before the final empty line, the incomplete event is not dispatched.",
+      note: "a run stream whose last event is unterminated loses that event in a browser",
+    },
   ],
   "end an event without a blank line",
 );
@@ -133,9 +154,23 @@ framingCheck(
   "data-json",
   "The data of every event, its data lines joined with line feeds as WHATWG joins them, is JSON",
   [
-    { source: "streams", section: "x-event-data", quote: "An event's data is the value of its `data:` lines joined with line feeds (the WHATWG reading), and it must be one JSON value.", note: "empty or white-space data reads as null" },
-    { source: "whatwg-html", section: "9.2.6 Interpreting an event stream", quote: "Append the field value to the data buffer, then append a single U+000A LINE FEED (LF) character to the data buffer." },
-    { source: "openapi", section: "POST /threads/{thread_id}/runs/stream, 200 text/event-stream", quote: "The server will send a stream of events in SSE format.", note: "its example event has the data {}; both SDKs parse each event's data as JSON" },
+    {
+      source: "streams",
+      section: "x-event-data",
+      quote: "An event's data is the value of its `data:` lines joined with line feeds (the WHATWG reading), and it must be one JSON value.",
+      note: "empty or white-space data reads as null",
+    },
+    {
+      source: "whatwg-html",
+      section: "9.2.6 Interpreting an event stream",
+      quote: "Append the field value to the data buffer, then append a single U+000A LINE FEED (LF) character to the data buffer.",
+    },
+    {
+      source: "openapi",
+      section: "POST /threads/{thread_id}/runs/stream, 200 text/event-stream",
+      quote: "The server will send a stream of events in SSE format.",
+      note: "its example event has the data {}; both SDKs parse each event's data as JSON",
+    },
   ],
   "have event data that is not JSON",
 );
@@ -146,8 +181,18 @@ framingCheck(
   "ids-increase",
   "Event ids, where a stream gives them, are unique and increase, and never contain U+0000",
   [
-    { source: "contract", section: "GET /threads/{thread_id}/runs/{run_id}/stream and GET /threads/{thread_id}/stream, header Last-Event-ID", quote: "the stream resumes after it", note: "which needs ids that name one event each, in order" },
-    { source: "whatwg-html", section: "9.2.6 Interpreting an event stream", quote: "If the field value does not contain U+0000 NULL, then set the last event ID buffer to the field value. Otherwise, ignore the field.", note: "ids are otherwise opaque: neither the standard nor the API documents require increasing ids, hence SHOULD" },
+    {
+      source: "contract",
+      section: "GET /threads/{thread_id}/runs/{run_id}/stream and GET /threads/{thread_id}/stream, header Last-Event-ID",
+      quote: "the stream resumes after it",
+      note: "which needs ids that name one event each, in order",
+    },
+    {
+      source: "whatwg-html",
+      section: "9.2.6 Interpreting an event stream",
+      quote: "If the field value does not contain U+0000 NULL, then set the last event ID buffer to the field value. Otherwise, ignore the field.",
+      note: "ids are otherwise opaque: neither the standard nor the API documents require increasing ids, hence SHOULD",
+    },
   ],
   "have event ids that repeat, go backwards or are ignored",
 );
@@ -159,10 +204,20 @@ framingCheck(
   "Nothing follows the final event of a run stream: no event after `end`, and only `end` after a run's `error`",
   [
     { source: "streams", section: "$defs.end", quote: "The last event of a run stream, when a server sends one" },
-    { source: "streams", section: "description", quote: "ends when the run ends; a run that fails sends `error`", note: "the JS SDK marks the run ended on either event; a subgraph's namespaced error is not final" },
+    {
+      source: "streams",
+      section: "description",
+      quote: "ends when the run ends; a run that fails sends `error`",
+      note: "the JS SDK marks the run ended on either event; a subgraph's namespaced error is not final",
+    },
     { source: "contract", section: "POST /threads/{thread_id}/runs/stream", quote: "The stream ends when the run ends." },
     { source: "sdk-py", section: "RunsClient.stream, example", quote: "StreamPart(event='end', data=None)", note: "the last part of the example stream" },
-    { source: "openapi", section: "POST /threads/{thread_id}/runs/stream (Create Run, Stream Output)", quote: "Create a run in existing thread. Stream the output.", note: "a run that has ended, by end or by an error (Run.status error), has no more output" },
+    {
+      source: "openapi",
+      section: "POST /threads/{thread_id}/runs/stream (Create Run, Stream Output)",
+      quote: "Create a run in existing thread. Stream the output.",
+      note: "a run that has ended, by end or by an error (Run.status error), has no more output",
+    },
   ],
   "send events after their final event",
 );
@@ -174,7 +229,12 @@ framingCheck(
   "Heartbeats are comments, not blocks named by an event field without data",
   [
     { source: "whatwg-html", section: "9.2.7 Authoring notes", quote: "authors can include a comment line (one starting with a ':' character) every 15 seconds or so" },
-    { source: "whatwg-html", section: "9.2.6 Interpreting an event stream", quote: "If the data buffer is an empty string, set the data buffer and the event type buffer to the empty string and return.", note: "a block with an event name and no data is dispatched by no browser but delivered by the SDKs as an event with null data; an undocumented event with data is judged by SSE-007, not here. SHOULD, because the standard allows data-less blocks" },
+    {
+      source: "whatwg-html",
+      section: "9.2.6 Interpreting an event stream",
+      quote: "If the data buffer is an empty string, set the data buffer and the event type buffer to the empty string and return.",
+      note: "a block with an event name and no data is dispatched by no browser but delivered by the SDKs as an event with null data; an undocumented event with data is judged by SSE-007, not here. SHOULD, because the standard allows data-less blocks",
+    },
   ],
   "send heartbeats that clients see as events",
 );
@@ -186,8 +246,18 @@ check(
     profile: "streaming",
     operations: STREAM_OPERATIONS,
     spec: [
-      { source: "streams", section: "header", quote: "its name must be one this file defines, in the grammar", note: "below; its data must be JSON and valid against the schema of its base name. The thread stream also accepts names the contract does not define, with JSON data" },
-      { source: "openapi", section: "the stream operations, 200 text/event-stream", quote: "The server will send a stream of events in SSE format.", note: "no API document gives the names or schemas of the events: streams.yaml builds them from the SDKs' types and the guides' examples, hence SHOULD" },
+      {
+        source: "streams",
+        section: "header",
+        quote: "its name must be one this file defines, in the grammar",
+        note: "below; its data must be JSON and valid against the schema of its base name. The thread stream also accepts names the contract does not define, with JSON data",
+      },
+      {
+        source: "openapi",
+        section: "the stream operations, 200 text/event-stream",
+        quote: "The server will send a stream of events in SSE format.",
+        note: "no API document gives the names or schemas of the events: streams.yaml builds them from the SDKs' types and the guides' examples, hence SHOULD",
+      },
     ],
     title: "Every event of every stream has a name of the contract and data valid against that event's schema",
     requires: REQUIRES,

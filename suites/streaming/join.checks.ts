@@ -15,7 +15,11 @@ const CREATE = "POST /threads/{thread_id}/runs";
 const RESUME_SPEC: Citation[] = [
   { source: "api-ref", section: "RunCreateStateful.stream_resumable", quote: "Whether to persist the stream chunks in order to resume the stream later." },
   { source: "sdk-py", section: "RunsClient.stream, stream_resumable", quote: "If true, the stream can be resumed and replayed in its entirety even after disconnection." },
-  { source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id}/stream (Join Run Stream)", quote: "If the run has been created with `stream_resumable=true`, the stream can be resumed from the last seen event ID." },
+  {
+    source: "openapi",
+    section: "GET /threads/{thread_id}/runs/{run_id}/stream (Join Run Stream)",
+    quote: "If the run has been created with `stream_resumable=true`, the stream can be resumed from the last seen event ID.",
+  },
   { source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id}/stream, header Last-Event-ID", quote: "The ID of the last event received. Set to -1 if you want to stream all events." },
 ];
 
@@ -32,7 +36,11 @@ check(
     operations: [JOIN, CREATE],
     spec: [
       { source: "sdk-py", section: "RunsClient.join_stream", quote: "Stream output from a run in real-time, until the run is done." },
-      { source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id}/stream (Join Run Stream)", quote: "This endpoint streams output in real-time from a run similar to the /threads/__THREAD_ID__/runs/stream endpoint." },
+      {
+        source: "openapi",
+        section: "GET /threads/{thread_id}/runs/{run_id}/stream (Join Run Stream)",
+        quote: "This endpoint streams output in real-time from a run similar to the /threads/__THREAD_ID__/runs/stream endpoint.",
+      },
     ],
     title: "Joining a running run's stream carries its events to its end and ends when the run ends",
     requires: ["graph:slow"],
@@ -84,7 +92,14 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [JOIN],
-    spec: [{ source: "openapi", section: "GET /threads/{thread_id}/runs/{run_id}/stream (Join Run Stream), responses", quote: "Not Found", note: "404; the same in openapi-prev: a run that does not exist has no stream to join" }],
+    spec: [
+      {
+        source: "openapi",
+        section: "GET /threads/{thread_id}/runs/{run_id}/stream (Join Run Stream), responses",
+        quote: "Not Found",
+        note: "404; the same in openapi-prev: a run that does not exist has no stream to join",
+      },
+    ],
     title: "Joining the stream of a run that does not exist answers 404",
     timeoutMs: streamCheckTimeout(1),
   },
@@ -93,7 +108,10 @@ check(
     const res = await c.api.stream({ method: "GET", path: `/threads/${thread.thread_id}/runs/${uuid()}/stream` });
     if (res.status === 404) return;
     if (res.sse) {
-      fail(`GET /threads/{thread_id}/runs/{run_id}/stream of an unknown run answered ${res.status} with an event stream (${res.sse.events.map((e) => `${e.event} ${e.data.slice(0, 60)}`).join(" | ") || "no events"}) instead of 404`, res);
+      fail(
+        `GET /threads/{thread_id}/runs/{run_id}/stream of an unknown run answered ${res.status} with an event stream (${res.sse.events.map((e) => `${e.event} ${e.data.slice(0, 60)}`).join(" | ") || "no events"}) instead of 404`,
+        res,
+      );
     }
     fail(`GET /threads/{thread_id}/runs/{run_id}/stream of an unknown run answered ${res.status}, expected 404: ${res.text.slice(0, 200)}`, res);
   },
@@ -132,7 +150,12 @@ check(
     operations: [THREAD_STREAM],
     spec: [
       ...RESUME_SPEC,
-      { source: "whatwg-html", section: "9.2.4 The `Last-Event-ID` header", quote: "The `Last-Event-ID` HTTP request header reports an object's last event ID string to the server when the user agent is to reestablish the connection.", note: "a client resumes from the id of the last event it received, so each event of a resumable stream needs one" },
+      {
+        source: "whatwg-html",
+        section: "9.2.4 The `Last-Event-ID` header",
+        quote: "The `Last-Event-ID` HTTP request header reports an object's last event ID string to the server when the user agent is to reestablish the connection.",
+        note: "a client resumes from the id of the last event it received, so each event of a resumable stream needs one",
+      },
     ],
     title: "Every event of a stream created with stream_resumable carries an id",
     requires: ["graph:echo"],
@@ -147,7 +170,11 @@ check(
     });
     expectStreamEnded(res, "the resumable stream");
     const without = res.sse.events.filter((e) => e.id === undefined);
-    ensure(without.length === 0, `${without.length} of ${res.sse.events.length} events of the resumable stream carry no id (first: #${without[0]?.index} '${without[0]?.event}'): a client cannot resume after them`, res);
+    ensure(
+      without.length === 0,
+      `${without.length} of ${res.sse.events.length} events of the resumable stream carry no id (first: #${without[0]?.index} '${without[0]?.event}'): a client cannot resume after them`,
+      res,
+    );
   },
 );
 
@@ -190,7 +217,12 @@ check(
     const repeatedId = resumed.sse.events.find((e) => e.id !== undefined && seenIds.has(e.id));
     ensure(!repeatedId, `the resumed stream repeats event id ${repeatedId?.id} ('${repeatedId?.event}'), which came before Last-Event-ID ${lastId}`, resumed);
     const ticks = ticksOf([...before, ...after]);
-    expectEqual(ticks, Array.from({ length: 15 }, (_, i) => i + 1), `the custom ticks of the stream left after event id ${lastId} and the resumed stream, together (each once, in order)`, resumed);
+    expectEqual(
+      ticks,
+      Array.from({ length: 15 }, (_, i) => i + 1),
+      `the custom ticks of the stream left after event id ${lastId} and the resumed stream, together (each once, in order)`,
+      resumed,
+    );
     const last = [...before, ...after].filter((e) => e.event === "values").at(-1);
     expectSubset(last?.data, { echoed: "resume", trail: ["start", "sleep"] }, "the last values event of the resumed stream (the run's final state)", resumed);
     const dupValues = after.filter((e) => e.event === "values" && before.some((b) => b.event === "values" && JSON.stringify(b.data) === JSON.stringify(e.data)));

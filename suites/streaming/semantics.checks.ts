@@ -9,17 +9,7 @@ import { ensure, expectEqual, expectSubset, fail } from "../../harness/expect";
 import { REPLY_TOKENS } from "../../fixtures/graphs/chat";
 import { ERROR_MESSAGE } from "../../fixtures/graphs/error";
 import { runIdFromLocation, streamCheckTimeout } from "../_support/runs";
-import {
-  baseName,
-  CHAT_INPUT,
-  eventsOfMode,
-  events,
-  expectExactlyModes,
-  metadataRunId,
-  namespaceOf,
-  streamStatelessRun,
-  streamThreadRun,
-} from "./support";
+import { baseName, CHAT_INPUT, eventsOfMode, events, expectExactlyModes, metadataRunId, namespaceOf, streamStatelessRun, streamThreadRun } from "./support";
 import type { FixtureGraph } from "../_support/runs";
 
 const THREAD_STREAM = "POST /threads/{thread_id}/runs/stream";
@@ -27,7 +17,11 @@ const STATELESS_STREAM = "POST /runs/stream";
 const TIMEOUT = streamCheckTimeout(1);
 const MODES_SPEC: Citation[] = [
   { source: "api-ref", section: "RunCreateStateful.stream_mode", quote: "The stream mode(s) to use.", note: "an enum of nine modes, or a list of them; the same in both public documents" },
-  { source: "guide-streaming", section: "Stream multiple modes", quote: "The streamed outputs will be tuples of (mode, chunk) where mode is the name of the stream mode and chunk is the data streamed by that mode." },
+  {
+    source: "guide-streaming",
+    section: "Stream multiple modes",
+    quote: "The streamed outputs will be tuples of (mode, chunk) where mode is the name of the stream mode and chunk is the data streamed by that mode.",
+  },
   { source: "streams", section: "x-stream-modes", note: "the events of each mode, and metadata, error, end and feedback on every stream" },
 ];
 
@@ -51,7 +45,14 @@ check(
     const { res } = await streamThreadRun(c, "echo", { input: { value: "first" }, stream_mode: ["values"] });
     const first = res.sse.events[0];
     ensure(first !== undefined, "the run stream carried no event at all", res);
-    ensure(first.event === "metadata", `the first event of the run stream is '${first.event}', not 'metadata' (events: ${res.sse.events.slice(0, 5).map((e) => e.event).join(", ")}…)`, res);
+    ensure(
+      first.event === "metadata",
+      `the first event of the run stream is '${first.event}', not 'metadata' (events: ${res.sse.events
+        .slice(0, 5)
+        .map((e) => e.event)
+        .join(", ")}…)`,
+      res,
+    );
   },
 );
 
@@ -87,7 +88,12 @@ check(
     profile: "streaming",
     operations: [THREAD_STREAM],
     spec: [
-      { source: "openapi", section: "POST /threads/{thread_id}/runs/stream, 200 headers Content-Location", quote: "The URL of the run that was created. Can be used to later join the stream.", note: "declared, not marked required; the same in openapi-prev" },
+      {
+        source: "openapi",
+        section: "POST /threads/{thread_id}/runs/stream, 200 headers Content-Location",
+        quote: "The URL of the run that was created. Can be used to later join the stream.",
+        note: "declared, not marked required; the same in openapi-prev",
+      },
       { source: "contract", section: "ThreadRunLocation x-decision", quote: "checks of its presence are SHOULD" },
     ],
     title: "POST /threads/{thread_id}/runs/stream answers with a Content-Location that names the run",
@@ -111,7 +117,12 @@ check(
     spec: [
       { source: "streams", section: "description", quote: "A stream starts with `metadata`" },
       { source: "streams", section: "$defs.metadata", quote: "says which run it is" },
-      { source: "sdk-py", section: "RunsClient.stream, example", quote: "StreamPart(event='metadata', data={'run_id':", note: "the first part of the example stream names the run; with thread_id None, a stateless run" },
+      {
+        source: "sdk-py",
+        section: "RunsClient.stream, example",
+        quote: "StreamPart(event='metadata', data={'run_id':",
+        note: "the first part of the example stream names the run; with thread_id None, a stateless run",
+      },
       { source: "contract", section: "RunLocation", note: "Content-Location, when present, names the created run" },
     ],
     title: "The first event of a stateless run stream is `metadata` naming the run (the one in Content-Location when given)",
@@ -180,7 +191,10 @@ const MODE_CASES: ModeCase[] = [
     graph: "chat",
     input: CHAT_INPUT,
     level: "MUST",
-    words: { ...guide("messages-tuple", "Streams LLM tokens and metadata for the graph node where the LLM is invoked (useful for chat apps)."), note: "its events are named `messages` (the JS SDK's MessagesTupleStreamEvent)" },
+    words: {
+      ...guide("messages-tuple", "Streams LLM tokens and metadata for the graph node where the LLM is invoked (useful for chat apps)."),
+      note: "its events are named `messages` (the JS SDK's MessagesTupleStreamEvent)",
+    },
   },
   { id: "STR-013", mode: "messages", graph: "chat", input: CHAT_INPUT, level: "SHOULD", words: sdkOnly("messages", "Stream complete messages.") },
   { id: "STR-014", mode: "custom", graph: "slow", input: { value: "mode", sleep_ms: 300 }, level: "MUST", words: guide("custom", "Streams custom data from inside your graph") },
@@ -219,7 +233,12 @@ check(
     operations: [THREAD_STREAM],
     spec: [
       ...MODES_SPEC,
-      { source: "guide-streaming", section: "Stream multiple modes", quote: "You can pass a list as the stream_mode parameter to stream multiple modes at once.", note: "the modes whose events a guide describes; tasks, described by the SDKs only, is judged at SHOULD by STR-016" },
+      {
+        source: "guide-streaming",
+        section: "Stream multiple modes",
+        quote: "You can pass a list as the stream_mode parameter to stream multiple modes at once.",
+        note: "the modes whose events a guide describes; tasks, described by the SDKs only, is judged at SHOULD by STR-016",
+      },
     ],
     title: "Several stream modes at once (values, updates, custom, debug) each stream their events, and no other mode's",
     requires: ["graph:slow"],
@@ -242,7 +261,12 @@ check(
     spec: [
       ...MODES_SPEC,
       { source: "api-ref", section: "RunCreateStateless.stream_mode", quote: "The stream mode(s) to use.", note: "the same stream_mode as a thread run" },
-      { source: "api-ref", section: "Stateless Runs", quote: "with no state or memory persistence", note: "so whether a stateless run saves, and streams, checkpoints is not said: not asked here; nor tasks, which only the SDKs describe (STR-016)" },
+      {
+        source: "api-ref",
+        section: "Stateless Runs",
+        quote: "with no state or memory persistence",
+        note: "so whether a stateless run saves, and streams, checkpoints is not said: not asked here; nor tasks, which only the SDKs describe (STR-016)",
+      },
     ],
     title: "A stateless run streams the events of each requested mode (values, updates, custom, debug), and no other mode's",
     requires: ["graph:slow"],
@@ -264,10 +288,7 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: [
-      guide("values", "Stream the full graph state after each super-step."),
-      { source: "streams", section: "$defs.values" },
-    ],
+    spec: [guide("values", "Stream the full graph state after each super-step."), { source: "streams", section: "$defs.values" }],
     title: "The last `values` event of a run is the run's final state",
     requires: ["graph:echo"],
     timeoutMs: TIMEOUT,
@@ -296,7 +317,9 @@ check(
   },
   async (c) => {
     const { res } = await streamThreadRun(c, "echo", { input: { value: "upd" }, stream_mode: ["updates"] });
-    const updates = events(res).filter((e) => e.event === "updates").map((e) => e.data);
+    const updates = events(res)
+      .filter((e) => e.event === "updates")
+      .map((e) => e.data);
     expectEqual(updates, [{ first: { echoed: "upd", trail: ["first"] } }, { second: { trail: ["second"] } }], "the updates events of a run of 'echo' (nodes first, then second)", res);
   },
 );
@@ -308,7 +331,11 @@ check(
     profile: "streaming",
     operations: [THREAD_STREAM],
     spec: [
-      { source: "guide-streaming", section: "LLM tokens", quote: "The streamed output from messages-tuple mode is a tuple (message_chunk, metadata) where: message_chunk: the token or message segment from the LLM." },
+      {
+        source: "guide-streaming",
+        section: "LLM tokens",
+        quote: "The streamed output from messages-tuple mode is a tuple (message_chunk, metadata) where: message_chunk: the token or message segment from the LLM.",
+      },
       { source: "streams", section: "$defs.messages" },
     ],
     title: "stream_mode messages-tuple streams the model's reply as message chunks whose contents, joined, are the reply",
@@ -331,18 +358,22 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [THREAD_STREAM],
-    spec: [
-      guide("custom", "Streams custom data from inside your graph"),
-      { source: "streams", section: "$defs.custom", note: "what a node wrote, any JSON value" },
-    ],
+    spec: [guide("custom", "Streams custom data from inside your graph"), { source: "streams", section: "$defs.custom", note: "what a node wrote, any JSON value" }],
     title: "stream_mode custom carries what a node wrote to the stream, in order",
     requires: ["graph:slow"],
     timeoutMs: TIMEOUT,
   },
   async (c) => {
     const { res } = await streamThreadRun(c, "slow", { input: { value: "ticks", sleep_ms: 300 }, stream_mode: ["custom"] });
-    const ticks = events(res).filter((e) => e.event === "custom").map((e) => e.data);
-    expectEqual(ticks, [1, 2, 3].map((tick) => ({ tick, of: 3 })), "the custom events of 'slow' with sleep_ms 300 (one per 100 ms tick)", res);
+    const ticks = events(res)
+      .filter((e) => e.event === "custom")
+      .map((e) => e.data);
+    expectEqual(
+      ticks,
+      [1, 2, 3].map((tick) => ({ tick, of: 3 })),
+      "the custom events of 'slow' with sleep_ms 300 (one per 100 ms tick)",
+      res,
+    );
   },
 );
 
@@ -356,8 +387,17 @@ check(
     operations: [THREAD_STREAM],
     spec: [
       { source: "api-ref", section: "RunCreateStateful.stream_subgraphs", quote: "Whether to stream output from subgraphs." },
-      { source: "guide-streaming", section: "Subgraphs", quote: "Note that we are receiving not just the node updates, but we also the namespaces which tell us what graph (or subgraph) we are streaming from." },
-      { source: "streams", section: "x-event-names x-decision", quote: "No document gives a grammar for the namespace.", note: "the form mode|node:task_id is the contract's decision (the JS SDK says only that the name is the base name, \"|\", and more), hence SHOULD" },
+      {
+        source: "guide-streaming",
+        section: "Subgraphs",
+        quote: "Note that we are receiving not just the node updates, but we also the namespaces which tell us what graph (or subgraph) we are streaming from.",
+      },
+      {
+        source: "streams",
+        section: "x-event-names x-decision",
+        quote: "No document gives a grammar for the namespace.",
+        note: 'the form mode|node:task_id is the contract\'s decision (the JS SDK says only that the name is the base name, "|", and more), hence SHOULD',
+      },
     ],
     title: "With stream_subgraphs, the events of a subgraph are named `mode|<node>:<task id>`",
     requires: ["graph:subgraph"],
@@ -370,7 +410,11 @@ check(
     ensure(child.length > 0, `no event is named updates|child:<task id> (the subgraph node 'child'); events: ${names.join(", ")}`, res);
     const childUpdate = events(res).find((e) => e.event === child[0]);
     expectSubset(childUpdate?.data, { inner: { echoed: "sub", trail: ["inner"] } }, `the data of '${child[0]}' (the update of the subgraph's node 'inner')`, res);
-    ensure(names.some((n) => n === "updates"), "the stream carries no update of the parent graph (an event named plain 'updates')", res);
+    ensure(
+      names.some((n) => n === "updates"),
+      "the stream carries no update of the parent graph (an event named plain 'updates')",
+      res,
+    );
   },
 );
 
@@ -467,7 +511,12 @@ check(
     profile: "streaming",
     operations: [THREAD_STREAM],
     spec: [
-      { source: "streams", section: "$defs.error", quote: "The run failed: the error's type (`error`) and its `message`.", note: "a failing graph should give an error the client can read; the documents do not say the message must be the node's own: SHOULD" },
+      {
+        source: "streams",
+        section: "$defs.error",
+        quote: "The run failed: the error's type (`error`) and its `message`.",
+        note: "a failing graph should give an error the client can read; the documents do not say the message must be the node's own: SHOULD",
+      },
     ],
     title: "The `error` event's message carries what the failing node raised",
     requires: ["graph:error"],
@@ -489,7 +538,12 @@ check(
     profile: "streaming",
     operations: [THREAD_STREAM],
     spec: [
-      { source: "guide-human-in-the-loop", section: "Dynamic interrupts", quote: "When the graph hits the interrupt, it returns an interrupt object with the payload and metadata.", note: "the library streams it as an update under __interrupt__" },
+      {
+        source: "guide-human-in-the-loop",
+        section: "Dynamic interrupts",
+        quote: "When the graph hits the interrupt, it returns an interrupt object with the payload and metadata.",
+        note: "the library streams it as an update under __interrupt__",
+      },
       { source: "streams", section: "$defs.updates", quote: "An interrupt is reported under the key `__interrupt__`." },
     ],
     title: "An interrupt shows in the stream: an `updates` event with `__interrupt__` carrying the value the node gave, and the stream ends without error",

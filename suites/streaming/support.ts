@@ -64,11 +64,9 @@ function expectEachMode(res: OpenedStream, modes: string[], what: string): void 
   const seen = new Set(res.sse.events.map((e) => baseName(e.event)));
   const silent = modes.filter((m) => !eventsOfMode(m).some((n) => seen.has(n)));
   if (silent.length > 0) {
-    fail(
-      `${what} carries no event of ${silent.map((m) => `mode '${m}' (${eventsOfMode(m).join(" or ")})`).join(", ")}; it carried ${counts(res.sse.events.map((e) => e.event))}`,
-      res,
-      { cause: { signature: `streams lack events of mode ${silent[0]}`, title: `Streams of stream_mode '${silent[0]}' carry none of its events` } },
-    );
+    fail(`${what} carries no event of ${silent.map((m) => `mode '${m}' (${eventsOfMode(m).join(" or ")})`).join(", ")}; it carried ${counts(res.sse.events.map((e) => e.event))}`, res, {
+      cause: { signature: `streams lack events of mode ${silent[0]}`, title: `Streams of stream_mode '${silent[0]}' carry none of its events` },
+    });
   }
 }
 
@@ -88,12 +86,7 @@ export interface StartedStream {
 }
 
 /** Creates an assistant of `graph` and a thread, and streams a run (POST /threads/{thread_id}/runs/stream). */
-export async function streamThreadRun(
-  c: CheckContext,
-  graph: FixtureGraph,
-  body: Record<string, unknown>,
-  opts: StreamOptions & { requireEnd?: boolean } = {},
-): Promise<StartedStream> {
+export async function streamThreadRun(c: CheckContext, graph: FixtureGraph, body: Record<string, unknown>, opts: StreamOptions & { requireEnd?: boolean } = {}): Promise<StartedStream> {
   const [assistantId, thread] = await Promise.all([assistantFor(c, graph), createThread(c)]);
   const threadId = thread.thread_id as string;
   const { requireEnd = true, ...streamOpts } = opts;

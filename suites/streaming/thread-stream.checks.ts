@@ -11,8 +11,16 @@ import { baseName, eventsOfMode, startBackgroundRun } from "./support";
 
 const OP = "GET /threads/{thread_id}/stream";
 const SPEC: Citation[] = [
-  { source: "openapi", section: "GET /threads/{thread_id}/stream (Join Thread Stream)", quote: "This endpoint streams output in real-time from a thread. The stream will include the output of each run executed sequentially on the thread and will remain open indefinitely." },
-  { source: "openapi", section: "GET /threads/{thread_id}/stream, query stream_modes", quote: "'lifecycle' returns only run start/end events, 'run_modes' returns all run events (default behavior), 'state_update' returns only state update events." },
+  {
+    source: "openapi",
+    section: "GET /threads/{thread_id}/stream (Join Thread Stream)",
+    quote: "This endpoint streams output in real-time from a thread. The stream will include the output of each run executed sequentially on the thread and will remain open indefinitely.",
+  },
+  {
+    source: "openapi",
+    section: "GET /threads/{thread_id}/stream, query stream_modes",
+    quote: "'lifecycle' returns only run start/end events, 'run_modes' returns all run events (default behavior), 'state_update' returns only state update events.",
+  },
   { source: "sdk-py", section: "ThreadsClient.join_stream", quote: "Get a stream of events for a thread." },
 ];
 const IDLE_MS = Math.min(10_000, streamTimeoutMs());
@@ -95,7 +103,14 @@ check(
     level: "MUST",
     profile: "streaming",
     operations: [OP, "POST /threads/{thread_id}/runs"],
-    spec: [...SPEC, { source: "streams", section: "x-operations, GET /threads/{thread_id}/stream", note: "the documents do not name the lifecycle events; the check requires at least one event and none of the run modes' events" }],
+    spec: [
+      ...SPEC,
+      {
+        source: "streams",
+        section: "x-operations, GET /threads/{thread_id}/stream",
+        note: "the documents do not name the lifecycle events; the check requires at least one event and none of the run modes' events",
+      },
+    ],
     title: "The thread stream with stream_modes=lifecycle carries run start/end events and none of the runs' own events",
     requires: ["graph:echo"],
     timeoutMs: streamCheckTimeout(1) + 10_000,
@@ -119,7 +134,12 @@ check(
     operations: [OP, "POST /threads/{thread_id}/runs"],
     spec: [
       { source: "openapi", section: "GET /threads/{thread_id}/stream, header Last-Event-ID", quote: "Used to resume streaming from a specific point. Pass '-' to resume from the beginning." },
-      { source: "sdk-py", section: "ThreadsClient.join_stream, last_event_id", quote: "The ID of the last event to get.", note: "without its values: only the public documents give '-', hence SHOULD" },
+      {
+        source: "sdk-py",
+        section: "ThreadsClient.join_stream, last_event_id",
+        quote: "The ID of the last event to get.",
+        note: "without its values: only the public documents give '-', hence SHOULD",
+      },
     ],
     title: "The thread stream opened with Last-Event-ID '-' replays the events of a run that already ended on the thread",
     requires: ["graph:echo"],
@@ -135,6 +155,10 @@ check(
       { limits: { timeoutMs: streamTimeoutMs(), idleMs: IDLE_MS }, onEvent: (ev) => (isFinalEchoValues(ev) ? "stop" : undefined) },
     );
     const opened = requireStream({ res, threadId }, c.skip);
-    ensure(opened.sse.events.some(isFinalEchoValues), `the thread stream opened with Last-Event-ID '-' did not replay the ended run's final values (it carried ${opened.sse.events.length} events: ${opened.sse.events.map((e) => e.event).join(", ") || "none"}; stopped: ${opened.sse.end})`, res);
+    ensure(
+      opened.sse.events.some(isFinalEchoValues),
+      `the thread stream opened with Last-Event-ID '-' did not replay the ended run's final values (it carried ${opened.sse.events.length} events: ${opened.sse.events.map((e) => e.event).join(", ") || "none"}; stopped: ${opened.sse.end})`,
+      res,
+    );
   },
 );

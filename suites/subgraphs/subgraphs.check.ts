@@ -89,7 +89,11 @@ check(
     const ns = t.checkpoint?.checkpoint_ns;
     ensure(typeof ns === "string" && ns !== "", `the task of 'outer' carries no checkpoint with a namespace: checkpoint is ${show(t.checkpoint)}`, p.state);
     const segments = ns.split("|");
-    ensure(segments.length === 1 && segments[0]!.split(":")[0] === "outer", `the task of 'outer' names checkpoint_ns '${ns}', not the namespace of the subgraph node 'outer' (outer:<task id>)`, p.state);
+    ensure(
+      segments.length === 1 && segments[0]!.split(":")[0] === "outer",
+      `the task of 'outer' names checkpoint_ns '${ns}', not the namespace of the subgraph node 'outer' (outer:<task id>)`,
+      p.state,
+    );
   },
 );
 
@@ -251,7 +255,8 @@ check(
     expectStatus(after, 200);
     expectEqual(expectJsonObject(after).values?.value, EDITED_VALUE, "value in the innermost subgraph's state after the update", after);
     const before = p.leafRead?.json?.checkpoint?.checkpoint_id;
-    if (typeof before === "string") ensure(after.json.checkpoint?.checkpoint_id !== before, `the innermost subgraph's latest checkpoint is still ${before} after the update: it was rewritten, not added`, after);
+    if (typeof before === "string")
+      ensure(after.json.checkpoint?.checkpoint_id !== before, `the innermost subgraph's latest checkpoint is still ${before} after the update: it was rewritten, not added`, after);
   },
 );
 
@@ -263,7 +268,11 @@ check(
     operations: [THREAD_STREAM, UPDATE, STATE],
     spec: [
       { source: "api-ref", section: "ThreadStateUpdate.checkpoint", quote: "The checkpoint to update the state of." },
-      { source: "contract", section: "POST /threads/{thread_id}/state", note: "that a resumed run continues from the edited checkpoint is how LangGraph resumes; no document says it of subgraphs in words: SHOULD" },
+      {
+        source: "contract",
+        section: "POST /threads/{thread_id}/state",
+        note: "that a resumed run continues from the edited checkpoint is how LangGraph resumes; no document says it of subgraphs in words: SHOULD",
+      },
     ],
     title: "Resuming a run paused inside a subgraph whose state was edited runs the paused node on the edited values",
     requires: NESTED,
@@ -318,10 +327,7 @@ check(
     level: "MUST",
     profile: "threads",
     operations: [HISTORY],
-    spec: [
-      { source: "api-ref", section: "ThreadStateSearch.checkpoint", quote: "Return states for this subgraph." },
-      NS_WORDS,
-    ],
+    spec: [{ source: "api-ref", section: "ThreadStateSearch.checkpoint", quote: "Return states for this subgraph." }, NS_WORDS],
     title: "History naming a subgraph's checkpoint_ns lists that subgraph's own checkpoints, at each level of nesting",
     requires: NESTED,
     timeoutMs: RUN_TIMEOUT_MS,
@@ -339,7 +345,11 @@ check(
       const list = expectJsonArray(res);
       ensure(list.length > 0, `the history of ${what} (checkpoint_ns '${ns}') is empty`, res);
       const other = list.filter((s) => s?.checkpoint?.checkpoint_ns !== ns);
-      ensure(other.length === 0, `${other.length} of ${list.length} entries of the history of ${what} are in another namespace (first: '${other[0]?.checkpoint?.checkpoint_ns}', next ${show(other[0]?.next)}); asked for '${ns}'`, res);
+      ensure(
+        other.length === 0,
+        `${other.length} of ${list.length} entries of the history of ${what} are in another namespace (first: '${other[0]?.checkpoint?.checkpoint_ns}', next ${show(other[0]?.next)}); asked for '${ns}'`,
+        res,
+      );
       expectEqual(list[0]?.next, next, `next of the newest entry of the history of ${what}`, res);
     }
   },
@@ -380,7 +390,11 @@ check(
     const p = await pausedInSubgraph(c);
     const ups = updatesOf(p.resumed);
     const ask = ups.find((u) => u.ns.length > 0 && u.data.ask !== undefined);
-    ensure(ask !== undefined, `the resumed stream carries no namespaced update of the paused node 'ask'; updates: ${ups.map((u) => `${u.name} ${show(u.data).slice(0, 60)}`).join(" | ") || "none"}`, p.resumed);
+    ensure(
+      ask !== undefined,
+      `the resumed stream carries no namespaced update of the paused node 'ask'; updates: ${ups.map((u) => `${u.name} ${show(u.data).slice(0, 60)}`).join(" | ") || "none"}`,
+      p.resumed,
+    );
     expectEqual(ask.data.ask?.answer, RESUME_VALUE, `answer in the update of 'ask' (${ask.name})`, p.resumed);
     const leave = ups.find((u) => u.ns.length > 0 && u.data.leave !== undefined);
     ensure(leave !== undefined, `the resumed stream carries no namespaced update of the middle graph's node 'leave'; updates: ${ups.map((u) => u.name).join(", ")}`, p.resumed);
@@ -563,14 +577,16 @@ check(
   },
 );
 
-
 check(
   {
     id: "SUB-021",
     level: "MUST",
     profile: "threads",
     operations: [STATE],
-    spec: [{ source: "openapi", section: "GET /threads/{thread_id}/state, subgraphs", quote: "Whether to include subgraphs in the response.", note: "default false; the same in openapi-prev" }, TASK_STATE],
+    spec: [
+      { source: "openapi", section: "GET /threads/{thread_id}/state, subgraphs", quote: "Whether to include subgraphs in the response.", note: "default false; the same in openapi-prev" },
+      TASK_STATE,
+    ],
     title: "GET /threads/{thread_id}/state without subgraphs gives the subgraph node's task no subgraph state (the default is false)",
     requires: NESTED,
     timeoutMs: RUN_TIMEOUT_MS,

@@ -113,8 +113,7 @@ async function streamRun(c: CheckContext, threadId: string, body: Record<string,
   return res;
 }
 
-const history = (c: CheckContext, threadId: string, ns?: string) =>
-  c.api.post(`/threads/${threadId}/history`, { limit: 20, ...(ns !== undefined ? { checkpoint: { checkpoint_ns: ns } } : {}) });
+const history = (c: CheckContext, threadId: string, ns?: string) => c.api.post(`/threads/${threadId}/history`, { limit: 20, ...(ns !== undefined ? { checkpoint: { checkpoint_ns: ns } } : {}) });
 
 /** A run of 'nested' on a new thread, to its pause in the innermost subgraph (its stream: updates, with stream_subgraphs). */
 export async function pauseNested(c: CheckContext): Promise<{ threadId: string; assistantId: string; first: StreamResponse }> {

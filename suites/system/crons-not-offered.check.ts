@@ -23,7 +23,12 @@ check(
       { source: "api-ref", section: "Crons (Plus tier)", note: "crons are an optional tier of the API" },
       { source: "api-ref-legacy", section: "Crons (Enterprise-only)" },
       { source: "openapi", section: "ServerInfo.flags", quote: "Enabled features and capabilities", note: "the same in openapi-prev; the cron operations declare no 5xx" },
-      { source: "contract", section: "ServerInfo.flags", quote: "A `crons` flag set to false means crons are not offered.", note: "no document says how a server that does not offer crons answers: a success would contradict its flag and a 5xx is declared nowhere, hence MUST for a refusal; 404 is the contract's choice, judged on the wire with the declared statuses" },
+      {
+        source: "contract",
+        section: "ServerInfo.flags",
+        quote: "A `crons` flag set to false means crons are not offered.",
+        note: "no document says how a server that does not offer crons answers: a success would contradict its flag and a 5xx is declared nowhere, hence MUST for a refusal; 404 is the contract's choice, judged on the wire with the declared statuses",
+      },
     ],
     title: "When GET /info declares flags.crons = false, the cron operations refuse with a client error (the contract's 404), never a success or a server error",
     requires: ["graph:echo"],
@@ -31,7 +36,9 @@ check(
   async (c) => {
     const claim = c.run.claims.crons;
     if (claim?.claimed !== false || claim.reason !== CRONS_DECLARED_OFF) {
-      return c.skip(`the target does not declare flags.crons = false (crons: ${claim?.claimed ? "claimed" : "not claimed"}, ${claim?.reason ?? "no claim"}); the crons profile judges the cron operations`);
+      return c.skip(
+        `the target does not declare flags.crons = false (crons: ${claim?.claimed ? "claimed" : "not claimed"}, ${claim?.reason ?? "no claim"}); the crons profile judges the cron operations`,
+      );
     }
     const assistant = await assistantFor(c, "echo");
     const thread = await createThread(c);

@@ -8,10 +8,10 @@ check(
     profile: "system",
     operations: ["GET /ok"],
     spec: [
-      { source: "api-ref", section: "Health Check", quote: "Check the health status of the server.", note: "its 200 example is {\"ok\": true}" },
+      { source: "api-ref", section: "Health Check", quote: "Check the health status of the server.", note: 'its 200 example is {"ok": true}' },
       { source: "openapi", section: "GET /ok, 200 HealthResponse.ok", quote: "Indicates the server is healthy", note: "a required boolean, const true" },
     ],
-    title: "GET /ok answers 200 with {\"ok\": true}",
+    title: 'GET /ok answers 200 with {"ok": true}',
   },
   async ({ api }) => {
     const res = await api.get("/ok");
@@ -30,7 +30,7 @@ check(
       { source: "api-ref", section: "Health Check, query check_db", quote: "Whether to check database connectivity (0=false, 1=true)", note: "responses 200 Success and 500 Internal Server Error" },
       { source: "openapi", section: "GET /ok, responses", quote: "Internal Server Error", note: "200 HealthResponse or 500 ErrorResponse; no other status is declared" },
     ],
-    title: "GET /ok?check_db=1 answers 200 {\"ok\": true} or 500 with an error body, never anything else",
+    title: 'GET /ok?check_db=1 answers 200 {"ok": true} or 500 with an error body, never anything else',
   },
   async ({ api }) => {
     const res = await api.get("/ok", { query: { check_db: 1 } });
@@ -46,7 +46,12 @@ check(
     profile: "system",
     operations: ["GET /info"],
     spec: [
-      { source: "openapi", section: "GET /info, 200 ServerInfo", quote: "Get server version information, feature flags, and metadata.", note: "ServerInfo requires version, langgraph_py_version, flags and metadata; the same in openapi-prev" },
+      {
+        source: "openapi",
+        section: "GET /info, 200 ServerInfo",
+        quote: "Get server version information, feature flags, and metadata.",
+        note: "ServerInfo requires version, langgraph_py_version, flags and metadata; the same in openapi-prev",
+      },
       { source: "api-ref", section: "Server Information", note: "its 200 example shows the four fields" },
     ],
     title: "GET /info answers 200 with the server's version, flags and metadata",
@@ -71,7 +76,12 @@ check(
     operations: ["GET /info"],
     spec: [
       { source: "api-ref", section: "Server Information", quote: "Get server version information, feature flags, and metadata." },
-      { source: "openapi", section: "ServerInfo.flags", quote: "Enabled features and capabilities", note: "typed only as an object: that each flag is a boolean is the contract's reading, hence SHOULD" },
+      {
+        source: "openapi",
+        section: "ServerInfo.flags",
+        quote: "Enabled features and capabilities",
+        note: "typed only as an object: that each flag is a boolean is the contract's reading, hence SHOULD",
+      },
       { source: "contract", section: "ServerInfo.flags", quote: "A `crons` flag set to false means crons are not offered." },
     ],
     title: "GET /info flags are booleans, so that a client can tell which features are offered",
@@ -93,10 +103,10 @@ check(
     profile: "system",
     operations: ["GET /ok"],
     spec: [
-      { source: "api-ref", section: "Health Check, query check_db", quote: "Whether to check database connectivity (0=false, 1=true)", note: "default 0; the 200 example is {\"ok\": true}" },
+      { source: "api-ref", section: "Health Check, query check_db", quote: "Whether to check database connectivity (0=false, 1=true)", note: 'default 0; the 200 example is {"ok": true}' },
       { source: "openapi", section: "GET /ok, 200 HealthResponse.ok", quote: "Indicates the server is healthy" },
     ],
-    title: "GET /ok?check_db=0 (no database check) answers 200 with {\"ok\": true}",
+    title: 'GET /ok?check_db=0 (no database check) answers 200 with {"ok": true}',
   },
   async ({ api }) => {
     const res = await api.get("/ok", { query: { check_db: 0 } });

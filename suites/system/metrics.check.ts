@@ -61,7 +61,12 @@ check(
     profile: "system",
     operations: OPS,
     spec: [
-      { source: "api-ref", section: "System Metrics", quote: "Get system metrics in Prometheus or JSON format for monitoring and observability.", note: "the documents name no metric, so an empty text is not ruled out: SHOULD" },
+      {
+        source: "api-ref",
+        section: "System Metrics",
+        quote: "Get system metrics in Prometheus or JSON format for monitoring and observability.",
+        note: "the documents name no metric, so an empty text is not ruled out: SHOULD",
+      },
     ],
     title: "GET /metrics in Prometheus format carries at least one sample",
   },
@@ -101,7 +106,11 @@ check(
     operations: OPS,
     spec: [
       { source: "api-ref", section: "System Metrics, query format", quote: "Response format: prometheus (default) or json", note: "an enum of prometheus and json" },
-      { source: "contract", section: "GET /metrics, query format", note: "a value outside the enum is an invalid request, answered 422 as on every other operation; no document declares an error response for GET /metrics, hence SHOULD" },
+      {
+        source: "contract",
+        section: "GET /metrics, query format",
+        note: "a value outside the enum is an invalid request, answered 422 as on every other operation; no document declares an error response for GET /metrics, hence SHOULD",
+      },
     ],
     title: "GET /metrics?format=xml answers 422",
   },

@@ -47,18 +47,22 @@ const TYPED = [
 ];
 
 /** Twelve threads under one marker, created one after the other; three with metadata that is not a string; the oldest updated last. */
-const twelve = scenario("twelve threads created one after the other", async (c) => {
-  const marker = { family: `bk-${uuid()}` };
-  const created: Array<Record<string, any>> = [];
-  for (let i = 0; i < 12; i++) {
-    created.push(await createThread(c, { metadata: { ...marker, ...(i < TYPED.length ? TYPED[i] : {}) } }));
-    if (i < 11) await new Promise((r) => setTimeout(r, 3)); // created_at of millisecond precision must differ
-  }
-  // Best effort: a target that cannot PATCH keeps created and updated in one order (THR-030 judges PATCH).
-  const touched = await c.api.patch(`/threads/${created[0]!.thread_id}`, { metadata: { touched: true } });
-  if (touched.status !== 200) c.note(`the oldest thread could not be updated last (PATCH answered ${touched.status})`);
-  return { filter: { ...c.tag(), ...marker }, created, newestFirst: [...created].reverse().map((t) => t.thread_id as string) };
-}, RUN_TIMEOUT_MS);
+const twelve = scenario(
+  "twelve threads created one after the other",
+  async (c) => {
+    const marker = { family: `bk-${uuid()}` };
+    const created: Array<Record<string, any>> = [];
+    for (let i = 0; i < 12; i++) {
+      created.push(await createThread(c, { metadata: { ...marker, ...(i < TYPED.length ? TYPED[i] : {}) } }));
+      if (i < 11) await new Promise((r) => setTimeout(r, 3)); // created_at of millisecond precision must differ
+    }
+    // Best effort: a target that cannot PATCH keeps created and updated in one order (THR-030 judges PATCH).
+    const touched = await c.api.patch(`/threads/${created[0]!.thread_id}`, { metadata: { touched: true } });
+    if (touched.status !== 200) c.note(`the oldest thread could not be updated last (PATCH answered ${touched.status})`);
+    return { filter: { ...c.tag(), ...marker }, created, newestFirst: [...created].reverse().map((t) => t.thread_id as string) };
+  },
+  RUN_TIMEOUT_MS,
+);
 
 const LIMIT_WORDS: Citation = { source: "api-ref", section: "ThreadSearchRequest.limit", quote: "Maximum number to return.", note: "min 1, max 1000, default 10" };
 const OFFSET_WORDS: Citation = { source: "api-ref", section: "ThreadSearchRequest.offset", quote: "Offset to start from.", note: "default 0" };
@@ -144,7 +148,7 @@ check(
 );
 
 const TYPED_FILTERS: Array<{ filter: Record<string, unknown>; matches: number[]; what: string }> = [
-  { filter: { flag: true }, matches: [0], what: "flag=true (the boolean; one has the string \"true\", one false)" },
+  { filter: { flag: true }, matches: [0], what: 'flag=true (the boolean; one has the string "true", one false)' },
   { filter: { flag: false }, matches: [2], what: "flag=false" },
   { filter: { flag: "true" }, matches: [1], what: 'flag="true" (the string)' },
   { filter: { owner: { team: "b" } }, matches: [1, 2], what: 'owner={"team":"b"} (a nested object)' },
@@ -161,14 +165,19 @@ check(
     profile: "threads",
     operations: [SEARCH],
     spec: METADATA_WORDS,
-    title: "POST /threads/search with metadata values that are a boolean or an object matches them as such: true is not \"true\"",
+    title: 'POST /threads/search with metadata values that are a boolean or an object matches them as such: true is not "true"',
     timeoutMs: RUN_TIMEOUT_MS,
   },
   async (c) => {
     const f = await twelve(c);
     for (const t of TYPED_FILTERS) {
       const { res, list } = await search(c, { metadata: { ...f.filter, ...t.filter }, limit: 100 });
-      expectSameMembers(idsOf(list), t.matches.map((i) => f.created[i]!.thread_id), `threads found with ${t.what}`, res);
+      expectSameMembers(
+        idsOf(list),
+        t.matches.map((i) => f.created[i]!.thread_id),
+        `threads found with ${t.what}`,
+        res,
+      );
     }
   },
 );
@@ -179,7 +188,7 @@ check(
     level: "MUST",
     profile: "threads",
     operations: [COUNT, SEARCH],
-    spec: [{ source: "api-ref", section: "ThreadCountRequest", quote: "Payload for counting threads.", note: "metadata: \"Thread metadata to filter on.\"" }, ...METADATA_WORDS],
+    spec: [{ source: "api-ref", section: "ThreadCountRequest", quote: "Payload for counting threads.", note: 'metadata: "Thread metadata to filter on."' }, ...METADATA_WORDS],
     title: "POST /threads/count with metadata values that are a boolean or an object counts what search finds",
     timeoutMs: RUN_TIMEOUT_MS,
   },
@@ -204,7 +213,12 @@ check(
     spec: [
       { source: "sdk-py", section: "ThreadsClient.create, supersteps", quote: "Apply a list of supersteps when creating a thread, each containing a sequence of updates." },
       { source: "api-ref", section: "ThreadSuperstepUpdate.as_node", quote: "Update the state as if this node had just executed." },
-      { source: "sdk-py", section: "ThreadsClient.create, graph_id", quote: "Optional graph ID to associate with the thread.", note: "the SDK sends it as metadata.graph_id, which names the graph whose state the updates write" },
+      {
+        source: "sdk-py",
+        section: "ThreadsClient.create, graph_id",
+        quote: "Optional graph ID to associate with the thread.",
+        note: "the SDK sends it as metadata.graph_id, which names the graph whose state the updates write",
+      },
     ],
     title: "POST /threads with supersteps applies them in order: the state holds every update, and the history one state per superstep",
     requires: ["graph:echo"],
@@ -237,7 +251,11 @@ check(
     profile: "threads",
     operations: ["POST /threads/{thread_id}/state", GET_HISTORY],
     spec: [
-      { source: "api-ref", section: "ThreadStateUpdate.as_node", note: "an update is written as a node of the thread's graph; a thread no graph has run on, and that names none, has no graph to write it for" },
+      {
+        source: "api-ref",
+        section: "ThreadStateUpdate.as_node",
+        note: "an update is written as a node of the thread's graph; a thread no graph has run on, and that names none, has no graph to write it for",
+      },
       { source: "contract", section: "POST /threads/{thread_id}/state x-decision", quote: "a thread no graph has run on and whose metadata names no graph_id answers a client error" },
     ],
     title: "POST /threads/{thread_id}/state on a thread no graph has run on answers a client error and adds no state",
@@ -246,7 +264,11 @@ check(
   async (c) => {
     const t = await createThread(c);
     const res = await c.api.post(`/threads/${t.thread_id}/state`, { values: { value: "no graph" } });
-    ensure(res.status >= 400 && res.status < 500, `POST /threads/{thread_id}/state on a thread no graph has run on answered ${res.status}; there is no graph to write the update for, a client error was wanted`, res);
+    ensure(
+      res.status >= 400 && res.status < 500,
+      `POST /threads/{thread_id}/state on a thread no graph has run on answered ${res.status}; there is no graph to write the update for, a client error was wanted`,
+      res,
+    );
     const h = await history(c, t.thread_id, "GET", { limit: 10 });
     expectEqual(h.list.length, 0, "states in the history after the refused update", h.res);
   },
@@ -254,19 +276,28 @@ check(
 
 // ------------------------------------------------------------------ a copy
 
-const original = scenario("a thread run once, to copy", async (c) => {
-  const assistantId = await assistantFor(c, "echo");
-  const t = await createThread(c);
-  await runToEnd(c, t.thread_id, assistantId, { value: "original" });
-  const copy = await c.api.post(`/threads/${t.thread_id}/copy`);
-  if (typeof copy.json?.thread_id === "string") c.created.thread(copy.json.thread_id);
-  // Both histories as the copy left them, before any check runs on the copy.
-  const before = await c.api.get(`/threads/${t.thread_id}/history`, { query: { limit: 100 } });
-  const after = typeof copy.json?.thread_id === "string" ? await c.api.get(`/threads/${copy.json.thread_id}/history`, { query: { limit: 100 } }) : undefined;
-  return { assistantId, threadId: t.thread_id as string, copy, originalHistory: before, copyHistory: after };
-}, RUN_TIMEOUT_MS);
+const original = scenario(
+  "a thread run once, to copy",
+  async (c) => {
+    const assistantId = await assistantFor(c, "echo");
+    const t = await createThread(c);
+    await runToEnd(c, t.thread_id, assistantId, { value: "original" });
+    const copy = await c.api.post(`/threads/${t.thread_id}/copy`);
+    if (typeof copy.json?.thread_id === "string") c.created.thread(copy.json.thread_id);
+    // Both histories as the copy left them, before any check runs on the copy.
+    const before = await c.api.get(`/threads/${t.thread_id}/history`, { query: { limit: 100 } });
+    const after = typeof copy.json?.thread_id === "string" ? await c.api.get(`/threads/${copy.json.thread_id}/history`, { query: { limit: 100 } }) : undefined;
+    return { assistantId, threadId: t.thread_id as string, copy, originalHistory: before, copyHistory: after };
+  },
+  RUN_TIMEOUT_MS,
+);
 
-const COPY_WORDS: Citation = { source: "openapi", section: "POST /threads/{thread_id}/copy (Copy Thread)", quote: "Create a new thread with a copy of the state and checkpoints from an existing thread.", note: "the same in openapi-prev" };
+const COPY_WORDS: Citation = {
+  source: "openapi",
+  section: "POST /threads/{thread_id}/copy (Copy Thread)",
+  quote: "Create a new thread with a copy of the state and checkpoints from an existing thread.",
+  note: "the same in openapi-prev",
+};
 
 async function copied(c: CheckContext) {
   const o = await original(c);
@@ -351,7 +382,10 @@ check(
       await pollRun(c, t.thread_id, running.run_id, (r) => r.status === "running", { timeoutMs: 10_000, what: "status running" }).catch(() => undefined);
       const del = await c.api.delete(`/threads/${t.thread_id}`);
       ensure(del.status >= 200 && del.status < 300, `DELETE of a thread with a running and a pending run answered ${del.status}`, del, { status: { wanted: [200, 204], got: del.status } });
-      for (const [what, run] of [["running", running], ["pending", pending]] as const) {
+      for (const [what, run] of [
+        ["running", running],
+        ["pending", pending],
+      ] as const) {
         const got = await c.api.get(`/threads/${t.thread_id}/runs/${run.run_id}`);
         expectStatus(got, 404, `the ${what} run's thread was deleted`);
       }
@@ -371,7 +405,12 @@ check(
     operations: ["POST /threads/{thread_id}/runs/wait", GET_HISTORY],
     spec: [
       { source: "api-ref", section: "RunCreateStateful.checkpoint", quote: "The checkpoint to resume from." },
-      { source: "api-ref-2024", section: "GET /threads/{thread_id}/history (Get Thread History)", quote: "Get all past states for a thread.", note: "a new run adds states; the past ones stay as they were" },
+      {
+        source: "api-ref-2024",
+        section: "GET /threads/{thread_id}/history (Get Thread History)",
+        quote: "Get all past states for a thread.",
+        note: "a new run adds states; the past ones stay as they were",
+      },
     ],
     title: "A run from an earlier checkpoint adds states on top of that checkpoint and leaves every earlier state of the history as it was",
     requires: ["graph:echo"],
@@ -382,7 +421,8 @@ check(
     const t = await createThread(c);
     await runToEnd(c, t.thread_id, assistantId, { value: "first run" });
     const before = await history(c, t.thread_id, "GET", { limit: 100 });
-    if (before.list.length < 2 || !before.list.every((s) => typeof cpId(s) === "string")) c.skip(`the history after one run has ${before.list.length} states with checkpoint ids; a state before the last is needed (THR-150 judges history)`);
+    if (before.list.length < 2 || !before.list.every((s) => typeof cpId(s) === "string"))
+      c.skip(`the history after one run has ${before.list.length} states with checkpoint ids; a state before the last is needed (THR-150 judges history)`);
     const from = cpId(before.list[1]);
     const res = await c.api.post(`/threads/${t.thread_id}/runs/wait`, { assistant_id: assistantId, input: { value: "second run" }, checkpoint: { checkpoint_id: from } }, { timeoutMs: 60_000 });
     expectStatus(res, 200, "a run from the checkpoint before the last");
@@ -392,7 +432,12 @@ check(
     ensure(added.length > 0, "the run from an earlier checkpoint added no state to the history", after.res);
     const kept = after.list.filter((s) => old.has(cpId(s)));
     expectEqual(kept.map(cpId), before.list.map(cpId), "the states that were in the history before the second run, in their order", after.res);
-    expectEqual(kept.map((s) => s?.values), before.list.map((s) => s?.values), "the values of those states", after.res);
+    expectEqual(
+      kept.map((s) => s?.values),
+      before.list.map((s) => s?.values),
+      "the values of those states",
+      after.res,
+    );
     const oldestAdded = added.at(-1);
     expectEqual(oldestAdded?.parent_checkpoint?.checkpoint_id, from, "parent of the oldest state the second run added (the checkpoint it was started from)", after.res);
   },
@@ -401,19 +446,23 @@ check(
 // ------------------------------------------------------------------ a long history
 
 /** A thread with a run of the echo graph and eleven state updates after it: fifteen states or more. */
-const longHistory = scenario("a thread with a run and eleven state updates", async (c) => {
-  const assistantId = await assistantFor(c, "echo");
-  const t = await createThread(c);
-  await runToEnd(c, t.thread_id, assistantId, { value: "long" });
-  const updates: string[] = [];
-  for (let i = 0; i < 11; i++) {
-    const res = await c.api.post(`/threads/${t.thread_id}/state`, { values: { echoed: `update-${i}` } });
-    expectStatus(res, 200, "a state update that lengthens the history");
-    updates.push(res.json?.checkpoint?.checkpoint_id);
-  }
-  const all = await history(c, t.thread_id, "GET", { limit: 100 });
-  return { threadId: t.thread_id as string, updates, all: all.list };
-}, RUN_TIMEOUT_MS);
+const longHistory = scenario(
+  "a thread with a run and eleven state updates",
+  async (c) => {
+    const assistantId = await assistantFor(c, "echo");
+    const t = await createThread(c);
+    await runToEnd(c, t.thread_id, assistantId, { value: "long" });
+    const updates: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      const res = await c.api.post(`/threads/${t.thread_id}/state`, { values: { echoed: `update-${i}` } });
+      expectStatus(res, 200, "a state update that lengthens the history");
+      updates.push(res.json?.checkpoint?.checkpoint_id);
+    }
+    const all = await history(c, t.thread_id, "GET", { limit: 100 });
+    return { threadId: t.thread_id as string, updates, all: all.list };
+  },
+  RUN_TIMEOUT_MS,
+);
 
 /** The long history; a target whose updates name no checkpoint skips (THR-102 judges the update's answer). */
 async function longHistoryOrSkip(c: CheckContext) {
@@ -434,7 +483,10 @@ for (const [id, method, note] of [
       operations: [method === "GET" ? GET_HISTORY : POST_HISTORY],
       spec:
         method === "GET"
-          ? [{ source: "api-ref-2024", section: "GET /threads/{thread_id}/history, query limit", note }, { source: "sdk-py", section: "ThreadsClient.get_history, limit", quote: "The maximum number of states to return." }]
+          ? [
+              { source: "api-ref-2024", section: "GET /threads/{thread_id}/history, query limit", note },
+              { source: "sdk-py", section: "ThreadsClient.get_history, limit", quote: "The maximum number of states to return." },
+            ]
           : [{ source: "api-ref", section: "ThreadStateSearch.limit", quote: "The maximum number of states to return.", note }],
       title: `${method} /threads/{thread_id}/history with limit=11, above the default page, answers the 11 newest of 15 states`,
       requires: ["graph:echo"],
@@ -457,7 +509,11 @@ check(
     operations: [POST_HISTORY],
     spec: [
       { source: "api-ref", section: "ThreadStateSearch.metadata", quote: "Filter states by metadata key-value pairs." },
-      { source: "guide-persistence", section: "Get state history", quote: "the checkpoints will be ordered chronologically with the most recent checkpoint / StateSnapshot being the first in the list" },
+      {
+        source: "guide-persistence",
+        section: "Get state history",
+        quote: "the checkpoints will be ordered chronologically with the most recent checkpoint / StateSnapshot being the first in the list",
+      },
       { source: "contract", section: "POST /threads/{thread_id}/history", quote: "Past states of a thread, newest first" },
     ],
     title: "POST /threads/{thread_id}/history with a metadata filter lists the matching states newest first, as the whole history is",
@@ -489,7 +545,10 @@ check(
     level: RT.level,
     profile: "threads",
     operations: ["POST /threads", "GET /threads/{thread_id}", SEARCH],
-    spec: [{ source: "api-ref", section: RT.words.section, quote: RT.words.quote }, { source: "api-ref", section: "Thread.metadata", quote: "The thread metadata." }],
+    spec: [
+      { source: "api-ref", section: RT.words.section, quote: RT.words.quote },
+      { source: "api-ref", section: "Thread.metadata", quote: "The thread metadata." },
+    ],
     title: "metadata given to POST /threads, with values that are not strings, comes back as given from GET and search",
     timeoutMs: RUN_TIMEOUT_MS,
   },

@@ -7,14 +7,18 @@ const ECHO = ["graph:echo"];
 const COPY = "POST /threads/{thread_id}/copy";
 
 /** The original: a thread run once on the echo graph, then updated once. */
-const original = scenario("a thread with a run and a state update, to copy", async (c) => {
-  const assistant = await assistantFor(c, "echo");
-  const t = await createThread(c, { metadata: { role: "original" } });
-  const value = `v-${uuid()}`;
-  await runToEnd(c, t.thread_id, assistant, { value });
-  expectStatus(await c.api.post(`/threads/${t.thread_id}/state`, { values: { echoed: "updated" } }), 200, "updating the original's state");
-  return { threadId: t.thread_id as string, value };
-}, RUN_TIMEOUT_MS);
+const original = scenario(
+  "a thread with a run and a state update, to copy",
+  async (c) => {
+    const assistant = await assistantFor(c, "echo");
+    const t = await createThread(c, { metadata: { role: "original" } });
+    const value = `v-${uuid()}`;
+    await runToEnd(c, t.thread_id, assistant, { value });
+    expectStatus(await c.api.post(`/threads/${t.thread_id}/state`, { values: { echoed: "updated" } }), 200, "updating the original's state");
+    return { threadId: t.thread_id as string, value };
+  },
+  RUN_TIMEOUT_MS,
+);
 
 async function copyOf(c: CheckContext, threadId: string) {
   const res = await c.api.post(`/threads/${threadId}/copy`);
@@ -38,7 +42,12 @@ check(
     profile: "threads",
     operations: [COPY, "GET /threads/{thread_id}"],
     spec: [
-      { source: "openapi", section: "POST /threads/{thread_id}/copy (Copy Thread)", quote: "Create a new thread with a copy of the state and checkpoints from an existing thread.", note: "the same in openapi-prev" },
+      {
+        source: "openapi",
+        section: "POST /threads/{thread_id}/copy (Copy Thread)",
+        quote: "Create a new thread with a copy of the state and checkpoints from an existing thread.",
+        note: "the same in openapi-prev",
+      },
       { source: "sdk-py", section: "ThreadsClient.copy", quote: "Copy a thread." },
     ],
     title: "POST /threads/{thread_id}/copy answers a new thread with a new thread_id, which GET then finds",
@@ -60,7 +69,14 @@ check(
     level: "MUST",
     profile: "threads",
     operations: [COPY, "GET /threads/{thread_id}/state"],
-    spec: [{ source: "openapi", section: "POST /threads/{thread_id}/copy (Copy Thread)", quote: "Create a new thread with a copy of the state and checkpoints from an existing thread.", note: "the same in openapi-prev" }],
+    spec: [
+      {
+        source: "openapi",
+        section: "POST /threads/{thread_id}/copy (Copy Thread)",
+        quote: "Create a new thread with a copy of the state and checkpoints from an existing thread.",
+        note: "the same in openapi-prev",
+      },
+    ],
     title: "The copy of a thread has the same state values and next nodes",
     requires: ECHO,
     timeoutMs: RUN_TIMEOUT_MS,
@@ -83,7 +99,14 @@ check(
     level: "MUST",
     profile: "threads",
     operations: [COPY, "GET /threads/{thread_id}/history"],
-    spec: [{ source: "openapi", section: "POST /threads/{thread_id}/copy (Copy Thread)", quote: "a copy of the state and checkpoints from an existing thread", note: "the checkpoints are the thread's history; the same in openapi-prev" }],
+    spec: [
+      {
+        source: "openapi",
+        section: "POST /threads/{thread_id}/copy (Copy Thread)",
+        quote: "a copy of the state and checkpoints from an existing thread",
+        note: "the checkpoints are the thread's history; the same in openapi-prev",
+      },
+    ],
     title: "The copy of a thread has the same history: as many states, with the same values, in the same order",
     requires: ECHO,
     timeoutMs: RUN_TIMEOUT_MS,
@@ -94,7 +117,12 @@ check(
     const a = await states(c, o.threadId);
     const b = await states(c, copy.thread_id);
     expectEqual(b.list.length, a.list.length, "number of states in the copy's history against the original's", b.res);
-    expectEqual(b.list.map((s) => s?.values), a.list.map((s) => s?.values), "values of each state of the copy's history against the original's", b.res);
+    expectEqual(
+      b.list.map((s) => s?.values),
+      a.list.map((s) => s?.values),
+      "values of each state of the copy's history against the original's",
+      b.res,
+    );
   },
 );
 
@@ -104,7 +132,14 @@ check(
     level: "MUST",
     profile: "threads",
     operations: [COPY, "POST /threads/{thread_id}/state", "GET /threads/{thread_id}/state"],
-    spec: [{ source: "openapi", section: "POST /threads/{thread_id}/copy (Copy Thread)", quote: "Create a new thread with a copy of the state and checkpoints from an existing thread.", note: "a copy, not a second name for the same thread" }],
+    spec: [
+      {
+        source: "openapi",
+        section: "POST /threads/{thread_id}/copy (Copy Thread)",
+        quote: "Create a new thread with a copy of the state and checkpoints from an existing thread.",
+        note: "a copy, not a second name for the same thread",
+      },
+    ],
     title: "Updating the state of a copy leaves the original's state unchanged",
     requires: ECHO,
     timeoutMs: RUN_TIMEOUT_MS,
@@ -130,7 +165,12 @@ check(
     operations: [COPY],
     spec: [
       { source: "openapi", section: "POST /threads/{thread_id}/copy (Copy Thread), responses", note: "200, 409 and 422, no 404; the documents do not say when their 409 applies" },
-      { source: "contract", section: "POST /threads/{thread_id}/copy, 404 x-decision", quote: "An unknown thread_id is the 404 condition of every other id-scoped thread operation", note: "the contract's choice: SHOULD; the documented 409 is taken too" },
+      {
+        source: "contract",
+        section: "POST /threads/{thread_id}/copy, 404 x-decision",
+        quote: "An unknown thread_id is the 404 condition of every other id-scoped thread operation",
+        note: "the contract's choice: SHOULD; the documented 409 is taken too",
+      },
     ],
     title: "POST /threads/{thread_id}/copy answers 404 (or the documented 409) for a thread that does not exist",
   },

@@ -74,7 +74,7 @@ check(
     profile: "threads",
     operations: OPS,
     spec: [
-      { source: "api-ref", section: "ThreadCreate.if_exists", quote: "How to handle duplicate creation.", note: "default \"raise\"" },
+      { source: "api-ref", section: "ThreadCreate.if_exists", quote: "How to handle duplicate creation.", note: 'default "raise"' },
       { source: "sdk-py", section: "ThreadsClient.create, if_exists", quote: "How to handle duplicate creation. Defaults to 'raise' under the hood." },
     ],
     title: "POST /threads without if_exists answers 409 for an existing thread_id (the default is raise)",

@@ -23,24 +23,25 @@ async function update(c: CheckContext, threadId: string, echoed: string): Promis
 }
 
 /** One run and two updates: `older` then `newest` are the two update checkpoints. */
-const thread = scenario("a thread with a run and two state updates", async (c) => {
-  const assistant = await assistantFor(c, "echo");
-  const t = await createThread(c);
-  await runToEnd(c, t.thread_id, assistant, { value: `v-${uuid()}` });
-  const older = await update(c, t.thread_id, "update-1");
-  const newest = await update(c, t.thread_id, "update-2");
-  const res = await c.api.get(`/threads/${t.thread_id}/history`, { query: { limit: 100 } });
-  expectStatus(res, 200, "reading the whole history");
-  const all = expectJsonArray(res);
-  ensure(all.length >= 3, `the history of a thread with a run and two updates has ${all.length} states`, res);
-  return { threadId: t.thread_id as string, older, newest, all };
-}, RUN_TIMEOUT_MS);
+const thread = scenario(
+  "a thread with a run and two state updates",
+  async (c) => {
+    const assistant = await assistantFor(c, "echo");
+    const t = await createThread(c);
+    await runToEnd(c, t.thread_id, assistant, { value: `v-${uuid()}` });
+    const older = await update(c, t.thread_id, "update-1");
+    const newest = await update(c, t.thread_id, "update-2");
+    const res = await c.api.get(`/threads/${t.thread_id}/history`, { query: { limit: 100 } });
+    expectStatus(res, 200, "reading the whole history");
+    const all = expectJsonArray(res);
+    ensure(all.length >= 3, `the history of a thread with a run and two updates has ${all.length} states`, res);
+    return { threadId: t.thread_id as string, older, newest, all };
+  },
+  RUN_TIMEOUT_MS,
+);
 
 async function history(c: CheckContext, method: "GET" | "POST", threadId: string, params: Record<string, unknown>) {
-  const res =
-    method === "GET"
-      ? await c.api.get(`/threads/${threadId}/history`, { query: params as Record<string, string | number> })
-      : await c.api.post(`/threads/${threadId}/history`, params);
+  const res = method === "GET" ? await c.api.get(`/threads/${threadId}/history`, { query: params as Record<string, string | number> }) : await c.api.post(`/threads/${threadId}/history`, params);
   expectStatus(res, 200);
   return { res, list: expectJsonArray(res) };
 }
@@ -59,13 +60,23 @@ const NEWEST_FIRST: Record<"GET" | "POST", Citation[]> = {
   // THR-150
   GET: [
     { source: "api-ref-2024", section: "GET /threads/{thread_id}/history (Get Thread History)", quote: "Get all past states for a thread." },
-    { source: "guide-persistence", section: "Get state history", quote: "the checkpoints will be ordered chronologically with the most recent checkpoint / StateSnapshot being the first in the list", note: "the library's state history, which this operation serves" },
+    {
+      source: "guide-persistence",
+      section: "Get state history",
+      quote: "the checkpoints will be ordered chronologically with the most recent checkpoint / StateSnapshot being the first in the list",
+      note: "the library's state history, which this operation serves",
+    },
     { source: "contract", section: "GET /threads/{thread_id}/history", quote: "Past states of a thread, newest first" },
   ],
   // THR-151
   POST: [
     { source: "openapi", section: "POST /threads/{thread_id}/history (Get Thread History Post)", quote: "Get all past states for a thread." },
-    { source: "guide-persistence", section: "Get state history", quote: "the checkpoints will be ordered chronologically with the most recent checkpoint / StateSnapshot being the first in the list", note: "the library's state history, which this operation serves" },
+    {
+      source: "guide-persistence",
+      section: "Get state history",
+      quote: "the checkpoints will be ordered chronologically with the most recent checkpoint / StateSnapshot being the first in the list",
+      note: "the library's state history, which this operation serves",
+    },
     { source: "contract", section: "POST /threads/{thread_id}/history", quote: "Past states of a thread, newest first" },
   ],
 };
@@ -176,7 +187,12 @@ check(
     operations: [POST],
     spec: [
       { source: "api-ref-2024", section: "ThreadStateSearch.before", note: "a string (a checkpoint id); api-ref types it a Checkpoint" },
-      { source: "sdk-py", section: "ThreadsClient.get_history, before", quote: "Return states before this checkpoint.", note: "typed str | Checkpoint; the contract accepts both forms; the newer documents do not: SHOULD" },
+      {
+        source: "sdk-py",
+        section: "ThreadsClient.get_history, before",
+        quote: "Return states before this checkpoint.",
+        note: "typed str | Checkpoint; the contract accepts both forms; the newer documents do not: SHOULD",
+      },
     ],
     title: "POST /threads/{thread_id}/history with before as a checkpoint id string answers only the older states",
     requires: ECHO,
@@ -208,10 +224,12 @@ check(
       }
     }
     const matches = (s: any, p: { key: string; value: unknown }) => s?.metadata?.[p.key] === p.value;
-    const pair = [...pairs.values()].sort((a, b) => a.key.localeCompare(b.key)).find((p) => {
-      const n = t.all.filter((s) => matches(s, p)).length;
-      return n > 0 && n < t.all.length;
-    });
+    const pair = [...pairs.values()]
+      .sort((a, b) => a.key.localeCompare(b.key))
+      .find((p) => {
+        const n = t.all.filter((s) => matches(s, p)).length;
+        return n > 0 && n < t.all.length;
+      });
     if (!pair) return c.skip("no metadata key/value pair of the thread's states sets some apart from the others; nothing to filter on");
     c.note(`filtering on the pair ${pair.key}=${JSON.stringify(pair.value)}, which ${t.all.filter((s) => matches(s, pair)).length} of ${t.all.length} states have`);
     const { res, list } = await history(c, "POST", t.threadId, { metadata: { [pair.key]: pair.value }, limit: 100 });
@@ -276,7 +294,11 @@ check(
     operations: [GET, POST],
     spec: [
       { source: "openapi", section: "GET and POST /threads/{thread_id}/history, responses", note: "only 200 and 422 are declared" },
-      { source: "contract", section: "GET /threads/{thread_id}/history, 404 x-decision", note: "an unknown thread_id answers 404 as for GET /threads/{thread_id}: the contract's choice, hence SHOULD" },
+      {
+        source: "contract",
+        section: "GET /threads/{thread_id}/history, 404 x-decision",
+        note: "an unknown thread_id answers 404 as for GET /threads/{thread_id}: the contract's choice, hence SHOULD",
+      },
     ],
     title: "GET and POST /threads/{thread_id}/history answer 404 for a thread that does not exist",
   },
@@ -293,7 +315,9 @@ check(
     level: "MUST",
     profile: "threads",
     operations: [GET, POST],
-    spec: [{ source: "api-ref-2024", section: "GET /threads/{thread_id}/history (Get Thread History)", quote: "Get all past states for a thread.", note: "a thread nothing ran on has no past states" }],
+    spec: [
+      { source: "api-ref-2024", section: "GET /threads/{thread_id}/history (Get Thread History)", quote: "Get all past states for a thread.", note: "a thread nothing ran on has no past states" },
+    ],
     title: "The history of a new thread is an empty list",
   },
   async (c) => {

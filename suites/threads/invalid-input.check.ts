@@ -24,17 +24,75 @@ const validationError = (operation: string): Citation => ({ source: "openapi", s
  * Columns: id, level, what the request breaks, the body, the rule, by id, where the documents state the rule.
  */
 const createCases: Array<[string, Level, string, (m: Record<string, unknown>, id: string) => unknown, string, boolean, Citation[]]> = [
-  ["THR-200", "MUST", "with a thread_id that is not a UUID", (m) => ({ thread_id: "not-a-uuid", metadata: m }), "thread_id has format uuid", false, [{ source: "api-ref", section: "ThreadCreate.thread_id", note: "Format:uuid" }]],
-  ["THR-201", "MUST", "with a thread_id that is not a string", (m) => ({ thread_id: 42, metadata: m }), "thread_id is a string", false, [{ source: "api-ref", section: "ThreadCreate.thread_id", note: "a string, Format:uuid" }]],
-  ["THR-202", "MUST", "with an if_exists outside raise and do_nothing", (m, id) => ({ thread_id: id, if_exists: "overwrite", metadata: m }), "if_exists is one of raise, do_nothing", true, [{ source: "api-ref", section: "ThreadCreate.if_exists", quote: "Must be either 'raise' (raise error if duplicate), or 'do_nothing' (return existing thread)." }]],
-  ["THR-203", "MUST", "with metadata that is not an object", (_m, id) => ({ thread_id: id, metadata: "label" }), "metadata is an object", true, [{ source: "api-ref", section: "ThreadCreate.metadata", quote: "Metadata to add to thread.", note: "an object" }]],
+  [
+    "THR-200",
+    "MUST",
+    "with a thread_id that is not a UUID",
+    (m) => ({ thread_id: "not-a-uuid", metadata: m }),
+    "thread_id has format uuid",
+    false,
+    [{ source: "api-ref", section: "ThreadCreate.thread_id", note: "Format:uuid" }],
+  ],
+  [
+    "THR-201",
+    "MUST",
+    "with a thread_id that is not a string",
+    (m) => ({ thread_id: 42, metadata: m }),
+    "thread_id is a string",
+    false,
+    [{ source: "api-ref", section: "ThreadCreate.thread_id", note: "a string, Format:uuid" }],
+  ],
+  [
+    "THR-202",
+    "MUST",
+    "with an if_exists outside raise and do_nothing",
+    (m, id) => ({ thread_id: id, if_exists: "overwrite", metadata: m }),
+    "if_exists is one of raise, do_nothing",
+    true,
+    [{ source: "api-ref", section: "ThreadCreate.if_exists", quote: "Must be either 'raise' (raise error if duplicate), or 'do_nothing' (return existing thread)." }],
+  ],
+  [
+    "THR-203",
+    "MUST",
+    "with metadata that is not an object",
+    (_m, id) => ({ thread_id: id, metadata: "label" }),
+    "metadata is an object",
+    true,
+    [{ source: "api-ref", section: "ThreadCreate.metadata", quote: "Metadata to add to thread.", note: "an object" }],
+  ],
   // Only the Python SDK's docstring makes ttl.ttl required; neither public document marks it required: SHOULD.
-  ["THR-204", "SHOULD", "with a ttl that lacks its required ttl field", (m, id) => ({ thread_id: id, ttl: { strategy: "delete" }, metadata: m }), "ttl.ttl is required", true, [
-    { source: "sdk-py", section: "ThreadsClient.create, ttl", quote: "You can pass an integer (minutes) or a mapping with keys ttl and optional strategy", note: "the only words that make ttl.ttl required" },
-    { source: "openapi", section: "ThreadCreate.ttl", quote: "The time-to-live for the thread.", note: "an object of strategy and ttl with no required field, as in openapi-prev; api-ref names the TTL model only" },
-    { source: "contract", section: "ThreadTTL x-decision", note: "the contract reads the SDK's words as ttl required; as only the SDK says so, the refusal is SHOULD" },
-  ]],
-  ["THR-205", "MUST", "with supersteps that is not a list", (m, id) => ({ thread_id: id, supersteps: { updates: [] }, metadata: m }), "supersteps is an array", true, [{ source: "api-ref", section: "ThreadCreate.supersteps", note: "an array" }]],
+  [
+    "THR-204",
+    "SHOULD",
+    "with a ttl that lacks its required ttl field",
+    (m, id) => ({ thread_id: id, ttl: { strategy: "delete" }, metadata: m }),
+    "ttl.ttl is required",
+    true,
+    [
+      {
+        source: "sdk-py",
+        section: "ThreadsClient.create, ttl",
+        quote: "You can pass an integer (minutes) or a mapping with keys ttl and optional strategy",
+        note: "the only words that make ttl.ttl required",
+      },
+      {
+        source: "openapi",
+        section: "ThreadCreate.ttl",
+        quote: "The time-to-live for the thread.",
+        note: "an object of strategy and ttl with no required field, as in openapi-prev; api-ref names the TTL model only",
+      },
+      { source: "contract", section: "ThreadTTL x-decision", note: "the contract reads the SDK's words as ttl required; as only the SDK says so, the refusal is SHOULD" },
+    ],
+  ],
+  [
+    "THR-205",
+    "MUST",
+    "with supersteps that is not a list",
+    (m, id) => ({ thread_id: id, supersteps: { updates: [] }, metadata: m }),
+    "supersteps is an array",
+    true,
+    [{ source: "api-ref", section: "ThreadCreate.supersteps", note: "an array" }],
+  ],
 ];
 
 for (const [id, level, what, body, why, byId, rule] of createCases) {
@@ -100,12 +158,36 @@ const searchCases: Array<[string, string, Record<string, unknown>, string, Citat
   ["THR-210", "limit=0", { limit: 0 }, "limit minimum 1", { source: "api-ref", section: "ThreadSearchRequest.limit", note: "min 1" }],
   ["THR-211", "limit=1001", { limit: 1001 }, "limit maximum 1000", { source: "api-ref", section: "ThreadSearchRequest.limit", note: "max 1000" }],
   ["THR-212", "offset=-1", { offset: -1 }, "offset minimum 0", { source: "api-ref", section: "ThreadSearchRequest.offset", note: "min 0" }],
-  ["THR-213", "sort_by=color", { sort_by: "color" }, "sort_by is one of thread_id, status, created_at, updated_at", { source: "api-ref", section: "ThreadSearchRequest.sort_by", note: "an enum: thread_id, status, created_at, updated_at" }],
+  [
+    "THR-213",
+    "sort_by=color",
+    { sort_by: "color" },
+    "sort_by is one of thread_id, status, created_at, updated_at",
+    { source: "api-ref", section: "ThreadSearchRequest.sort_by", note: "an enum: thread_id, status, created_at, updated_at" },
+  ],
   ["THR-214", "sort_order=up", { sort_order: "up" }, "sort_order is asc or desc", { source: "api-ref", section: "ThreadSearchRequest.sort_order", note: "an enum: asc, desc" }],
-  ["THR-215", "status=sleeping", { status: "sleeping" }, "status is one of idle, busy, interrupted, error", { source: "api-ref", section: "ThreadSearchRequest.status", note: "an enum: idle, busy, interrupted, error" }],
-  ["THR-216", "limit=\"ten\"", { limit: "ten" }, "limit is an integer", { source: "api-ref", section: "ThreadSearchRequest.limit", note: "an integer" }],
-  ["THR-217", "select=[\"secret\"]", { select: ["secret"] }, "select items are field names of Thread", { source: "api-ref", section: "ThreadSearchRequest.select", note: "an array of an enum of the fields of Thread" }],
-  ["THR-218", "metadata that is not an object", { metadata: ["a", "list"] }, "metadata is an object", { source: "api-ref", section: "ThreadSearchRequest.metadata", quote: "Thread metadata to filter on.", note: "an object" }],
+  [
+    "THR-215",
+    "status=sleeping",
+    { status: "sleeping" },
+    "status is one of idle, busy, interrupted, error",
+    { source: "api-ref", section: "ThreadSearchRequest.status", note: "an enum: idle, busy, interrupted, error" },
+  ],
+  ["THR-216", 'limit="ten"', { limit: "ten" }, "limit is an integer", { source: "api-ref", section: "ThreadSearchRequest.limit", note: "an integer" }],
+  [
+    "THR-217",
+    'select=["secret"]',
+    { select: ["secret"] },
+    "select items are field names of Thread",
+    { source: "api-ref", section: "ThreadSearchRequest.select", note: "an array of an enum of the fields of Thread" },
+  ],
+  [
+    "THR-218",
+    "metadata that is not an object",
+    { metadata: ["a", "list"] },
+    "metadata is an object",
+    { source: "api-ref", section: "ThreadSearchRequest.metadata", quote: "Thread metadata to filter on.", note: "an object" },
+  ],
 ];
 
 for (const [id, what, body, why, rule] of searchCases) {
@@ -204,12 +286,16 @@ for (const [id, op, what, send] of pathCases) {
 // ------------------------------------------------------ state and history
 
 /** A thread run once on the echo graph: state updates need a graph to apply them. */
-const used = scenario("a thread run once on the echo graph, for refused state updates", async (c) => {
-  const assistant = await assistantFor(c, "echo");
-  const t = await createThread(c);
-  await runToEnd(c, t.thread_id, assistant, { value: "kept" });
-  return { threadId: t.thread_id as string };
-}, RUN_TIMEOUT_MS);
+const used = scenario(
+  "a thread run once on the echo graph, for refused state updates",
+  async (c) => {
+    const assistant = await assistantFor(c, "echo");
+    const t = await createThread(c);
+    await runToEnd(c, t.thread_id, assistant, { value: "kept" });
+    return { threadId: t.thread_id as string };
+  },
+  RUN_TIMEOUT_MS,
+);
 
 async function latestCheckpoint(c: CheckContext, threadId: string): Promise<string | undefined> {
   const res = await c.api.get(`/threads/${threadId}/state`);
@@ -218,9 +304,27 @@ async function latestCheckpoint(c: CheckContext, threadId: string): Promise<stri
 }
 
 const stateCases: Array<[string, string, unknown, string, Citation]> = [
-  ["THR-240", "values that are neither an object nor a list of objects", { values: "text" }, "values is an object, a list of objects or null", { source: "api-ref", section: "ThreadStateUpdate.values", quote: "The values to update the state with.", note: "any of an object, an array of objects, or null" }],
-  ["THR-241", "an as_node that is not a string", { values: { echoed: "x" }, as_node: 7 }, "as_node is a string", { source: "api-ref", section: "ThreadStateUpdate.as_node", quote: "Update the state as if this node had just executed.", note: "a string" }],
-  ["THR-242", "a checkpoint that is not an object", { values: { echoed: "x" }, checkpoint: "latest" }, "checkpoint is a CheckpointConfig object", { source: "api-ref", section: "ThreadStateUpdate.checkpoint", quote: "The checkpoint to update the state of.", note: "a Checkpoint object" }],
+  [
+    "THR-240",
+    "values that are neither an object nor a list of objects",
+    { values: "text" },
+    "values is an object, a list of objects or null",
+    { source: "api-ref", section: "ThreadStateUpdate.values", quote: "The values to update the state with.", note: "any of an object, an array of objects, or null" },
+  ],
+  [
+    "THR-241",
+    "an as_node that is not a string",
+    { values: { echoed: "x" }, as_node: 7 },
+    "as_node is a string",
+    { source: "api-ref", section: "ThreadStateUpdate.as_node", quote: "Update the state as if this node had just executed.", note: "a string" },
+  ],
+  [
+    "THR-242",
+    "a checkpoint that is not an object",
+    { values: { echoed: "x" }, checkpoint: "latest" },
+    "checkpoint is a CheckpointConfig object",
+    { source: "api-ref", section: "ThreadStateUpdate.checkpoint", quote: "The checkpoint to update the state of.", note: "a Checkpoint object" },
+  ],
 ];
 
 for (const [id, what, body, why, rule] of stateCases) {

@@ -10,39 +10,43 @@ const REQUIRES = ["graph:echo", "graph:interrupt", "graph:error"];
  * one never run (idle), two run on the echo graph (idle, each with its own
  * `echoed` value), one stopped at an interrupt, one whose run failed.
  */
-const family = scenario("five tagged threads in four states", async (c) => {
-  const marker = { family: `search-${uuid()}` };
-  const meta = (i: number) => ({ ...marker, parity: i % 2 ? "odd" : "even" });
-  const [echo, interrupt, error] = await Promise.all([assistantFor(c, "echo"), assistantFor(c, "interrupt"), assistantFor(c, "error")]);
-  const threads = [];
-  for (let i = 0; i < 5; i++) threads.push(await createThread(c, { metadata: meta(i) }));
-  const [fresh, echoA, echoB, interrupted, failed] = threads as [any, any, any, any, any];
-  const a = `a-${uuid()}`;
-  const b = `b-${uuid()}`;
-  await runToEnd(c, echoA.thread_id, echo, { value: a });
-  await runToEnd(c, echoB.thread_id, echo, { value: b });
-  await runToEnd(c, interrupted.thread_id, interrupt, { value: "ask" });
-  // A failing run may answer the wait with an error: only the thread's status matters here.
-  await c.api.post(`/threads/${failed.thread_id}/runs/wait`, { assistant_id: error, input: { value: "boom" } }, { timeoutMs: 60_000 });
-  // Wait (bounded) for the statuses these runs give. A server that never gives
-  // them is judged on that by MTK-051 and MTK-052 (a thread's status after an
-  // interrupt, after a failure), not by every check of search and count: the
-  // checks that filter on status compare with the statuses the threads report.
-  await pollThread(c, interrupted.thread_id, (t) => t.status === "interrupted", { timeoutMs: 30_000, what: "status interrupted" }).catch(() => undefined);
-  await pollThread(c, failed.thread_id, (t) => t.status === "error", { timeoutMs: 30_000, what: "status error" }).catch(() => undefined);
-  // The thread created first is updated last, so that the order of updated_at is
-  // not the order of creation: a search that ignores sort_by=updated_at cannot pass by luck.
-  const touched = await c.api.patch(`/threads/${fresh.thread_id}`, { metadata: { ...meta(0), touched: true } });
-  expectStatus(touched, 200, "updating the oldest thread of the family last");
-  const ids = threads.map((t) => t.thread_id as string);
-  const statuses: Record<string, string> = {};
-  for (const id of ids) {
-    const res = await c.api.get(`/threads/${id}`);
-    expectStatus(res, 200, "reading the status of a thread of the family");
-    statuses[id] = String(res.json?.status);
-  }
-  return { filter: { ...c.tag(), ...marker }, ids, statuses, fresh, echoA, echoB, interrupted, failed, a, b };
-}, RUN_TIMEOUT_MS);
+const family = scenario(
+  "five tagged threads in four states",
+  async (c) => {
+    const marker = { family: `search-${uuid()}` };
+    const meta = (i: number) => ({ ...marker, parity: i % 2 ? "odd" : "even" });
+    const [echo, interrupt, error] = await Promise.all([assistantFor(c, "echo"), assistantFor(c, "interrupt"), assistantFor(c, "error")]);
+    const threads = [];
+    for (let i = 0; i < 5; i++) threads.push(await createThread(c, { metadata: meta(i) }));
+    const [fresh, echoA, echoB, interrupted, failed] = threads as [any, any, any, any, any];
+    const a = `a-${uuid()}`;
+    const b = `b-${uuid()}`;
+    await runToEnd(c, echoA.thread_id, echo, { value: a });
+    await runToEnd(c, echoB.thread_id, echo, { value: b });
+    await runToEnd(c, interrupted.thread_id, interrupt, { value: "ask" });
+    // A failing run may answer the wait with an error: only the thread's status matters here.
+    await c.api.post(`/threads/${failed.thread_id}/runs/wait`, { assistant_id: error, input: { value: "boom" } }, { timeoutMs: 60_000 });
+    // Wait (bounded) for the statuses these runs give. A server that never gives
+    // them is judged on that by MTK-051 and MTK-052 (a thread's status after an
+    // interrupt, after a failure), not by every check of search and count: the
+    // checks that filter on status compare with the statuses the threads report.
+    await pollThread(c, interrupted.thread_id, (t) => t.status === "interrupted", { timeoutMs: 30_000, what: "status interrupted" }).catch(() => undefined);
+    await pollThread(c, failed.thread_id, (t) => t.status === "error", { timeoutMs: 30_000, what: "status error" }).catch(() => undefined);
+    // The thread created first is updated last, so that the order of updated_at is
+    // not the order of creation: a search that ignores sort_by=updated_at cannot pass by luck.
+    const touched = await c.api.patch(`/threads/${fresh.thread_id}`, { metadata: { ...meta(0), touched: true } });
+    expectStatus(touched, 200, "updating the oldest thread of the family last");
+    const ids = threads.map((t) => t.thread_id as string);
+    const statuses: Record<string, string> = {};
+    for (const id of ids) {
+      const res = await c.api.get(`/threads/${id}`);
+      expectStatus(res, 200, "reading the status of a thread of the family");
+      statuses[id] = String(res.json?.status);
+    }
+    return { filter: { ...c.tag(), ...marker }, ids, statuses, fresh, echoA, echoB, interrupted, failed, a, b };
+  },
+  RUN_TIMEOUT_MS,
+);
 
 /** The family's threads by the status they report, for every status a filter can name. */
 function byStatus(c: CheckContext, f: { ids: string[]; statuses: Record<string, string>; fresh: any; echoA: any; echoB: any; interrupted: any; failed: any }): Record<string, string[]> {
@@ -284,7 +288,7 @@ check(
     profile: "threads",
     operations: ["POST /threads/count", "POST /threads/search"],
     spec: [
-      { source: "api-ref", section: "ThreadCountRequest", quote: "Payload for counting threads.", note: "metadata: \"Thread metadata to filter on.\"" },
+      { source: "api-ref", section: "ThreadCountRequest", quote: "Payload for counting threads.", note: 'metadata: "Thread metadata to filter on."' },
       { source: "sdk-py", section: "ThreadsClient.count", quote: "Number of threads matching the criteria." },
     ],
     title: "POST /threads/count with a metadata filter counts what search finds",

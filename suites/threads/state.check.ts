@@ -24,15 +24,19 @@ async function usedThread(c: CheckContext) {
 }
 
 /** The shared used thread, with the checkpoint between its two nodes (after `first`, before `second`). */
-const used = scenario("a thread run once on the echo graph", async (c) => {
-  const u = await usedThread(c);
-  const res = await c.api.get(`/threads/${u.threadId}/history`, { query: { limit: 100 } });
-  expectStatus(res, 200, "reading the history to find the checkpoint between the two nodes");
-  const between = expectJsonArray(res).find((s) => Array.isArray(s?.next) && s.next.length === 1 && s.next[0] === "second");
-  const checkpointId = between?.checkpoint?.checkpoint_id;
-  if (typeof checkpointId !== "string") fail("the history of a run of the echo graph has no state whose next node is 'second' (the state after node 'first')", res);
-  return { ...u, between: checkpointId as string };
-}, RUN_TIMEOUT_MS);
+const used = scenario(
+  "a thread run once on the echo graph",
+  async (c) => {
+    const u = await usedThread(c);
+    const res = await c.api.get(`/threads/${u.threadId}/history`, { query: { limit: 100 } });
+    expectStatus(res, 200, "reading the history to find the checkpoint between the two nodes");
+    const between = expectJsonArray(res).find((s) => Array.isArray(s?.next) && s.next.length === 1 && s.next[0] === "second");
+    const checkpointId = between?.checkpoint?.checkpoint_id;
+    if (typeof checkpointId !== "string") fail("the history of a run of the echo graph has no state whose next node is 'second' (the state after node 'first')", res);
+    return { ...u, between: checkpointId as string };
+  },
+  RUN_TIMEOUT_MS,
+);
 
 async function state(c: CheckContext, threadId: string) {
   const res = await c.api.get(`/threads/${threadId}/state`);
@@ -125,7 +129,9 @@ check(
     level: "MUST",
     profile: "threads",
     operations: [POST_STATE, GET_STATE],
-    spec: [{ source: "api-ref", section: "ThreadStateUpdate.as_node", quote: "Update the state as if this node had just executed.", note: "fixtures/graphs/echo.ts: node 'second' follows node 'first'" }],
+    spec: [
+      { source: "api-ref", section: "ThreadStateUpdate.as_node", quote: "Update the state as if this node had just executed.", note: "fixtures/graphs/echo.ts: node 'second' follows node 'first'" },
+    ],
     title: "POST /threads/{thread_id}/state with as_node writes the values as that node: the node after it is next",
     requires: ECHO,
     timeoutMs: RUN_TIMEOUT_MS,
@@ -149,7 +155,11 @@ check(
     spec: [
       { source: "api-ref-2024", section: "POST /threads/{thread_id}/state (Update Thread State)", quote: "Add state to a thread." },
       { source: "api-ref-2024", section: "GET /threads/{thread_id}/history (Get Thread History)", quote: "Get all past states for a thread." },
-      { source: "guide-persistence", section: "Get state history", quote: "the checkpoints will be ordered chronologically with the most recent checkpoint / StateSnapshot being the first in the list" },
+      {
+        source: "guide-persistence",
+        section: "Get state history",
+        quote: "the checkpoints will be ordered chronologically with the most recent checkpoint / StateSnapshot being the first in the list",
+      },
     ],
     title: "A state update shows in the history: the newest state is the update, the one before it the run's",
     requires: ECHO,
@@ -274,7 +284,12 @@ check(
     operations: [GET_STATE, POST_STATE],
     spec: [
       { source: "openapi", section: "GET and POST /threads/{thread_id}/state, responses", note: "only 200 and 422 are declared" },
-      { source: "contract", section: "POST /threads/{thread_id}/state, 404 x-decision", quote: "an unknown thread_id answers 404 as for GET /threads/{thread_id}", note: "the contract's choice, hence SHOULD" },
+      {
+        source: "contract",
+        section: "POST /threads/{thread_id}/state, 404 x-decision",
+        quote: "an unknown thread_id answers 404 as for GET /threads/{thread_id}",
+        note: "the contract's choice, hence SHOULD",
+      },
     ],
     title: "GET and POST /threads/{thread_id}/state answer 404 for a thread that does not exist",
   },
@@ -298,7 +313,12 @@ check(
     operations: [AT, AT_POST],
     spec: [
       { source: "openapi", section: "GET /threads/{thread_id}/state/{checkpoint_id}, responses", note: "only 200 and 422 are declared" },
-      { source: "contract", section: "GET /threads/{thread_id}/state/{checkpoint_id}, 404 x-decision", quote: "or a checkpoint_id the thread does not have, answers 404", note: "the contract's choice, hence SHOULD" },
+      {
+        source: "contract",
+        section: "GET /threads/{thread_id}/state/{checkpoint_id}, 404 x-decision",
+        quote: "or a checkpoint_id the thread does not have, answers 404",
+        note: "the contract's choice, hence SHOULD",
+      },
     ],
     title: "GET /threads/{thread_id}/state/{checkpoint_id} and POST .../state/checkpoint answer 404 for a checkpoint the thread does not have",
     requires: ECHO,

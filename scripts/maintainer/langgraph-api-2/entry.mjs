@@ -31,6 +31,6 @@ try {
   const started = await startServer(options);
   process.send?.({ type: "ready", host: started.host });
 } catch (e) {
-  process.send?.({ type: "failed", message: e instanceof Error ? e.stack ?? e.message : String(e) });
+  process.send?.({ type: "failed", message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   process.exit(1);
 }

@@ -102,16 +102,19 @@ function unstableWithoutSort(match: Match): Omit<Fault, "name"> {
       const page = { limit: b.limit ?? 10, offset: b.offset ?? 0 };
       return { ...r, body: JSON.stringify({ ...b, limit: 1000, offset: 0 }), headers: { ...r.headers, [PAGE]: JSON.stringify(page) } };
     },
-    response: editOk((q) => match(q) && q.headers[PAGE] !== undefined, (b, q) => {
-      if (!Array.isArray(b)) return b;
-      const { limit, offset } = JSON.parse(q.headers[PAGE]!);
-      const list = [...b];
-      for (let i = list.length - 1; i > 0; i--) {
-        const j = Math.floor(Math.random() * (i + 1));
-        [list[i], list[j]] = [list[j], list[i]];
-      }
-      return list.slice(offset, offset + limit);
-    }),
+    response: editOk(
+      (q) => match(q) && q.headers[PAGE] !== undefined,
+      (b, q) => {
+        if (!Array.isArray(b)) return b;
+        const { limit, offset } = JSON.parse(q.headers[PAGE]!);
+        const list = [...b];
+        for (let i = list.length - 1; i > 0; i--) {
+          const j = Math.floor(Math.random() * (i + 1));
+          [list[i], list[j]] = [list[j], list[i]];
+        }
+        return list.slice(offset, offset + limit);
+      },
+    ),
   };
 }
 
@@ -124,7 +127,11 @@ const stringified = (match: Match, key: string): Fault["request"] =>
   });
 
 /** A list answer reversed when `when` holds for the request. */
-const reversedWhen = (match: Match, when: (q: ProxiedRequest) => boolean) => editOk((r) => match(r) && when(r), (b) => (Array.isArray(b) ? [...b].reverse() : b));
+const reversedWhen = (match: Match, when: (q: ProxiedRequest) => boolean) =>
+  editOk(
+    (r) => match(r) && when(r),
+    (b) => (Array.isArray(b) ? [...b].reverse() : b),
+  );
 
 /** The thread id of a path under /threads/{thread_id}. */
 const threadOf = (r: ProxiedRequest): string | undefined => new RegExp(`^/threads/(${ID})`).exec(pathOf(r))?.[1];
@@ -143,11 +150,17 @@ function versionsPagedFromOldest(): Omit<Fault, "name"> {
       const { limit: _l, offset: _o, ...rest } = b;
       return { ...r, body: JSON.stringify({ ...rest, limit: 1000 }), headers: { ...r.headers, [PAGE]: JSON.stringify(page) } };
     },
-    response: editOk((q) => VERSIONS(q) && q.headers[PAGE] !== undefined, (b, q) => {
-      if (!Array.isArray(b)) return b;
-      const { limit, offset } = JSON.parse(q.headers[PAGE]!);
-      return [...b].reverse().slice(offset, offset + limit).reverse();
-    }),
+    response: editOk(
+      (q) => VERSIONS(q) && q.headers[PAGE] !== undefined,
+      (b, q) => {
+        if (!Array.isArray(b)) return b;
+        const { limit, offset } = JSON.parse(q.headers[PAGE]!);
+        return [...b]
+          .reverse()
+          .slice(offset, offset + limit)
+          .reverse();
+      },
+    ),
   };
 }
 
@@ -162,12 +175,15 @@ function patchNumbersFromCurrent(): Omit<Fault, "name"> {
         if (typeof v === "number") current.set(a, v);
       }
     },
-    response: editOk((q) => q.method === "PATCH" && ASSISTANT.test(pathOf(q)), (b, q) => {
-      const v = current.get(assistantOf(q) ?? "");
-      if (v === undefined || !b || typeof b !== "object") return b;
-      current.delete(assistantOf(q)!);
-      return { ...b, version: v + 1 };
-    }),
+    response: editOk(
+      (q) => q.method === "PATCH" && ASSISTANT.test(pathOf(q)),
+      (b, q) => {
+        const v = current.get(assistantOf(q) ?? "");
+        if (v === undefined || !b || typeof b !== "object") return b;
+        current.delete(assistantOf(q)!);
+        return { ...b, version: v + 1 };
+      },
+    ),
   };
 }
 
@@ -259,7 +275,10 @@ function copyRunsFromScratch(): Omit<Fault, "name"> {
       const t = threadOf(q);
       if (t && copies.has(t) && createsRun(q)) ran.add(t);
     },
-    response: editOk((q) => STATE_GET(q) && ran.has(threadOf(q) ?? ""), (b) => (b?.values && Array.isArray(b.values.trail) ? { ...b, values: { ...b.values, trail: b.values.trail.slice(-2) } } : b)),
+    response: editOk(
+      (q) => STATE_GET(q) && ran.has(threadOf(q) ?? ""),
+      (b) => (b?.values && Array.isArray(b.values.trail) ? { ...b, values: { ...b.values, trail: b.values.trail.slice(-2) } } : b),
+    ),
   };
 }
 
@@ -275,13 +294,16 @@ function forkTruncatesHistory(): Omit<Fault, "name"> {
       }
       return r;
     },
-    response: editOk((q) => HISTORY(q) && forked.has(threadOf(q) ?? ""), (list) => {
-      if (!Array.isArray(list) || list.length === 0) return list;
-      const byId = new Map(list.map((s: any) => [s?.checkpoint?.checkpoint_id, s]));
-      const chain: any[] = [];
-      for (let s: any = list[0]; s && chain.length <= list.length; s = byId.get(s?.parent_checkpoint?.checkpoint_id)) chain.push(s);
-      return chain;
-    }),
+    response: editOk(
+      (q) => HISTORY(q) && forked.has(threadOf(q) ?? ""),
+      (list) => {
+        if (!Array.isArray(list) || list.length === 0) return list;
+        const byId = new Map(list.map((s: any) => [s?.checkpoint?.checkpoint_id, s]));
+        const chain: any[] = [];
+        for (let s: any = list[0]; s && chain.length <= list.length; s = byId.get(s?.parent_checkpoint?.checkpoint_id)) chain.push(s);
+        return chain;
+      },
+    ),
   };
 }
 
@@ -315,16 +337,19 @@ function namespacesAsStrings(match: Match, field: "namespace_prefix" | "prefix" 
       const rest = field === "suffix" ? (({ suffix: _s, ...x }) => x)(b) : { ...b, [field]: labels.slice(0, -1), limit: 1000 };
       return { ...r, body: JSON.stringify(rest), headers: { ...r.headers, [WANT]: JSON.stringify({ text: labels.join("."), limit: b.limit ?? (field === "namespace_prefix" ? 10 : 100) }) } };
     },
-    response: editOk((q) => match(q) && q.headers[WANT] !== undefined, (b, q) => {
-      const { text, limit } = JSON.parse(q.headers[WANT]!);
-      const joined = (ns: unknown) => (Array.isArray(ns) ? ns.join(".") : "");
-      const keep = (ns: unknown) => (field === "suffix" ? joined(ns).endsWith(text) : joined(ns).startsWith(text));
-      if (field === "namespace_prefix") return Array.isArray(b?.items) ? { ...b, items: b.items.filter((it: any) => keep(it?.namespace)).slice(0, limit) } : b;
-      const list = Array.isArray(b) ? b : b?.namespaces;
-      if (!Array.isArray(list)) return b;
-      const kept = list.filter(keep).slice(0, limit);
-      return Array.isArray(b) ? kept : { ...b, namespaces: kept };
-    }),
+    response: editOk(
+      (q) => match(q) && q.headers[WANT] !== undefined,
+      (b, q) => {
+        const { text, limit } = JSON.parse(q.headers[WANT]!);
+        const joined = (ns: unknown) => (Array.isArray(ns) ? ns.join(".") : "");
+        const keep = (ns: unknown) => (field === "suffix" ? joined(ns).endsWith(text) : joined(ns).startsWith(text));
+        if (field === "namespace_prefix") return Array.isArray(b?.items) ? { ...b, items: b.items.filter((it: any) => keep(it?.namespace)).slice(0, limit) } : b;
+        const list = Array.isArray(b) ? b : b?.namespaces;
+        if (!Array.isArray(list)) return b;
+        const kept = list.filter(keep).slice(0, limit);
+        return Array.isArray(b) ? kept : { ...b, namespaces: kept };
+      },
+    ),
   };
 }
 
@@ -406,10 +431,16 @@ function roundTripMutant(row: RoundTrip, i: number): Mutant {
     versions: VERSIONS,
   };
   const reader = row.readers[i % row.readers.length]!;
-  return m(`roundtrip-${row.id.toLowerCase()}-${row.field}-lost-by-${reader}`, "response", `${reader} answers ${row.schema === "ThreadCreate" ? "threads" : "assistants"} without their ${row.field}`, [row.id], () => ({
-    // expected catcher: the row's check
-    response: editEach(readers[reader]!, drop),
-  }));
+  return m(
+    `roundtrip-${row.id.toLowerCase()}-${row.field}-lost-by-${reader}`,
+    "response",
+    `${reader} answers ${row.schema === "ThreadCreate" ? "threads" : "assistants"} without their ${row.field}`,
+    [row.id],
+    () => ({
+      // expected catcher: the row's check
+      response: editEach(readers[reader]!, drop),
+    }),
+  );
 }
 
 // Each mutant here runs only the check written to catch it (the comment above it names it), so that check is its expected catcher.
@@ -418,25 +449,42 @@ const BUGS: Mutant[] = [
   // expected catcher: AST-147
   m("assistant-search-limit-capped-at-10", "request", "POST /assistants/search answers at most 10, whatever limit asks", ["AST-147"], () => ({ request: limitCapped(ASSISTANT_SEARCH, 10, "body") })),
   // expected catcher: AST-148
-  m("assistant-search-offset-past-page-ignored", "request", "POST /assistants/search ignores an offset of 10 or more (answers the first page)", ["AST-148"], () => ({ request: offsetPastPageIgnored(ASSISTANT_SEARCH, 10, "body") })),
+  m("assistant-search-offset-past-page-ignored", "request", "POST /assistants/search ignores an offset of 10 or more (answers the first page)", ["AST-148"], () => ({
+    request: offsetPastPageIgnored(ASSISTANT_SEARCH, 10, "body"),
+  })),
   // expected catcher: AST-149
   m("assistant-search-default-oldest-first", "response", "POST /assistants/search without sort_by lists the oldest first", ["AST-149"], () => ({
     response: reversedWhen(ASSISTANT_SEARCH, (q) => parse(q.body)?.sort_by === undefined),
   })),
   // expected catcher: AST-150
-  m("assistant-search-unstable-without-sort", "response", "POST /assistants/search without sort_by orders each request differently, so its pages overlap", ["AST-150"], () => unstableWithoutSort(ASSISTANT_SEARCH)),
+  m("assistant-search-unstable-without-sort", "response", "POST /assistants/search without sort_by orders each request differently, so its pages overlap", ["AST-150"], () =>
+    unstableWithoutSort(ASSISTANT_SEARCH),
+  ),
   // expected catcher: AST-151
-  m("assistant-search-metadata-as-text", "request", "POST /assistants/search compares metadata values as text (true matches \"true\")", ["AST-151"], () => ({ request: stringified(ASSISTANT_SEARCH, "metadata") })),
+  m("assistant-search-metadata-as-text", "request", 'POST /assistants/search compares metadata values as text (true matches "true")', ["AST-151"], () => ({
+    request: stringified(ASSISTANT_SEARCH, "metadata"),
+  })),
   // expected catcher: AST-152
-  m("assistant-count-metadata-as-text", "request", "POST /assistants/count compares metadata values as text, unlike search", ["AST-152"], () => ({ request: stringified(ASSISTANT_COUNT, "metadata") })),
+  m("assistant-count-metadata-as-text", "request", "POST /assistants/count compares metadata values as text, unlike search", ["AST-152"], () => ({
+    request: stringified(ASSISTANT_COUNT, "metadata"),
+  })),
   // expected catcher: AST-153
   m("assistant-count-name-ignored", "request", "POST /assistants/count ignores name, which search honours", ["AST-153"], () => ({ request: ignoreFields(ASSISTANT_COUNT, "name") })),
   // expected catcher: AST-062 (strengthened: a substring in the middle of the name)
   m("assistant-search-name-prefix-only", "response", "POST /assistants/search matches name only at the start of the assistant's name", ["AST-062"], () => ({
-    response: editOk((q) => ASSISTANT_SEARCH(q) && typeof parse(q.body)?.name === "string", (b, q) => {
-      const name = String(parse(q.body).name).toLowerCase();
-      return Array.isArray(b) ? b.filter((a: any) => String(a?.name ?? "").toLowerCase().startsWith(name)) : b;
-    }),
+    response: editOk(
+      (q) => ASSISTANT_SEARCH(q) && typeof parse(q.body)?.name === "string",
+      (b, q) => {
+        const name = String(parse(q.body).name).toLowerCase();
+        return Array.isArray(b)
+          ? b.filter((a: any) =>
+              String(a?.name ?? "")
+                .toLowerCase()
+                .startsWith(name),
+            )
+          : b;
+      },
+    ),
   })),
   // expected catcher: AST-154
   m("assistant-versions-oldest-first", "response", "POST /assistants/{assistant_id}/versions lists the oldest version first", ["AST-154"], () => ({ response: reversedWhen(VERSIONS, () => true) })),
@@ -445,24 +493,40 @@ const BUGS: Mutant[] = [
   // expected catcher: AST-156
   m("assistant-versions-default-limit-5", "request", "POST /assistants/{assistant_id}/versions without limit lists 5 versions", ["AST-156"], () => ({ request: defaultLimit(VERSIONS, 5, "body") })),
   // expected catcher: AST-157
-  m("assistant-versions-limit-capped-at-10", "request", "POST /assistants/{assistant_id}/versions lists at most 10, whatever limit asks", ["AST-157"], () => ({ request: limitCapped(VERSIONS, 10, "body") })),
+  m("assistant-versions-limit-capped-at-10", "request", "POST /assistants/{assistant_id}/versions lists at most 10, whatever limit asks", ["AST-157"], () => ({
+    request: limitCapped(VERSIONS, 10, "body"),
+  })),
   // expected catcher: AST-158
-  m("assistant-versions-offset-past-page-ignored", "request", "POST /assistants/{assistant_id}/versions ignores an offset of 10 or more", ["AST-158"], () => ({ request: offsetPastPageIgnored(VERSIONS, 10, "body") })),
+  m("assistant-versions-offset-past-page-ignored", "request", "POST /assistants/{assistant_id}/versions ignores an offset of 10 or more", ["AST-158"], () => ({
+    request: offsetPastPageIgnored(VERSIONS, 10, "body"),
+  })),
   // expected catcher: AST-159
   m("assistant-versions-metadata-ignored", "request", "POST /assistants/{assistant_id}/versions ignores its metadata filter", ["AST-159"], () => ({ request: ignoreFields(VERSIONS, "metadata") })),
   // expected catcher: AST-160
-  m("assistant-patch-after-latest-numbers-from-current", "response", "A PATCH after set-latest numbers the new version from the current one (2 after 1), not from the highest", ["AST-160"], patchNumbersFromCurrent),
+  m(
+    "assistant-patch-after-latest-numbers-from-current",
+    "response",
+    "A PATCH after set-latest numbers the new version from the current one (2 after 1), not from the highest",
+    ["AST-160"],
+    patchNumbersFromCurrent,
+  ),
   // expected catcher: AST-161
   m("assistant-deleted-versions-empty", "response", "The versions of a deleted assistant answer 200 [] instead of 404", ["AST-161"], deletedVersionsEmpty),
   // expected catcher: AST-162
   m("assistant-delete-keeps-runs", "response", "Deleting an assistant leaves its runs readable", ["AST-162"], deleteKeepsRuns),
   // expected catcher: AST-163
   m("assistant-delete-threads-by-default", "request", "DELETE /assistants/{assistant_id} deletes the assistant's threads also without delete_threads", ["AST-163"], () => ({
-    request: editQuery((r) => r.method === "DELETE" && ASSISTANT.test(pathOf(r)), (q) => void (!q.has("delete_threads") && q.set("delete_threads", "true"))),
+    request: editQuery(
+      (r) => r.method === "DELETE" && ASSISTANT.test(pathOf(r)),
+      (q) => void (!q.has("delete_threads") && q.set("delete_threads", "true")),
+    ),
   })),
   // expected catcher: AST-164
   m("assistant-delete_threads-ignored", "request", "DELETE /assistants/{assistant_id} ignores delete_threads=true", ["AST-164"], () => ({
-    request: editQuery((r) => r.method === "DELETE" && ASSISTANT.test(pathOf(r)), (q) => q.delete("delete_threads")),
+    request: editQuery(
+      (r) => r.method === "DELETE" && ASSISTANT.test(pathOf(r)),
+      (q) => q.delete("delete_threads"),
+    ),
   })),
   // expected catcher: AST-165
   m("assistant-search-hides-system", "response", "POST /assistants/search does not list the assistants the server made for its graphs", ["AST-165"], () => ({
@@ -476,7 +540,9 @@ const BUGS: Mutant[] = [
   m("graph-start-end-undrawn", "response", "GET /assistants/{assistant_id}/graph leaves out the __start__ and __end__ nodes and their edges", ["AST-167"], () => ({
     response: editOk(GRAPH, (g) => {
       const special = (id: unknown) => id === "__start__" || id === "__end__";
-      return g && typeof g === "object" ? { ...g, nodes: (g.nodes ?? []).filter((n: any) => !special(n?.id)), edges: (g.edges ?? []).filter((e: any) => !special(e?.source) && !special(e?.target)) } : g;
+      return g && typeof g === "object"
+        ? { ...g, nodes: (g.nodes ?? []).filter((n: any) => !special(n?.id)), edges: (g.edges ?? []).filter((e: any) => !special(e?.source) && !special(e?.target)) }
+        : g;
     }),
   })),
   // expected catcher: AST-168
@@ -484,8 +550,11 @@ const BUGS: Mutant[] = [
     response: editOk(GRAPH, (g) => (g && Array.isArray(g.edges) ? { ...g, edges: g.edges.map((e: any) => ({ ...e, conditional: false })) } : g)),
   })),
   // expected catcher: AST-178
-  m("assistant-description-defaults-empty", "response", "An assistant created without a description has the description \"\"", ["AST-178"], () => ({
-    response: editEach((q) => get(ASSISTANT)(q) || (q.method === "POST" && pathOf(q) === "/assistants"), (a) => ("description" in a && a.description === null ? { ...a, description: "" } : a)),
+  m("assistant-description-defaults-empty", "response", 'An assistant created without a description has the description ""', ["AST-178"], () => ({
+    response: editEach(
+      (q) => get(ASSISTANT)(q) || (q.method === "POST" && pathOf(q) === "/assistants"),
+      (a) => ("description" in a && a.description === null ? { ...a, description: "" } : a),
+    ),
   })),
 
   // ================================================================ threads
@@ -498,9 +567,13 @@ const BUGS: Mutant[] = [
     response: reversedWhen(THREAD_SEARCH, (q) => parse(q.body)?.sort_by === undefined),
   })),
   // expected catcher: THR-250
-  m("thread-search-unstable-without-sort", "response", "POST /threads/search without sort_by orders each request differently, so its pages overlap", ["THR-250"], () => unstableWithoutSort(THREAD_SEARCH)),
+  m("thread-search-unstable-without-sort", "response", "POST /threads/search without sort_by orders each request differently, so its pages overlap", ["THR-250"], () =>
+    unstableWithoutSort(THREAD_SEARCH),
+  ),
   // expected catcher: THR-251
-  m("thread-search-metadata-as-text", "request", "POST /threads/search compares metadata values as text (true matches \"true\")", ["THR-251"], () => ({ request: stringified(THREAD_SEARCH, "metadata") })),
+  m("thread-search-metadata-as-text", "request", 'POST /threads/search compares metadata values as text (true matches "true")', ["THR-251"], () => ({
+    request: stringified(THREAD_SEARCH, "metadata"),
+  })),
   // expected catcher: THR-252
   m("thread-count-metadata-as-text", "request", "POST /threads/count compares metadata values as text, unlike search", ["THR-252"], () => ({ request: stringified(THREAD_COUNT, "metadata") })),
   // expected catcher: THR-253
@@ -522,9 +595,13 @@ const BUGS: Mutant[] = [
     response: reversedWhen(HISTORY_POST, (q) => parse(q.body)?.metadata !== undefined),
   })),
   // expected catcher: THR-260
-  m("thread-history-get-limit-capped-at-10", "request", "GET /threads/{thread_id}/history answers at most 10 states, whatever limit asks", ["THR-260"], () => ({ request: limitCapped(HISTORY_GET, 10, "query") })),
+  m("thread-history-get-limit-capped-at-10", "request", "GET /threads/{thread_id}/history answers at most 10 states, whatever limit asks", ["THR-260"], () => ({
+    request: limitCapped(HISTORY_GET, 10, "query"),
+  })),
   // expected catcher: THR-261
-  m("thread-history-post-limit-capped-at-10", "request", "POST /threads/{thread_id}/history answers at most 10 states, whatever limit asks", ["THR-261"], () => ({ request: limitCapped(HISTORY_POST, 10, "body") })),
+  m("thread-history-post-limit-capped-at-10", "request", "POST /threads/{thread_id}/history answers at most 10 states, whatever limit asks", ["THR-261"], () => ({
+    request: limitCapped(HISTORY_POST, 10, "body"),
+  })),
 
   // ================================================================ runs
   // expected catcher: RUN-155
@@ -540,13 +617,15 @@ const BUGS: Mutant[] = [
 
   // ================================================================ store
   // expected catcher: STO-121
-  m("store-search-prefix-as-string", "request", "POST /store/items/search matches namespace_prefix as a string (label \"a\" matches \"ab\")", ["STO-121"], () => namespacesAsStrings(STORE_SEARCH, "namespace_prefix")),
+  m("store-search-prefix-as-string", "request", 'POST /store/items/search matches namespace_prefix as a string (label "a" matches "ab")', ["STO-121"], () =>
+    namespacesAsStrings(STORE_SEARCH, "namespace_prefix"),
+  ),
   // expected catcher: STO-122
-  m("namespaces-prefix-as-string", "request", "POST /store/namespaces matches prefix as a string (label \"a\" matches \"ab\")", ["STO-122"], () => namespacesAsStrings(NAMESPACES, "prefix")),
+  m("namespaces-prefix-as-string", "request", 'POST /store/namespaces matches prefix as a string (label "a" matches "ab")', ["STO-122"], () => namespacesAsStrings(NAMESPACES, "prefix")),
   // expected catcher: STO-123
-  m("namespaces-suffix-as-string", "request", "POST /store/namespaces matches suffix as a string (label \"b\" matches \"ab\")", ["STO-123"], () => namespacesAsStrings(NAMESPACES, "suffix")),
+  m("namespaces-suffix-as-string", "request", 'POST /store/namespaces matches suffix as a string (label "b" matches "ab")', ["STO-123"], () => namespacesAsStrings(NAMESPACES, "suffix")),
   // expected catcher: STO-124
-  m("store-search-filter-as-text", "request", "POST /store/items/search compares filter values as text (true matches \"true\")", ["STO-124"], () => ({ request: stringified(STORE_SEARCH, "filter") })),
+  m("store-search-filter-as-text", "request", 'POST /store/items/search compares filter values as text (true matches "true")', ["STO-124"], () => ({ request: stringified(STORE_SEARCH, "filter") })),
   // expected catcher: STO-125
   m("store-search-stale-value", "response", "POST /store/items/search answers the value an item had when first stored", ["STO-125"], staleSearchValues),
   // expected catcher: STO-126
@@ -579,7 +658,10 @@ const BUGS: Mutant[] = [
   m("crons-fire-without-input", "request", "A cron fires its runs without the payload's input", ["CRN-121"], () => ({}), { crons: { fireWithoutInput: true } }),
   // expected catcher: CRN-122
   m("crons-on_run_completed-defaults-keep", "request", "A cron with no thread created without on_run_completed keeps its runs' threads", ["CRN-122"], () => ({
-    request: editBody((r) => r.method === "POST" && pathOf(r) === "/runs/crons", (b) => (b.on_run_completed === undefined ? { ...b, on_run_completed: "keep" } : b)),
+    request: editBody(
+      (r) => r.method === "POST" && pathOf(r) === "/runs/crons",
+      (b) => (b.on_run_completed === undefined ? { ...b, on_run_completed: "keep" } : b),
+    ),
   })),
   // expected catcher: CRN-127
   m("crons-on_run_completed-ignored", "request", "Cron creation ignores on_run_completed", ["CRN-127"], () => ({ request: ignoreFields(CRON_CREATE, "on_run_completed") })),

@@ -96,7 +96,8 @@ export function runContext(): RunContext {
   return ctx ?? LIST_CONTEXT;
 }
 
-function globToRegex(pattern: string): RegExp {
+/** A check id pattern (`*` for any characters) as a regular expression, as `--id` reads it. */
+export function globToRegex(pattern: string): RegExp {
   return new RegExp(
     `^${pattern
       .split("*")

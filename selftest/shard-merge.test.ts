@@ -12,7 +12,7 @@ import { UsageError } from "../harness/target";
 import { buildFindings } from "../reporters/findings";
 import type { Report } from "../reporters/model";
 import { finishReport, mergeReports, type ShardReport } from "../reporters/report";
-import { fileWeight, readDurations, parseShard, shardOf, splitSuite, suiteFiles, type Durations } from "../scripts/cli/shard";
+import { fileWeight, filesDeclaring, readDurations, parseShard, shardOf, splitSuite, suiteFiles, type Durations } from "../scripts/cli/shard";
 import { runCli } from "./support/cli";
 import { useReferenceServer } from "./support/reference";
 import { fixture, reportValidator } from "./support/reports";
@@ -101,6 +101,29 @@ function shardsOf(r: Report, count: number): ShardReport[] {
 
 const outcomes = (r: Report) => Object.fromEntries(r.checks.map((c) => [c.id, c.outcome]));
 const findingShape = (r: Report) => Object.fromEntries((r.findings ?? []).map((f) => [f.id, { level: f.level, failed: f.failed.map((x) => x.id), met: f.met }]));
+
+describe("--selected-files-only: the files that declare the selected checks", () => {
+  it("names, for every check the durations file times, a set of files that holds the file declaring it, and fewer than all", () => {
+    const d = readDurations();
+    const all = suiteFiles();
+    let narrowed = 0;
+    for (const [file, checks] of Object.entries(d.files)) {
+      if (!all.includes(file)) continue;
+      for (const id of Object.keys(checks)) {
+        const files = filesDeclaring([id]);
+        expect(files, id).toContain(file);
+        if (files!.length < all.length) narrowed++;
+      }
+    }
+    expect(narrowed).toBeGreaterThan(400);
+  });
+
+  it("answers every file for a pattern of every check, and undefined (load everything) for an id no file names", () => {
+    expect(filesDeclaring(["*"])).toEqual(suiteFiles());
+    expect(filesDeclaring(["ZZZ-999"])).toBeUndefined();
+    expect(filesDeclaring(["SYS-001", "ZZZ-999"])).toBeUndefined();
+  });
+});
 
 describe("merge: one report of the parts", () => {
   const whole = fixture("reference");

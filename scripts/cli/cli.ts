@@ -18,7 +18,7 @@ import { cmdCompare } from "./compare";
 import { catalog, coverage, formatCatalog, formatCoverage } from "./list";
 import { cmdMerge } from "./merge";
 import { run } from "./run";
-import { parseShard, shardOf } from "./shard";
+import { filesDeclaring, parseShard, shardOf } from "./shard";
 import { SUITE_VERSION } from "./vitest-runner";
 
 const USAGE = `langgraph-conformance ${SUITE_VERSION}: conformance suite for the LangGraph Agent Server API
@@ -32,6 +32,7 @@ Usage:
                             [--webhook-host HOST]
                             [--reporter default|dots|quiet|github] [--label NAME]
                             [--baseline FILE] [--update-baseline FILE] [--shard I/N]
+                            [--selected-files-only]
   langgraph-conformance run --image IMAGE [--port N] [--env K=V]... [--mount-fixtures [PATH]]
                             [--startup-timeout-ms N] [other options of run]
   langgraph-conformance run --command "CMD" [--startup-timeout-ms N] [other options of run]
@@ -50,6 +51,11 @@ stale and fails the run. compare writes compare.md and compare.html to --out
 by suites/durations.json; give every part the same --seed); merge makes one
 report of the N parts' reports, in every format, in --out (default
 ./conformance-report), and exits as the unsharded run would.
+
+--selected-files-only (with --id) loads only the suite files that declare a
+selected check, which saves the loading of the others (the mutation campaign
+runs each mutant's checks this way); the report's catalog, its uncovered
+operations and a baseline's unknown ids then go by those files alone.
 
 Without --url (or LANGGRAPH_CONFORMANCE_URL), the embedded reference server
 (@langchain/langgraph-api with the fixture graphs) is started and tested.
@@ -158,6 +164,7 @@ async function cmdRun(args: string[]): Promise<number> {
     baseline: { type: "string" },
     "update-baseline": { type: "string" },
     shard: { type: "string" },
+    "selected-files-only": { type: "boolean" },
   });
   const v = values as Record<string, any>;
   const shardSpec = v.shard !== undefined ? parseShard(v.shard) : undefined;
@@ -214,6 +221,8 @@ async function cmdRun(args: string[]): Promise<number> {
     ...(levels(v.level) ? { levels: levels(v.level) } : {}),
   };
   const shard = shardSpec ? shardOf(shardSpec, selection) : undefined;
+  if (v["selected-files-only"] && (!v.id || shard)) throw new UsageError("--selected-files-only goes with --id (the checks whose files it loads), and not with --shard");
+  const files = v["selected-files-only"] ? filesDeclaring(v.id) : undefined;
   if (shard) process.stdout.write(`shard ${shard.index}/${shard.count}: ${shard.files.length} suite file(s), ${(shard.weightMs / 1000).toFixed(1)} s of checks recorded (split ${shard.split})\n`);
   const { report, written } = await run({
     ...(v["webhook-host"] !== undefined ? { webhookHost: parseWebhookHost(v["webhook-host"]) } : {}),
@@ -224,6 +233,7 @@ async function cmdRun(args: string[]): Promise<number> {
     ...(v["auth-url"] !== undefined ? { authUrl: parseUrl(v["auth-url"]) } : {}),
     selection,
     ...(shard ? { shard } : {}),
+    ...(files ? { files } : {}),
     claim: v.claim ? parseProfiles(v.claim, "--claim") : [],
     disclaim: v.disclaim ? parseProfiles(v.disclaim, "--disclaim") : [],
     reportDir,

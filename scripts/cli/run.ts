@@ -54,6 +54,8 @@ export interface RunOptions {
   updateBaseline?: { file: string; previous?: Baseline };
   /** --shard i/n: the part of the suite this run runs (scripts/cli/shard.ts). */
   shard?: Shard;
+  /** --selected-files-only: the suite files to load (those that declare the selected checks); default every file. */
+  files?: string[];
 }
 
 /**
@@ -154,8 +156,8 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
           else if (done % 25 === 0) opts.log(`  … ${done} checks done`);
         }),
     );
-    // A shard runs its own files only: the other parts' are not even loaded.
-    await runSuites(ctx, reporter, opts.shard?.files);
+    // A shard runs its own files only (and --selected-files-only those of its checks): the others are not even loaded.
+    await runSuites(ctx, reporter, opts.shard?.files ?? opts.files);
 
     const cleanup = await sweep(createApi({ target, recorder: newRecorder() }), runId).catch((e: Error) => ({
       deleted: 0,

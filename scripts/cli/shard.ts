@@ -20,7 +20,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Level, Profile } from "../../harness/model";
-import { isSelected, type Selection } from "../../harness/run-context";
+import { globToRegex, isSelected, type Selection } from "../../harness/run-context";
 import { UsageError } from "../../harness/target";
 import { PKG_ROOT } from "./vitest-runner";
 
@@ -87,6 +87,35 @@ export function suiteFiles(root: string = PKG_ROOT): string[] {
   };
   walk("suites", 0);
   return out.sort();
+}
+
+/**
+ * The suite files that declare a check matching one of `patterns` (--id): the
+ * literal ids of each *.check.ts file and of the suite modules it imports,
+ * directly or not (the *.checks.ts modules, tables such as suites/property/bodies.ts) (every id is a literal: selftest/citations.test.ts holds the
+ * suite to it). Undefined when a pattern matches no literal id: then every file
+ * is loaded, and the run tells what matched nothing as it always does.
+ */
+export function filesDeclaring(patterns: string[], root: string = PKG_ROOT): string[] | undefined {
+  const idsOf = (file: string, seen: Set<string>): string[] => {
+    if (seen.has(file)) return [];
+    seen.add(file);
+    let text: string;
+    try {
+      text = readFileSync(join(root, file), "utf8");
+    } catch {
+      return [];
+    }
+    const own = [...text.matchAll(/"([A-Z]{2,5}-[0-9]{3})"/g)].map((m) => m[1]!);
+    const modules = [...text.matchAll(/(?:from|import)\s+"(\.[^"]+?)(?:\.ts)?"/g)].map((m) => join(file, "..", `${m[1]!}.ts`).split("\\").join("/")).filter((m) => m.startsWith("suites/"));
+    return [...own, ...modules.flatMap((m) => idsOf(m, seen))];
+  };
+  const res = patterns.map((p) => globToRegex(p));
+  const files = suiteFiles(root);
+  const declared = new Map(files.map((f) => [f, idsOf(f, new Set())]));
+  const all = [...declared.values()].flat();
+  if (res.some((re) => !all.some((id) => re.test(id)))) return undefined;
+  return files.filter((f) => declared.get(f)!.some((id) => res.some((re) => re.test(id))));
 }
 
 /** The recorded durations; none (an empty record) when the file is missing or unreadable: the split still holds, only less even. */

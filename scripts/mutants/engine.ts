@@ -24,6 +24,7 @@
 // (the message with ids, times and quoted data masked, and the finding it is
 // an instance of), and no finding is added or removed. Any change is CHANGED.
 
+import { globToRegex } from "../../harness/run-context";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Finding, Report } from "../../reporters/model";
@@ -73,7 +74,9 @@ export async function runBehind(name: string, fault: Fault, patterns: string[], 
   const authProxy = opts.auth ? await startProxy(opts.auth.upstream, authFault ?? fault) : undefined;
   const authArgs = opts.auth && authProxy ? ["--auth-url", authProxy.url, ...opts.auth.args] : [];
   try {
-    const r = await runCli(["run", "--url", proxy.url, "--report-dir", out, "--reporter", "quiet", ...opts.args, ...authArgs, ...idArgs(patterns)], { timeoutMs: opts.timeoutMs });
+    const r = await runCli(["run", "--url", proxy.url, "--report-dir", out, "--reporter", "quiet", "--selected-files-only", ...opts.args, ...authArgs, ...idArgs(patterns)], {
+      timeoutMs: opts.timeoutMs,
+    });
     let report: Report | undefined;
     try {
       report = JSON.parse(await readFile(join(out, "report.json"), "utf8")) as Report;
@@ -278,16 +281,8 @@ export interface MutantVerdict {
   ms: number;
 }
 
-/** A check id pattern (`*` for any characters) as a regular expression, as `--id` reads it. */
-export function globToRegex(pattern: string): RegExp {
-  return new RegExp(
-    `^${pattern
-      .split("*")
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-      .join(".*")}$`,
-    "i",
-  );
-}
+/** A check id pattern as `--id` reads it (the harness's, so that a mutant's checks select as a run does). */
+export { globToRegex };
 
 /** The check ids of `ids` that some pattern of `patterns` matches. */
 export const matching = (patterns: string[], ids: Iterable<string>): string[] => {

@@ -7,6 +7,7 @@
 // the contract) is an observation: the report gathers observations and failures
 // into findings, one per cause, so that a deviation is reported once.
 
+import { setMaxListeners } from "node:events";
 import { afterAll, test } from "vitest";
 import { createRegistry, STORE_ROOT, tagFor, type Created } from "./cleanup";
 import { loadContract, normalizeOperation, type Contract } from "./contract";
@@ -140,6 +141,7 @@ export function scenario<T>(name: string, setup: (c: CheckContext) => Promise<T>
     setupUse.set(c, uses);
     if (!memo) {
       const ctl = new AbortController();
+      setMaxListeners(0, ctl.signal); // one listener per request in flight, and a setup may have many
       const timer = setTimeout(() => ctl.abort(), timeoutMs);
       const api = createApi({ target: c.run.target, contract: c.contract, recorder, signal: ctl.signal, checkEvents });
       created = createRegistry(createApi({ target: c.run.target, recorder: newRecorder("setup") }));
@@ -184,6 +186,8 @@ async function evaluate(meta: CheckMeta, fn: CheckFn, run: RunContext, timeoutMs
   }
 
   const ctl = new AbortController();
+  // Every request in flight listens to the check's deadline: a check that sends many at once is no leak.
+  setMaxListeners(0, ctl.signal);
   const api = createApi({ target: run.target, contract, recorder, signal: ctl.signal, checkEvents });
   // Deletions are housekeeping, not evidence: they get a recorder of their own.
   const created = createRegistry(createApi({ target: run.target, recorder: newRecorder("check") }));

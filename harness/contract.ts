@@ -390,15 +390,7 @@ async function buildContract(source: string): Promise<Contract> {
   const known = new Set(operations.map((o) => normalizeOperation(o.key)));
 
   function responsePointer(op: Operation, status: number): string | undefined {
-    const base = `/paths/${escapePointer(op.path)}/${op.method.toLowerCase()}/responses`;
-    const responses = follow(bundled, base).node ?? {};
-    const key = [String(status), `${String(status)[0]}XX`, "default"].find((k) => k in responses);
-    if (!key) {
-      // Statuses the contract declares for every operation (x-every-operation: 401, 403 of custom auth).
-      const every = follow(bundled, EVERY_OPERATION).node ?? {};
-      return String(status) in every ? follow(bundled, `${EVERY_OPERATION}/${status}`).pointer : undefined;
-    }
-    return follow(bundled, `${base}/${escapePointer(key)}`).pointer;
+    return responseEntry(op, status)?.pointer;
   }
 
   function responseMediaTypes(op: Operation, status: number): string[] | undefined {
@@ -412,9 +404,11 @@ async function buildContract(source: string): Promise<Contract> {
     const base = `/paths/${escapePointer(op.path)}/${op.method.toLowerCase()}/responses`;
     const responses = follow(bundled, base).node ?? {};
     const key = [String(status), `${String(status)[0]}XX`, "default"].find((k) => k in responses);
-    if (!key) return undefined;
-    const raw = resolvePointer(bundled, `${base}/${escapePointer(key)}`);
-    const followed = follow(bundled, `${base}/${escapePointer(key)}`);
+    // Else a status the contract declares for every operation (x-every-operation: 401, 403 of custom auth).
+    const at = key ? `${base}/${escapePointer(key)}` : String(status) in (follow(bundled, EVERY_OPERATION).node ?? {}) ? `${EVERY_OPERATION}/${status}` : undefined;
+    if (!at) return undefined;
+    const raw = resolvePointer(bundled, at);
+    const followed = follow(bundled, at);
     // A response the documents declare is judged at MUST; one the contract added
     // by decision says `x-level` (at the operation, or on the shared response).
     const level = [levelOf(raw), levelOf(followed.node)].reduce<Level>((l, x) => (x ? weaker(l, x) : l), "MUST");

@@ -69,4 +69,16 @@ describe("the contract", () => {
       ),
     ).toEqual([]);
   });
+
+  it("declares 401 and 403 for every operation (x-every-operation), body judged as any error's", async () => {
+    const c = await loadContract();
+    for (const key of ["GET /assistants/{assistant_id}", "POST /threads/search", "PUT /store/items", "POST /runs/stream"]) {
+      const op = c.operation(key)!;
+      const judge = (status: number, contentType: string, text: string) => c.checkResponse(op, { status, contentType, text, truncated: false }).map((v) => v.kind);
+      expect(judge(401, "application/json", '{"detail":"Unauthorized"}'), key).toEqual([]);
+      expect(judge(403, "application/json", '{"detail":"Forbidden"}'), key).toEqual([]);
+      expect(judge(401, "text/plain", "Unauthorized"), key).toEqual(["content-type"]);
+      expect(judge(418, "application/json", "{}"), key).toEqual(["status"]);
+    }
+  });
 });

@@ -26,7 +26,7 @@ export interface ComparedReport {
   claims?: Partial<Record<string, { claimed: boolean; reason: string }>>;
   checks: Array<{ id: string; level: Level; profile: Profile; title: string; outcome: Outcome; message?: string; baseline?: "expected" | "stale" }>;
   /** Absent in reports made before findings existed. */
-  findings?: Array<{ id: string; level: Level; title: string; failed: Array<{ id: string }>; operations: string[] }>;
+  findings?: Array<{ id: string; level: Level; title: string; failed: Array<{ id: string }>; met?: string[]; operations: string[] }>;
 }
 
 type ComparedFinding = NonNullable<ComparedReport["findings"]>[number];
@@ -44,6 +44,8 @@ export interface FindingDiff {
   to: string;
   new: ComparedFinding[];
   fixed: ComparedFinding[];
+  /** In the first only, and not judged in the second: none of the checks that failed on it or met it ran to a verdict there (skipped, a profile not claimed, not selected). */
+  unjudged: ComparedFinding[];
   /** In both, at another level. */
   changed: Array<{ before: ComparedFinding; after: ComparedFinding }>;
   unchanged: ComparedFinding[];
@@ -127,16 +129,20 @@ export function diffFindings(a: ComparedReport, b: ComparedReport): FindingDiff 
   const before = new Map((a.findings ?? []).map((f) => [f.id, f]));
   const after = new Map((b.findings ?? []).map((f) => [f.id, f]));
   const byLevel = (x: ComparedFinding, y: ComparedFinding) => LEVEL_RANK(x.level) - LEVEL_RANK(y.level) || y.failed.length - x.failed.length || x.id.localeCompare(y.id);
-  const d: FindingDiff = { from: a.label, to: b.label, new: [], fixed: [], changed: [], unchanged: [] };
+  const d: FindingDiff = { from: a.label, to: b.label, new: [], fixed: [], unjudged: [], changed: [], unchanged: [] };
+  // Gone from B is fixed only where B judged it: a check that failed on it, or met it, ran to a verdict there.
+  const ranInB = new Set(b.checks.filter((c) => c.outcome !== "skip" && c.outcome !== "error").map((c) => c.id));
+  const judgedInB = (f: ComparedFinding) => [...f.failed.map((c) => c.id), ...(f.met ?? [])].some((id) => ranInB.has(id));
   for (const f of after.values()) {
     const old = before.get(f.id);
     if (!old) d.new.push(f);
     else if (old.level !== f.level) d.changed.push({ before: old, after: f });
     else d.unchanged.push(f);
   }
-  for (const f of before.values()) if (!after.has(f.id)) d.fixed.push(f);
+  for (const f of before.values()) if (!after.has(f.id)) (judgedInB(f) ? d.fixed : d.unjudged).push(f);
   d.new.sort(byLevel);
   d.fixed.sort(byLevel);
+  d.unjudged.sort(byLevel);
   d.unchanged.sort(byLevel);
   return d;
 }
@@ -193,12 +199,13 @@ function findingsMarkdown(m: Matrix, head: (first: string) => string): string[] 
   for (const d of m.diffs ?? []) {
     out.push("", `## Findings: ${md(d.to)} against ${md(d.from)}`, "");
     out.push(
-      `${d.new.length} new, ${d.fixed.length} fixed, ${d.changed.length} at another level, ${d.unchanged.length} unchanged. A finding keeps its id while its cause is the same, so a new id is a new deviation (a regression), and a fixed one is gone.`,
+      `${d.new.length} new, ${d.fixed.length} fixed, ${d.unjudged.length} not judged, ${d.changed.length} at another level, ${d.unchanged.length} unchanged. A finding keeps its id while its cause is the same, so a new id is a new deviation (a regression), and a fixed one is gone where its checks ran; one whose checks did not run in ${d.to} is not judged there.`,
       "",
     );
     const list = (title: string, items: string[]) => (items.length ? [`**${title} (${items.length})**`, "", ...items.map((i) => `- ${md(i)}`), ""] : []);
     out.push(...list(`New in ${d.to}`, d.new.map(findingLine)));
     out.push(...list(`Fixed in ${d.to}`, d.fixed.map(findingLine)));
+    out.push(...list(`Not judged in ${d.to} (its checks did not run there: skipped, a profile not claimed, not selected)`, d.unjudged.map(findingLine)));
     out.push(
       ...list(
         "At another level",
@@ -255,9 +262,10 @@ function findingsHtml(m: Matrix, heads: string): string {
   const li = (f: ComparedFinding) => `<li><code>${h(f.id)}</code> ${h(`[${f.level}] ${f.title} (${f.failed.length} check(s) failed)`)}</li>`;
   const diffs = (m.diffs ?? []).map(
     (d) => `<h2>${h(`Findings: ${d.to} against ${d.from}`)}</h2>
-<p>${h(`${d.new.length} new, ${d.fixed.length} fixed, ${d.changed.length} at another level, ${d.unchanged.length} unchanged.`)}</p>
+<p>${h(`${d.new.length} new, ${d.fixed.length} fixed, ${d.unjudged.length} not judged, ${d.changed.length} at another level, ${d.unchanged.length} unchanged.`)}</p>
 ${d.new.length ? `<h3>${h(`New in ${d.to}`)}</h3><ul>${d.new.map(li).join("")}</ul>` : ""}
 ${d.fixed.length ? `<h3>${h(`Fixed in ${d.to}`)}</h3><ul>${d.fixed.map(li).join("")}</ul>` : ""}
+${d.unjudged.length ? `<h3>${h(`Not judged in ${d.to}`)}</h3><p class="muted">Their checks did not run there (skipped, a profile not claimed, not selected).</p><ul>${d.unjudged.map(li).join("")}</ul>` : ""}
 ${d.changed.length ? `<h3>At another level</h3><ul>${d.changed.map((c) => `<li><code>${h(c.after.id)}</code> ${h(`${c.before.level} → ${c.after.level}: ${c.after.title}`)}</li>`).join("")}</ul>` : ""}
 ${d.unchanged.length ? `<details><summary>${h(`Unchanged (${d.unchanged.length})`)}</summary><ul>${d.unchanged.map(li).join("")}</ul></details>` : ""}`,
   );

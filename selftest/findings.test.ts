@@ -191,14 +191,21 @@ describe("buildFindings (reporters/findings.ts)", () => {
 });
 
 describe("compare speaks findings", () => {
-  const report = (label: string, findings: Array<[string, "MUST" | "SHOULD"]>) => ({
+  // Each finding F-0000000n fails check CHK-00n; every report ran those checks (to pass where it has no finding), unless told which were skipped.
+  const report = (label: string, findings: Array<[string, "MUST" | "SHOULD"]>, skipped: string[] = []) => ({
     path: label,
     label,
     suite: { version: "1" },
     contract: { version: "1" },
     target: { url: "u" },
-    checks: [],
-    findings: findings.map(([id, level]) => ({ id, level, title: id, failed: [], operations: [] })),
+    checks: ["CHK-001", "CHK-002", "CHK-003", "CHK-004"].map((id) => ({
+      id,
+      level: "MUST" as const,
+      profile: "threads" as const,
+      title: id,
+      outcome: skipped.includes(id) ? ("skip" as const) : ("pass" as const),
+    })),
+    findings: findings.map(([id, level]) => ({ id, level, title: id, failed: [{ id: `CHK-00${id.slice(-1)}` }], operations: [] })),
   });
   it("lists what is new in B, what B fixed, what changed level and what is unchanged", () => {
     const d = diffFindings(
@@ -217,5 +224,18 @@ describe("compare speaks findings", () => {
     expect(d.fixed.map((f) => f.id)).toEqual(["F-00000001"]);
     expect(d.changed.map((c) => [c.after.id, c.before.level, c.after.level])).toEqual([["F-00000003", "SHOULD", "MUST"]]);
     expect(d.unchanged.map((f) => f.id)).toEqual(["F-00000002"]);
+    expect(d.unjudged).toEqual([]);
+  });
+
+  it("calls a finding gone from B fixed only where B ran its checks, and not judged where they did not run (a profile not claimed)", () => {
+    const d = diffFindings(
+      report("A", [
+        ["F-00000001", "MUST"],
+        ["F-00000003", "SHOULD"],
+      ]),
+      report("B", [], ["CHK-003"]),
+    );
+    expect(d.fixed.map((f) => f.id)).toEqual(["F-00000001"]);
+    expect(d.unjudged.map((f) => f.id)).toEqual(["F-00000003"]);
   });
 });

@@ -233,13 +233,13 @@ function regressionSection(from: Committed, to: Committed, file: string, reg: Re
     "",
     "A finding keeps its id while its cause is the same, whatever the seed or the run: an id that only the new release has is a new deviation (a regression, or a deviation of a feature the old release did not have), an id only the old one has is fixed, and the rest is the same old cause seen again, however its checks moved.",
     "",
-    `In plain words: ${b} has **${d.new.length} new** finding${d.new.length === 1 ? "" : "s"} (${LEVELS.map((l) => `${d.new.filter((f) => f.level === l).length} ${l}`).join(", ")}), **${d.fixed.length} fixed** (${LEVELS.map((l) => `${d.fixed.filter((f) => f.level === l).length} ${l}`).join(", ")}), ${d.changed.length} at another level and **${d.unchanged.length} unchanged**. ` +
+    `In plain words: ${b} has **${d.new.length} new** finding${d.new.length === 1 ? "" : "s"} (${LEVELS.map((l) => `${d.new.filter((f) => f.level === l).length} ${l}`).join(", ")}), **${d.fixed.length} fixed** (${LEVELS.map((l) => `${d.fixed.filter((f) => f.level === l).length} ${l}`).join(", ")}), ${d.unjudged.length} not judged (their checks did not run on ${b}), ${d.changed.length} at another level and **${d.unchanged.length} unchanged**. ` +
       `Read first the new MUST findings${newMust.length ? ` (${newMust.length})` : " (none)"}: each is a requirement the documents' words make that ${b} breaks and ${a} did not; then the fixed ones, which a baseline of ${a} should drop; the unchanged ones are the known fix list of both (see each implementation's findings.md).`,
     "",
   ];
   if (reg.reading) lines.push(`What it means: ${reg.reading}`, "");
   const list = (title: string, items: DiffItem[]) => (items.length ? [`**${title} (${items.length})**`, "", ...items.map(item), ""] : [`**${title}**: none.`, ""]);
-  lines.push(...list(`New in ${b}`, d.new), ...list(`Fixed in ${b}`, d.fixed));
+  lines.push(...list(`New in ${b}`, d.new), ...list(`Fixed in ${b}`, d.fixed), ...list(`Not judged in ${b} (their checks did not run there)`, d.unjudged));
   if (d.changed.length) lines.push(`**At another level (${d.changed.length})**`, "", ...d.changed.map((c) => `- ${c.after.id}: ${c.before.level} → ${c.after.level}, ${md(c.after.title)}`), "");
   lines.push(`The ${d.unchanged.length} unchanged findings are listed in the diff itself.`, "");
   return lines.join("\n");

@@ -5,6 +5,19 @@
 
 import type { StreamEnd } from "./model";
 
+/**
+ * An event's data as JSON in one spelling (escapes and spacing as JSON.stringify
+ * writes them), or the data as sent where it is not JSON: what a check searches,
+ * so that `"\u0073econd"` is `"second"`, as for any JSON reader.
+ */
+export function canonicalData(data: string): string {
+  try {
+    return JSON.stringify(JSON.parse(data));
+  } catch {
+    return data;
+  }
+}
+
 export interface SseEvent {
   /** The event type: the last `event` field of the block, or "message". */
   event: string;

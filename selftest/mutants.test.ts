@@ -216,6 +216,8 @@ describe("the judgement of an equivalence mutant", () => {
   it("masks data in a failure message, never the reason in the check's words", () => {
     expect(skeleton('POST /threads answered 400, expected 422: {"detail": "bad"} [case: {"a": [1, 2]}]')).toBe("POST /threads answered 400, expected 422: {…} […]");
     expect(skeleton("answered 400")).not.toBe(skeleton("answered 422"));
+    expect(skeleton("answered 404 application/json; charset=utf-8 {}")).toBe(skeleton("answered 404 application/json {}"));
+    expect(skeleton("answered 404 application/json")).not.toBe(skeleton("answered 404 text/plain"));
   });
 });
 

@@ -210,7 +210,9 @@ export function skeleton(message: string): string {
     .replace(/\b\d{8}-[0-9a-f]{8}\b/g, "<run>")
     .replace(/\b[0-9a-f]{8,}\b/gi, "<hex>")
     .replace(/(?:localhost|127\.0\.0\.1|\[::1\]):\d+/g, "<host>")
-    .replace(/\d+(?:\.\d+)?\s?(?:ms|s)\b/g, "<dur>");
+    .replace(/\d+(?:\.\d+)?\s?(?:ms|s)\b/g, "<dur>")
+    // A media type's parameters (a charset) are no part of a reason: an answer that adds one is the same answer.
+    .replace(/\b([a-z]+\/[a-z0-9.+-]+)(?:\s*;\s*[a-z-]+=[^\s;,]+)+/gi, "$1");
   s = s.replace(/"(?:[^"\\]|\\.)*"?/g, '"…"').replace(/'[^'\n]*'/g, "'…'");
   let out = "";
   let depth = 0;

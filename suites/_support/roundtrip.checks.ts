@@ -9,6 +9,7 @@
 // does; selftest/roundtrip.test.ts holds it to schemas/openapi.yaml, so that a
 // field added to the contract cannot be forgotten here.
 
+import { deepEqual } from "../../harness/expect";
 import type { Level } from "../../harness/model";
 
 /** Where a field is read back after it was sent. */
@@ -263,7 +264,7 @@ export function at(o: unknown, path: string[]): unknown {
 /** Does `got` hold `sent`: equal, or (for objects) holding each of its keys with an equal value, deeply? */
 export function holds(got: unknown, sent: unknown): boolean {
   if (sent === null || typeof sent !== "object" || Array.isArray(sent))
-    return JSON.stringify(got) === JSON.stringify(sent) || (typeof sent === "string" && typeof got === "string" && Date.parse(sent) === Date.parse(got) && !Number.isNaN(Date.parse(sent)));
+    return deepEqual(got, sent) || (typeof sent === "string" && typeof got === "string" && Date.parse(sent) === Date.parse(got) && !Number.isNaN(Date.parse(sent)));
   if (got === null || typeof got !== "object" || Array.isArray(got)) return false;
   return Object.entries(sent).every(([k, v]) => holds((got as Record<string, unknown>)[k], v));
 }

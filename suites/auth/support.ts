@@ -7,6 +7,7 @@
 // reach what the first created ("the other"), the third, when given, is the
 // fixture auth's user without the permission assistants:write.
 
+import { canonicalData } from "../../harness/sse";
 import { afterAll } from "vitest";
 import { check, scenario, type CheckContext, type CheckDef } from "../../harness/check";
 import { createRegistry, STORE_ROOT, type Created } from "../../harness/cleanup";
@@ -188,7 +189,7 @@ export function leakOf(res: Answer, secrets: string[]): string | undefined {
   if (sse) {
     const own = sse.events.filter((e) => e.event !== "error");
     if (own.length > 0) return `streamed ${own.length} event(s) of it (${[...new Set(own.map((e) => e.event))].slice(0, 5).join(", ")})`;
-    const carried = secrets.find((s) => sse.events.some((e) => e.data.includes(s)));
+    const carried = secrets.find((s) => sse.events.some((e) => canonicalData(e.data).includes(s)));
     return carried ? `sent an error event that carries '${carried}'` : undefined;
   }
   const carried = secrets.find((s) => s && res.text.includes(s));
@@ -199,7 +200,7 @@ export function leakOf(res: Answer, secrets: string[]): string | undefined {
 /** The first of `secrets` the answer carries (its body, its events), or undefined. */
 export function carried(res: Answer, secrets: string[]): string | undefined {
   const sse = (res as StreamResponse).sse;
-  return secrets.find((s) => s && (res.text.includes(s) || (sse?.events ?? []).some((e) => e.data.includes(s))));
+  return secrets.find((s) => s && (canonicalData(res.text).includes(s) || (sse?.events ?? []).some((e) => canonicalData(e.data).includes(s))));
 }
 
 /** The secrets an answer must not carry: `values`, and the ids the request did not name itself. */

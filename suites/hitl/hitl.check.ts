@@ -12,7 +12,7 @@
 // interrupt(), then `finish`).
 
 import { check, scenario, type CheckContext } from "../../harness/check";
-import { ensure, expectEqual, expectJsonObject, expectStatus, expectSubset, fail } from "../../harness/expect";
+import { deepEqual, ensure, expectEqual, expectJsonObject, expectStatus, expectSubset, fail } from "../../harness/expect";
 import type { HttpResponse } from "../../harness/http";
 import type { Citation } from "../../harness/model";
 import { uuid } from "../_support/resources";
@@ -334,7 +334,7 @@ check(
     const list = s.state.body.interrupts;
     ensure(Array.isArray(list), `the state has no interrupts list: ${JSON.stringify(list)}`, s.state.res);
     ensure(
-      list.some((i: any) => JSON.stringify(i?.value) === JSON.stringify(s.expected) && (!s.interrupt || (i?.id ?? null) === (s.interrupt.id ?? null))),
+      list.some((i: any) => deepEqual(i?.value, s.expected) && (!s.interrupt || (i?.id ?? null) === (s.interrupt.id ?? null))),
       `the state's interrupts do not list the pending interrupt (value ${JSON.stringify(s.expected)}${s.interrupt ? `, id ${JSON.stringify(s.interrupt.id)} as in task 'ask'` : ""}): ${JSON.stringify(list)?.slice(0, 300)}`,
       s.state.res,
     );

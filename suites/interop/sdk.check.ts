@@ -3,6 +3,7 @@
 // WHATWG reader sees in the very same bytes. A server whose bytes pass the
 // framing checks but that the real client cannot read fails here.
 
+import { canonicalData } from "../../harness/sse";
 import { check } from "../../harness/check";
 import type { Citation } from "../../harness/model";
 import { ensure, expectEqual } from "../../harness/expect";
@@ -236,7 +237,7 @@ check(
   async (c) => {
     const [assistantId, thread] = await Promise.all([assistantFor(c, "echo"), createThread(c)]);
     // The thread stream stays open: a run starts once it answers, and both readers stop at the run's final values.
-    const isFinal = (event: string, data: string) => event.split("|")[0] === "values" && data.includes('"second"');
+    const isFinal = (event: string, data: string) => event.split("|")[0] === "values" && canonicalData(data).includes('"second"');
     let run: Promise<unknown> | undefined;
     const t = tappedClient(c, {
       limits: { idleMs: Math.min(10_000, streamTimeoutMs()) },

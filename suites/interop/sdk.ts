@@ -8,7 +8,7 @@
 import { createRequire } from "node:module";
 import { Client } from "@langchain/langgraph-sdk";
 import type { CheckContext } from "../../harness/check";
-import { fail } from "../../harness/expect";
+import { deepEqual, fail } from "../../harness/expect";
 import type { StreamOptions, StreamResponse } from "../../harness/http";
 import { expectStreamEnded, parseEventData, streamTimeoutMs, type OpenedStream } from "../_support/runs";
 
@@ -132,7 +132,7 @@ export async function expectAgreement(c: CheckContext, tapped: Tapped, sdk: { pa
   for (let i = 0; i < n; i++) {
     const a = sdk.parts[i];
     const b = ours[i];
-    if (a && b && a.event === b.event && JSON.stringify(a.data) === JSON.stringify(b.data)) continue;
+    if (a && b && a.event === b.event && deepEqual(a.data, b.data)) continue;
     fail(
       `the official client (${SDK_VERSION}) and the WHATWG reading of the same bytes disagree on ${what} at event #${i}: the SDK ${a ? `saw '${a.event}' ${show(a.data)}` : "saw no more events"}, our reader ${b ? `'${b.event}' ${show(b.data)}` : "saw no more events"} (SDK ${sdk.parts.length} events, ours ${ours.length})`,
       stream,

@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { statusCause } from "../../harness/causes";
 import { check, type CheckContext } from "../../harness/check";
 import type { Citation } from "../../harness/model";
-import { ensure, expectEqual, expectJsonArray, expectJsonObject, expectStatus, fail } from "../../harness/expect";
+import { deepEqual, ensure, expectEqual, expectJsonArray, expectJsonObject, expectStatus, fail } from "../../harness/expect";
 import type { HttpResponse } from "../../harness/http";
 import { runContext } from "../../harness/run-context";
 import { DEFAULT_RUNS, propertyCheckTimeoutMs, runProperty, type CaseApi, type PropertyCase } from "./engine";
@@ -88,7 +88,7 @@ function realId(r: Real, generated: string): string {
 
 const live = (m: ResourceModel) => m.all.filter((e) => !e.deleted);
 const own = (r: Real) => ({ ...r.c.tag(), pbt_sequence: r.seq });
-const matches = (e: Entity, filter: Record<string, unknown>) => Object.entries(filter).every(([k, v]) => JSON.stringify(e.metadata[k]) === JSON.stringify(v));
+const matches = (e: Entity, filter: Record<string, unknown>) => Object.entries(filter).every(([k, v]) => deepEqual(e.metadata[k], v));
 
 function resourceCommands(kind: Kind): fc.Arbitrary<Cmd<ResourceModel>>[] {
   const base = `/${kind.plural}`;

@@ -6,7 +6,7 @@
 // namespaces), with more matches than the default.
 
 import { check, scenario, type CheckContext } from "../../harness/check";
-import { ensure, expectSameMembers, expectStatus, fail } from "../../harness/expect";
+import { deepEqual, ensure, expectSameMembers, expectStatus, fail } from "../../harness/expect";
 import type { Citation } from "../../harness/model";
 import { getItem, uuid } from "../_support/resources";
 import { RUN_TIMEOUT_MS } from "../_support/runs";
@@ -198,7 +198,7 @@ check(
       for (const field of ["value", "created_at", "updated_at"] as const) {
         const a = it[field];
         const b = got.json?.[field];
-        const same = field === "value" ? JSON.stringify(a) === JSON.stringify(b) : Date.parse(a) === Date.parse(b);
+        const same = field === "value" ? deepEqual(a, b) : Date.parse(a) === Date.parse(b);
         if (!same) fail(`${where(it)}: search answers ${field} ${JSON.stringify(a)}, GET /store/items ${JSON.stringify(b)}`, res);
       }
     }

@@ -9,6 +9,7 @@
 // checks themselves (SSE-001, SSE-007), rule by rule, so that one broken rule
 // fails its own check and not every check that shares the corpus.
 
+import { canonicalData } from "../../harness/sse";
 import { scenario, type CheckContext } from "../../harness/check";
 import { ensure, expectJsonObject, expectStatus } from "../../harness/expect";
 import type { HttpRequest, StreamResponse } from "../../harness/http";
@@ -165,7 +166,7 @@ export const framingCorpus = scenario(
             })().catch(() => undefined);
           },
           // The run is over when its final values arrive, or a run_done / end event.
-          onEvent: (ev) => (ev.event === "run_done" || ev.event === "end" || (ev.event.startsWith("values") && ev.data.includes('"second"')) ? "stop" : undefined),
+          onEvent: (ev) => (ev.event === "run_done" || ev.event === "end" || (ev.event.startsWith("values") && canonicalData(ev.data).includes('"second"')) ? "stop" : undefined),
         },
       );
       await run;

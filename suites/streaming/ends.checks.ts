@@ -4,6 +4,7 @@
 // the one being streamed, Last-Event-ID -1 while the run still runs, and an
 // unknown assistant on the streaming and waiting forms of run creation.
 
+import { canonicalData } from "../../harness/sse";
 import { check, scenario, type CheckContext } from "../../harness/check";
 import { CheckFailure, ensure, expectEqual, fail } from "../../harness/expect";
 import type { StreamResponse } from "../../harness/http";
@@ -167,7 +168,7 @@ async function streamSlow(
             /* judged elsewhere */
           }
         }
-        if (ev.event === "values" && action === undefined && runId !== undefined && /"started"\s*:/.test(ev.data)) {
+        if (ev.event === "values" && action === undefined && runId !== undefined && /"started":/.test(canonicalData(ev.data))) {
           actionAt = performance.now() - t0;
           action = onTick(runId, threadId, assistantId);
           action.catch(() => undefined);

@@ -4,7 +4,7 @@
 
 import { check } from "../../harness/check";
 import type { Citation } from "../../harness/model";
-import { ensure, expectEqual, expectSubset, fail } from "../../harness/expect";
+import { deepEqual, ensure, expectEqual, expectSubset, fail } from "../../harness/expect";
 import { uuid } from "../_support/resources";
 import { assistantFor, createThread, expectStreamEnded, openStream, openStreamWith, pollRun, streamCheckTimeout, streamTimeoutMs, TERMINAL_RUN_STATUSES } from "../_support/runs";
 import { events, expectExactlyModes, metadataRunId, startBackgroundRun } from "./support";
@@ -225,7 +225,7 @@ check(
     );
     const last = [...before, ...after].filter((e) => e.event === "values").at(-1);
     expectSubset(last?.data, { echoed: "resume", trail: ["start", "sleep"] }, "the last values event of the resumed stream (the run's final state)", resumed);
-    const dupValues = after.filter((e) => e.event === "values" && before.some((b) => b.event === "values" && JSON.stringify(b.data) === JSON.stringify(e.data)));
+    const dupValues = after.filter((e) => e.event === "values" && before.some((b) => b.event === "values" && deepEqual(b.data, e.data)));
     ensure(dupValues.length === 0, `the resumed stream repeats a values event received before Last-Event-ID ${lastId}: ${JSON.stringify(dupValues[0]?.data)}`, resumed);
   },
 );

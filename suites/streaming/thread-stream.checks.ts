@@ -5,7 +5,7 @@
 import { check, type CheckContext } from "../../harness/check";
 import { ensure, expectStatus, fail } from "../../harness/expect";
 import type { Citation } from "../../harness/model";
-import type { SseEvent } from "../../harness/sse";
+import { canonicalData, type SseEvent } from "../../harness/sse";
 import { assistantFor, createThread, pollRun, streamCheckTimeout, streamTimeoutMs, type OpenedStream } from "../_support/runs";
 import { baseName, eventsOfMode, startBackgroundRun } from "./support";
 
@@ -27,7 +27,7 @@ const IDLE_MS = Math.min(10_000, streamTimeoutMs());
 const NOT_OFFERED = [404, 405, 501];
 
 /** The final values of a run of 'echo' (trail first, second): the run's events reached the stream. */
-const isFinalEchoValues = (ev: SseEvent) => baseName(ev.event) === "values" && ev.data.includes('"second"');
+const isFinalEchoValues = (ev: SseEvent) => baseName(ev.event) === "values" && canonicalData(ev.data).includes('"second"');
 
 interface ThreadStreamRead {
   res: Awaited<ReturnType<CheckContext["api"]["stream"]>>;

@@ -180,7 +180,6 @@ describe("the wire variations of the equivalence mutants", () => {
     "eq-connection-close",
     "eq-one-byte-chunks",
     "eq-header-order",
-    "eq-keep-alive",
     "eq-json-key-order",
     "eq-json-escapes",
     "eq-json-numbers",

@@ -174,17 +174,7 @@ describe("the wire variations of the equivalence mutants", () => {
   afterAll(async () => {
     await new Promise<void>((r) => up.server.close(() => r()));
   });
-  for (const id of [
-    "eq-gzip",
-    "eq-content-length",
-    "eq-connection-close",
-    "eq-one-byte-chunks",
-    "eq-header-order",
-    "eq-json-key-order",
-    "eq-json-escapes",
-    "eq-json-numbers",
-    "eq-charset",
-  ]) {
+  for (const id of ["eq-gzip", "eq-content-length", "eq-connection-close", "eq-one-byte-chunks", "eq-header-order", "eq-json-key-order", "eq-json-escapes", "eq-json-numbers", "eq-charset"]) {
     it(`${id}: a JSON answer reads the same`, async () => {
       const proxy = await startProxy(up.url(), { name: id, ...mutant(id).fault() });
       try {

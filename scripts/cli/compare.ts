@@ -59,7 +59,8 @@ const COMPARABLE = {
 const ajv = new Ajv2020({ allErrors: false, strict: false });
 const validate = ajv.compile<any>(COMPARABLE);
 
-export async function readComparable(path: string): Promise<Omit<ComparedReport, "label"> & { label?: string }> {
+/** A report.json (or the directory holding it), parsed: a one-line usage error when it cannot be read or is not JSON. */
+export async function readReportJson(path: string): Promise<unknown> {
   let file = resolve(path);
   let text: string;
   try {
@@ -69,13 +70,15 @@ export async function readComparable(path: string): Promise<Omit<ComparedReport,
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot read the report ${path}: ${code === "ENOENT" ? "no such file" : (code ?? (e as Error).message)}`);
   }
-  let json: any;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw new UsageError(`${path} is not JSON: ${(e as Error).message.split("\n")[0]}`);
   }
-  return comparableOf(json, path);
+}
+
+export async function readComparable(path: string): Promise<Omit<ComparedReport, "label"> & { label?: string }> {
+  return comparableOf((await readReportJson(path)) as any, path);
 }
 
 /** What `compare` takes of a parsed report; `path` is how the matrix names it. Throws a UsageError when it is not a report. */

@@ -5,8 +5,7 @@
 // exits like a run: 0, 1 or 2 by its verdict.
 
 import { existsSync, readFileSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
@@ -14,6 +13,7 @@ import { UsageError } from "../../harness/target";
 import { baselineFromReport, readBaseline, writeBaseline } from "../../reporters/baseline";
 import type { Report } from "../../reporters/model";
 import { exitCodeOf, mergeReports, type ShardReport } from "../../reporters/report";
+import { readReportJson } from "./compare";
 import { writeReports } from "../../reporters/write";
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -34,21 +34,7 @@ function notAReport(json: unknown): string | undefined {
 
 /** A shard's report.json (or the directory holding it), read and checked against the report schema. */
 export async function readShardReport(path: string): Promise<ShardReport> {
-  let file = resolve(path);
-  let text: string;
-  try {
-    if ((await stat(file)).isDirectory()) file = join(file, "report.json");
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read the report ${path}: ${code === "ENOENT" ? "no such file" : (code ?? (e as Error).message)}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${path} is not JSON: ${(e as Error).message.split("\n")[0]}`);
-  }
+  const json = await readReportJson(path);
   const problem = notAReport(json);
   if (problem) throw new UsageError(`${path} is not a langgraph-conformance report of this format: ${problem}`);
   return { name: path, report: json as Report };

@@ -131,54 +131,96 @@ check(
 
 // ------------------------------------------------------------ a streamed run that another request ends
 
+/** A streamed run of `slow`, and what the check did once its node `start` had run. */
+interface Slow {
+  res: OpenedStream;
+  threadId: string;
+  assistantId: string;
+  runId?: string;
+  action?: unknown;
+  /** When the action was taken, in ms from the stream's opening. */
+  actionAt?: number;
+  /** How long the stream could stay open after the action before the check stopped reading it. */
+  afterMs?: number;
+}
+
 /**
  * The `slow` graph streamed (values and custom); `onTick` fires once, when the
  * values event after its node `start` arrives (the run is then in `sleep`).
+ * The stream is read for `afterMs` after that at the most (a run that waited
+ * in a busy server's queue before it started is not held against it), and the
+ * whole read is bounded by the stream time limit.
  */
 async function streamSlow(
   c: CheckContext,
   sleepMs: number,
-  readMs: number,
+  afterMs: number | undefined,
   onTick: (runId: string, threadId: string, assistantId: string) => Promise<unknown>,
   extra: Record<string, unknown> = {},
-): Promise<{ res: OpenedStream; threadId: string; assistantId: string; runId?: string; action?: unknown; actionAt?: number }> {
+): Promise<Slow> {
   const [assistantId, thread] = await Promise.all([assistantFor(c, "slow"), createThread(c)]);
   const threadId = thread.thread_id as string;
   let runId: string | undefined;
   let action: Promise<unknown> | undefined;
   let actionAt: number | undefined;
+  const stop = new AbortController();
+  let stopTimer: NodeJS.Timeout | undefined;
   const t0 = performance.now();
-  const res = await openStreamWith(
-    c,
-    {
-      method: "POST",
-      path: `/threads/${threadId}/runs/stream`,
-      json: { assistant_id: assistantId, input: { value: "streamed", sleep_ms: sleepMs }, stream_mode: ["custom", "values"], metadata: c.tag(), ...extra },
-    },
-    {
-      limits: { timeoutMs: readMs },
-      onHeaders: (_s, h) => {
-        runId ??= runIdFromLocation(h["content-location"]);
+  try {
+    const res = await openStreamWith(
+      c,
+      {
+        method: "POST",
+        path: `/threads/${threadId}/runs/stream`,
+        json: { assistant_id: assistantId, input: { value: "streamed", sleep_ms: sleepMs }, stream_mode: ["custom", "values"], metadata: c.tag(), ...extra },
       },
-      onEvent: (ev) => {
-        if (ev.event === "metadata") {
-          try {
-            runId ??= JSON.parse(ev.data)?.run_id;
-          } catch {
-            /* judged elsewhere */
+      {
+        limits: { timeoutMs: streamTimeoutMs() },
+        stop: stop.signal,
+        onHeaders: (_s, h) => {
+          runId ??= runIdFromLocation(h["content-location"]);
+        },
+        onEvent: (ev) => {
+          if (ev.event === "metadata") {
+            try {
+              runId ??= JSON.parse(ev.data)?.run_id;
+            } catch {
+              /* judged elsewhere */
+            }
           }
-        }
-        if (ev.event === "values" && action === undefined && runId !== undefined && /"started":/.test(canonicalData(ev.data))) {
-          actionAt = performance.now() - t0;
-          action = onTick(runId, threadId, assistantId);
-          action.catch(() => undefined);
-        }
-        return undefined;
+          if (ev.event === "values" && action === undefined && runId !== undefined && /"started":/.test(canonicalData(ev.data))) {
+            actionAt = performance.now() - t0;
+            action = onTick(runId, threadId, assistantId);
+            action.catch(() => undefined);
+            if (afterMs !== undefined) stopTimer = setTimeout(() => stop.abort(), afterMs);
+          }
+          return undefined;
+        },
       },
-    },
-  );
-  return { res, threadId, assistantId, ...(runId ? { runId } : {}), action: action ? await action : undefined, ...(actionAt !== undefined ? { actionAt } : {}) };
+    );
+    return {
+      res,
+      threadId,
+      assistantId,
+      ...(runId ? { runId } : {}),
+      action: action ? await action : undefined,
+      ...(actionAt !== undefined ? { actionAt } : {}),
+      ...(afterMs !== undefined ? { afterMs } : {}),
+    };
+  } finally {
+    clearTimeout(stopTimer);
+  }
 }
+
+/** Why the check could not act on the streamed run: it never saw the values event of node `start` (with the run's id). */
+function neverTicked(s: Slow, what: string): string {
+  const sse = s.res.sse;
+  const seen = `${sse.events.length} events in ${sse.durationMs} ms`;
+  if (s.runId === undefined) return `the stream named no run (no Content-Location, no metadata event with run_id; ${seen}): the check could not ${what}`;
+  if (sse.end === "eof") return `the stream ended before its node 'start' had run (no values event with 'started'; ${seen}): the check could not ${what}`;
+  return `the run's node 'start' had not run when the stream was cut (${END_REASONS_SHORT[sse.end] ?? sse.end}; ${seen}): the check could not ${what}`;
+}
+const END_REASONS_SHORT: Record<string, string> = { timeout: "the stream time limit ran out", idle: "it stalled", error: "the connection failed" };
 
 /** The state the `slow` run's last values event gives (`echoed` is written when its sleep has run its course). */
 const finalValues = (res: OpenedStream) =>
@@ -186,15 +228,17 @@ const finalValues = (res: OpenedStream) =>
     .filter((e) => e.event === "values")
     .at(-1)?.data;
 
-/** The stream ended (EOF) before the run could have run its course. */
-function expectEndedEarly(res: OpenedStream, what: string): void {
-  expectStreamEnded(res, what);
-  const last = finalValues(res);
-  ensure(last?.echoed === undefined, `${what} carried the run to its natural end (its last values event: ${show(last)}): nothing stopped it`, res);
+/** The stream ended (EOF) before the run could have run its course, within `afterMs` of the check's action. */
+function expectEndedEarly(s: Slow, what: string): void {
+  const sse = s.res.sse;
+  if (sse.end === "stopped" && s.afterMs !== undefined) fail(`${what} was still open ${s.afterMs} ms later (${sse.events.length} events; the last '${sse.events.at(-1)?.event ?? "none"}')`, s.res);
+  expectStreamEnded(s.res, what);
+  const last = finalValues(s.res);
+  ensure(last?.echoed === undefined, `${what} carried the run to its natural end (its last values event: ${show(last)}): nothing stopped it`, s.res);
 }
 
 const LONG_RUN_MS = 8_000;
-/** How long a stream may stay open after what should end it: well under the run's own length. */
+/** How long a stream may stay open after what should end it: well under what is left of the run. */
 const READ_MS = 6_000;
 
 check(
@@ -212,9 +256,9 @@ check(
     const s = await streamSlow(c, LONG_RUN_MS, READ_MS, (runId, threadId) => c.api.post(`/threads/${threadId}/runs/${runId}/cancel`));
     try {
       const cancel = s.action as Awaited<ReturnType<CheckContext["api"]["post"]>> | undefined;
-      ensure(cancel !== undefined, "the stream ended before the check could cancel its run (once its node 'start' had run)", s.res);
+      ensure(cancel !== undefined, neverTicked(s, "cancel its run"), s.res);
       ensure(cancel.status < 400, `the cancel answered ${cancel.status}`, cancel);
-      expectEndedEarly(s.res, `the stream of the run cancelled at ${Math.round(s.actionAt ?? 0)} ms`);
+      expectEndedEarly(s, `the stream of the run cancelled at ${Math.round(s.actionAt ?? 0)} ms`);
     } finally {
       await settleThread(c, s.threadId);
     }
@@ -246,9 +290,9 @@ check(
     const s = await streamSlow(c, LONG_RUN_MS, READ_MS, (_r, t, a) => second(c, t, a, "interrupt"));
     try {
       const res = s.action as Answer | undefined;
-      ensure(res !== undefined && s.runId, "the stream ended before the check could send the second run (once its node 'start' had run)", s.res);
+      ensure(res !== undefined && s.runId, neverTicked(s, "send the second run"), s.res);
       ensure(res.status === 200, `the second run (multitask_strategy=interrupt) answered ${res.status}`, res);
-      expectEndedEarly(s.res, "the stream of the busy run");
+      expectEndedEarly(s, "the stream of the busy run");
       const { run } = await pollRun(c, s.threadId, s.runId, undefined, { timeoutMs: 15_000, what: "its end" });
       expectInterrupted(run.status, "the status of the streamed run interrupted by a new one", s.res);
     } finally {
@@ -272,9 +316,9 @@ check(
     const s = await streamSlow(c, LONG_RUN_MS, READ_MS, (_r, t, a) => second(c, t, a, "rollback"));
     try {
       const res = s.action as Answer | undefined;
-      ensure(res !== undefined && s.runId, "the stream ended before the check could send the second run (once its node 'start' had run)", s.res);
+      ensure(res !== undefined && s.runId, neverTicked(s, "send the second run"), s.res);
       ensure(res.status === 200, `the second run (multitask_strategy=rollback) answered ${res.status}`, res);
-      expectEndedEarly(s.res, "the stream of the busy run");
+      expectEndedEarly(s, "the stream of the busy run");
       await pollGone(c, `/threads/${s.threadId}/runs/${s.runId}`, { timeoutMs: 5_000, what: "rollback deletes the run it stops" }).catch((e: unknown) => {
         throw e instanceof CheckFailure && !e.detail.cause ? new CheckFailure(e.message, e.exchange, { cause: ROLLBACK_KEEPS }) : e;
       });
@@ -298,10 +342,10 @@ check(
     timeoutMs: streamCheckTimeout(1) + 20_000,
   },
   async (c) => {
-    const s = await streamSlow(c, SHORT_RUN_MS, streamTimeoutMs(), (_r, t, a) => second(c, t, a, "reject"));
+    const s = await streamSlow(c, SHORT_RUN_MS, undefined, (_r, t, a) => second(c, t, a, "reject"));
     try {
       const res = s.action as Answer | undefined;
-      ensure(res !== undefined && s.runId, "the stream ended before the check could send the second run (once its node 'start' had run)", s.res);
+      ensure(res !== undefined && s.runId, neverTicked(s, "send the second run"), s.res);
       ensure(res.status === 409, `the second run (multitask_strategy=reject) on the busy thread answered ${res.status}, not 409`, res, { status: { wanted: [409], got: res.status } });
       expectStreamEnded(s.res, "the stream of the busy run");
       expectEqual(finalValues(s.res)?.echoed, "streamed", "echoed in the streamed run's last values event (its own input, written when it has run to its end)", s.res);
@@ -323,10 +367,10 @@ check(
     timeoutMs: streamCheckTimeout(1) + 30_000,
   },
   async (c) => {
-    const s = await streamSlow(c, SHORT_RUN_MS, streamTimeoutMs(), (_r, t, a) => second(c, t, a, "enqueue"));
+    const s = await streamSlow(c, SHORT_RUN_MS, undefined, (_r, t, a) => second(c, t, a, "enqueue"));
     try {
       const res = s.action as Answer | undefined;
-      ensure(res !== undefined && s.runId, "the stream ended before the check could send the second run (once its node 'start' had run)", s.res);
+      ensure(res !== undefined && s.runId, neverTicked(s, "send the second run"), s.res);
       ensure(res.status === 200 && typeof res.json?.run_id === "string", `the second run (multitask_strategy=enqueue) answered ${res.status}`, res);
       expectStreamEnded(s.res, "the stream of the busy run");
       expectEqual(finalValues(s.res)?.echoed, "streamed", "echoed in the streamed run's last values event (its own input, written when it has run to its end)", s.res);
@@ -363,7 +407,7 @@ check(
     const s = await streamSlow(
       c,
       1_000,
-      streamTimeoutMs(),
+      undefined,
       async (runId, threadId) => {
         joined = c.api.stream({ method: "GET", path: `/threads/${threadId}/runs/${runId}/stream`, headers: { "last-event-id": "-1" } });
         joined.catch(() => undefined);
@@ -371,7 +415,7 @@ check(
       { stream_resumable: true },
     );
     try {
-      ensure(joined !== undefined, "the stream ended before the check could join it (once its node 'start' had run)", s.res);
+      ensure(joined !== undefined, neverTicked(s, "join it"), s.res);
       const j = await joined;
       ensure(j.status === 200 && j.sse, `joining with Last-Event-ID -1 answered ${j.status}, not an event stream`, j);
       expectStreamEnded(s.res, "the original stream");

@@ -62,7 +62,7 @@ import {
 import { m, type Mutant } from "./mutant";
 import { RUNTIME_HITL_MUTANTS } from "./parts/runtime-hitl";
 import { SUBGRAPHS_STREAMS_MUTANTS } from "./parts/subgraphs-streams";
-import { compose, cutAfter, editEvents, neverEnding, rewriteRequestJson, stallAfter, type Fault, type ProxiedRequest } from "./proxy";
+import { compose, cutAfter, layered, editEvents, neverEnding, rewriteRequestJson, stallAfter, type Fault, type ProxiedRequest } from "./proxy";
 import { AUTH_MUTANTS } from "./parts/auth";
 import { BOOKKEEPING_MUTANTS } from "./parts/bookkeeping";
 import { EQUIVALENCE_MUTANTS } from "./equivalence";
@@ -76,15 +76,21 @@ export { m } from "./mutant";
  * and crons, MCP and GET /metrics emulated as the contract describes them.
  */
 export function base(emulation: Mutant["emulation"] = {}): Fault {
-  // The refusals judge the request as the suite sent it, before a repair rewrites it; crons
-  // that accept any schedule (a mutant) are not refused for it.
-  const refusals = emulation.crons?.acceptAnySchedule ? refusalsExcept((r) => r.method === "POST" && /\/runs\/crons$/.test(pathOf(r))) : contractRefusals;
-  return compose("base", refusals, repairs, emulateCrons(emulation.crons), emulateMcp(emulation.mcp), emulateMetrics(emulation.metrics));
+  const { judge, rest } = baseLayers(emulation);
+  return compose("base", judge, ...rest);
 }
 
-/** The base with the mutant on top: what the suite runs against. */
+/** The base's faults: the refusals, which judge a request as the suite sent it, then the repairs and emulations. */
+function baseLayers(emulation: Mutant["emulation"] = {}): { judge: Fault; rest: Fault[] } {
+  // Crons that accept any schedule (a mutant) are not refused for it.
+  const judge = emulation.crons?.acceptAnySchedule ? refusalsExcept((r) => r.method === "POST" && /\/runs\/crons$/.test(pathOf(r))) : contractRefusals;
+  return { judge, rest: [repairs, emulateCrons(emulation.crons), emulateMcp(emulation.mcp), emulateMetrics(emulation.metrics)] };
+}
+
+/** The base with the mutant on top: what the suite runs against (the mutant meets requests before the repairs: see layered()). */
 export function mutated(m: Mutant): Fault {
-  return compose(m.id, base(m.emulation), { name: m.id, ...m.fault() });
+  const { judge, rest } = baseLayers(m.emulation);
+  return layered(m.id, judge, rest, [{ name: m.id, ...m.fault() }]);
 }
 
 // ------------------------------------------------------------------ shorthands
@@ -1635,7 +1641,13 @@ export function mutatedAll(name: string, ...ids: string[]): Fault {
   for (const x of ms) {
     for (const k of ["crons", "mcp", "metrics"] as const) if (x.emulation?.[k]) emulation[k] = { ...emulation[k], ...x.emulation[k] } as never;
   }
-  return compose(name, base(emulation), ...ms.map((x) => ({ name: x.id, ...x.fault() })));
+  const { judge, rest } = baseLayers(emulation);
+  return layered(
+    name,
+    judge,
+    rest,
+    ms.map((x) => ({ name: x.id, ...x.fault() })),
+  );
 }
 
 /** The mutant with this id; throws for an unknown id (a self-test naming one that was renamed). */

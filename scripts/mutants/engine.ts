@@ -33,7 +33,7 @@ import { outcomeForLevel, type CheckMeta, type Level } from "../../harness/model
 import { mutated, base, UNKILLED } from "./catalogue";
 import { expectedPatterns, type Mutant, type MutantKind } from "./mutant";
 import { contractRefusals, repairs } from "./faults";
-import { compose, startProxy, type Fault } from "./proxy";
+import { compose, layered, startProxy, type Fault } from "./proxy";
 
 /** Options every run of one campaign shares, the baseline's too: outcomes are compared run to run. */
 export interface CampaignOptions {
@@ -103,13 +103,16 @@ const lastLine = (s: string) => s.trim().split("\n").at(-1) ?? "";
  */
 export const authBase = (): Fault => compose("auth-base", contractRefusals, repairs);
 
+/** The server with the fixture auth with the mutant on top, layered as mutated() layers it. */
+const authMutated = (m: Mutant): Fault => layered(m.id, contractRefusals, [repairs], [{ name: m.id, ...m.fault() }]);
+
 /** Runs the baseline: the checks `patterns` behind the base fault (the repaired, emulating server, no mutant). */
 export function runBaseline(name: string, patterns: string[], opts: CampaignOptions): Promise<RunOutcome> {
   return runBehind(name, base(), patterns, opts, opts.auth ? authBase() : undefined);
 }
 
 export function runMutant(m: Mutant, opts: CampaignOptions): Promise<RunOutcome> {
-  return runBehind(m.id, mutated(m), m.checks, opts, opts.auth ? compose(m.id, authBase(), { name: m.id, ...m.fault() }) : undefined);
+  return runBehind(m.id, mutated(m), m.checks, opts, opts.auth ? authMutated(m) : undefined);
 }
 
 /** The checks that read an event stream in these runs: those with an exchange on a stream operation in their evidence. */

@@ -252,6 +252,20 @@ export function compose(name: string, ...faults: Fault[]): Fault {
   };
 }
 
+/**
+ * Mutants on top of a base whose first fault judges requests (the refusals):
+ * the mutants are the last to touch a response, but they see a request as the
+ * suite sent it (once the refusals let it through), before the base's other
+ * faults rewrite it. A mutant that drops a parameter drops the one the suite
+ * sent: were it to act after a repair that moved the parameter elsewhere (the
+ * paging of a sorted assistant search), its bug would never reach the server.
+ */
+export function layered(name: string, judge: Fault, rest: Fault[], mutants: Fault[]): Fault {
+  const all = compose(name, judge, ...rest, ...mutants);
+  const requests = compose(name, judge, ...mutants.map((f) => ({ name: f.name, ...(f.request ? { request: f.request } : {}) })), ...rest);
+  return { ...all, request: requests.request };
+}
+
 /** Rewrites the JSON body of matching requests. */
 export function rewriteRequestJson(match: (r: ProxiedRequest) => boolean, edit: (body: any) => any): Fault["request"] {
   return (r) => {

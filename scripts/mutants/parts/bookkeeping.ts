@@ -384,19 +384,32 @@ const namespacesListPrefix = (): Omit<Fault, "name"> => ({
 
 /** Each step's updates event sent after the values event that follows it, in streams that carry both modes. */
 function valuesBeforeUpdates(): StreamTransform {
-  const swap = editEvents((blocks) => {
-    const out = [...blocks];
-    for (let i = 0; i + 1 < out.length; i++) {
-      if (/^event: updates$/m.test(out[i]!) && /^event: values$/m.test(out[i + 1]!)) {
-        [out[i], out[i + 1]] = [out[i + 1]!, out[i]!];
-        i++;
-      }
-    }
-    return out;
-  });
+  const isUpdates = (ev: string) => /^event: updates$/m.test(ev);
+  const isValues = (ev: string) => /^event: values$/m.test(ev);
   return (req, head, body, signal) => {
     const modes = [parse(req.body)?.stream_mode].flat();
-    return modes.includes("updates") && modes.includes("values") ? swap(req, head, body, signal) : body;
+    if (!modes.includes("updates") || !modes.includes("values")) return body;
+    // An updates event waits for the next event: a values event goes out before it.
+    let held: string | undefined;
+    const release = (then: string): string[] => {
+      const h = held;
+      held = undefined;
+      return h === undefined ? [then] : [h, then];
+    };
+    const swap = editEvents(
+      (ev) => {
+        if (held !== undefined && isValues(ev)) return [ev, ...release("").filter(Boolean)];
+        if (isUpdates(ev)) {
+          const out = held;
+          held = ev;
+          return out ?? null;
+        }
+        return held === undefined ? undefined : release(ev);
+      },
+      () => release("").filter(Boolean),
+      (rest) => release(rest),
+    );
+    return swap(req, head, body, signal);
   };
 }
 

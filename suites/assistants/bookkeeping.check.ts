@@ -19,6 +19,7 @@ import type { Citation } from "../../harness/model";
 import { createAssistant, uuid } from "../_support/resources";
 import { assistantFor, createRun, createThread, pollRun, RUN_TIMEOUT_MS } from "../_support/runs";
 import { at, holds, ROUND_TRIPS, type RoundTrip } from "../_support/roundtrip.checks";
+import { listAnswer, oneAfterAnother, typedMetadata, TYPED_FILTERS } from "../_support/bookkeeping";
 
 const SEARCH = "POST /assistants/search";
 const COUNT = "POST /assistants/count";
@@ -30,11 +31,7 @@ const GRAPH = "GET /assistants/{assistant_id}/graph";
 const ids = (l: any[]) => l.map((a) => a?.assistant_id);
 const versionsOf = (l: any[]) => l.map((v) => v?.version);
 
-async function search(c: CheckContext, body: Record<string, unknown>) {
-  const res = await c.api.post("/assistants/search", body);
-  expectStatus(res, 200);
-  return { res, list: expectJsonArray(res) };
-}
+const search = (c: CheckContext, body: Record<string, unknown>) => listAnswer(c, "/assistants/search", body);
 
 async function count(c: CheckContext, body: Record<string, unknown>) {
   const res = await c.api.post("/assistants/count", body);
@@ -51,13 +48,6 @@ async function versions(c: CheckContext, assistantId: string, body: Record<strin
 
 // ------------------------------------------------------------------ twelve assistants
 
-/** The metadata of three of the twelve, whose values are not strings. */
-const TYPED = [
-  { flag: true, owner: { team: "a" } },
-  { flag: "true", owner: { team: "b" } },
-  { flag: false, owner: { team: "b" } },
-];
-
 /**
  * Twelve assistants under one marker, created one after the other (each later
  * than the one before), named `bk-NN-<word>`; three carry metadata whose
@@ -68,12 +58,7 @@ const twelve = scenario(
   "twelve assistants created one after the other",
   async (c) => {
     const marker = { family: `bk-${uuid()}` };
-    const created: Array<Record<string, any>> = [];
-    for (let i = 0; i < 12; i++) {
-      const extra = i < TYPED.length ? TYPED[i] : {};
-      created.push(await createAssistant(c, { name: `bk-${String(i).padStart(2, "0")}-${i % 2 ? "odd" : "even"}`, metadata: { ...marker, ...extra } }));
-      if (i < 11) await new Promise((r) => setTimeout(r, 3)); // created_at of millisecond precision must differ
-    }
+    const created = await oneAfterAnother(12, (i) => createAssistant(c, { name: `bk-${String(i).padStart(2, "0")}-${i % 2 ? "odd" : "even"}`, metadata: { ...marker, ...typedMetadata(i) } }));
     // The checks below judge search's paging and order: the twelve must be twelve assistants that a
     // search by their metadata finds (AST-001 and AST-050 judge creation and the filter).
     const distinct = new Set(created.map((a) => a.assistant_id));
@@ -187,13 +172,6 @@ check(
 );
 
 const METADATA_WORDS: Citation = { source: "api-ref", section: "Search Assistants, body metadata", quote: "Metadata to filter by. Exact match filter for each KV pair." };
-/** Filters whose matches the data sets apart: a boolean is not its string, and a nested object is compared as a value. */
-const TYPED_FILTERS: Array<{ filter: Record<string, unknown>; matches: number[]; what: string }> = [
-  { filter: { flag: true }, matches: [0], what: 'flag=true (the boolean; one has the string "true", one false)' },
-  { filter: { flag: false }, matches: [2], what: "flag=false" },
-  { filter: { flag: "true" }, matches: [1], what: 'flag="true" (the string)' },
-  { filter: { owner: { team: "b" } }, matches: [1, 2], what: 'owner={"team":"b"} (a nested object)' },
-];
 
 check(
   {

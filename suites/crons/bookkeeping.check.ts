@@ -15,6 +15,7 @@ import type { Citation } from "../../harness/model";
 import { uuid } from "../_support/resources";
 import { assistantFor, createThread, isTerminalRunStatus, pollRun, RUN_TIMEOUT_MS } from "../_support/runs";
 import { at, holds, ROUND_TRIPS } from "../_support/roundtrip.checks";
+import { listAnswer, oneAfterAnother } from "../_support/bookkeeping";
 
 const ECHO = ["graph:echo"];
 /** 00:00 UTC on January 1st: a cron that does not fire while the suite runs. */
@@ -32,21 +33,13 @@ async function createCron(c: CheckContext, path: string, body: Record<string, un
   return expectJsonObject(res);
 }
 
-async function search(c: CheckContext, body: Record<string, unknown>) {
-  const res = await c.api.post("/runs/crons/search", body);
-  expectStatus(res, 200);
-  return { res, list: expectJsonArray(res) };
-}
+const search = (c: CheckContext, body: Record<string, unknown>) => listAnswer(c, "/runs/crons/search", body);
 const idsOf = (l: any[]) => l.map((x) => x?.cron_id);
 
 /** Twelve crons of one assistant, created one after the other. */
 const twelve = scenario("twelve crons of one assistant", async (c) => {
   const assistantId = await assistantFor(c, "echo");
-  const crons: Array<Record<string, any>> = [];
-  for (let i = 0; i < 12; i++) {
-    crons.push(await createCron(c, "/runs/crons", { assistant_id: assistantId, input: { value: i } }));
-    if (i < 11) await new Promise((r) => setTimeout(r, 3)); // created_at of millisecond precision must differ
-  }
+  const crons = await oneAfterAnother(12, (i) => createCron(c, "/runs/crons", { assistant_id: assistantId, input: { value: i } }));
   return { assistantId, newestFirst: [...crons].reverse().map((x) => x.cron_id as string) };
 });
 

@@ -16,6 +16,7 @@ import type { Citation } from "../../harness/model";
 import { uuid } from "../_support/resources";
 import { assistantFor, createRun, createThread, pollRun, runToEnd, RUN_TIMEOUT_MS, settleThread } from "../_support/runs";
 import { at, holds, roundTrip } from "../_support/roundtrip.checks";
+import { listAnswer, oneAfterAnother, typedMetadata, TYPED_FILTERS } from "../_support/bookkeeping";
 
 const SEARCH = "POST /threads/search";
 const COUNT = "POST /threads/count";
@@ -26,11 +27,7 @@ const COPY = "POST /threads/{thread_id}/copy";
 const idsOf = (l: any[]) => l.map((t) => t?.thread_id);
 const cpId = (s: any): string | undefined => s?.checkpoint?.checkpoint_id;
 
-async function search(c: CheckContext, body: Record<string, unknown>) {
-  const res = await c.api.post("/threads/search", body);
-  expectStatus(res, 200);
-  return { res, list: expectJsonArray(res) };
-}
+const search = (c: CheckContext, body: Record<string, unknown>) => listAnswer(c, "/threads/search", body);
 
 async function history(c: CheckContext, threadId: string, method: "GET" | "POST", params: Record<string, unknown>) {
   const res = method === "GET" ? await c.api.get(`/threads/${threadId}/history`, { query: params as Record<string, string | number> }) : await c.api.post(`/threads/${threadId}/history`, params);
@@ -40,22 +37,12 @@ async function history(c: CheckContext, threadId: string, method: "GET" | "POST"
 
 // ------------------------------------------------------------------ twelve threads
 
-const TYPED = [
-  { flag: true, owner: { team: "a" } },
-  { flag: "true", owner: { team: "b" } },
-  { flag: false, owner: { team: "b" } },
-];
-
 /** Twelve threads under one marker, created one after the other; three with metadata that is not a string; the oldest updated last. */
 const twelve = scenario(
   "twelve threads created one after the other",
   async (c) => {
     const marker = { family: `bk-${uuid()}` };
-    const created: Array<Record<string, any>> = [];
-    for (let i = 0; i < 12; i++) {
-      created.push(await createThread(c, { metadata: { ...marker, ...(i < TYPED.length ? TYPED[i] : {}) } }));
-      if (i < 11) await new Promise((r) => setTimeout(r, 3)); // created_at of millisecond precision must differ
-    }
+    const created: Array<Record<string, any>> = await oneAfterAnother(12, (i) => createThread(c, { metadata: { ...marker, ...typedMetadata(i) } }));
     // Best effort: a target that cannot PATCH keeps created and updated in one order (THR-030 judges PATCH).
     const touched = await c.api.patch(`/threads/${created[0]!.thread_id}`, { metadata: { touched: true } });
     if (touched.status !== 200) c.note(`the oldest thread could not be updated last (PATCH answered ${touched.status})`);
@@ -147,12 +134,6 @@ check(
   },
 );
 
-const TYPED_FILTERS: Array<{ filter: Record<string, unknown>; matches: number[]; what: string }> = [
-  { filter: { flag: true }, matches: [0], what: 'flag=true (the boolean; one has the string "true", one false)' },
-  { filter: { flag: false }, matches: [2], what: "flag=false" },
-  { filter: { flag: "true" }, matches: [1], what: 'flag="true" (the string)' },
-  { filter: { owner: { team: "b" } }, matches: [1, 2], what: 'owner={"team":"b"} (a nested object)' },
-];
 const METADATA_WORDS: Citation[] = [
   { source: "api-ref", section: "ThreadSearchRequest.metadata", quote: "Thread metadata to filter on." },
   { source: "contract", section: "Metadata", quote: "Search filters match each key/value pair exactly." },

@@ -3,7 +3,7 @@
 // LangGraph server at all, and reads what it declares about itself.
 
 import { isSecretHeader, registerCredential, registerSecret } from "./evidence";
-import { createApi, newRecorder, TransportError, type TargetConnection } from "./http";
+import { createApi, newRecorder, TransportError, type HttpResponse, type TargetConnection } from "./http";
 import { PROFILES, type Profile } from "./model";
 import type { Claim, Identity } from "./run-context";
 
@@ -128,12 +128,17 @@ export const MCP_ABSENT = "the target does not offer the MCP endpoint: POST /mcp
  * judge /ok). Anything else (refused, silent, HTML) is a one-line reason to stop
  * before running a single check.
  */
-export async function probe(target: TargetConnection): Promise<ProbeResult> {
+export async function probe(target: TargetConnection, asUser?: Identity): Promise<ProbeResult> {
   const api = createApi({ target, recorder: newRecorder() });
   const result: ProbeResult = { warnings: [] };
+  // A deployment whose auth guards every route, /ok too, is the auth profile's target: it is probed as one of its users.
+  const asked = async (send: (headers: Record<string, string>) => Promise<HttpResponse>) => {
+    const first = await send({});
+    return (first.status === 401 || first.status === 403) && asUser ? send(asUser.headers) : first;
+  };
   let ok;
   try {
-    ok = await api.get("/ok");
+    ok = await asked((headers) => api.get("/ok", { headers }));
   } catch (e) {
     const msg = e instanceof TransportError ? (e.record.error ?? e.message) : String(e);
     throw new UsageError(`cannot reach the target at ${target.url}: ${msg}`);
@@ -163,7 +168,7 @@ export async function probe(target: TargetConnection): Promise<ProbeResult> {
   }
 
   try {
-    const info = await api.get("/info");
+    const info = await asked((headers) => api.get("/info", { headers }));
     if (info.status === 200 && info.json && typeof info.json === "object") result.info = info.json;
   } catch {
     /* /info is judged by its own checks */
@@ -172,17 +177,24 @@ export async function probe(target: TargetConnection): Promise<ProbeResult> {
     // The MCP endpoint has no flag in GET /info: a 404 to an initialize request says
     // there is no endpoint at all (a server that has one answers it, or refuses it
     // with another status that its checks judge).
-    const mcp = await api.post(
-      "/mcp/",
-      { jsonrpc: "2.0", id: "conformance-probe", method: "initialize", params: { protocolVersion: "2025-03-26", capabilities: {}, clientInfo: { name: "langgraph-conformance-probe", version: "0" } } },
-      { headers: { accept: "application/json, text/event-stream" } },
+    const mcp = await asked((headers) =>
+      api.post(
+        "/mcp/",
+        {
+          jsonrpc: "2.0",
+          id: "conformance-probe",
+          method: "initialize",
+          params: { protocolVersion: "2025-03-26", capabilities: {}, clientInfo: { name: "langgraph-conformance-probe", version: "0" } },
+        },
+        { headers: { accept: "application/json, text/event-stream", ...headers } },
+      ),
     );
     result.mcpOffered = mcp.status !== 404;
   } catch {
     /* unknown: the MCP checks judge it */
   }
   try {
-    const res = await api.post("/assistants/search", { metadata: { created_by: "system" }, limit: 1000 });
+    const res = await asked((headers) => api.post("/assistants/search", { metadata: { created_by: "system" }, limit: 1000 }, { headers }));
     if (res.status === 200 && Array.isArray(res.json)) {
       result.graphs = [...new Set(res.json.map((a: any) => a?.graph_id).filter((g: unknown) => typeof g === "string"))] as string[];
       // An empty list tells nothing: better to run and fail than to skip silently.

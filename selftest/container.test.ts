@@ -105,7 +105,14 @@ describe("a container target", () => {
     expect(b.summary.error, JSON.stringify(b.checks.filter((c) => c.outcome === "error").map((c) => [c.id, c.message]))).toBe(0);
     expect(b.cleanup.leftovers).toEqual([]);
     expect(b.checks.length).toBeGreaterThan(0);
-    let diffs = compareReports(a, b);
+    // Given no identities, the container target does not claim the auth profile (the
+    // next test runs it there): each of its checks is skipped, saying so.
+    const isAuth = (c: Report["checks"][number]) => c.profile === "auth";
+    const authSkips = b.checks.filter(isAuth);
+    expect(authSkips.length).toBeGreaterThan(0);
+    for (const c of authSkips) expect(`${c.id}: ${c.outcome} ${c.message}`).toMatch(/: skip .*profile 'auth' not claimed/);
+    const unauthed = (r: Report) => ({ checks: r.checks.filter((c) => !isAuth(c)) });
+    let diffs = compareReports(unauthed(a), unauthed(b));
     // A check that ran into one of the suite's time limits on one side only says
     // how loaded the machine was at that moment, not how the two servers differ:
     // such checks are run again, on both, one after the other, and must agree
@@ -116,7 +123,7 @@ describe("a container target", () => {
       const ids = timed.flatMap((d) => ["--id", d.id]);
       await runCli(["run", "--report-dir", join(dir, "embedded-again"), "--seed", "1234", ...ids], { timeoutMs: 300_000 });
       await runCli(["run", "--image", IMAGE, "--mount-fixtures", "--report-dir", join(dir, "container-again"), "--seed", "1234", ...ids], { timeoutMs: 300_000 });
-      const again = compareReports(await report(join(dir, "embedded-again")), await report(join(dir, "container-again")));
+      const again = compareReports(unauthed(await report(join(dir, "embedded-again"))), unauthed(await report(join(dir, "container-again"))));
       diffs = [...diffs.filter((d) => !timed.includes(d)), ...again];
     }
     expect(
@@ -125,6 +132,26 @@ describe("a container target", () => {
     ).toEqual([]);
     if (timed.length === 0) expect(container.code).toBe(embedded.code);
   }, 900_000);
+
+  it("runs the auth profile against the image started with the fixture auth, as the fixture users given with --identity, and gets the embedded server's verdicts", async (ctx) => {
+    needEngine(ctx);
+    expect(imageProblem).toBeUndefined();
+    const { FIXTURE_USERS } = await import("../fixtures/auth");
+    const identities = FIXTURE_USERS.flatMap((u) => ["--identity", `${u.identity}=Authorization: Bearer ${u.token}`]);
+    const embedded = await runCli(["run", "--profile", "auth", "--report-dir", join(dir, "auth-embedded"), "--seed", "1234"], { timeoutMs: 300_000 });
+    expect([0, 1], embedded.stderr).toContain(embedded.code);
+    const args = ["run", "--image", IMAGE, "--mount-fixtures", "--env", "LGC_CONFIG=langgraph.auth.json", ...identities, "--profile", "auth"];
+    const container = await runCli([...args, "--report-dir", join(dir, "auth-container"), "--seed", "1234"], { timeoutMs: 300_000 });
+    expect([0, 1], container.stderr).toContain(container.code);
+    for (const u of FIXTURE_USERS) expect(container.stdout + container.stderr, "a token in the output").not.toContain(u.token);
+    const a = await report(join(dir, "auth-embedded"));
+    const b = await report(join(dir, "auth-container"));
+    expect(b.target.startedBy).toBe("container");
+    expect(b.checks.filter((c) => c.outcome === "skip").map((c) => `${c.id}: ${c.message}`)).toEqual(a.checks.filter((c) => c.outcome === "skip").map((c) => `${c.id}: ${c.message}`));
+    expect(b.checks.filter((c) => c.outcome === "pass").length).toBeGreaterThan(0);
+    expect(compareReports(a, b).map((d) => formatDifference(d, "embedded", "container"))).toEqual([]);
+    expect(JSON.stringify(b)).not.toContain(FIXTURE_USERS[0]!.token);
+  }, 700_000);
 
   it("mounts the fixture graphs read-only at /fixtures, where the image loads them from", async (ctx) => {
     needEngine(ctx);

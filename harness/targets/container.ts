@@ -60,6 +60,8 @@ export interface ContainerTargetOptions {
   startupTimeoutMs?: number;
   /** Sent with the readiness probe (GET /ok): the run's API key and extra headers, for servers that want them everywhere. */
   headers?: Record<string, string>;
+  /** Sent with the probe when `headers` are refused (401, 403): the first user of the auth profile, for an image whose auth guards /ok too. */
+  userHeaders?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -298,8 +300,12 @@ export async function startContainerTarget(opts: ContainerTargetOptions): Promis
           throw new ContainerStartError(`the container exited (code ${state.ExitCode}) before GET /ok answered`);
         }
         try {
-          const res = await fetch(url, { headers: opts.headers ?? {}, signal: AbortSignal.timeout(2_000) });
+          let res = await fetch(url, { headers: opts.headers ?? {}, signal: AbortSignal.timeout(2_000) });
           await res.body?.cancel().catch(() => undefined);
+          if ((res.status === 401 || res.status === 403) && opts.userHeaders) {
+            res = await fetch(url, { headers: { ...opts.headers, ...opts.userHeaders }, signal: AbortSignal.timeout(2_000) });
+            await res.body?.cancel().catch(() => undefined);
+          }
           if (res.status === 200) return;
           last = `GET /ok answered ${res.status}`;
         } catch (e) {

@@ -70,7 +70,10 @@ The API key may also come from LANGGRAPH_API_KEY; it is sent as x-api-key.
 The auth profile runs as the users given with --identity (two at least; the
 values are credentials, redacted like the API key), against the target or
 --auth-url (a deployment of fixtures/langgraph.auth.json); the embedded
-reference starts a second instance with the fixture auth and its users.
+reference starts a second instance with the fixture auth and its users. A target
+that runs the fixture auth itself (select --profile auth) is probed as the first
+user where its auth guards GET /ok too; the reference image serves the fixture
+auth with --env LGC_CONFIG=langgraph.auth.json.
 
 Exit codes: 0 no MUST check failed (expected failures excepted); 1 a MUST
 check failed, or a baseline entry is stale; 2 usage error, unreachable target,
@@ -274,6 +277,8 @@ function targetOf(v: Record<string, any>): Target {
     const headers: Record<string, string> = Object.fromEntries((v.header ?? []).map(parseHeader));
     const apiKey = v["api-key"] ?? process.env.LANGGRAPH_API_KEY;
     if (apiKey) headers["x-api-key"] = apiKey;
+    // Users of the auth profile and no --auth-url: the image runs the auth profile itself, and its auth may guard /ok.
+    const firstUser = v["auth-url"] === undefined ? parseIdentities(v.identity ?? [])[0] : undefined;
     return containerTarget({
       image: v.image.trim(),
       ...(v.port !== undefined ? { port: parsePort(v.port) } : {}),
@@ -281,6 +286,7 @@ function targetOf(v: Record<string, any>): Target {
       ...(v["mount-fixtures"] !== undefined ? { mountFixtures: resolve(v["mount-fixtures"]) } : {}),
       ...startup,
       headers,
+      ...(firstUser ? { userHeaders: firstUser.headers } : {}),
     });
   }
   const url = v.url ?? process.env.LANGGRAPH_CONFORMANCE_URL;

@@ -120,7 +120,8 @@ export async function run(opts: RunOptions): Promise<{ report: Report; reportPat
       requestTimeoutMs: opts.requestTimeoutMs,
       streamTimeoutMs: opts.streamTimeoutMs,
     });
-    const found = await probe(target);
+    // The target itself runs the auth profile (identities, no --auth-url): where its auth guards /ok too, it is probed as the first user.
+    const found = await probe(target, auth && auth.url === parseUrl(started.url) ? auth.identities[0] : undefined);
     for (const w of found.warnings) opts.log(`warning: ${w}`);
     const claims = decideClaims(
       found.info,

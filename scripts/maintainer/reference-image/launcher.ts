@@ -4,12 +4,17 @@
 // process, same options), except that it listens on 0.0.0.0 and a fixed port
 // so that the engine can publish it, and reads the fixture graphs from
 // LGC_FIXTURES_DIR (default /fixtures, where `--mount-fixtures` mounts them).
+// LGC_CONFIG names the langgraph config there (default langgraph.json;
+// langgraph.auth.json serves the same graphs with the fixture auth, which is how
+// the auth profile is run against this image: --env LGC_CONFIG=langgraph.auth.json
+// and the fixture users as --identity).
 // The server's output is this container's log. It ends when the server ends,
 // and stops the server on SIGTERM/SIGINT (`docker stop`).
 
 import { startReferenceServer } from "../../../harness/targets/reference";
 
 const fixturesDir = process.env.LGC_FIXTURES_DIR || "/fixtures";
+const config = process.env.LGC_CONFIG || "langgraph.json";
 const port = Number(process.env.PORT || 8000);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   process.stderr.write(`launcher: PORT must be a TCP port, got '${process.env.PORT}'\n`);
@@ -20,6 +25,7 @@ let stopping = false;
 try {
   const server = await startReferenceServer({
     fixturesDir,
+    config,
     host: "0.0.0.0",
     port,
     onLog: (chunk) => process.stdout.write(chunk),
@@ -29,7 +35,7 @@ try {
       process.exit(1);
     },
   });
-  process.stdout.write(`launcher: ${server.description} listening on ${server.url} with the graphs of ${fixturesDir}\n`);
+  process.stdout.write(`launcher: ${server.description} listening on ${server.url} with the graphs of ${fixturesDir}/${config}\n`);
   const stop = () => {
     if (stopping) return;
     stopping = true;

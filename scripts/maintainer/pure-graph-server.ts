@@ -28,6 +28,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL, fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { failLauncher, launcherPort, serveUntilStopped } from "../../harness/targets/server-env";
 
 const DEFAULT_FIXTURES = fileURLToPath(new URL("../../fixtures", import.meta.url));
 const STORAGE_ENV = ["DATABASE_URL", "DATABASE_INIT", "REDIS_URL", "SQLITE_DATABASE_URI", "CHECKPOINT_TYPE", "DISABLE_BUN_SQLITE"];
@@ -103,8 +104,7 @@ async function main(): Promise<void> {
   });
   const storage = values.storage ?? "memory";
   if (storage !== "sqlite" && storage !== "memory") throw new Error(`--storage expects memory or sqlite, got '${storage}'`);
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port expects a TCP port, got '${values.port}'`);
+  const port = launcherPort(values.port);
   const server = await startPureGraph({
     ...(values.fixtures ? { fixturesDir: values.fixtures } : {}),
     ...(values.host ? { host: values.host } : {}),
@@ -121,26 +121,9 @@ async function main(): Promise<void> {
   process.on("unhandledRejection", (reason) => {
     process.stderr.write(`pure-graph-server: unhandled rejection (serving on): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
   });
-
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    setTimeout(() => process.exit(0), 5_000).unref();
-    void server.stop().finally(() => process.exit(0));
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  if (values["stop-on-stdin-eof"]) {
-    process.stdin.on("end", stop);
-    process.stdin.on("error", stop);
-    process.stdin.resume();
-  }
+  serveUntilStopped(server, { stdinEof: values["stop-on-stdin-eof"], graceMs: 5_000 });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((e: unknown) => {
-    process.stderr.write(`pure-graph-server: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(2);
-  });
+  main().catch(failLauncher("pure-graph-server"));
 }

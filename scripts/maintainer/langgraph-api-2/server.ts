@@ -46,7 +46,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { serverEnv } from "../../../harness/targets/server-env";
+import { failLauncher, launcherPort, serveUntilStopped, serverEnv } from "../../../harness/targets/server-env";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const ROOT = resolve(HERE, "../../..");
@@ -169,31 +169,14 @@ async function main(): Promise<void> {
     options: { fixtures: { type: "string" }, host: { type: "string" }, port: { type: "string" }, runtime: { type: "string" }, "stop-on-stdin-eof": { type: "boolean" } },
     strict: true,
   });
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port expects a TCP port, got '${values.port}'`);
+  const port = launcherPort(values.port);
   const runtime = values.runtime ?? "fixtures";
   if (runtime !== "fixtures" && runtime !== "own") throw new Error(`--runtime expects fixtures or own, got '${runtime}'`);
   const server = await startLangGraphApi2({ ...(values.fixtures ? { fixturesDir: values.fixtures } : {}), ...(values.host ? { host: values.host } : {}), port, runtime });
   process.stdout.write(`${apiVersion()} listening on ${server.url}\n`);
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    setTimeout(() => process.exit(0), 8_000).unref();
-    void server.stop().finally(() => process.exit(0));
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  if (values["stop-on-stdin-eof"]) {
-    process.stdin.on("end", stop);
-    process.stdin.on("error", stop);
-    process.stdin.resume();
-  }
+  serveUntilStopped(server, { stdinEof: values["stop-on-stdin-eof"], graceMs: 8_000 });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((e: unknown) => {
-    process.stderr.write(`langgraph-api-2-server: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(2);
-  });
+  main().catch(failLauncher("langgraph-api-2-server"));
 }

@@ -1297,7 +1297,8 @@ const CORE: Mutant[] = [
     "Runs ignore on_disconnect=cancel",
     ["STR-05*"],
     () => ({
-      request: setBody(createsRun, (b) => (b.on_disconnect === "cancel" ? without("on_disconnect")(b) : b)),
+      // Carried out as continue, the other value: leaving the field out would meet the documented default (cancel) again.
+      request: setBody(createsRun, (b) => (b.on_disconnect === "cancel" ? { ...b, on_disconnect: "continue" } : b)),
     }),
     { catches: ["STR-050", "STR-054"] },
   ),

@@ -1115,7 +1115,8 @@ const CORE: Mutant[] = [
     "Runs ignore multitask_strategy (a busy thread refuses every new run)",
     ["MTK-00*", "MTK-01*", "MTK-02*"],
     () => ({
-      request: ignoreFields(createsRun, "multitask_strategy"),
+      // Every run carried out as reject: leaving the field out would meet the documented default (enqueue, a repair) instead.
+      request: setBody(createsRun, (b) => ({ ...b, multitask_strategy: "reject" })),
     }),
     { catches: ["MTK-00*", "MTK-01*", "MTK-02*"] },
   ),

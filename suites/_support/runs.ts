@@ -149,11 +149,14 @@ const END_REASONS: Record<string, string> = {
   error: "the connection failed",
 };
 
+/** Why a stream ended, in words: one of the reader's bounds, the reader's stop, a failed connection, or the end as it is named. */
+export const streamEndReason = (end: string): string => END_REASONS[end] ?? end;
+
 /** The server ended the stream (EOF), as a run stream ends when its run ends; not one of the reader's bounds. */
 export function expectStreamEnded(res: OpenedStream, what = "the run stream"): void {
   const s = res.sse;
   if (s.end === "eof") return;
-  const why = END_REASONS[s.end] ?? s.end;
+  const why = streamEndReason(s.end);
   fail(
     `${what} did not end: ${why} (${s.events.length} events, ${s.bytes} bytes in ${s.durationMs} ms${s.error ? `; ${s.error}` : ""}); the last event was ${s.events.at(-1) ? `'${s.events.at(-1)!.event}'` : "none"}`,
     res,

@@ -22,6 +22,7 @@ import {
   runIdFromLocation,
   settleThread,
   streamCheckTimeout,
+  streamEndReason,
   streamTimeoutMs,
   TERMINAL_RUN_STATUSES,
   type OpenedStream,
@@ -218,9 +219,8 @@ function neverTicked(s: Slow, what: string): string {
   const seen = `${sse.events.length} events in ${sse.durationMs} ms`;
   if (s.runId === undefined) return `the stream named no run (no Content-Location, no metadata event with run_id; ${seen}): the check could not ${what}`;
   if (sse.end === "eof") return `the stream ended before its node 'start' had run (no values event with 'started'; ${seen}): the check could not ${what}`;
-  return `the run's node 'start' had not run when the stream was cut (${END_REASONS_SHORT[sse.end] ?? sse.end}; ${seen}): the check could not ${what}`;
+  return `the run's node 'start' had not run when the stream was cut (${streamEndReason(sse.end)}; ${seen}): the check could not ${what}`;
 }
-const END_REASONS_SHORT: Record<string, string> = { timeout: "the stream time limit ran out", idle: "it stalled", error: "the connection failed" };
 
 /** The state the `slow` run's last values event gives (`echoed` is written when its sleep has run its course). */
 const finalValues = (res: OpenedStream) =>

@@ -391,23 +391,22 @@ function valuesBeforeUpdates(): StreamTransform {
     if (!modes.includes("updates") || !modes.includes("values")) return body;
     // An updates event waits for the next event: a values event goes out before it.
     let held: string | undefined;
-    const release = (then: string): string[] => {
+    /** The held updates event, if any, let go. */
+    const release = (): string[] => {
       const h = held;
       held = undefined;
-      return h === undefined ? [then] : [h, then];
+      return h === undefined ? [] : [h];
     };
     const swap = editEvents(
       (ev) => {
-        if (held !== undefined && isValues(ev)) return [ev, ...release("").filter(Boolean)];
-        if (isUpdates(ev)) {
-          const out = held;
-          held = ev;
-          return out ?? null;
-        }
-        return held === undefined ? undefined : release(ev);
+        if (isValues(ev)) return [ev, ...release()];
+        const before = release();
+        if (isUpdates(ev)) held = ev;
+        else before.push(ev);
+        return before;
       },
-      () => release("").filter(Boolean),
-      (rest) => release(rest),
+      release,
+      (rest) => [...release(), rest],
     );
     return swap(req, head, body, signal);
   };

@@ -6,6 +6,12 @@
 // was sent and what came back, once. The case's own failure is the verdict; the
 // replay only confirms it (a replay runs on the state the case left).
 //
+// A counterexample is a function of the seed and the target's answers, not of
+// the clock: shrinking tries a bounded number of candidates (SHRINK_BUDGET, a
+// count), and a candidate that fails otherwise than the first failing case (a
+// request with no answer in time where a status was judged, another cause) is
+// not taken, so a slow or busy target cannot swap the finding for another.
+//
 // A property fails only on its own claim. What else its cases meet (answers
 // that break the contract on the wire, a refusal with another 4xx than the
 // contract's) is observed: each is reported once, in the finding of its cause,
@@ -26,13 +32,34 @@ import { checkEvents } from "../../harness/streams";
  */
 export const DEFAULT_RUNS = 12;
 
-/** Time for the fast-check run of one property (cases and shrinking), by cases asked. */
+/**
+ * Shrink candidates tried after the first failing case, at most. A count, not a
+ * time: the same seed and the same answers give the same counterexample on a
+ * quiet machine and on a busy one (the time limit below only ends a target too
+ * slow to finish).
+ */
+export const SHRINK_BUDGET = 60;
+
+/**
+ * What kind of failure a case met, for shrinking: a judged failure by its cause
+ * (or the status it got), a transport failure (no answer, a broken
+ * connection), anything else by its name.
+ */
+export function failureKind(e: unknown): string {
+  if (e instanceof CheckFailure) return `judged: ${e.detail.cause?.signature ?? (e.detail.status ? `status ${e.detail.status.got}` : "own claim")}`;
+  if (e instanceof TransportError) return "transport";
+  return `error: ${e instanceof Error ? e.name : typeof e}`;
+}
+
+/** Time for the cases of one property, by cases asked: no case starts after it. */
 export function propertyTimeLimitMs(runs: number): number {
   return Math.max(45_000, runs * 1_500);
 }
-/** The check's own deadline: the property's time, then the replay and cleanup. */
+/** Time for shrinking, on top: it only ends a target too slow for SHRINK_BUDGET candidates. */
+export const SHRINK_TIME_LIMIT_MS = 60_000;
+/** The check's own deadline: the cases, shrinking, then the replay and cleanup. */
 export function propertyCheckTimeoutMs(runs: number): number {
-  return propertyTimeLimitMs(runs) + 45_000;
+  return propertyTimeLimitMs(runs) + SHRINK_TIME_LIMIT_MS + 45_000;
 }
 
 /** The seed of one property: the run's seed and the check's id, so that each replays alone. */
@@ -151,8 +178,22 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
 
   // After the first failure, fast-check shrinks: those runs are not cases.
   let shrinking = false;
+  let firstKind: string | undefined;
+  let tried = 0;
+  let otherwise = 0;
+  // Cases run (not shrink candidates), and whether the time limit left some out.
+  let cases = 0;
+  let casesCut = false;
+  const started = performance.now();
   const ownOps = new Set(p.operation.key.split(", "));
   const property = fc.asyncProperty(p.arbitrary, async (value) => {
+    // Past the budget (or the cases' time), a case holds without a request: fast-check ends where it stands.
+    if (shrinking) {
+      if (++tried > SHRINK_BUDGET) return;
+    } else if (performance.now() - started > propertyTimeLimitMs(numRuns)) {
+      casesCut = true;
+      return;
+    } else cases++;
     generated++;
     const records: ExchangeRecord[] = [];
     const apis = (p.targets ?? [c.run.target]).map((target) => tracking(createApi({ target, contract: c.contract, recorder: newRecorder("check"), signal: c.signal, checkEvents }), records));
@@ -160,6 +201,13 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
     try {
       await runCase(apis, value, false);
     } catch (e) {
+      const kind = failureKind(e);
+      if (shrinking && kind !== firstKind) {
+        // Not the failure being shrunk: this candidate is no counterexample of it.
+        otherwise++;
+        return;
+      }
+      firstKind = kind;
       lastFailure = {
         message: e instanceof Error ? e.message : String(e),
         ...(e instanceof CheckFailure && e.exchange ? { exchange: e.exchange } : e instanceof TransportError ? { exchange: e.record } : {}),
@@ -183,15 +231,21 @@ export async function runProperty<T>(p: PropertyRun<T>): Promise<void> {
     seed,
     numRuns,
     ...(p.examples?.length ? { examples: p.examples.map((e) => [e] as [T]) } : {}),
-    interruptAfterTimeLimit: propertyTimeLimitMs(numRuns),
+    interruptAfterTimeLimit: propertyTimeLimitMs(numRuns) + SHRINK_TIME_LIMIT_MS,
     markInterruptAsFailure: false,
     // The shrinker's own budget: a failing property ends in bounded time.
     endOnFailure: false,
   });
-  const casesRun = Math.min(details.numRuns, numRuns);
+  const casesRun = cases;
   const replayHint = details.failed && details.counterexamplePath ? `, replay: fc.check(property, { seed: ${seed}, path: "${details.counterexamplePath}", endOnFailure: true })` : "";
-  c.note(`${casesRun} case(s) run of ${numRuns} asked${details.interrupted ? " (stopped by the time limit)" : ""}; property seed ${seed} from run seed ${c.run.seed} and check id${replayHint}`);
+  c.note(
+    `${casesRun} case(s) run of ${numRuns} asked${casesCut || (details.interrupted && !details.failed) ? " (stopped by the time limit)" : ""}; property seed ${seed} from run seed ${c.run.seed} and check id${replayHint}`,
+  );
   c.note(`statuses of ${p.operation.key} in the cases (0: no answer): ${histogram(statuses)}`);
+  if (details.failed)
+    c.note(
+      `shrinking: ${Math.min(tried, SHRINK_BUDGET)} candidate(s) tried of at most ${SHRINK_BUDGET}${otherwise > 0 ? `; ${otherwise} failed otherwise than the first failing case (${firstKind}) and were not taken` : ""}${details.interrupted ? "; stopped by the time limit, so the counterexample may not be the smallest" : ""}`,
+    );
 
   // The cases the seed gives, drawn again without the target: equal digests, equal cases.
   for (const value of fc.sample(p.arbitrary, { seed, numRuns })) {

@@ -5,9 +5,17 @@
 //
 // argv: [..., payloadJSON]  (last, as @langchain/langgraph-api's preload expects)
 
+import { rmSync } from "node:fs";
+import { basename } from "node:path";
 import { startServer } from "@langchain/langgraph-api/server";
 
 const options = JSON.parse(process.argv.at(-1));
+
+// The server's state lives in its temporary directory, gone with the child however it ends
+// (the parent may be gone already; a SIGKILL the parent sends is followed by the parent's own removal).
+process.on("exit", () => {
+  if (basename(String(options.cwd ?? "")).startsWith("langgraph-conformance-ref-")) rmSync(options.cwd, { recursive: true, force: true });
+});
 
 process.on("disconnect", () => process.exit(0));
 

@@ -5,7 +5,7 @@
 // ends, on Ctrl-C, or when this process dies (the child watches its IPC channel).
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, readFileSync } from "node:fs";
+import { createWriteStream, readFileSync, rmSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -26,6 +26,8 @@ export interface StartedServer {
 
 const require = createRequire(import.meta.url);
 const running = new Set<ChildProcess>();
+/** Each running server's temporary directory, removed however the server is stopped. */
+const homes = new Map<ChildProcess, string>();
 
 /** Kills every server this process started. Synchronous: safe in an 'exit' handler. */
 export function killAllServersSync(): void {
@@ -37,9 +39,11 @@ export function killAllServersSync(): void {
     }
   }
   running.clear();
+  for (const home of homes.values()) rmSync(home, { recursive: true, force: true });
+  homes.clear();
 }
 
-/** Stops every server this process started, waiting for each to exit (bounded). */
+/** Stops every server this process started, waiting for each to exit (bounded), and removes their directories. */
 export async function stopAllServers(graceMs = 3_000): Promise<void> {
   await Promise.all(
     [...running].map(
@@ -56,6 +60,9 @@ export async function stopAllServers(graceMs = 3_000): Promise<void> {
     ),
   );
   running.clear();
+  const left = [...homes.values()];
+  homes.clear();
+  await Promise.all(left.map((home) => rm(home, { recursive: true, force: true }).catch(() => undefined)));
 }
 
 /** The langgraph config of the fixture auth (fixtures/langgraph.auth.json), for the auth profile. */
@@ -129,6 +136,7 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   running.add(child);
+  homes.set(child, home);
   const keep = (chunk: Buffer) => {
     log.write(chunk);
     opts.onLog?.(chunk);
@@ -157,6 +165,7 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
       clearTimeout(timer);
     }
     log.end();
+    homes.delete(child);
     await rm(home, { recursive: true, force: true }).catch(() => undefined);
   }
 

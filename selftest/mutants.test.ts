@@ -381,7 +381,7 @@ describe("the mutant catalogue", () => {
       "eq-connection-close",
       "eq-content-length",
       "eq-header-order",
-      // A short keep-alive is out of the catalogue until diagnosed (scripts/mutants/equivalence.ts says why).
+      "eq-keep-alive",
       "eq-gzip",
     ];
     for (const id of eqs) expect(mutant(id).kind, id).toBe("equivalence");

@@ -46,7 +46,9 @@ import {
   pathOf,
   repairs,
   contractRefusals,
+  operationKeyOf,
   refusalsExcept,
+  setBody,
   reverseList,
   route,
   RUN,
@@ -65,6 +67,8 @@ import { SUBGRAPHS_STREAMS_MUTANTS } from "./parts/subgraphs-streams";
 import { compose, cutAfter, layered, editEvents, neverEnding, rewriteRequestJson, stallAfter, type Fault, type ProxiedRequest } from "./proxy";
 import { AUTH_MUTANTS } from "./parts/auth";
 import { BOOKKEEPING_MUTANTS } from "./parts/bookkeeping";
+import { VALIDATION_MUTANTS } from "./parts/validation";
+import { ANSWER_MUTANTS } from "./parts/answers";
 import { EQUIVALENCE_MUTANTS } from "./equivalence";
 
 export type { Mutant, MutantKind } from "./mutant";
@@ -82,8 +86,11 @@ export function base(emulation: Mutant["emulation"] = {}): Fault {
 
 /** The base's faults: the refusals, which judge a request as the suite sent it, then the repairs and emulations. */
 function baseLayers(emulation: Mutant["emulation"] = {}): { judge: Fault; rest: Fault[] } {
-  // Crons that accept any schedule (a mutant) are not refused for it.
-  const judge = emulation.crons?.acceptAnySchedule ? refusalsExcept((r) => r.method === "POST" && /\/runs\/crons$/.test(pathOf(r))) : contractRefusals;
+  // Crons that accept any schedule (a mutant) are not refused for it, nor the operations a mutant leaves unvalidated.
+  const anySchedule = emulation.crons?.acceptAnySchedule === true;
+  const unrefused = new Set(emulation.unrefused ?? []);
+  const judge =
+    anySchedule || unrefused.size > 0 ? refusalsExcept((r) => (anySchedule && r.method === "POST" && /\/runs\/crons$/.test(pathOf(r))) || unrefused.has(operationKeyOf(r) ?? "")) : contractRefusals;
   return { judge, rest: [repairs, emulateCrons(emulation.crons), emulateMcp(emulation.mcp), emulateMetrics(emulation.metrics)] };
 }
 
@@ -117,7 +124,6 @@ const ASSISTANT_ANSWER = any(ASSISTANTS, get(ASSISTANT), route("PATCH", ASSISTAN
 const RUN_ANSWER = any(post(exact("/threads/{id}/runs")), get(RUN), RUN_LIST);
 
 /** A body field of matching requests replaced. */
-const setBody = (match: Match, edit: (b: any) => any) => rewriteRequestJson(match, (b) => (b && typeof b === "object" && !Array.isArray(b) ? edit(b) : b));
 
 /** A request turned into another one (`to`), answered with `answer` built from what that one answered. */
 function redirect(match: Match, to: (r: ProxiedRequest) => Partial<ProxiedRequest>, answer?: (body: string, status: number) => { status: number; body: string }): Omit<Fault, "name"> {
@@ -741,11 +747,11 @@ const CORE: Mutant[] = [
     "thread-history-before-ignored",
     "request",
     "The history of a thread ignores before",
-    ["THR-154", "THR-156"],
+    ["THR-154", "THR-155", "THR-156"],
     () => ({
       request: both(dropQuery(get(exact("/threads/{id}/history")), "before"), ignoreFields(post(exact("/threads/{id}/history")), "before")),
     }),
-    { catches: ["THR-154", "THR-156"] },
+    { catches: ["THR-154", "THR-155", "THR-156"] },
   ),
   m(
     "thread-history-metadata-ignored",
@@ -1623,7 +1629,16 @@ function cancelWaitIgnored(): Omit<Fault, "name"> {
  * per area), then the equivalence mutants (legal variations that must change
  * no verdict: scripts/mutants/equivalence.ts).
  */
-export const CATALOGUE: Mutant[] = [...CORE, ...RUNTIME_HITL_MUTANTS, ...SUBGRAPHS_STREAMS_MUTANTS, ...AUTH_MUTANTS, ...BOOKKEEPING_MUTANTS, ...EQUIVALENCE_MUTANTS];
+export const CATALOGUE: Mutant[] = [
+  ...CORE,
+  ...RUNTIME_HITL_MUTANTS,
+  ...SUBGRAPHS_STREAMS_MUTANTS,
+  ...AUTH_MUTANTS,
+  ...BOOKKEEPING_MUTANTS,
+  ...VALIDATION_MUTANTS,
+  ...ANSWER_MUTANTS,
+  ...EQUIVALENCE_MUTANTS,
+];
 
 /**
  * Checks that pass before and that no mutant makes fail, with the reason: a
@@ -1642,6 +1657,7 @@ export function mutatedAll(name: string, ...ids: string[]): Fault {
   const emulation: NonNullable<Mutant["emulation"]> = {};
   for (const x of ms) {
     for (const k of ["crons", "mcp", "metrics"] as const) if (x.emulation?.[k]) emulation[k] = { ...emulation[k], ...x.emulation[k] } as never;
+    if (x.emulation?.unrefused) emulation.unrefused = [...(emulation.unrefused ?? []), ...x.emulation.unrefused];
   }
   const { judge, rest } = baseLayers(emulation);
   return layered(

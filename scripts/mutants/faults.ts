@@ -43,6 +43,10 @@ export const without =
 /** The server ignores body fields `keys` of matching requests. */
 export const ignoreFields = (match: Match, ...keys: string[]): Fault["request"] => rewriteRequestJson(match, without(...keys));
 
+/** Rewrites the JSON object body of matching requests (a body that is not an object passes as it is). */
+export const setBody = (match: Match, edit: (b: any) => any): NonNullable<Fault["request"]> =>
+  rewriteRequestJson(match, (b) => (b && typeof b === "object" && !Array.isArray(b) ? edit(b) : b)) as NonNullable<Fault["request"]>;
+
 /** Removes a query parameter from matching requests. */
 export const dropQuery =
   (match: Match, name: string): NonNullable<Fault["request"]> =>
@@ -167,7 +171,7 @@ export function patchReplacesMetadata(match: RegExp): Fault {
 
 // ------------------------------------------------------------------ the reference server repaired
 
-export { repairs, contractRefusals, refusalsExcept, requestViolation, UNREPAIRED } from "./repairs";
+export { repairs, contractRefusals, refusalsExcept, requestViolation, operationKeyOf, UNREPAIRED } from "./repairs";
 
 // ------------------------------------------------------------------ streams
 // Each works event by event as the bytes arrive (scripts/mutants/proxy.ts):

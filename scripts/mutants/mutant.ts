@@ -33,8 +33,13 @@ export interface Mutant {
   catches?: string[];
   /** The fault, with fresh state for each run. */
   fault(): Omit<Fault, "name">;
-  /** The emulated parts (crons, MCP, metrics) broken in one way instead of the proxy (their options). */
-  emulation?: { crons?: CronsOptions; mcp?: McpOptions; metrics?: MetricsOptions };
+  /**
+   * The emulated parts (crons, MCP, metrics) broken in one way instead of the
+   * proxy (their options); `unrefused`: operations ("POST /assistants") whose
+   * requests the base does not refuse for breaking the contract, for a mutant
+   * whose bug is that the server validates nothing there.
+   */
+  emulation?: { crons?: CronsOptions; mcp?: McpOptions; metrics?: MetricsOptions; unrefused?: string[] };
   /** Why it survives, where it is known to: a gap of the suite (name the weak check), or what the contract leaves open. */
   survives?: string;
   /**

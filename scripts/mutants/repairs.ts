@@ -370,6 +370,11 @@ function wrongMediaType(r: ProxiedRequest): boolean {
  */
 export const contractRefusals: Fault = refusalsExcept(() => false);
 
+/** The contract's operation a request is sent to ("POST /assistants"), if any. */
+export function operationKeyOf(r: ProxiedRequest): string | undefined {
+  return contract.findOperation(r.method, pathOf(r))?.key;
+}
+
 /**
  * The contract's refusals, except for the requests `skip` picks: a mutant whose
  * bug is that the server carries out such requests (crons that accept any

@@ -128,11 +128,11 @@ export const AUTH_MUTANTS: Mutant[] = [
     "auth-anonymous-default-user",
     "request",
     "a request without credentials, or with a token no user has, is served as a default user instead of 401",
-    AUT("001", "002", "003", "004", "005", "007"),
+    AUT("001", "002", "003", "004", "005", "006", "007"),
     () => ({
       request: (r) => (identityOf(r) ? r : as(r, FIXTURE_USERS[0]!.identity)),
     }),
-    { catches: ["AUT-001", "AUT-002", "AUT-003", "AUT-004", "AUT-005", "AUT-007"] },
+    { catches: ["AUT-001", "AUT-002", "AUT-003", "AUT-004", "AUT-005", "AUT-006", "AUT-007"] },
   ),
   m(
     "auth-count-ignores-filter",

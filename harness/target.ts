@@ -128,14 +128,21 @@ export const MCP_ABSENT = "the target does not offer the MCP endpoint: POST /mcp
  * judge /ok). Anything else (refused, silent, HTML) is a one-line reason to stop
  * before running a single check.
  */
+/**
+ * A request sent as the target's own connection, and again as a user where it
+ * was refused (401 or 403): a deployment whose auth guards every route, /ok
+ * too, is the auth profile's target, and is probed (and awaited) as one of its
+ * users. `send` is given the headers to add.
+ */
+export async function askedAs<R extends { status: number }>(send: (headers: Record<string, string>) => Promise<R>, userHeaders?: Record<string, string>): Promise<R> {
+  const first = await send({});
+  return (first.status === 401 || first.status === 403) && userHeaders ? send(userHeaders) : first;
+}
+
 export async function probe(target: TargetConnection, asUser?: Identity): Promise<ProbeResult> {
   const api = createApi({ target, recorder: newRecorder() });
   const result: ProbeResult = { warnings: [] };
-  // A deployment whose auth guards every route, /ok too, is the auth profile's target: it is probed as one of its users.
-  const asked = async (send: (headers: Record<string, string>) => Promise<HttpResponse>) => {
-    const first = await send({});
-    return (first.status === 401 || first.status === 403) && asUser ? send(asUser.headers) : first;
-  };
+  const asked = (send: (headers: Record<string, string>) => Promise<HttpResponse>) => askedAs(send, asUser?.headers);
   let ok;
   try {
     ok = await asked((headers) => api.get("/ok", { headers }));

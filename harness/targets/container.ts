@@ -20,6 +20,7 @@ import { hostname } from "node:os";
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { registerSecret, redactText } from "../evidence";
+import { askedAs } from "../target";
 
 /** The API port inside the container: the one the LangGraph server images listen on. `--port` overrides. */
 export const DEFAULT_CONTAINER_PORT = 8000;
@@ -300,12 +301,11 @@ export async function startContainerTarget(opts: ContainerTargetOptions): Promis
           throw new ContainerStartError(`the container exited (code ${state.ExitCode}) before GET /ok answered`);
         }
         try {
-          let res = await fetch(url, { headers: opts.headers ?? {}, signal: AbortSignal.timeout(2_000) });
-          await res.body?.cancel().catch(() => undefined);
-          if ((res.status === 401 || res.status === 403) && opts.userHeaders) {
-            res = await fetch(url, { headers: { ...opts.headers, ...opts.userHeaders }, signal: AbortSignal.timeout(2_000) });
-            await res.body?.cancel().catch(() => undefined);
-          }
+          const res = await askedAs(async (user) => {
+            const r = await fetch(url, { headers: { ...opts.headers, ...user }, signal: AbortSignal.timeout(2_000) });
+            await r.body?.cancel().catch(() => undefined);
+            return r;
+          }, opts.userHeaders);
           if (res.status === 200) return;
           last = `GET /ok answered ${res.status}`;
         } catch (e) {

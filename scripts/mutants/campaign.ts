@@ -16,7 +16,7 @@
 // broke; 1 otherwise; 2 for a usage error, a catalogue that is not valid, or
 // shards that are not of one campaign.
 
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
@@ -57,7 +57,7 @@ import {
   type CheckInfo,
   type ShardResult,
 } from "./score";
-import { runCli } from "../../selftest/support/cli";
+import { killRunningClis, runCli } from "../../selftest/support/cli";
 import { PKG_ROOT } from "../cli/vitest-runner";
 
 const USAGE = `npm run mutants -- [--only ID|PATTERN]... [--shard i/n] [--parallel N] [--servers N]
@@ -236,7 +236,10 @@ async function main(argv: string[]): Promise<number> {
   const dir = values.keep ? resolve(values.keep) : await mkdtemp(join(tmpdir(), "lgc-mutants-"));
   const started: StartedServer[] = [];
   const stop = () => {
+    killRunningClis();
     killAllServersSync();
+    // The runs' reports go with an interrupted campaign too, unless asked to keep them.
+    if (!values.keep) rmSync(dir, { recursive: true, force: true });
     process.exit(130);
   };
   process.on("SIGINT", stop);

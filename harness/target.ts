@@ -122,13 +122,6 @@ export interface ProbeResult {
 export const MCP_ABSENT = "the target does not offer the MCP endpoint: POST /mcp/ answers 404 to an initialize request (--claim mcp to judge it anyway)";
 
 /**
- * Is this a server of this API that answers? GET /ok answering JSON in time says
- * so. A server without a working /ok still speaks the API if POST
- * /assistants/search answers a JSON list: the run goes on (the system checks
- * judge /ok). Anything else (refused, silent, HTML) is a one-line reason to stop
- * before running a single check.
- */
-/**
  * A request sent as the target's own connection, and again as a user where it
  * was refused (401 or 403): a deployment whose auth guards every route, /ok
  * too, is the auth profile's target, and is probed (and awaited) as one of its
@@ -139,6 +132,13 @@ export async function askedAs<R extends { status: number }>(send: (headers: Reco
   return (first.status === 401 || first.status === 403) && userHeaders ? send(userHeaders) : first;
 }
 
+/**
+ * Is this a server of this API that answers? GET /ok answering JSON in time says
+ * so. A server without a working /ok still speaks the API if POST
+ * /assistants/search answers a JSON list: the run goes on (the system checks
+ * judge /ok). Anything else (refused, silent, HTML) is a one-line reason to stop
+ * before running a single check.
+ */
 export async function probe(target: TargetConnection, asUser?: Identity): Promise<ProbeResult> {
   const api = createApi({ target, recorder: newRecorder() });
   const result: ProbeResult = { warnings: [] };

@@ -123,8 +123,6 @@ const THREAD_ANSWER = any(THREADS, get(THREAD), route("PATCH", THREAD), THREAD_S
 const ASSISTANT_ANSWER = any(ASSISTANTS, get(ASSISTANT), route("PATCH", ASSISTANT), ASSISTANT_SEARCH);
 const RUN_ANSWER = any(post(exact("/threads/{id}/runs")), get(RUN), RUN_LIST);
 
-/** A body field of matching requests replaced. */
-
 /** A request turned into another one (`to`), answered with `answer` built from what that one answered. */
 function redirect(match: Match, to: (r: ProxiedRequest) => Partial<ProxiedRequest>, answer?: (body: string, status: number) => { status: number; body: string }): Omit<Fault, "name"> {
   return {

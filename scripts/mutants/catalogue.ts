@@ -49,6 +49,7 @@ import {
   operationKeyOf,
   refusalsExcept,
   setBody,
+  withoutHeader,
   reverseList,
   route,
   RUN,
@@ -972,13 +973,7 @@ const CORE: Mutant[] = [
     "response",
     "A created run is answered without Content-Location",
     ["RUN-004", "SRN-002"],
-    () => ({
-      response: (q, s) => {
-        if (q.method !== "POST" || !s.headers["content-location"]) return s;
-        const { "content-location": _l, ...headers } = s.headers;
-        return { ...s, headers };
-      },
-    }),
+    () => ({ response: withoutHeader((q) => q.method === "POST", "content-location") }),
     { catches: ["RUN-004", "SRN-002"] },
   ),
   m(

@@ -81,6 +81,15 @@ export const changeStatus =
   (q, s) =>
     match(q) && s.status === from ? { ...s, status: to } : s;
 
+/** Matching responses without the header `name` (where they have it). */
+export const withoutHeader =
+  (match: Match, name: string): NonNullable<Fault["response"]> =>
+  (q, s) => {
+    if (!match(q) || !s.headers[name]) return s;
+    const { [name]: _dropped, ...headers } = s.headers;
+    return { ...s, headers };
+  };
+
 /** Matching responses with status `from` carry another Content-Type (the body kept). */
 export const changeContentType =
   (match: Match, status: (n: number) => boolean, type: string): NonNullable<Fault["response"]> =>

@@ -266,6 +266,15 @@ export function layered(name: string, judge: Fault, rest: Fault[], mutants: Faul
   return { ...all, request: requests.request };
 }
 
+/** A text's JSON value, or undefined where it is not JSON. */
+export function parseJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Rewrites the JSON body of matching requests. */
 export function rewriteRequestJson(match: (r: ProxiedRequest) => boolean, edit: (body: any) => any): Fault["request"] {
   return (r) => {
@@ -467,17 +476,10 @@ export function ownerRegistry() {
   const assistants = new Map<string, string>();
   const owners = new Map<string, string>();
   const runGraph = new Map<string, string>();
-  const parse = (s: string): any => {
-    try {
-      return JSON.parse(s);
-    } catch {
-      return undefined;
-    }
-  };
   return {
     observe(req: ProxiedRequest, res: ProxiedResponse): void {
-      const body = parse(req.body);
-      const out = parse(res.body);
+      const body = parseJson(req.body);
+      const out = parseJson(res.body);
       if (!out || typeof out !== "object") return;
       const check = body?.metadata?.conformance_check;
       if (req.method === "POST" && req.path === "/assistants" && out.assistant_id && body?.graph_id) assistants.set(out.assistant_id, body.graph_id);
@@ -490,7 +492,7 @@ export function ownerRegistry() {
     },
     /** The check and graph of a stream request. */
     ownerOf(req: ProxiedRequest): StreamOwner {
-      const body = parse(req.body);
+      const body = parseJson(req.body);
       const path = req.path.split("?")[0]!;
       const thread = /^\/threads\/([^/]+)/.exec(path)?.[1];
       const run = /\/runs\/([^/]+)\/stream$/.exec(path)?.[1];

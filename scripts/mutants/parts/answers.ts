@@ -5,9 +5,9 @@
 // checks expected to catch it (`catches`), as every bug of the catalogue does.
 
 import { randomUUID } from "node:crypto";
-import { createsRun, editOk, json, pathOf, route, setBody, type Match } from "../faults";
+import { createsRun, editOk, json, pathOf, route, setBody, withoutHeader, type Match } from "../faults";
 import { m, type Mutant } from "../mutant";
-import type { ProxiedRequest } from "../proxy";
+import { parseJson } from "../proxy";
 
 const ID = "[0-9a-fA-F-]{36}";
 const exact = (path: string) => new RegExp(`^${path.replace(/\{id\}/g, ID)}$`);
@@ -19,14 +19,6 @@ const STATE_GET = get("/threads/{id}/state");
 const CHECKPOINT_GET: Match = (r) => r.method === "GET" && new RegExp(`^/threads/${ID}/state/[^/]+$`).test(pathOf(r));
 const CHECKPOINT_POST = post("/threads/{id}/state/checkpoint");
 const CANCEL: Match = (r) => r.method === "POST" && new RegExp(`^/threads/${ID}/runs/${ID}/cancel$`).test(pathOf(r));
-
-const bodyOf = (r: ProxiedRequest): any => {
-  try {
-    return JSON.parse(r.body);
-  } catch {
-    return undefined;
-  }
-};
 
 export const ANSWER_MUTANTS: Mutant[] = [
   m("info-without-version", "response", "GET /info answers without version", ["SYS-003"], () => ({ response: editOk(route("GET", "/info"), ({ version: _v, ...rest }) => rest) }), {
@@ -114,7 +106,7 @@ export const ANSWER_MUTANTS: Mutant[] = [
     ["THR-108"],
     () => ({
       // The repairs have written the suite's boolean as the string the reference reads by the time the answer is edited.
-      response: (q, s) => (CHECKPOINT_POST(q) && ["boolean", "string"].includes(typeof bodyOf(q)?.subgraphs) ? json(422, { detail: "subgraphs: expected a string" }) : s),
+      response: (q, s) => (CHECKPOINT_POST(q) && ["boolean", "string"].includes(typeof parseJson(q.body)?.subgraphs) ? json(422, { detail: "subgraphs: expected a string" }) : s),
     }),
     { catches: ["THR-108"] },
   ),
@@ -199,20 +191,9 @@ export const ANSWER_MUTANTS: Mutant[] = [
     }),
     { catches: ["RUN-023", "SRN-014"] },
   ),
-  m(
-    "run-wait-content-location-dropped",
-    "response",
-    "A wait is answered without Content-Location",
-    ["RUN-022", "SRN-011"],
-    () => ({
-      response: (q, s) => {
-        if (!WAITS(q) || !s.headers["content-location"]) return s;
-        const { "content-location": _l, ...headers } = s.headers;
-        return { ...s, headers };
-      },
-    }),
-    { catches: ["RUN-022", "SRN-011"] },
-  ),
+  m("run-wait-content-location-dropped", "response", "A wait is answered without Content-Location", ["RUN-022", "SRN-011"], () => ({ response: withoutHeader(WAITS, "content-location") }), {
+    catches: ["RUN-022", "SRN-011"],
+  }),
   m(
     "stateless-wait-graph-id-not-resolved",
     "request",
@@ -236,7 +217,7 @@ export const ANSWER_MUTANTS: Mutant[] = [
           if (!tid || s.status !== 200) return s;
           if (q.method === "POST" && tid[2]) waited.add(tid[1]!);
           else if (q.method === "GET" && !tid[2] && waited.delete(tid[1]!)) {
-            const list = JSON.parse(s.body);
+            const list = parseJson(s.body);
             if (Array.isArray(list))
               return json(
                 200,
@@ -263,7 +244,7 @@ export const ANSWER_MUTANTS: Mutant[] = [
           if (!hit) return s;
           if (q.method === "POST" && hit[2] && s.status < 300) cancelled.add(hit[1]!);
           else if (q.method === "GET" && !hit[2] && s.status === 200 && cancelled.has(hit[1]!)) {
-            const run = JSON.parse(s.body);
+            const run = parseJson(s.body);
             return json(200, run && typeof run === "object" ? { ...run, status: "interrupted" } : run);
           }
           return s;

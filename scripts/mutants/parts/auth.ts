@@ -9,7 +9,7 @@
 import { FIXTURE_USERS } from "../../../fixtures/auth";
 import { ID, json, pathOf, queryOf, type Match } from "../faults";
 import { m, type Mutant } from "../mutant";
-import type { Fault, ProxiedRequest, ProxiedResponse } from "../proxy";
+import { parseJson, type Fault, type ProxiedRequest, type ProxiedResponse } from "../proxy";
 
 // ------------------------------------------------------------------ who sends, who owns
 
@@ -26,14 +26,6 @@ const as = (r: ProxiedRequest, identity: string): ProxiedRequest => ({ ...r, hea
 
 /** Marks a request the mutant sent as another user (its answer may be rewritten). */
 const MARK = "x-lgc-auth-fault-as";
-
-const parse = (s: string): any => {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return undefined;
-  }
-};
 
 interface Known {
   kind: "thread" | "assistant";
@@ -59,7 +51,7 @@ function ownership() {
         return;
       }
       if (s.status !== 200) return;
-      const body = parse(s.body);
+      const body = parseJson(s.body);
       const list = Array.isArray(body) ? body : [body];
       if (/^\/threads(\/search|\/[^/]+|\/[^/]+\/copy)?$/.test(path)) for (const x of list) learn("thread", x);
       if (/^\/assistants(\/search|\/[^/]+)?$/.test(path)) for (const x of list) learn("assistant", x);
@@ -69,7 +61,7 @@ function ownership() {
     },
     /** The owner of the thread or assistant the request's path (or body's thread_id) names. */
     ownerOf(q: ProxiedRequest): string | undefined {
-      const id = new RegExp(`^/(?:threads|assistants)/(${ID})`).exec(pathOf(q))?.[1] ?? parse(q.body)?.thread_id;
+      const id = new RegExp(`^/(?:threads|assistants)/(${ID})`).exec(pathOf(q))?.[1] ?? parseJson(q.body)?.thread_id;
       return typeof id === "string" ? known.get(id)?.owner : undefined;
     },
   };
@@ -112,7 +104,7 @@ const refusedAfter = (s: ProxiedResponse): ProxiedResponse => (s.status < 300 ? 
 function namespaceOf(r: ProxiedRequest): string[] | undefined {
   if (!pathOf(r).startsWith("/store/")) return undefined;
   if (r.method === "GET") return queryOf(r).get("namespace")?.split(".");
-  const b = parse(r.body);
+  const b = parseJson(r.body);
   const ns = b?.namespace ?? b?.namespace_prefix ?? b?.prefix;
   return Array.isArray(ns) ? ns : undefined;
 }
@@ -147,7 +139,7 @@ export const AUTH_MUTANTS: Mutant[] = [
           const kind = pathOf(q) === "/threads/count" ? "thread" : pathOf(q) === "/assistants/count" ? "assistant" : undefined;
           const me = identityOf(q);
           if (!kind || !me || q.method !== "POST" || s.status !== 200) return s;
-          const filter: Record<string, unknown> = parse(q.body)?.metadata ?? {};
+          const filter: Record<string, unknown> = parseJson(q.body)?.metadata ?? {};
           const extra = [...o.known.values()].filter(
             (k) => k.kind === kind && k.owner !== me && Object.entries(filter).every(([key, v]) => JSON.stringify(k.metadata[key]) === JSON.stringify(v)),
           ).length;
@@ -187,7 +179,7 @@ export const AUTH_MUTANTS: Mutant[] = [
     "response",
     "a refused GET /threads/{thread_id} answers 403 with the thread in its body",
     AUT("020", "046", "090", "100"),
-    () => unchecked(route("GET", "/threads/{id}"), (s) => ({ status: 403, headers: { "content-type": "application/json" }, body: JSON.stringify({ detail: "Forbidden", thread: parse(s.body) }) })),
+    () => unchecked(route("GET", "/threads/{id}"), (s) => ({ status: 403, headers: { "content-type": "application/json" }, body: JSON.stringify({ detail: "Forbidden", thread: parseJson(s.body) }) })),
     { catches: ["AUT-020", "AUT-046", "AUT-090", "AUT-100"] },
   ),
   m(
@@ -335,7 +327,7 @@ export const AUTH_MUTANTS: Mutant[] = [
     () => ({
       response(q, s) {
         if (q.method !== "POST" || !["/threads", "/assistants"].includes(pathOf(q)) || s.status !== 200) return s;
-        const b = parse(s.body);
+        const b = parseJson(s.body);
         if (!b?.metadata) return s;
         const { owner: _owner, ...metadata } = b.metadata;
         return { ...s, body: JSON.stringify({ ...b, metadata }) };
@@ -351,7 +343,7 @@ export const AUTH_MUTANTS: Mutant[] = [
     () => ({
       request(r) {
         if (r.method !== "POST" || pathOf(r) !== "/threads/search" || !identityOf(r)) return r;
-        const b = parse(r.body);
+        const b = parseJson(r.body);
         return b && typeof b === "object" && b.metadata ? { ...r, body: JSON.stringify({ ...b, metadata: {} }) } : r;
       },
     }),
@@ -365,7 +357,7 @@ export const AUTH_MUTANTS: Mutant[] = [
     () => ({
       request(r) {
         const me = identityOf(r);
-        if (!me || r.method !== "POST" || !/\/runs(\/wait|\/stream)?$/.test(pathOf(r)) || !parse(r.body)?.webhook) return r;
+        if (!me || r.method !== "POST" || !/\/runs(\/wait|\/stream)?$/.test(pathOf(r)) || !parseJson(r.body)?.webhook) return r;
         return as(r, FIXTURE_USERS.find((u) => u.identity !== me)!.identity);
       },
     }),

@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import { ROUND_TRIPS, type RoundTrip } from "../../../suites/_support/roundtrip.checks";
 import { ASSISTANT, createsRun, editEach, editOk, ignoreFields, json, KEPT, pathOf, route, THREAD, type Match } from "../faults";
 import { m, type Mutant } from "../mutant";
-import { editEvents, rewriteRequestJson, type Fault, type ProxiedRequest, type ProxiedResponse, type StreamTransform } from "../proxy";
+import { editEvents, rewriteRequestJson, type Fault, type ProxiedRequest, type ProxiedResponse, type StreamTransform, parseJson } from "../proxy";
 
 const ID = "[0-9a-fA-F-]{36}";
 const exact = (path: string) => new RegExp(`^${path.replace(/\{id\}/g, ID)}$`);
@@ -43,14 +43,6 @@ const NAMESPACES = post("/store/namespaces");
 const CRON_SEARCH = post("/runs/crons/search");
 const CRON_CREATE: Match = (r) => r.method === "POST" && (pathOf(r) === "/runs/crons" || exact("/threads/{id}/runs/crons").test(pathOf(r)));
 const MCP: Match = (r) => pathOf(r) === "/mcp/" || pathOf(r) === "/mcp";
-
-const parse = (s: string): any => {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return undefined;
-  }
-};
 
 /** A JSON object request body edited. */
 const editBody = (match: Match, edit: (b: Record<string, any>) => Record<string, any>): Fault["request"] =>
@@ -97,7 +89,7 @@ function unstableWithoutSort(match: Match): Omit<Fault, "name"> {
   return {
     request(r) {
       if (!match(r)) return r;
-      const b = parse(r.body);
+      const b = parseJson(r.body);
       if (!b || typeof b !== "object" || b.sort_by !== undefined) return r;
       const page = { limit: b.limit ?? 10, offset: b.offset ?? 0 };
       return { ...r, body: JSON.stringify({ ...b, limit: 1000, offset: 0 }), headers: { ...r.headers, [PAGE]: JSON.stringify(page) } };
@@ -145,7 +137,7 @@ function versionsPagedFromOldest(): Omit<Fault, "name"> {
   return {
     request(r) {
       if (!VERSIONS(r)) return r;
-      const b = parse(r.body) ?? {};
+      const b = parseJson(r.body) ?? {};
       const page = { limit: b.limit ?? 10, offset: b.offset ?? 0 };
       const { limit: _l, offset: _o, ...rest } = b;
       return { ...r, body: JSON.stringify({ ...rest, limit: 1000 }), headers: { ...r.headers, [PAGE]: JSON.stringify(page) } };
@@ -171,7 +163,7 @@ function patchNumbersFromCurrent(): Omit<Fault, "name"> {
     observe(q, s) {
       const a = assistantOf(q);
       if (a && LATEST(q) && s.status === 200) {
-        const v = parse(s.body)?.version;
+        const v = parseJson(s.body)?.version;
         if (typeof v === "number") current.set(a, v);
       }
     },
@@ -207,7 +199,7 @@ function deleteKeepsRuns(): Omit<Fault, "name"> {
       if (s.status !== 200) return;
       if (q.method === "DELETE" && ASSISTANT.test(pathOf(q))) deleted.add(assistantOf(q)!);
       if (RUN_GET(q) || (q.method === "POST" && exact("/threads/{id}/runs").test(pathOf(q)))) {
-        const run = parse(s.body);
+        const run = parseJson(s.body);
         if (typeof run?.run_id === "string" && typeof run.assistant_id === "string") runs.set(run.run_id, { assistant: run.assistant_id, body: s.body });
       }
     },
@@ -254,7 +246,7 @@ function copyRenumbersCheckpoints(): Omit<Fault, "name"> {
   return {
     observe(q, s) {
       if (COPY(q) && s.status === 200) {
-        const id = parse(s.body)?.thread_id;
+        const id = parseJson(s.body)?.thread_id;
         if (typeof id === "string") copies.add(id);
       }
     },
@@ -269,7 +261,7 @@ function copyRunsFromScratch(): Omit<Fault, "name"> {
   return {
     observe(q, s) {
       if (COPY(q) && s.status === 200) {
-        const id = parse(s.body)?.thread_id;
+        const id = parseJson(s.body)?.thread_id;
         if (typeof id === "string") copies.add(id);
       }
       const t = threadOf(q);
@@ -289,7 +281,7 @@ function forkTruncatesHistory(): Omit<Fault, "name"> {
     request(r) {
       const t = threadOf(r);
       if (t && createsRun(r)) {
-        const b = parse(r.body);
+        const b = parseJson(r.body);
         if (b?.checkpoint?.checkpoint_id || b?.checkpoint_id) forked.add(t);
       }
       return r;
@@ -313,7 +305,7 @@ function statelessRunLingers(): Omit<Fault, "name"> {
   return {
     observe(q, s) {
       if (q.method === "POST" && pathOf(q) === "/runs" && s.status === 200) {
-        const run = parse(s.body);
+        const run = parseJson(s.body);
         if (typeof run?.run_id === "string") runs.set(run.run_id, JSON.stringify({ ...run, status: "success" }));
       }
     },
@@ -331,7 +323,7 @@ function namespacesAsStrings(match: Match, field: "namespace_prefix" | "prefix" 
   return {
     request(r) {
       if (!match(r)) return r;
-      const b = parse(r.body);
+      const b = parseJson(r.body);
       const labels = b?.[field];
       if (!Array.isArray(labels) || labels.length === 0) return r;
       const rest = field === "suffix" ? (({ suffix: _s, ...x }) => x)(b) : { ...b, [field]: labels.slice(0, -1), limit: 1000 };
@@ -360,7 +352,7 @@ function staleSearchValues(): Omit<Fault, "name"> {
   return {
     request(r) {
       if (r.method === "PUT" && pathOf(r) === "/store/items") {
-        const b = parse(r.body);
+        const b = parseJson(r.body);
         if (b && !first.has(key(b.namespace, b.key))) first.set(key(b.namespace, b.key), b.value);
       }
       return r;
@@ -374,7 +366,7 @@ function staleSearchValues(): Omit<Fault, "name"> {
 /** POST /store/namespaces lists the prefix asked for as a namespace too, whether or not it holds items. */
 const namespacesListPrefix = (): Omit<Fault, "name"> => ({
   response: editOk(NAMESPACES, (b, q) => {
-    const prefix = parse(q.body)?.prefix;
+    const prefix = parseJson(q.body)?.prefix;
     const list = Array.isArray(b) ? b : b?.namespaces;
     if (!Array.isArray(prefix) || !Array.isArray(list) || list.some((ns: unknown) => JSON.stringify(ns) === JSON.stringify(prefix))) return b;
     const more = [prefix, ...list];
@@ -387,7 +379,7 @@ function valuesBeforeUpdates(): StreamTransform {
   const isUpdates = (ev: string) => /^event: updates$/m.test(ev);
   const isValues = (ev: string) => /^event: values$/m.test(ev);
   return (req, head, body, signal) => {
-    const modes = [parse(req.body)?.stream_mode].flat();
+    const modes = [parseJson(req.body)?.stream_mode].flat();
     if (!modes.includes("updates") || !modes.includes("values")) return body;
     // An updates event waits for the next event: a values event goes out before it.
     let held: string | undefined;
@@ -466,7 +458,7 @@ const BUGS: Mutant[] = [
   })),
   // expected catcher: AST-149
   m("assistant-search-default-oldest-first", "response", "POST /assistants/search without sort_by lists the oldest first", ["AST-149"], () => ({
-    response: reversedWhen(ASSISTANT_SEARCH, (q) => parse(q.body)?.sort_by === undefined),
+    response: reversedWhen(ASSISTANT_SEARCH, (q) => parseJson(q.body)?.sort_by === undefined),
   })),
   // expected catcher: AST-150
   m("assistant-search-unstable-without-sort", "response", "POST /assistants/search without sort_by orders each request differently, so its pages overlap", ["AST-150"], () =>
@@ -485,9 +477,9 @@ const BUGS: Mutant[] = [
   // expected catcher: AST-062 (strengthened: a substring in the middle of the name)
   m("assistant-search-name-prefix-only", "response", "POST /assistants/search matches name only at the start of the assistant's name", ["AST-062"], () => ({
     response: editOk(
-      (q) => ASSISTANT_SEARCH(q) && typeof parse(q.body)?.name === "string",
+      (q) => ASSISTANT_SEARCH(q) && typeof parseJson(q.body)?.name === "string",
       (b, q) => {
-        const name = String(parse(q.body).name).toLowerCase();
+        const name = String(parseJson(q.body).name).toLowerCase();
         return Array.isArray(b)
           ? b.filter((a: any) =>
               String(a?.name ?? "")
@@ -576,7 +568,7 @@ const BUGS: Mutant[] = [
   m("thread-search-offset-past-page-ignored", "request", "POST /threads/search ignores an offset of 10 or more", ["THR-248"], () => ({ request: offsetPastPageIgnored(THREAD_SEARCH, 10, "body") })),
   // expected catcher: THR-249
   m("thread-search-default-oldest-first", "response", "POST /threads/search without sort_by lists the oldest first", ["THR-249"], () => ({
-    response: reversedWhen(THREAD_SEARCH, (q) => parse(q.body)?.sort_by === undefined),
+    response: reversedWhen(THREAD_SEARCH, (q) => parseJson(q.body)?.sort_by === undefined),
   })),
   // expected catcher: THR-250
   m("thread-search-unstable-without-sort", "response", "POST /threads/search without sort_by orders each request differently, so its pages overlap", ["THR-250"], () =>
@@ -604,7 +596,7 @@ const BUGS: Mutant[] = [
   m("thread-fork-truncates-history", "response", "After a run from an earlier checkpoint, the history lists only the newest branch", ["THR-258"], forkTruncatesHistory),
   // expected catcher: THR-259
   m("thread-history-filtered-oldest-first", "response", "POST /threads/{thread_id}/history with a metadata filter lists the states oldest first", ["THR-259"], () => ({
-    response: reversedWhen(HISTORY_POST, (q) => parse(q.body)?.metadata !== undefined),
+    response: reversedWhen(HISTORY_POST, (q) => parseJson(q.body)?.metadata !== undefined),
   })),
   // expected catcher: THR-260
   m("thread-history-get-limit-capped-at-10", "request", "GET /threads/{thread_id}/history answers at most 10 states, whatever limit asks", ["THR-260"], () => ({
@@ -699,7 +691,7 @@ const BUGS: Mutant[] = [
   m("mcp-parse-error-id-zero", "response", "POST /mcp/ answers a body that is not JSON with a JSON-RPC error whose id is 0", ["MCP-009"], () => ({
     response: (q: ProxiedRequest, s: ProxiedResponse) => {
       if (!MCP(q) || s.status !== 400) return s;
-      const b = parse(s.body);
+      const b = parseJson(s.body);
       return b && typeof b === "object" && b.error !== undefined ? { ...s, body: JSON.stringify({ ...b, id: 0 }) } : s;
     },
   })),

@@ -6,7 +6,7 @@
 
 import { ASSISTANT, changeStatus, createsRun, editEach, editOk, ignoreFields, json, KEPT, pathOf, queryOf, route, THREAD, type Match } from "../faults";
 import { m, type Mutant } from "../mutant";
-import { rewriteRequestJson, type Fault, type ProxiedRequest, type ProxiedResponse } from "../proxy";
+import { rewriteRequestJson, type Fault, type ProxiedRequest, type ProxiedResponse, parseJson } from "../proxy";
 
 const ID = "[0-9a-fA-F-]{36}";
 const HISTORY: Match = (r) => /^\/threads\/[^/]+\/history$/.test(pathOf(r)) && (r.method === "GET" || r.method === "POST");
@@ -17,14 +17,6 @@ const CANCEL: Match = (r) => r.method === "POST" && new RegExp(`^/threads/${ID}/
 
 /** The thread id of a path under /threads/{thread_id}, if any. */
 const threadIdOf = (r: ProxiedRequest): string | undefined => new RegExp(`^/threads/(${ID})(?:/|$)`).exec(pathOf(r))?.[1];
-
-const parse = (text: string): any => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
 
 /** A request body edited when it is a JSON object. */
 const editBody = (match: Match, edit: (b: Record<string, any>) => Record<string, any>): Fault["request"] =>
@@ -42,7 +34,7 @@ function replacesAssistants(pick: (holder: any) => Record<string, unknown> | und
     observe(q, s) {
       if (s.status !== 200) return;
       if ((q.method === "POST" && pathOf(q) === "/assistants") || (q.method === "PATCH" && ASSISTANT.test(pathOf(q)))) {
-        const a = parse(s.body);
+        const a = parseJson(s.body);
         const v = pick(a);
         if (typeof a?.assistant_id === "string" && v && typeof v === "object") known.set(a.assistant_id, v);
       }
@@ -75,7 +67,7 @@ function storeApart(): Omit<Fault, "name"> {
     request(r) {
       if (pathOf(r) !== "/store/items") return r;
       if (r.method === "PUT") {
-        const b = parse(r.body);
+        const b = parseJson(r.body);
         if (!b || !Array.isArray(b.namespace)) return r;
         items.set(keyOf(b.namespace, b.key), { namespace: b.namespace, key: b.key, value: b.value, created_at: new Date().toISOString(), updated_at: new Date().toISOString() });
         return kept(r, { status: 204, headers: {}, body: "" });
@@ -86,7 +78,7 @@ function storeApart(): Omit<Fault, "name"> {
         return kept(r, item ? json(200, item) : json(404, { detail: "Item not found" }));
       }
       if (r.method === "DELETE") {
-        const b = parse(r.body);
+        const b = parseJson(r.body);
         if (b && Array.isArray(b.namespace)) items.delete(keyOf(b.namespace, b.key));
       }
       return r;
@@ -105,7 +97,7 @@ function contextInCheckpoints(): Omit<Fault, "name"> {
   return {
     request(r) {
       if (createsRun(r)) {
-        const b = parse(r.body);
+        const b = parseJson(r.body);
         const t = threadIdOf(r);
         if (t && b?.context && typeof b.context === "object") byThread.set(t, b.context);
       }
@@ -137,7 +129,7 @@ function updateNotApplied(): Omit<Fault, "name"> {
     request: (r) => (STATE_POST(r) ? { ...r, method: "GET", body: "", headers: { ...r.headers, [KEPT]: "1" } } : r),
     response: (q, s) => {
       if (!q.headers[KEPT] || !STATE_GET(q) || s.status !== 200) return s;
-      return json(200, { checkpoint: parse(s.body)?.checkpoint ?? {} });
+      return json(200, { checkpoint: parseJson(s.body)?.checkpoint ?? {} });
     },
   };
 }

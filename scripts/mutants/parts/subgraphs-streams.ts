@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { changeStatus, dropQuery, ignoreFields, json, KEPT, pathOf, route, THREAD, editOk, type Match } from "../faults";
 import { m, type Mutant } from "../mutant";
-import { editEvents, neverEnding, rewriteRequestJson, type ProxiedRequest, type StreamTransform } from "../proxy";
+import { editEvents, neverEnding, rewriteRequestJson, type ProxiedRequest, type StreamTransform, parseJson } from "../proxy";
 
 const ID = "[0-9a-fA-F-]{36}";
 const at = (path: string) => new RegExp(`^${path.replace(/\{id\}/g, ID)}$`);
@@ -21,14 +21,6 @@ const SUBGRAPHS = route("GET", new RegExp(`^/assistants/${ID}/subgraphs$`));
 const GRAPH = route("GET", new RegExp(`^/assistants/${ID}/graph$`));
 const THREAD_RUN_CREATE: Match = (r) => r.method === "POST" && new RegExp(`^/threads/${ID}/runs(/stream|/wait)?$`).test(pathOf(r));
 
-const parse = (s: string): any => {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return undefined;
-  }
-};
-
 /** One event of a stream block: its name, its data read as JSON, and the block's other lines (id:, retry:, comments). */
 interface Block {
   name: string;
@@ -38,7 +30,7 @@ interface Block {
 
 function readBlock(raw: string): Block {
   const name = /^event: ?(.*)$/m.exec(raw)?.[1] ?? "message";
-  const data = parse(
+  const data = parseJson(
     raw
       .split("\n")
       .filter((l) => l.startsWith("data:"))
@@ -92,7 +84,7 @@ function moveToEnd(pick: (b: Block) => boolean): StreamTransform {
 
 /** Does a stream request ask for the messages stream mode (in its body, or a join's query)? */
 const asksMessages = (req: ProxiedRequest): boolean => {
-  const modes = [parse(req.body)?.stream_mode ?? new URL(req.path, "http://proxy.invalid").searchParams.getAll("stream_mode")].flat();
+  const modes = [parseJson(req.body)?.stream_mode ?? new URL(req.path, "http://proxy.invalid").searchParams.getAll("stream_mode")].flat();
   return modes.some((x) => typeof x === "string" && x.startsWith("messages"));
 };
 
@@ -180,10 +172,10 @@ export const SUBGRAPHS_STREAMS_MUTANTS: Mutant[] = [
     () => ({
       // Carried out as a read of that subgraph's state; answered with the checkpoint read.
       request: (r) => {
-        if (!UPDATE(r) || !(parse(r.body)?.checkpoint?.checkpoint_ns ?? "")) return r;
-        return { ...r, path: `${pathOf(r)}/checkpoint`, body: JSON.stringify({ checkpoint: parse(r.body).checkpoint }), headers: { ...r.headers, [KEPT]: "1" } };
+        if (!UPDATE(r) || !(parseJson(r.body)?.checkpoint?.checkpoint_ns ?? "")) return r;
+        return { ...r, path: `${pathOf(r)}/checkpoint`, body: JSON.stringify({ checkpoint: parseJson(r.body).checkpoint }), headers: { ...r.headers, [KEPT]: "1" } };
       },
-      response: (q, s) => (q.headers[KEPT] && s.status === 200 ? json(200, { checkpoint: parse(s.body)?.checkpoint }) : s),
+      response: (q, s) => (q.headers[KEPT] && s.status === 200 ? json(200, { checkpoint: parseJson(s.body)?.checkpoint }) : s),
     }),
     { catches: ["SUB-009", "SUB-010"] },
   ),
@@ -195,7 +187,7 @@ export const SUBGRAPHS_STREAMS_MUTANTS: Mutant[] = [
     ["SUB-011"],
     () => ({
       response: editOk(HISTORY, (b, q) =>
-        Array.isArray(b) && b.length > 0 && !parse(q.body)?.checkpoint ? [...b, { ...b[0], next: ["enter"], checkpoint: { ...b[0].checkpoint, checkpoint_ns: `outer:${randomUUID()}` } }] : b,
+        Array.isArray(b) && b.length > 0 && !parseJson(q.body)?.checkpoint ? [...b, { ...b[0], next: ["enter"], checkpoint: { ...b[0].checkpoint, checkpoint_ns: `outer:${randomUUID()}` } }] : b,
       ),
     }),
     { catches: ["SUB-011"] },
